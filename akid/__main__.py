@@ -1,0 +1,5 @@
+import sys
+
+from akid.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""Blocks that merge several tensors or split one into several."""
+from __future__ import annotations
+
+import keras
+from pydantic import Field
+
+from akid.blocks.base import Block, BlockParams, Inference, PortSpec, prod, single_input
+from akid.blocks.core import _check_axis, _keras_axis
+from akid.blocks.registry import register_block
+
+MERGE_IN = (PortSpec("in", multi=True, doc="Two or more tensors, in edge order."),)
+
+
+def _merge_shapes(cls, shapes: list, node_id) -> tuple:
+    if len(shapes) < 2:
+        raise cls.shape_error(f"needs at least 2 inputs. Received: {len(shapes)}", node_id, code="missing_input")
+    first = tuple(shapes[0])
+    for i, s in enumerate(shapes[1:], start=1):
+        if len(s) != len(first) or any(a is not None and b is not None and a != b for a, b in zip(first, s)):
+            raise cls.shape_error(f"all inputs must have the same shape; input 0 is {list(first)} but input {i} is {list(s)}. Received: shapes={[list(x) for x in shapes]}", node_id)
+    return first
+
+
+class _Elementwise(Block):
+    category = "merge"
+    input_spec_ports = MERGE_IN
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = _merge_shapes(cls, inputs["in"], node_id)
+        return Inference({"out": shape}, flops=(prod(shape) or 0) * (len(inputs["in"]) - 1))
+
+
+@register_block
+class Add(_Elementwise):
+    """Element-wise sum (residual connections)."""
+
+    type_name = "Add"
+
+    def call(self, inputs):
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = out + x
+        return out
+
+
+@register_block
+class Multiply(_Elementwise):
+    """Element-wise product (gating)."""
+
+    type_name = "Multiply"
+
+    def call(self, inputs):
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = out * x
+        return out
+
+
+@register_block
+class Concat(Block):
+    """Join tensors along an axis; the other axes must agree."""
+
+    type_name = "Concat"
+    category = "merge"
+    input_spec_ports = MERGE_IN
+    key_params = ("axis",)
+
+    class Params(BlockParams):
+        axis: int = Field(default=-1, ge=-4, le=3, description="Sample axis joined (batch excluded).")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shapes = [tuple(s) for s in inputs["in"]]
+        if len(shapes) < 2:
+            raise cls.shape_error(f"needs at least 2 inputs. Received: {len(shapes)}", node_id, code="missing_input")
+        rank = len(shapes[0])
+        if any(len(s) != rank for s in shapes):
+            raise cls.shape_error(f"all inputs must have the same rank. Received: shapes={[list(s) for s in shapes]}", node_id)
+        axis = _check_axis(cls, shapes[0], params.axis, node_id)
+        for i in range(rank):
+            if i == axis:
+                continue
+            dims = {s[i] for s in shapes if s[i] is not None}
+            if len(dims) > 1:
+                raise cls.shape_error(f"inputs disagree on axis {i} (only axis {axis} may differ). Received: shapes={[list(s) for s in shapes]}", node_id)
+        joined = None if any(s[axis] is None for s in shapes) else sum(s[axis] for s in shapes)
+        out = list(shapes[0])
+        out[axis] = joined
+        return Inference({"out": tuple(out)})
+
+    def call(self, inputs):
+        return keras.ops.concatenate(list(inputs), axis=_keras_axis(self.p.axis))
+
+
+@register_block
+class Split(Block):
+    """Cut a tensor into ``num`` equal parts along an axis: outputs out0, out1, ..."""
+
+    type_name = "Split"
+    category = "merge"
+    key_params = ("num", "axis")
+
+    class Params(BlockParams):
+        num: int = Field(default=2, ge=2, le=64, description="Number of equal parts (output ports).")
+        axis: int = Field(default=-1, ge=-4, le=3, description="Sample axis cut (batch excluded).")
+
+    @classmethod
+    def output_ports(cls, params):
+        return tuple(PortSpec(f"out{i}") for i in range(params.num))
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        axis = _check_axis(cls, shape, params.axis, node_id)
+        size = shape[axis]
+        if size is not None and size % params.num:
+            raise cls.shape_error(f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}", node_id, param="num")
+        part = list(shape)
+        part[axis] = None if size is None else size // params.num
+        return Inference({f"out{i}": tuple(part) for i in range(params.num)})
+
+    def call(self, inputs):
+        return list(keras.ops.split(inputs, self.p.num, axis=_keras_axis(self.p.axis)))
