@@ -28,8 +28,11 @@ frontend/dist/index.html: $(FRONTEND_SRC)
 
 frontend: frontend/dist/index.html
 
+# System tools the tests drive: Debian's chromium (browser tests) and docker-compose
+# (validates docker-compose.yml offline; no engine needed).
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium docker-compose >/dev/null)
 
 run: venv frontend
 	$(PY) -m akid serve --host $(HOST) --port $(PORT)
