@@ -107,6 +107,11 @@ class Flatten(Block):
         return Inference({"out": (prod(single_input(inputs)),)})
 
     def call(self, inputs):
+        # A static size keeps the output shape known when tracing symbolically
+        # (a dynamic batch * -1 reshape loses it and Dense can no longer build).
+        size = prod(inputs.shape[1:])
+        if size is not None:
+            return keras.ops.reshape(inputs, (-1, size))
         return keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], -1))
 
 
@@ -139,7 +144,13 @@ class Reshape(Block):
         return Inference({"out": tuple(None if d == -1 else d for d in target)})
 
     def call(self, inputs):
-        return keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], *self.p.target_shape))
+        target = list(self.p.target_shape)
+        size = prod(inputs.shape[1:])
+        if -1 in target and size is not None:  # resolve -1 statically: keeps the shape known
+            target[target.index(-1)] = size // (prod([d for d in target if d != -1]) or 1)
+        if -1 not in target:
+            return keras.ops.reshape(inputs, (-1, *target))
+        return keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], *target))
 
 
 class _Activation(Block):
