@@ -1,0 +1,43 @@
+"""akid meta-syntax: a one-line-per-chain text form of the graph format.
+
+Example (``>`` joins blocks, ``name:`` names a node, ``(a, b) >`` merges,
+``~>`` is a feedback edge carrying the previous time step's value)::
+
+    @time_steps 3                       # graph settings: @name, @description, @time_steps
+    x: Input(8,8,1, feature=image)
+    x > c1: Conv2D(8,3,padding=same) > r1: ReLU
+    x > c2: Conv2D(8,1)
+    (r1, c2) > a: Add > Flatten > Dense(10) > Output(label)
+    [Dense(32) > ReLU] * 3              # a chain repeated in series
+    s.out1 > Dense(4)                   # a named output port
+    r1 ~> a                             # feedback edge
+
+Positional arguments fill each block's key params in declaration order (see
+:func:`akid.graph.metasyntax_build.positional_fields`); strings may be bare
+names or quoted; lists are ``[3, 3]``. ``(a, b) > c`` connects every left
+item to ``c``; ``a > (b, c)`` fans out; equal-sized tuples connect pairwise.
+Unnamed nodes get ids ``<type lowercased><counter>`` (``conv2d1``...).
+
+Text is parsed, never evaluated. Errors are :class:`MetaSyntaxError` whose
+issues have code ``syntax_error``, a message with ``line L, column C`` and the
+path ``line:L:C``, so the editor can underline the exact place.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from akid.graph.metasyntax_build import build
+from akid.graph.metasyntax_format import format_graph
+from akid.graph.metasyntax_lexer import MetaSyntaxError
+
+__all__ = ["MetaSyntaxError", "format", "parse"]
+
+
+def parse(text: str) -> dict[str, Any]:
+    """Meta-syntax text -> ``akid.graph/v1`` document (with a left-to-right layout)."""
+    return build(text)
+
+
+def format(doc: dict[str, Any]) -> str:  # noqa: A001 - the contract's name
+    """Graph document -> meta-syntax; ``parse(format(doc))`` is the same graph (ids kept)."""
+    return format_graph(doc)

@@ -1,0 +1,256 @@
+"""Syntax tree -> ``akid.graph/v1`` document: names, arguments, edges, layout.
+
+Positional arguments follow each block's declaration — its ``key_params`` and
+then the remaining fields of its ``Params`` model in declaration order — so the
+registry stays the one source of truth: a new block or a new parameter needs no
+change here. A list-only parameter (``Input.shape``) in positional position
+absorbs consecutive scalars, which is what makes ``Input(8,8,1)`` read well.
+"""
+from __future__ import annotations
+
+import difflib
+import typing
+from collections import defaultdict
+from typing import Any
+
+from akid.blocks import get_block, has_block
+from akid.blocks.registry import block_types
+from akid.errors import AkidError, Issue
+from akid.graph.metasyntax_lexer import MetaSyntaxError, syntax_issue
+from akid.graph.metasyntax_parser import Arg, Bare, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
+from akid.graph.schema import FORMAT
+
+SETTINGS = ("name", "description", "time_steps")
+X_STEP, Y_STEP = 220, 110
+
+
+def positional_fields(type_name: str) -> list[str]:
+    """The order positional arguments fill: key params first, then the other fields as declared."""
+    fields = list(get_block(type_name).Params.model_fields)
+    keys = [k for k in get_block(type_name).key_params if k in fields]
+    return keys + [f for f in fields if f not in keys]
+
+
+def list_only(type_name: str, field_name: str) -> bool:
+    """True when the param only accepts a list (so scalars given positionally are gathered into it)."""
+    ann = get_block(type_name).Params.model_fields[field_name].annotation
+    return typing.get_origin(ann) is list
+
+
+def auto_id(type_name: str, counters: dict[str, int], taken: set[str]) -> str:
+    """Deterministic id for an unnamed node: the type lowercased plus a per-type counter."""
+    base = type_name.lower()
+    k = counters[base]
+    while True:
+        k += 1
+        candidate = f"{base}{k}"
+        if candidate not in taken:
+            counters[base] = k
+            return candidate
+
+
+def suggest(word: str, candidates: list[str]) -> str:
+    lowered = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.names: dict[str, tuple[int, int]] = {}
+        self.taken: set[str] = set()
+        self.counters: dict[str, int] = defaultdict(int)
+        self.graph: dict[str, Any] = {}
+
+    def err(self, message: str, line: int, col: int, **kw: Any) -> None:
+        self.issues.append(syntax_issue(message, line, col, **kw))
+
+    # ---- pass 1: every explicit name, so references may point forward (feedback) ----
+    def collect(self, chain: Chain, in_repeat: bool = False) -> None:
+        for term in chain.terms:
+            if isinstance(term, BlockTerm) and term.name is not None:
+                if in_repeat:
+                    self.err(f"named node {term.name!r} inside a repeat would be created several times; drop the name", term.name_line, term.name_col, node_id=term.name)
+                elif term.name in self.names:
+                    first = self.names[term.name]
+                    self.err(f"node {term.name!r} is already defined at line {first[0]}, column {first[1]}; refer to it by name without ':'", term.name_line, term.name_col, node_id=term.name)
+                else:
+                    self.names[term.name] = (term.name_line, term.name_col)
+            elif isinstance(term, TupleTerm):
+                for c in term.chains:
+                    self.collect(c, in_repeat)
+            elif isinstance(term, RepeatTerm):
+                self.collect(term.chain, True)
+            elif in_repeat and isinstance(term, (RefTerm, Bare)) and (isinstance(term, RefTerm) or term.name in self.names):
+                self.err(f"a repeat cannot refer to node {term.name!r}; connect to the repeat from outside", term.line, term.col)
+        self.taken |= set(self.names)
+
+    # ---- pass 2: nodes and edges in program order ----
+    def chain(self, chain: Chain) -> tuple[list, list]:
+        heads, tails = self.term(chain.terms[0])
+        for (feedback, line, col), term in zip(chain.arrows, chain.terms[1:]):
+            h, t = self.term(term)
+            self.connect(tails, h, feedback, line, col)
+            tails = t
+        return heads, tails
+
+    def term(self, term: Any) -> tuple[list, list]:
+        if isinstance(term, Bare):
+            if term.name in self.names:
+                term = RefTerm(term.name, None, term.line, term.col)
+            elif has_block(term.name):
+                term = BlockTerm(term.name, [], term.line, term.col)
+            else:
+                self.err(f"unknown block or node {term.name!r}{suggest(term.name, block_types() + list(self.names))}", term.line, term.col)
+                return [], []
+        if isinstance(term, RefTerm):
+            if term.name not in self.names:
+                self.err(f"no node is named {term.name!r}{suggest(term.name, list(self.names))}", term.line, term.col)
+                return [], []
+            return [(term.name, term.port)], [(term.name, term.port)]
+        if isinstance(term, BlockTerm):
+            nid = self.block(term)
+            return ([(nid, None)], [(nid, None)]) if nid else ([], [])
+        if isinstance(term, TupleTerm):
+            heads, tails = [], []
+            for c in term.chains:
+                h, t = self.chain(c)
+                heads += h
+                tails += t
+            return heads, tails
+        heads, tails = self.chain(term.chain)
+        for _ in range(term.times - 1):
+            h, t = self.chain(term.chain)
+            self.connect(tails, h, False, term.line, term.col)
+            tails = t
+        return heads, tails
+
+    def connect(self, tails: list, heads: list, feedback: bool, line: int, col: int) -> None:
+        if not tails or not heads:
+            return  # an error was already reported for one side
+        if len(tails) == 1 or len(heads) == 1 or len(tails) == len(heads):
+            pairs = [(t, h) for t in tails for h in heads] if len(tails) == 1 or len(heads) == 1 else list(zip(tails, heads))
+        else:
+            self.err(f"cannot connect {len(tails)} outputs to {len(heads)} inputs: use one on either side or the same number on both", line, col)
+            return
+        for (src, sp), (dst, tp) in pairs:
+            edge = {"id": f"e{len(self.edges) + 1}", "source": src, "source_port": sp or "out", "target": dst, "target_port": tp or "in"}
+            if feedback:
+                edge["feedback"] = True
+            self.edges.append(edge)
+
+    def block(self, term: BlockTerm) -> str | None:
+        if not has_block(term.type):
+            self.err(f"unknown block {term.type!r}{suggest(term.type, block_types())}", term.line, term.col)
+            return None
+        nid = term.name if term.name is not None else auto_id(term.type, self.counters, self.taken)
+        self.taken.add(nid)
+        params = self.params(term, nid)
+        self.nodes.append({"id": nid, "type": term.type, "params": params})
+        return nid
+
+    def params(self, term: BlockTerm, nid: str) -> dict[str, Any]:
+        order = positional_fields(term.type)
+        params: dict[str, Any] = {}
+        where: dict[str, Arg] = {}
+        slot, i, args = 0, 0, term.args
+        while i < len(args) and args[i].key is None:
+            a = args[i]
+            if slot >= len(order):
+                self.err(f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}", a.line, a.col, node_id=nid)
+                return params
+            name = order[slot]
+            if list_only(term.type, name) and not isinstance(a.value, list):
+                gathered = []
+                while i < len(args) and args[i].key is None and not isinstance(args[i].value, list) and type(args[i].value) is type(a.value):
+                    gathered.append(args[i].value)
+                    i += 1
+                params[name] = gathered
+            else:
+                params[name] = a.value
+                i += 1
+            where[name] = a
+            slot += 1
+        for a in args[i:]:
+            if a.key is None:
+                self.err("positional argument after a keyword argument", a.line, a.col, node_id=nid)
+                continue
+            if a.key not in order:
+                self.err(f"{term.type} has no parameter {a.key!r}{suggest(a.key, order)} (parameters: {', '.join(order) or 'none'})", a.line, a.col, node_id=nid, param=a.key)
+                continue
+            if a.key in params:
+                self.err(f"{term.type}: parameter {a.key!r} is given twice", a.line, a.col, node_id=nid, param=a.key)
+                continue
+            params[a.key] = a.value
+            where[a.key] = a
+        try:
+            get_block(term.type).parse_params(params, node_id=nid)
+        except AkidError as exc:
+            for iss in exc.issues:
+                top = (iss.param or "").split(".")[0]
+                at = where.get(top)
+                line, col = (at.line, at.col) if at else (term.line, term.col)
+                self.err(iss.message, line, col, node_id=nid, param=iss.param)
+        return params
+
+    def setting(self, s: Setting) -> None:
+        if s.key not in SETTINGS:
+            self.err(f"unknown setting @{s.key}{suggest(s.key, list(SETTINGS))} (settings: {', '.join('@' + k for k in SETTINGS)})", s.line, s.col)
+        elif s.key in ("name", "description") and not isinstance(s.value, str):
+            self.err(f"@{s.key} must be a name or a \"string\". Received: {s.value!r}", s.line, s.col)
+        elif s.key == "time_steps" and (isinstance(s.value, bool) or not isinstance(s.value, int) or not 1 <= s.value <= 1000):
+            self.err(f"@time_steps must be an integer in [1, 1000]. Received: {s.value!r}", s.line, s.col)
+        else:
+            self.graph[s.key] = s.value
+
+
+def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    """Left-to-right layers (longest path over non-feedback edges) so parsed graphs look tidy in the editor."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    indeg = {n["id"]: 0 for n in nodes}
+    for e in edges:
+        if not e.get("feedback") and e["source"] in indeg and e["target"] in indeg:
+            succ[e["source"]].append(e["target"])
+            indeg[e["target"]] += 1
+    layer = dict.fromkeys(indeg, 0)
+    ready = [nid for nid, d in indeg.items() if d == 0]
+    while ready:
+        nid = ready.pop()
+        for t in succ[nid]:
+            layer[t] = max(layer[t], layer[nid] + 1)
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                ready.append(t)
+    rows: dict[int, int] = defaultdict(int)
+    for n in nodes:
+        d = layer[n["id"]]
+        n["position"] = {"x": d * X_STEP, "y": rows[d] * Y_STEP}
+        rows[d] += 1
+
+
+def build(text: str) -> dict[str, Any]:
+    """Parse ``text`` into a graph document; raise MetaSyntaxError listing every problem found."""
+    program = parse_program(text)
+    b = Builder()
+    for stmt in program:
+        if isinstance(stmt, Chain):
+            b.collect(stmt)
+    for stmt in program:
+        if isinstance(stmt, Setting):
+            b.setting(stmt)
+        else:
+            b.chain(stmt)
+    if b.issues:
+        raise MetaSyntaxError(b.issues)
+    layout(b.nodes, b.edges)
+    doc: dict[str, Any] = {"format": FORMAT, "name": b.graph.get("name", "graph")}
+    if "description" in b.graph:
+        doc["description"] = b.graph["description"]
+    if "time_steps" in b.graph:
+        doc["params"] = {"time_steps": b.graph["time_steps"]}
+    doc["nodes"] = b.nodes
+    doc["edges"] = b.edges
+    return doc

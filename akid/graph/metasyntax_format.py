@@ -1,0 +1,230 @@
+"""Graph document -> meta-syntax text that parses back to the same graph.
+
+Layout: the graph is cut into *chains* — runs of nodes joined by the only edge
+entering each next node — printed one per line in topological order. Every
+other edge becomes a reference to a named node: a chain that starts from
+several sources reads ``(a, b) > Add > ...``; edges that need ports or
+feedback get a line of their own (``r ~> a``). Edge order into a merge node is
+part of the model (Concat), so all the edges entering one node are printed
+together, in their original order. Node ids are kept: a node is printed
+without a name only when the parser would give it that same id.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from typing import Any
+
+from akid.blocks import has_block
+from akid.errors import AkidError, Issue
+from akid.graph.metasyntax_build import auto_id, list_only, positional_fields
+from akid.graph.schema import Edge, Graph, load_graph
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
+_KEYWORDS = {"true", "false", "null", "True", "False", "None"}
+
+
+def fmt_string(s: str) -> str:
+    """Bare when the lexer reads it back as the same string, else a JSON-quoted string."""
+    return s if _IDENT.match(s) and s not in _KEYWORDS else json.dumps(s, ensure_ascii=False)
+
+
+def fmt_value(v: Any) -> str:
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if v is None:
+        return "null"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            raise AkidError([Issue("unsupported", f"cannot write the number {v!r} in meta-syntax")])
+        return repr(v)
+    if isinstance(v, str):
+        return fmt_string(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(fmt_value(x) for x in v) + "]"
+    raise AkidError([Issue("unsupported", f"cannot write the value {v!r} in meta-syntax")])
+
+
+def fmt_args(type_name: str, params: dict[str, Any]) -> str:
+    """Key params positionally while they come in order; the rest as keywords."""
+    if not has_block(type_name):
+        raise AkidError([Issue("unknown_block", f"unknown block type {type_name!r}; meta-syntax only writes registered blocks")])
+    order = positional_fields(type_name)
+    parts: list[str] = []
+    used: set[str] = set()
+    for name in order:
+        if name not in params:
+            break
+        v = params[name]
+        if list_only(type_name, name):
+            if not isinstance(v, list):
+                break
+            if v and all(type(x) is type(v[0]) and isinstance(x, (int, float, str)) for x in v):
+                parts += [fmt_value(x) for x in v]
+                used.add(name)
+                break  # after gathered scalars only keywords are unambiguous
+        parts.append(fmt_value(v))
+        used.add(name)
+    for k, v in params.items():
+        if k not in used:
+            parts.append(f"{fmt_string(k) if _IDENT.match(k) else json.dumps(k)}={fmt_value(v)}")
+    return "(" + ", ".join(parts) + ")" if parts else ""
+
+
+def _topo(graph: Graph) -> list[str]:
+    ids = [n.id for n in graph.nodes]
+    indeg = dict.fromkeys(ids, 0)
+    succ: dict[str, list[str]] = defaultdict(list)
+    for e in graph.edges:
+        if not e.feedback and e.source in indeg and e.target in indeg:
+            succ[e.source].append(e.target)
+            indeg[e.target] += 1
+    ready = [i for i in ids if indeg[i] == 0]
+    order: list[str] = []
+    while ready:
+        nid = ready.pop(0)
+        order.append(nid)
+        for t in succ[nid]:
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                ready.append(t)
+    return order + [i for i in ids if i not in set(order)]  # nodes on cycles last, in document order
+
+
+class Printer:
+    def __init__(self, graph: Graph) -> None:
+        self.g = graph
+        self.types = {n.id: n.type for n in graph.nodes}
+        self.nodes = {n.id: n for n in graph.nodes}
+        self.ins: dict[str, list[Edge]] = defaultdict(list)
+        self.outs: dict[str, list[Edge]] = defaultdict(list)
+        for e in graph.edges:
+            if e.source not in self.nodes or e.target not in self.nodes:
+                raise AkidError([Issue("unknown_node", f"edge {e.id!r} connects a node that does not exist ({e.source!r} -> {e.target!r})")])
+            self.ins[e.target].append(e)
+            self.outs[e.source].append(e)
+        self.order = _topo(graph)
+        self.next: dict[str, Edge] = {}  # inline edge out of a node
+        self.prev: dict[str, Edge] = {}  # inline edge into a node
+        for nid in self.order:
+            for e in self.outs[nid]:
+                t = e.target
+                if (not e.feedback and e.source_port == "out" and e.target_port == "in" and t != nid
+                        and len(self.ins[t]) == 1 and t not in self.prev):
+                    self.next[nid], self.prev[t] = e, e
+                    break
+        self.chains = self._chains()
+
+    def _chains(self) -> list[list[str]]:
+        chains: list[list[str]] = []
+        done: set[str] = set()
+        for nid in self.order + list(self.nodes):
+            if nid in done:
+                continue
+            if nid in self.prev and self.prev[nid].source not in done:
+                if any(c == nid for c in self._walk_back(nid)):
+                    pass  # on a cycle of inline edges: start here
+                else:
+                    continue
+            if nid in self.prev:  # its chain predecessor is printed: the edge becomes a reference
+                e = self.prev.pop(nid)
+                self.next.pop(e.source, None)
+            chain = [nid]
+            done.add(nid)
+            while chain[-1] in self.next and self.next[chain[-1]].target not in done:
+                chain.append(self.next[chain[-1]].target)
+                done.add(chain[-1])
+            if chain[-1] in self.next:
+                e = self.next.pop(chain[-1])
+                self.prev.pop(e.target, None)
+            chains.append(chain)
+        return chains
+
+    def _walk_back(self, nid: str) -> list[str]:
+        seen, cur = [], nid
+        while cur in self.prev and len(seen) <= len(self.nodes):
+            cur = self.prev[cur].source
+            seen.append(cur)
+            if cur == nid:
+                break
+        return seen
+
+    def _plan(self) -> tuple[dict[str, str | None], list[str]]:
+        """For each chain head: the prefix of references, or None when its edges get lines of their own."""
+        prefix: dict[str, str | None] = {}
+        referenced: set[str] = set()
+        for chain in self.chains:
+            head = chain[0]
+            edges = self.ins[head]
+            for e in edges:
+                referenced.add(e.source)
+            if not edges:
+                prefix[head] = ""
+            elif all(not e.feedback and e.target_port == "in" for e in edges):
+                refs = [self._ref(e.source, e.source_port, "out") for e in edges]
+                prefix[head] = (refs[0] if len(refs) == 1 else "(" + ", ".join(refs) + ")") + " > "
+            else:
+                prefix[head] = None
+                referenced.add(head)
+        return prefix, sorted(referenced)
+
+    def _ref(self, nid: str, port: str, default: str) -> str:
+        name = fmt_string(nid)
+        return name if port == default else f"{name}.{port}"
+
+    def _unnamed(self, referenced: set[str]) -> set[str]:
+        """Nodes the parser would give their current id anyway (fixed point: naming one may shift others)."""
+        flat = [nid for chain in self.chains for nid in chain]
+        candidates = {nid for nid in flat if nid not in referenced}
+        while True:
+            taken = set(self.nodes) - candidates
+            counters: dict[str, int] = defaultdict(int)
+            wrong = set()
+            for nid in flat:
+                if nid in candidates:
+                    got = auto_id(self.types[nid], counters, taken)
+                    taken.add(got)
+                    if got != nid:
+                        wrong.add(nid)
+            if not wrong:
+                return candidates
+            candidates -= wrong
+
+    def text(self) -> str:
+        g = self.g
+        lines: list[str] = []
+        if g.name != "graph":
+            lines.append(f"@name {fmt_string(g.name)}")
+        if g.description:
+            lines.append(f"@description {json.dumps(g.description, ensure_ascii=False)}")
+        if "time_steps" in g.params:
+            lines.append(f"@time_steps {fmt_value(g.params['time_steps'])}")
+        prefix, referenced = self._plan()
+        unnamed = self._unnamed(set(referenced))
+        for chain in self.chains:
+            parts = []
+            for nid in chain:
+                n = self.nodes[nid]
+                args = fmt_args(n.type, n.params)
+                call = n.type + (args or ("()" if n.type in self.nodes else ""))
+                parts.append(call if nid in unnamed else f"{fmt_string(nid)}: {call}")
+            head = chain[0]
+            lines.append((prefix[head] or "") + " > ".join(parts))
+            if prefix[head] is None:
+                for e in self.ins[head]:
+                    arrow = " ~> " if e.feedback else " > "
+                    lines.append(self._ref(e.source, e.source_port, "out") + arrow + self._ref(head, e.target_port, "in"))
+        return "\n".join(lines) + "\n"
+
+
+def format_graph(doc: dict[str, Any] | Graph) -> str:
+    """Meta-syntax for ``doc``; ``parse(format_graph(doc))`` rebuilds the same nodes, params and edges."""
+    graph = doc if isinstance(doc, Graph) else load_graph(doc)
+    if graph.blocks:
+        raise AkidError([Issue("unsupported", "meta-syntax cannot write composite block definitions ($.blocks); export the graph as JSON instead", path="$.blocks")])
+    return Printer(graph).text()
