@@ -1,0 +1,43 @@
+"""Source registry and the bundled digits source."""
+import numpy as np
+import pytest
+
+from akid.data import get_source, list_sources, source_names
+from akid.errors import DataError
+
+
+def test_builtins_are_registered():
+    assert {"digits"} <= set(source_names())
+
+
+def test_list_sources_specs_are_json():
+    import json
+
+    specs = {s["name"]: s for s in list_sources()}
+    json.dumps(list(specs.values()))
+    d = specs["digits"]
+    assert d["available"] is True
+    assert d["features"] == {"image": {"shape": [8, 8, 1], "dtype": "float32"}}
+    assert d["targets"]["label"]["num_classes"] == 10
+    assert sum(d["sizes"].values()) == 1797
+    assert "properties" in d["params_schema"]
+
+
+def test_digits_splits_are_deterministic_and_disjoint():
+    a, b = get_source("digits", seed=1), get_source("digits", seed=1)
+    for split in ("train", "val", "test"):
+        np.testing.assert_array_equal(a.load(split)["image"], b.load(split)["image"])
+    tr, va, te = (a.load(s)["image"].reshape(-1, 64) for s in ("train", "val", "test"))
+    assert len(tr) + len(va) + len(te) == 1797
+    assert tr.dtype == np.float32 and 0.0 <= tr.min() and tr.max() <= 1.0
+    assert not np.array_equal(get_source("digits", seed=2).load("val")["label"], a.load("val")["label"])
+
+
+def test_unknown_source_and_bad_params():
+    with pytest.raises(DataError, match="digits"):
+        get_source("imagenet")
+    with pytest.raises(DataError) as info:
+        get_source("digits", val_fraction=2.0, bogus=1)
+    assert {i.param for i in info.value.issues} == {"val_fraction", "bogus"}
+    with pytest.raises(DataError, match="split"):
+        get_source("digits").load("holdout")
