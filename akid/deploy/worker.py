@@ -51,10 +51,11 @@ class JsonlSink:
         self.outdir = outdir
         self.chief = chief
         self.heartbeat = heartbeat
-        self.seq = 0
         self.lock = threading.Lock()
         outdir.mkdir(parents=True, exist_ok=True)
         self.path = outdir / "events.jsonl"
+        # A restarted pod appends: continue the sequence so seq and attachment names stay unique.
+        self.seq = sum(1 for _ in self.path.open(encoding="utf-8")) if self.path.exists() else 0
 
     def __call__(self, kind: str, payload: dict, attachments: list[bytes] | None = None) -> None:
         with self.lock:
