@@ -1,0 +1,57 @@
+"""REST blueprints, one module per resource (see docs/architecture.md, REST)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+
+from backend.errors import api_error
+
+
+def services() -> Any:
+    """The app's :class:`backend.app.Services` (store, run manager, hub, paths)."""
+    return current_app.extensions["akid"]
+
+
+def json_body(kind: type = dict) -> Any:
+    """The request's JSON body, or a 400 ``bad_json`` issue (never a Werkzeug HTML page)."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise api_error(400, "bad_json", "the request body must be JSON (Content-Type: application/json)")
+    if not isinstance(data, kind):
+        raise api_error(400, "wrong_type", f"the request body must be a JSON {kind.__name__}. Received: {type(data).__name__}", path="$")
+    return data
+
+
+def field(body: dict[str, Any], key: str, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
+    """One typed field of a JSON body; a missing/mistyped field is a 400 naming its path."""
+    if key not in body or body[key] is None:
+        if required:
+            raise api_error(400, "missing_key", f"missing required key {key!r}", path=f"$.{key}")
+        return default
+    value = body[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        names = "/".join(k.__name__ for k in kinds)
+        raise api_error(400, "wrong_type", f"{key} must be {names}. Received: {type(value).__name__}", path=f"$.{key}")
+    return value
+
+
+def int_arg(name: str, default: int | None = None, lo: int | None = None, hi: int | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise api_error(400, "bad_param", f"query parameter {name} must be an integer. Received: {raw!r}", param=name) from None
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise api_error(400, "bad_param", f"query parameter {name} must be in [{lo}, {hi}]. Received: {value}", param=name)
+    return value
+
+
+def register_blueprints(app: Flask) -> None:
+    from backend.api import blocks, composites, config, datasets, graph_tools, graphs, runs
+
+    for mod in (blocks, graph_tools, graphs, datasets, composites, runs, config):
+        app.register_blueprint(mod.bp)

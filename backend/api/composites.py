@@ -1,0 +1,35 @@
+"""User-defined composite blocks (a named sub-graph reusable as a block)."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify
+
+from backend import akidlib
+from backend.api import field, json_body, services
+from backend.errors import api_error
+
+bp = Blueprint("composites", __name__, url_prefix="/api/composites")
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+@bp.get("")
+def list_composites():
+    return jsonify({"composites": services().store.list_composites()})
+
+
+@bp.post("")
+def save_composite():
+    body = json_body()
+    name = field(body, "name", str)
+    doc = field(body, "graph", dict)
+    if not NAME.match(name):
+        raise api_error(400, "bad_name", f"composite names are identifiers (letter, then letters/digits/_; <= 64). Received: {name!r}", path="$.name")
+    try:
+        builtin = akidlib.module("akid.blocks").has_block(name)
+    except Exception:  # noqa: BLE001 - the registry being unavailable must not block saving
+        builtin = False
+    if builtin:
+        raise api_error(409, "name_taken", f"{name!r} is a built-in block type", path="$.name")
+    akidlib.load_graph(doc)
+    return jsonify(services().store.put_composite(name, doc)), 201

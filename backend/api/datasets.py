@@ -1,0 +1,115 @@
+"""Data sets: the registered sources, a few samples to look at, and uploads.
+
+Uploads are written under ``<data-dir>/uploads/<random id>/`` with a sanitised
+name, so a crafted filename can never escape the data dir; the library's
+``import_upload`` then turns the file into a source (no pickle: npz is read
+with ``allow_pickle=False`` by the library).
+"""
+from __future__ import annotations
+
+import base64
+import io
+import pathlib
+import re
+import uuid
+from typing import Any
+
+import numpy as np
+from flask import Blueprint, jsonify, request
+from werkzeug.utils import secure_filename
+
+from backend import akidlib
+from backend.api import int_arg, services
+from backend.errors import api_error
+
+bp = Blueprint("datasets", __name__, url_prefix="/api/datasets")
+UPLOAD_TYPES = (".npz", ".csv", ".zip")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@bp.get("")
+def list_datasets():
+    specs = akidlib.list_sources()
+    known = {s.get("name") for s in specs}
+    for d in services().store.list_datasets():
+        if d["name"] not in known:
+            specs.append({**d["spec"], "name": d["name"], "uploaded": True})
+    return jsonify({"datasets": specs})
+
+
+def _source_for(name: str):
+    for d in services().store.list_datasets():
+        if d["name"] == name:
+            src = d["spec"].get("source")
+            if src:
+                return akidlib.get_source(src, **(d["spec"].get("params") or {}))
+    return akidlib.get_source(name)
+
+
+def _png_b64(arr: np.ndarray) -> str | None:
+    """An image-like sample as base64 PNG (None if it does not look like an image)."""
+    a = np.asarray(arr)
+    if a.ndim == 3 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if not (a.ndim == 2 or (a.ndim == 3 and a.shape[-1] in (3, 4))) or min(a.shape[:2]) < 2:
+        return None
+    from PIL import Image
+
+    a = a.astype(np.float64)
+    lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+    a = np.zeros_like(a) if hi <= lo else (a - lo) / (hi - lo)
+    img = Image.fromarray((a * 255).round().astype(np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _jsonable(v: Any) -> Any:
+    a = np.asarray(v)
+    return a.item() if a.ndim == 0 else a.tolist()
+
+
+@bp.get("/<name>/samples")
+def samples(name: str):
+    n = int_arg("n", 16, lo=1, hi=256)
+    split = request.args.get("split", "train")
+    source = _source_for(name)
+    arrays = source.load(split)
+    feats, targs = list(source.features), list(source.targets)
+    count = min(n, len(next(iter(arrays.values()))) if arrays else 0)
+    out = []
+    for i in range(count):
+        png = None
+        for f in feats:
+            png = _png_b64(arrays[f][i])
+            if png:
+                break
+        out.append({"index": i, "png": png, "targets": {t: _jsonable(arrays[t][i]) for t in targs if t in arrays}})
+    return jsonify({"name": name, "split": split, "samples": out})
+
+
+@bp.post("")
+def upload():
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        raise api_error(400, "missing_file", "upload the data set as multipart form field 'file' (.npz, .csv or .zip)")
+    filename = secure_filename(f.filename)
+    suffix = pathlib.Path(filename).suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        raise api_error(400, "bad_file_type", f"uploads must be one of {list(UPLOAD_TYPES)}. Received: {f.filename!r}", param="file")
+    name = request.form.get("name") or pathlib.Path(filename).stem or "upload"
+    if not NAME.match(name):
+        raise api_error(400, "bad_name", f"data set names are letters, digits, '_', '.', '-' (<= 64). Received: {name!r}", param="name")
+    root = (services().data_dir / "uploads").resolve()
+    dest_dir = (root / uuid.uuid4().hex).resolve()
+    dest = (dest_dir / filename).resolve()
+    if root not in dest.parents:
+        raise api_error(400, "bad_path", "upload path escapes the data directory")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    f.save(dest)
+    spec = akidlib.import_upload(dest, name=name, dest_dir=dest_dir)
+    if hasattr(spec, "spec") and callable(spec.spec):
+        spec = spec.spec()
+    spec = dict(spec or {})
+    services().store.put_dataset(name, str(dest), spec)
+    return jsonify({"dataset": {**spec, "name": name}}), 201

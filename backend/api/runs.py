@@ -1,0 +1,144 @@
+"""Runs: launch (validated, size-limited), list, cancel, resume, delete, history.
+
+Everything checked here (graph validity, parameter count, config) is checked
+*before* a worker starts, so the user sees errors on the node at once instead
+of a failed run seconds later.
+"""
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import numpy as np
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from backend import akidlib
+from backend.api import field, int_arg, json_body, services
+from backend.errors import ApiError, api_error, issue_dict
+from backend.metrics import downsample, series_from_events
+
+bp = Blueprint("runs", __name__, url_prefix="/api/runs")
+
+
+def _check_graph(doc: dict[str, Any]) -> None:
+    if not current_app.config.get("VALIDATE_RUNS", True):
+        return
+    report = akidlib.validate(doc)
+    if not report.get("ok"):
+        raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
+    limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
+    params = int(report.get("params") or 0)
+    if limit and params > limit:
+        raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")
+
+
+@bp.post("")
+def create_run():
+    body = json_body()
+    store = services().store
+    graph_id = field(body, "graph_id", str, required=False)
+    graph_version = field(body, "graph_version", int, required=False)
+    graph = field(body, "graph", dict, required=graph_id is None)
+    if graph is None:
+        saved = store.get_graph(graph_id, graph_version)
+        graph, graph_version = saved["graph"], saved["version"]
+    config = field(body, "config", dict, required=False, default={})
+    if current_app.config.get("CONVERT_CONFIG", True):
+        config = akidlib.load_train_config(config)
+    akidlib.load_graph(graph)
+    _check_graph(graph)
+    name = field(body, "name", str, required=False) or str(graph.get("name") or "run")
+    run = store.create_run(name[:200], graph, config, graph_id, graph_version)
+    services().manager.submit(run["id"])
+    return jsonify({"id": run["id"], "status": "queued"}), 201
+
+
+@bp.get("")
+def list_runs():
+    return jsonify({"runs": services().store.list_runs()})
+
+
+@bp.get("/<run_id>")
+def get_run(run_id: str):
+    return jsonify(services().store.get_run(run_id))
+
+
+@bp.post("/<run_id>/cancel")
+def cancel_run(run_id: str):
+    svc = services()
+    run = svc.store.get_run(run_id)
+    if run["status"] not in ("queued", "running"):
+        raise api_error(409, "not_running", f"the run is already {run['status']}")
+    return jsonify({"id": run_id, "status": svc.manager.cancel(run_id)})
+
+
+@bp.post("/<run_id>/resume")
+def resume_run(run_id: str):
+    svc = services()
+    svc.store.get_run(run_id)
+    try:
+        run = svc.manager.resume(run_id)
+    except ValueError as exc:
+        raise api_error(409, "not_resumable", str(exc)) from None
+    return jsonify({"id": run_id, "status": run["status"]})
+
+
+@bp.delete("/<run_id>")
+def delete_run(run_id: str):
+    svc = services()
+    svc.store.get_run(run_id)
+    if svc.manager.is_active(run_id):
+        raise api_error(409, "run_active", "cancel the run before deleting it")
+    svc.store.delete_run(run_id)
+    svc.hub.forget(run_id)
+    logdir = svc.manager.logdir(run_id).resolve()
+    if svc.manager.runs_dir.resolve() in logdir.parents:
+        shutil.rmtree(logdir, ignore_errors=True)
+    return jsonify({"id": run_id, "deleted": True})
+
+
+@bp.get("/<run_id>/metrics")
+def metrics(run_id: str):
+    store = services().store
+    store.get_run(run_id)
+    max_points = int_arg("max_points", 0, lo=0, hi=1_000_000)
+    series = series_from_events(store.list_events(run_id, 0, kinds=("metrics",)))
+    wanted = request.args.get("names")
+    if wanted:
+        keep = set(wanted.split(","))
+        series = {k: v for k, v in series.items() if k in keep or k.split("/", 1)[-1] in keep}
+    if max_points:
+        series = {k: downsample(v, max_points) for k, v in series.items()}
+    return jsonify({"run_id": run_id, "series": series})
+
+
+@bp.get("/<run_id>/events")
+def events(run_id: str):
+    store = services().store
+    store.get_run(run_id)
+    since = int_arg("since_seq", 0, lo=0)
+    limit = int_arg("limit", None, lo=1, hi=100_000)
+    evs = store.list_events(run_id, since, limit)
+    out = [{"seq": e["seq"], "kind": e["kind"], "payload": e["payload"], "images": e["images"], "created_at": e["created_at"]} for e in evs]
+    return jsonify({"run_id": run_id, "events": out, "last_seq": out[-1]["seq"] if out else since})
+
+
+@bp.get("/<run_id>/images/<int:number>")
+def image(run_id: str, number: int):
+    data = services().store.get_attachment(run_id, number)
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "max-age=86400, immutable"})
+
+
+@bp.post("/<run_id>/predict")
+def predict(run_id: str):
+    svc = services()
+    run = svc.store.get_run(run_id)
+    inputs = field(json_body(), "inputs", dict)
+    arrays = {}
+    for k, v in inputs.items():
+        try:
+            arrays[k] = np.asarray(v, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise api_error(400, "bad_input", f"inputs.{k} must be a nested list of numbers", path=f"$.inputs.{k}") from None
+    outputs = akidlib.predict(run["graph"], str(svc.manager.logdir(run_id)), arrays)
+    return jsonify({"run_id": run_id, "outputs": {k: np.asarray(v).tolist() for k, v in outputs.items()}})

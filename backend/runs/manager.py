@@ -1,0 +1,306 @@
+"""The run manager: a queue, N concurrent worker processes, one pump thread.
+
+The pump thread is the only reader of worker pipes: it decodes frames,
+coalesces metrics (at most one ``run.metrics`` per run per ``batch_interval``),
+publishes through the hub (which assigns seq), notices dead workers through
+their process sentinels, and enforces cancel grace periods. Keeping all of this
+on one thread means run state changes need no cross-thread choreography.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import pathlib
+import signal
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Any
+
+from backend.runs.hub import EventHub
+from backend.runs.wire import decode
+from backend.runs.worker import DEFAULT_TARGET, WorkerSpec, worker_main
+from backend.store import AbstractStore
+
+log = logging.getLogger("akid.runs")
+TERMINAL = ("completed", "failed", "cancelled", "interrupted")
+RESUMABLE = ("interrupted", "failed", "cancelled")
+_STATUS_KEYS = ("step", "epoch", "total_steps", "progress")
+
+
+@dataclass
+class _Handle:
+    run_id: str
+    proc: Any
+    conn: Any
+    stop: Any
+    conn_open: bool = True
+    done: dict[str, Any] | None = None
+    cancel_requested: bool = False
+    cancel_deadline: float | None = None
+    killed_at: float | None = None
+    status: dict[str, Any] = field(default_factory=dict)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    last_metrics: float = 0.0
+
+
+class RunManager:
+    def __init__(self, store: AbstractStore, hub: EventHub, runs_dir: pathlib.Path, max_concurrent: int = 1,
+                 train_target: str = DEFAULT_TARGET, convert_config: bool = True, cancel_grace: float = 10.0,
+                 batch_interval: float = 0.1, worker_env: dict[str, str] | None = None) -> None:
+        self.store, self.hub = store, hub
+        self.runs_dir = pathlib.Path(runs_dir)
+        self.max_concurrent = max(1, int(max_concurrent))
+        self.train_target, self.convert_config = train_target, convert_config
+        self.cancel_grace, self.batch_interval = cancel_grace, batch_interval
+        self.worker_env = dict(worker_env or {})
+        self._ctx = mp.get_context("spawn")
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[str, bool]] = deque()
+        self._active: dict[str, _Handle] = {}
+        self._closing = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- public API (request threads) ---------------------------------
+    def start(self) -> None:
+        """Mark runs a previous server left running/queued as interrupted, then start pumping."""
+        for run in self.store.runs_with_status(("running", "queued")):
+            reason = f"the server stopped while the run was {run['status']}"
+            self.store.update_run(run["id"], status="interrupted", reason=reason)
+            self.hub.publish(run["id"], "status", self._status_payload(run, "interrupted", reason))
+        self._thread = threading.Thread(target=self._loop, name="akid-run-pump", daemon=True)
+        self._thread.start()
+
+    def logdir(self, run_id: str) -> pathlib.Path:
+        return self.runs_dir / run_id
+
+    def submit(self, run_id: str, resume: bool = False) -> None:
+        run = self.store.get_run(run_id)
+        self.hub.publish(run_id, "status", self._status_payload(run, "queued"))
+        with self._lock:
+            self._pending.append((run_id, resume))
+        self._wake.set()
+
+    def resume(self, run_id: str) -> dict[str, Any]:
+        run = self.store.get_run(run_id)
+        if run["status"] not in RESUMABLE:
+            raise ValueError(f"only {'/'.join(RESUMABLE)} runs can be resumed; this run is {run['status']}")
+        self.store.update_run(run_id, status="queued", reason=None, resumes=run["resumes"] + 1, finished_at=None)
+        self.submit(run_id, resume=True)
+        return self.store.get_run(run_id)
+
+    def cancel(self, run_id: str) -> str:
+        """Stop a run: queued runs end now; running ones get their stop event and a grace period."""
+        with self._lock:
+            queued = [p for p in self._pending if p[0] == run_id]
+            for p in queued:
+                self._pending.remove(p)
+            h = self._active.get(run_id)
+            if h is not None and not h.cancel_requested:
+                h.cancel_requested = True
+                h.cancel_deadline = time.monotonic() + self.cancel_grace
+                h.stop.set()
+        if queued:
+            run = self.store.get_run(run_id)
+            self.store.update_run(run_id, status="cancelled", reason="cancelled before it started", finished_at=time.time())
+            self.hub.publish(run_id, "status", self._status_payload(run, "cancelled", "cancelled before it started"))
+            return "cancelled"
+        self._wake.set()
+        return self.store.get_run(run_id)["status"]
+
+    def is_active(self, run_id: str) -> bool:
+        with self._lock:
+            return run_id in self._active or any(p[0] == run_id for p in self._pending)
+
+    def worker_pid(self, run_id: str) -> int | None:
+        with self._lock:
+            h = self._active.get(run_id)
+            return h.proc.pid if h else None
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop workers (their runs become interrupted, resumable) and the pump thread."""
+        self._closing.set()
+        with self._lock:
+            handles = list(self._active.values())
+            self._pending.clear()
+        for h in handles:
+            h.stop.set()
+        deadline = time.monotonic() + timeout
+        for h in handles:
+            h.proc.join(max(0.0, deadline - time.monotonic()))
+            if h.proc.is_alive():
+                h.proc.kill()
+                h.proc.join(2)
+        if self._thread is not None:
+            self._thread.join(timeout + 2)
+        for h in handles:
+            if h.run_id in self._active:
+                self._finish(h, forced_state="interrupted", forced_reason="the server stopped during the run")
+
+    # ---- pump thread --------------------------------------------------
+    def _loop(self) -> None:
+        while not self._closing.is_set():
+            try:
+                self._tick()
+            except Exception:  # noqa: BLE001 - the pump must survive anything a run does
+                log.exception("run pump error")
+                time.sleep(0.1)
+
+    def _tick(self) -> None:
+        self._start_pending()
+        with self._lock:
+            handles = list(self._active.values())
+        objs = [h.conn for h in handles if h.conn_open] + [h.proc.sentinel for h in handles]
+        if objs:
+            ready = set(wait(objs, timeout=0.05))
+        else:
+            self._wake.wait(0.2)
+            self._wake.clear()
+            ready = set()
+        now = time.monotonic()
+        for h in handles:
+            if h.conn_open and h.conn in ready:
+                self._drain(h, budget=500)
+        for h in handles:
+            if h.proc.sentinel in ready or not h.proc.is_alive():
+                if self._closing.is_set():
+                    continue
+                self._drain(h, budget=None)
+                self._finish(h)
+            elif h.cancel_deadline is not None and now > h.cancel_deadline:
+                if h.killed_at is None:
+                    log.warning("run %s did not stop within %.1fs; terminating", h.run_id, self.cancel_grace)
+                    h.proc.terminate()
+                    h.killed_at = now
+                elif now - h.killed_at > 5:
+                    h.proc.kill()
+        self._flush_metrics(now)
+
+    def _start_pending(self) -> None:
+        while True:
+            with self._lock:
+                if self._closing.is_set() or not self._pending or len(self._active) >= self.max_concurrent:
+                    return
+                run_id, resume = self._pending.popleft()
+            try:
+                self._spawn(run_id, resume)
+            except Exception as exc:  # noqa: BLE001
+                log.exception("could not start run %s", run_id)
+                self._end(run_id, {}, "failed", f"could not start the worker: {exc}")
+
+    def _spawn(self, run_id: str, resume: bool) -> None:
+        run = self.store.get_run(run_id)
+        logdir = self.logdir(run_id)
+        logdir.mkdir(parents=True, exist_ok=True)
+        spec = WorkerSpec(run_id, run["graph"], run["config"], str(logdir), resume, self.train_target, self.convert_config, self.worker_env)
+        rconn, wconn = self._ctx.Pipe(duplex=False)
+        stop = self._ctx.Event()
+        proc = self._ctx.Process(target=worker_main, args=(spec, wconn, stop, os.getpid()), name=f"akid-run-{run_id}")
+        proc.start()
+        wconn.close()  # only the worker holds the write end: its death is our EOF
+        h = _Handle(run_id, proc, rconn, stop, status={k: run.get(k) for k in _STATUS_KEYS})
+        with self._lock:
+            self._active[run_id] = h
+        self.store.update_run(run_id, status="running", started_at=time.time(), reason=None)
+        self.hub.publish(run_id, "status", self._status_payload(h.status, "running"))
+
+    def _drain(self, h: _Handle, budget: int | None) -> None:
+        n = 0
+        while h.conn_open and (budget is None or n < budget):
+            try:
+                if not h.conn.poll(0):
+                    return
+                frame = h.conn.recv_bytes()
+            except (EOFError, OSError):
+                h.conn_open = False
+                return
+            n += 1
+            try:
+                kind, payload, atts = decode(frame)
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("run %s sent a bad frame: %s", h.run_id, exc)
+                continue
+            self._on_event(h, kind, payload, atts)
+
+    def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
+        if kind == "__done__":
+            h.done = payload
+            return
+        if kind == "metrics":
+            h.pending.extend(payload.get("points") or [])
+            return
+        self._flush(h)
+        if kind == "status":
+            h.status.update({k: payload[k] for k in _STATUS_KEYS if k in payload})
+            if payload.get("state") in TERMINAL:
+                return  # the manager announces the end, once, when the process has exited
+            self.store.update_run(h.run_id, **{k: v for k, v in h.status.items() if v is not None})
+            payload = {**payload, "state": "running"}
+        elif kind not in ("histograms", "images", "log", "error"):
+            kind, payload = "log", {"level": "warning", "message": f"unknown event kind {kind!r} from the worker"}
+        self.hub.publish(h.run_id, kind, payload, atts)
+
+    def _flush(self, h: _Handle) -> None:
+        if h.pending:
+            points, h.pending = h.pending, []
+            self.hub.publish(h.run_id, "metrics", {"points": points})
+            h.last_metrics = time.monotonic()
+
+    def _flush_metrics(self, now: float) -> None:
+        with self._lock:
+            handles = list(self._active.values())
+        for h in handles:
+            if h.pending and now - h.last_metrics >= self.batch_interval:
+                self._flush(h)
+
+    def _finish(self, h: _Handle, forced_state: str | None = None, forced_reason: str | None = None) -> None:
+        self._flush(h)
+        h.proc.join(1)
+        code = h.proc.exitcode
+        done = h.done or {}
+        if forced_state and done.get("state") in (None, "cancelled"):
+            state, reason = forced_state, forced_reason
+        elif h.done is not None:
+            state, reason = done.get("state", "failed"), done.get("reason")
+            if h.cancel_requested and state == "completed":
+                state = "cancelled"
+        elif h.cancel_requested:
+            state, reason = "cancelled", "the worker was terminated after the cancel grace period"
+        elif code is not None and code < 0:
+            state, reason = "failed", f"the worker was killed by signal {signal.Signals(-code).name}"
+        else:
+            state, reason = "failed", f"the worker exited with code {code} without finishing"
+        if state == "failed":
+            self.hub.publish(h.run_id, "error", {"message": reason or "training failed", **({"issues": done["issues"]} if done.get("issues") else {})})
+        try:
+            h.conn.close()
+        except OSError:
+            pass
+        with self._lock:
+            self._active.pop(h.run_id, None)
+        self._end(h.run_id, h.status, state, reason, final=done.get("final"))
+        self._wake.set()
+
+    def _end(self, run_id: str, status: dict[str, Any], state: str, reason: str | None, final: dict[str, Any] | None = None) -> None:
+        fields: dict[str, Any] = {"status": state, "reason": reason, "finished_at": time.time()}
+        fields.update({k: v for k, v in status.items() if v is not None})
+        if final:
+            fields["final"] = final
+        self.store.update_run(run_id, **fields)
+        self.hub.publish(run_id, "status", self._status_payload(status, state, reason))
+
+    @staticmethod
+    def _status_payload(status: dict[str, Any], state: str, reason: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"state": state}
+        for k in _STATUS_KEYS:
+            out[k] = status.get(k)
+        out["step"] = out["step"] or 0
+        out["epoch"] = out["epoch"] or 0
+        out["progress"] = out["progress"] or 0.0
+        if reason:
+            out["reason"] = reason
+        return out

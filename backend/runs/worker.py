@@ -1,0 +1,82 @@
+"""The training worker: one spawned process per run, so a crash never takes the server down.
+
+It imports the trainer (``akid.train.api.train`` by default), calls it with a
+sink that frames each event onto a pipe, and ends with a ``__done__`` frame
+saying how training ended. If this process dies without that frame, the
+server reports the exit code or signal. It watches its parent and exits if the
+server disappears (no orphaned trainers after a server crash).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.runs.wire import encode
+
+DEFAULT_TARGET = "akid.train.api:train"
+
+
+@dataclass
+class WorkerSpec:
+    run_id: str
+    graph: dict[str, Any]
+    config: dict[str, Any]
+    logdir: str
+    resume: bool = False
+    target: str = DEFAULT_TARGET
+    #: Turn the config dict into akid.train.config.TrainConfig (off for test doubles).
+    convert_config: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _load_target(target: str):
+    mod_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(mod_name), attr or "train")
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(70)
+
+
+def worker_main(spec: WorkerSpec, conn, stop, parent_pid: int) -> None:
+    """Process entry point (must stay importable without Flask)."""
+    os.environ.update(spec.env)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
+    lock = threading.Lock()
+
+    def sink(kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple = ()) -> None:
+        frame = encode(kind, payload or {}, attachments or ())
+        with lock:
+            conn.send_bytes(frame)
+
+    os.makedirs(spec.logdir, exist_ok=True)
+    try:
+        train = _load_target(spec.target)
+        config: Any = spec.config
+        if spec.convert_config:
+            from akid.train.config import load_config
+
+            config = load_config(spec.config)
+        final = train(spec.graph, config, logdir=spec.logdir, sink=sink, stop=stop, resume=spec.resume)
+        state = "cancelled" if stop.is_set() else "completed"
+        sink("__done__", {"state": state, "final": final if isinstance(final, dict) else {}})
+    except BaseException as exc:  # noqa: BLE001 - everything a run can raise is reported, not lost
+        issues = exc.to_dicts() if hasattr(exc, "to_dicts") else None
+        reason = f"{type(exc).__name__}: {exc}"
+        try:
+            sink("__done__", {"state": "failed", "reason": reason[:2000], "issues": issues, "traceback": traceback.format_exc()[-8000:]})
+        except Exception:  # noqa: BLE001 - the pipe is gone; the exit code tells the server
+            os._exit(1)
+    finally:
+        try:
+            conn.close()
+        except OSError:
+            pass

@@ -1,0 +1,82 @@
+"""Access control: loopback-only by default, a bearer token when exposed.
+
+A studio that trains arbitrary graphs must not be drivable by any web page the
+user visits: bound to loopback we still reject foreign Host headers (DNS
+rebinding) and foreign Origins; bound to any other address every API call and
+socket connection needs the token.
+"""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import Any, Callable
+
+from flask import Flask, current_app, request
+
+from backend.errors import api_error
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server reachable from this machine only."""
+    h = host.strip("[]")
+    if h in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(host_header: str) -> str:
+    if host_header.startswith("["):
+        return host_header[1:].split("]", 1)[0]
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def token_ok(given: str | None) -> bool:
+    """Constant-time comparison against the configured token (no token configured: open)."""
+    expected = current_app.config.get("TOKEN")
+    if not expected:
+        return True
+    return bool(given) and hmac.compare_digest(str(given), str(expected))
+
+
+def request_token() -> str | None:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return request.args.get("token")
+
+
+def origin_checker(extra_origins: list[str]) -> Callable[[str | None, dict[str, Any]], bool]:
+    """Engine.IO origin check: same origin as the Host header, or an explicitly allowed one."""
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        if not origin:
+            return True
+        if origin in extra_origins:
+            return True
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        return origin == f"{scheme}://{host}"
+
+    return allowed
+
+
+def install(app: Flask) -> None:
+    @app.before_request
+    def _guard():
+        if request.method == "OPTIONS":
+            return None
+        if app.config.get("LOOPBACK_ONLY") and not is_loopback(_host_name(request.host)):
+            raise api_error(403, "forbidden_host", f"host {request.host!r} is not allowed; this server answers to localhost only")
+        origin = request.headers.get("Origin")
+        if origin and request.path.startswith("/api/") and request.method not in ("GET", "HEAD"):
+            extra = app.config.get("CORS_ORIGINS") or []
+            if origin not in extra and origin != request.host_url.rstrip("/"):
+                raise api_error(403, "forbidden_origin", f"origin {origin!r} may not call this API")
+        if request.path.startswith("/api/") and not token_ok(request_token()):
+            raise api_error(401, "unauthorized", "missing or wrong access token (Authorization: Bearer <token> or ?token=)")
+        return None
