@@ -3,8 +3,9 @@
 Positional arguments follow each block's declaration — its ``key_params`` and
 then the remaining fields of its ``Params`` model in declaration order — so the
 registry stays the one source of truth: a new block or a new parameter needs no
-change here. A list-only parameter (``Input.shape``) in positional position
-absorbs consecutive scalars, which is what makes ``Input(8,8,1)`` read well.
+change here. A list-only parameter in first position (``Input.shape``,
+``Reshape.target_shape``) absorbs consecutive scalars of one type, which is
+what makes ``Input(8,8,1)`` read well; elsewhere lists are written ``[a, b]``.
 """
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ class Builder:
                 self.err(f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}", a.line, a.col, node_id=nid)
                 return params
             name = order[slot]
-            if list_only(term.type, name) and not isinstance(a.value, list):
+            if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list):
                 gathered = []
                 while i < len(args) and args[i].key is None and not isinstance(args[i].value, list) and type(args[i].value) is type(a.value):
                     gathered.append(args[i].value)

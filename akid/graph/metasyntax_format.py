@@ -61,7 +61,7 @@ def fmt_args(type_name: str, params: dict[str, Any]) -> str:
         if name not in params:
             break
         v = params[name]
-        if list_only(type_name, name):
+        if not parts and list_only(type_name, name):
             if not isinstance(v, list):
                 break
             if v and all(type(x) is type(v[0]) and isinstance(x, (int, float, str)) for x in v):
@@ -175,7 +175,7 @@ class Printer:
 
     def _ref(self, nid: str, port: str, default: str) -> str:
         name = fmt_string(nid)
-        return name if port == default else f"{name}.{port}"
+        return name if port == default else f"{name}.{fmt_string(port)}"
 
     def _unnamed(self, referenced: set[str]) -> set[str]:
         """Nodes the parser would give their current id anyway (fixed point: naming one may shift others)."""

@@ -2,7 +2,7 @@
 
 The lexer is separate from the parser so that every later error — a bad
 argument, an unknown block — can point at the exact character the user typed.
-Newlines end statements only outside brackets and not right after an arrow, so
+Newlines end statements only outside brackets and not next to an arrow, so
 long chains and tuples may span several lines without continuation marks.
 """
 from __future__ import annotations
@@ -96,6 +96,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("STRING", raw, _unquote(raw, line, col), line, col))
         elif kind == "op":
             tok = Token("OP", raw, raw, line, col)
+            if raw in (">", "~>") and tokens and tokens[-1].kind == "NEWLINE":
+                tokens.pop()  # a line starting with an arrow continues the previous chain
             if raw in _OPEN:
                 stack.append(tok)
             elif raw in (")", "]"):

@@ -10,7 +10,7 @@ Grammar (one statement per line; ``#`` starts a comment)::
               | '[' chain ']' '*' INT              # repeat a chain INT times in series
               | (NAME | STRING) ':' NAME [args]    # named block
               | NAME args                          # unnamed block
-              | (NAME | STRING) ['.' NAME]         # reference to a named node (optional port)
+              | (NAME | STRING) ['.' (NAME | STRING)]  # reference to a named node (optional port)
               | NAME                               # reference if such a node is named, else a block
     args     := '(' [arg (',' arg)*] ')'
     arg      := NAME '=' value | value
@@ -198,9 +198,9 @@ class Parser:
             return BlockTerm(bt.text, args, bt.line, bt.col, name=t.value, name_line=t.line, name_col=t.col)
         if self.at("."):
             self.next()
-            if self.tok.kind != "NAME":
+            if self.tok.kind not in ("NAME", "STRING"):
                 raise self.fail(f"expected a port name after '{t.value}.', found {describe(self.tok)}")
-            return RefTerm(t.value, self.next().text, t.line, t.col)
+            return RefTerm(t.value, self.next().value, t.line, t.col)
         if t.kind == "STRING":
             return RefTerm(t.value, None, t.line, t.col)
         if self.at("("):

@@ -1,0 +1,127 @@
+"""parse(format(doc)) is the same graph: on the golden graphs and on generated ones."""
+import json
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from akid.errors import AkidError
+from akid.graph.metasyntax import format, parse
+from akid.graph.schema import load_graph
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures"
+
+GOLDEN = sorted(p for p in (FIXTURES / "graphs").glob("*.json"))
+
+
+def canon(doc):
+    """Everything that changes the model: node types/params, edges with their order per input port, graph params."""
+    g = load_graph(doc)
+    into = {}
+    for e in g.edges:
+        into.setdefault((e.target, e.target_port), []).append((e.source, e.source_port, e.feedback))
+    return {"name": g.name, "params": g.params, "description": g.description,
+            "nodes": {n.id: (n.type, n.params) for n in g.nodes}, "edges": into}
+
+
+@pytest.mark.parametrize("path", [p for p in GOLDEN if "blocks" not in json.loads(p.read_text())], ids=lambda p: p.stem)
+def test_golden_graphs_round_trip(path):
+    doc = json.loads(path.read_text())
+    text = format(doc)
+    again = parse(text)
+    assert canon(again) == canon(doc), text
+    assert format(again) == text  # stable: printing the parsed graph gives the same text
+
+
+def test_feedback_golden_graph_prints_a_feedback_arrow():
+    path = FIXTURES / "graphs" / "feedback.json"
+    if not path.exists():
+        pytest.skip("no feedback fixture")
+    text = format(json.loads(path.read_text()))
+    assert "@time_steps 3" in text and "h ~> add" in text
+
+
+def test_composite_graphs_are_refused_clearly():
+    doc = {"format": "akid.graph/v1", "name": "c", "blocks": {"U": {"nodes": [], "edges": []}}, "nodes": [], "edges": []}
+    with pytest.raises(AkidError, match="composite"):
+        format(doc)
+
+
+# ---- generated graphs ---------------------------------------------------------------
+
+IDENT = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+WEIRD = st.text(alphabet=string.ascii_letters + string.digits + " _-.:>~()[]\"'\\#@é", min_size=1, max_size=8)
+SMALL = st.integers(1, 32)
+KSIZE = st.one_of(st.integers(1, 5), st.lists(st.integers(1, 5), min_size=2, max_size=2))
+PARAMS = {
+    "Input": st.fixed_dictionaries({"shape": st.lists(SMALL, min_size=1, max_size=3)},
+                                   optional={"feature": st.one_of(IDENT, WEIRD), "dtype": st.sampled_from(["float32", "int32"])}),
+    "Dense": st.fixed_dictionaries({}, optional={"units": SMALL, "activation": st.sampled_from(["relu", "linear", "tanh"]),
+                                                 "use_bias": st.booleans()}),
+    "Conv2D": st.fixed_dictionaries({"filters": SMALL}, optional={"kernel_size": KSIZE, "strides": KSIZE,
+                                                                  "padding": st.sampled_from(["same", "valid"])}),
+    "ReLU": st.just({}),
+    "Add": st.just({}),
+    "Concat": st.fixed_dictionaries({}, optional={"axis": st.integers(-2, 2)}),
+    "Split": st.fixed_dictionaries({}, optional={"num": st.integers(2, 3), "axis": st.integers(-1, 1)}),
+    "Dropout": st.fixed_dictionaries({}, optional={"rate": st.floats(0, 0.9), "seed": st.one_of(st.none(), SMALL)}),
+    "Reshape": st.fixed_dictionaries({"target_shape": st.lists(st.sampled_from([-1, 2, 4]), min_size=1, max_size=3)}),
+    "Output": st.fixed_dictionaries({}, optional={"target": st.one_of(IDENT, WEIRD), "loss": st.just("mse"),
+                                                  "metrics": st.lists(st.sampled_from(["mae", "accuracy"]), max_size=2),
+                                                  "weight": st.floats(0, 10)}),
+    "Flatten": st.just({}),
+}
+
+
+@st.composite
+def graphs(draw):
+    types = draw(st.lists(st.sampled_from(sorted(PARAMS)), min_size=1, max_size=9))
+    ids = []
+    for i, t in enumerate(types):
+        nid = draw(st.one_of(IDENT, WEIRD, st.just(f"{t.lower()}{i + 1}"), st.just(f"{t.lower()}1"), st.just(t)))
+        if nid in ids:
+            nid = f"{nid}_{i}"
+        ids.append(nid)
+    nodes = [{"id": nid, "type": t, "params": draw(PARAMS[t])} for nid, t in zip(ids, types)]
+    edges = []
+    n = len(nodes)
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n))
+    for a, b in pairs:
+        if a == b:
+            continue
+        src, dst = (a, b) if a < b else (b, a)
+        feedback = a > b and draw(st.booleans())
+        if feedback:
+            src, dst = a, b
+        sp = f"out{draw(st.integers(0, 1))}" if types[src] == "Split" else draw(st.sampled_from(["out", "out", "aux"]))
+        tp = draw(st.sampled_from(["in", "in", "in", "side"]))
+        edge = {"id": f"e{len(edges)}", "source": ids[src], "source_port": sp, "target": ids[dst], "target_port": tp}
+        if feedback:
+            edge["feedback"] = True
+        edges.append(edge)
+    doc = {"format": "akid.graph/v1", "name": draw(st.one_of(st.just("graph"), IDENT, WEIRD)), "nodes": nodes, "edges": edges}
+    if draw(st.booleans()):
+        doc["params"] = {"time_steps": draw(st.integers(1, 5))}
+    if draw(st.booleans()):
+        doc["description"] = draw(WEIRD)
+    return doc
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_generated_graphs_round_trip(doc):
+    text = format(doc)
+    again = parse(text)
+    assert canon(again) == canon(doc), text
+    assert format(again) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Dense(4)", "ReLU", "Tanh", "Dropout(0.5)", "[Dense(2) > ReLU] * 2"]), min_size=1, max_size=6))
+def test_generated_chains_parse_into_a_path(blocks):
+    text = "Input(4) > " + " > ".join(blocks) + " > Output(label)"
+    doc = parse(text)
+    assert len(doc["edges"]) == len(doc["nodes"]) - 1
+    into = [e["target"] for e in doc["edges"]]
+    assert len(set(into)) == len(into)  # every node has one predecessor: a path
+    assert canon(parse(format(doc))) == canon(doc)
