@@ -1,0 +1,66 @@
+// Typed fetch client for the akid studio REST API (docs/architecture.md).
+// Every non-2xx answer becomes an ApiError carrying the server's issue list.
+import type {
+  BlockSpec, Composite, GraphDoc, GraphVersion, Issue, SavedGraph, SavedGraphSummary,
+  Template, ValidationReport,
+} from './types';
+
+export class ApiError extends Error {
+  status: number;
+  issues: Issue[];
+  constructor(status: number, issues: Issue[], message?: string) {
+    super(message ?? (issues.map((i) => i.message).join('; ') || `HTTP ${status}`));
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+type Fetch = typeof fetch;
+
+export function createApi(base = '', fetchImpl: Fetch = (...a) => fetch(...a)) {
+  async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await fetchImpl(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const errs = (data as { errors?: Issue[] } | null)?.errors;
+      const issues = Array.isArray(errs) ? errs : [{ code: 'http_error', message: `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}` }];
+      throw new ApiError(res.status, issues);
+    }
+    return data as T;
+  }
+  const enc = encodeURIComponent;
+  return {
+    blocks: () => call<{ blocks: BlockSpec[] }>('GET', '/api/blocks').then((r) => r.blocks),
+    templates: () => call<{ templates: Template[] }>('GET', '/api/templates').then((r) => r.templates),
+    validate: (graph: GraphDoc, signal?: AbortSignal) => call<ValidationReport>('POST', '/api/graphs/validate', graph, signal),
+    parse: (text: string) => call<{ graph: GraphDoc }>('POST', '/api/graphs/parse', { text }).then((r) => r.graph),
+    exportGraph: (graph: GraphDoc, to: string) => call<{ text: string }>('POST', '/api/graphs/export', { graph, to }).then((r) => r.text),
+    importKeras: (json: string) => call<{ graph: GraphDoc }>('POST', '/api/graphs/import-keras', { json }).then((r) => r.graph),
+    listGraphs: () => call<{ graphs: SavedGraphSummary[] }>('GET', '/api/graphs').then((r) => r.graphs ?? []),
+    createGraph: (graph: GraphDoc) => call<{ id: string | number; version: number }>('POST', '/api/graphs', { graph }),
+    updateGraph: (id: string | number, graph: GraphDoc) => call<{ id: string | number; version: number }>('PUT', `/api/graphs/${enc(String(id))}`, { graph }),
+    getGraph: (id: string | number, version?: number) =>
+      call<SavedGraph>('GET', `/api/graphs/${enc(String(id))}${version === undefined ? '' : `?version=${version}`}`),
+    versions: (id: string | number) =>
+      call<{ versions: GraphVersion[] }>('GET', `/api/graphs/${enc(String(id))}/versions`).then((r) => r.versions ?? []),
+    revert: (id: string | number, version: number) =>
+      call<{ id: string | number; version: number }>('POST', `/api/graphs/${enc(String(id))}/revert`, { version }),
+    deleteGraph: (id: string | number) => call<unknown>('DELETE', `/api/graphs/${enc(String(id))}`),
+    composites: () => call<{ composites: Composite[] }>('GET', '/api/composites').then((r) => r.composites ?? []),
+    saveComposite: (name: string, graph: GraphDoc) => call<unknown>('POST', '/api/composites', { name, graph }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+export const api: Api = createApi();

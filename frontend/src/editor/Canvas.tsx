@@ -1,0 +1,101 @@
+// The React Flow canvas: drop target for the palette, wiring with instant validation,
+// feedback edges for cycles, double-click to search-and-insert or open a composite.
+import {
+  Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type IsValidConnection, type NodeMouseHandler,
+} from '@xyflow/react';
+import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
+import type { BlockNodeT, GraphEdgeT } from '../graph/model';
+import { editorStore, useEditor } from '../store';
+import { BlockNode } from './BlockNode';
+import { ShapeEdge } from './ShapeEdge';
+import { autoLayout } from './layout';
+import { DRAG_MIME } from './Palette';
+
+// Module-level so React Flow never sees new objects (re-creating them remounts every node).
+const nodeTypes = { block: BlockNode };
+const edgeTypes = { akid: ShapeEdge };
+const isValidConnection: IsValidConnection<GraphEdgeT> = (c: Connection | Edge) => editorStore.getState().canConnect(c).ok;
+const onConnect = (c: Connection) => {
+  const v = editorStore.getState().connect(c);
+  if (!v.ok) editorStore.getState().notify(v.reason, 'error');
+};
+const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) => editorStore.getState().onNodesChange(ch);
+const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => editorStore.getState().onEdgesChange(ch);
+const onNodeDragStart = () => editorStore.getState().checkpoint();
+const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id] ? '#e5484d' : '#8a9bb5');
+
+export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const layoutRequest = useEditor((s) => s.layoutRequest);
+  const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
+  const wrap = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!layoutRequest) return;
+    let alive = true;
+    const s = editorStore.getState();
+    autoLayout(s.nodes, s.edges, (id) => s.portsOf(id)).then((pos) => {
+      if (!alive) return;
+      editorStore.getState().setPositions(pos, false);
+      requestAnimationFrame(() => rf.fitView({ padding: 0.15, duration: 0 }));
+    });
+    return () => {
+      alive = false;
+    };
+  }, [layoutRequest, rf]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(DRAG_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+  const onDrop = useCallback((e: DragEvent) => {
+    const type = e.dataTransfer.getData(DRAG_MIME);
+    if (!type) return;
+    e.preventDefault();
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    editorStore.getState().addNode(type, { x: p.x - 80, y: p.y - 30 });
+  }, [rf]);
+  const onDoubleClick = useCallback((e: MouseEvent) => {
+    const el = e.target as HTMLElement;
+    if (!el.closest('.react-flow__pane')) return;
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    onQuickInsert({ ...p, screenX: e.clientX, screenY: e.clientY });
+  }, [rf, onQuickInsert]);
+  const onNodeDoubleClick: NodeMouseHandler<BlockNodeT> = useCallback((_e, node) => {
+    if (editorStore.getState().openComposite(node.id)) requestAnimationFrame(() => rf.fitView({ padding: 0.2 }));
+  }, [rf]);
+
+  return (
+    <div className="canvas" ref={wrap} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+      <ReactFlow<BlockNodeT, GraphEdgeT>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDoubleClick={onNodeDoubleClick}
+        zoomOnDoubleClick={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
+        onlyRenderVisibleElements
+        minZoom={0.05}
+        maxZoom={2.5}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap pannable zoomable nodeColor={miniMapColor} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

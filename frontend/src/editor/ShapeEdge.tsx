@@ -1,0 +1,35 @@
+// Edge with its inferred shape as label; feedback edges are dashed and coloured.
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { formatShape } from '../graph/format';
+import type { GraphEdgeT } from '../graph/model';
+import { useEditor } from '../store';
+
+function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
+  const shape = useEditor((s) => s.report?.edgeShapes[p.id]);
+  const feedback = !!p.data?.feedback;
+  const [path, lx, ly] = getBezierPath({
+    sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition,
+    targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition,
+    curvature: feedback ? 0.6 : 0.25,
+  });
+  const cls = `akid-edge${feedback ? ' feedback' : ''}${p.selected ? ' selected' : ''}`;
+  return (
+    <>
+      <BaseEdge id={p.id} path={path} className={cls} markerEnd={p.markerEnd} interactionWidth={16} />
+      {(shape || feedback) && (
+        <EdgeLabelRenderer>
+          <div
+            className={`edge-label${feedback ? ' feedback' : ''}`}
+            data-testid={`edge-label-${p.id}`}
+            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
+          >
+            {feedback ? '↺ ' : ''}{formatShape(shape)}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+export const ShapeEdge = memo(ShapeEdgeImpl);

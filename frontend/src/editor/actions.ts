@@ -1,0 +1,126 @@
+// Editor commands shared by the toolbar, the shortcuts and window.__akid.
+import { ApiError, api } from '../api';
+import { editorStore } from '../store';
+import type { GraphDoc } from '../types';
+import { FormatError } from '../graph/convert';
+
+const st = () => editorStore.getState();
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.issues.map((i) => i.message).join('; ');
+  return (e as Error)?.message ?? String(e);
+}
+
+async function guard<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    st().notify(`${what}: ${errorText(e)}`, 'error');
+    return undefined;
+  }
+}
+
+export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1]): boolean {
+  try {
+    st().loadDoc(doc, opts);
+    return true;
+  } catch (e) {
+    st().notify(e instanceof FormatError ? e.message : `cannot open graph: ${errorText(e)}`, 'error');
+    return false;
+  }
+}
+
+export async function refreshLibrary() {
+  const list = await guard('loading composites', () => api.composites());
+  if (list) st().setLibrary(Object.fromEntries(list.map((c) => [c.name, c.graph])));
+}
+
+export async function saveGraph(): Promise<boolean> {
+  const s = st();
+  if (s.scope.length) closeCompositeAndSave();
+  const doc = st().toDoc();
+  const id = st().savedId;
+  const r = await guard('save', () => (id === null ? api.createGraph(doc) : api.updateGraph(id, doc)));
+  if (!r) return false;
+  st().markSaved(r.id, r.version ?? null);
+  st().notify(`saved ${doc.name} (version ${r.version})`);
+  return true;
+}
+
+export async function openSaved(id: string | number, version?: number) {
+  const g = await guard('open', () => api.getGraph(id, version));
+  if (g) loadGraph(g.graph, { savedId: g.id, savedVersion: g.version });
+}
+
+export async function revertTo(id: string | number, version: number) {
+  const r = await guard('revert', () => api.revert(id, version));
+  if (r) await openSaved(r.id ?? id);
+}
+
+export async function newFromTemplate(doc: GraphDoc | null) {
+  loadGraph(doc ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, { savedId: null, savedVersion: null });
+}
+
+export async function groupSelectionAsComposite(name: string) {
+  const def = st().groupSelection(name);
+  if (!def) return;
+  await guard('saving composite', () => api.saveComposite(name, def));
+  st().notify(`composite ${name} created`);
+}
+
+export function closeCompositeAndSave() {
+  const r = st().closeComposite();
+  if (r) void guard('saving composite', () => api.saveComposite(r.name, r.def));
+}
+
+export function exportJson(): string {
+  return JSON.stringify(st().toDoc(), null, 2);
+}
+
+export function download(filename: string, text: string, mime = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function importJsonText(text: string) {
+  let doc: GraphDoc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    st().notify(`not valid JSON: ${(e as Error).message}`, 'error');
+    return;
+  }
+  if (loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported ${doc.name ?? 'graph'}`);
+}
+
+export async function importKerasText(text: string) {
+  const doc = await guard('Keras import', () => api.importKeras(text));
+  if (doc && loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported Keras model ${doc.name ?? ''}`);
+}
+
+export async function exportText(to: string): Promise<string | undefined> {
+  return guard(`export ${to}`, () => api.exportGraph(st().toDoc(), to));
+}
+
+export async function applyMetaSyntax(text: string): Promise<string | null> {
+  try {
+    const doc = await api.parse(text);
+    const cur = st();
+    // Keep positions of nodes that survive the edit; new nodes get laid out.
+    const pos = new Map(cur.nodes.filter((n) => n.data.placed).map((n) => [n.id, n.position]));
+    const nodes = doc.nodes.map((n) => (n.position || !pos.has(n.id) ? n : { ...n, position: pos.get(n.id)! }));
+    st().loadDoc({ ...doc, nodes, blocks: doc.blocks ?? cur.meta.blocks }, { keepHistory: true });
+    return null;
+  } catch (e) {
+    if (e instanceof ApiError) {
+      return e.issues.map((i) => (i.line ? `line ${i.line}${i.column ? `:${i.column}` : ''}: ` : '') + i.message).join('\n');
+    }
+    return errorText(e);
+  }
+}

@@ -1,0 +1,38 @@
+// Auto-layout with elkjs (layered, left to right); feedback edges are left out so that
+// loops do not fold the drawing.
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { XYPosition } from '@xyflow/react';
+import type { BlockNodeT, GraphEdgeT } from '../graph/model';
+import type { NodePorts } from '../graph/ports';
+
+const elk = new ELK();
+
+export async function autoLayout(
+  nodes: BlockNodeT[],
+  edges: GraphEdgeT[],
+  portsOf: (id: string) => NodePorts | undefined,
+): Promise<Record<string, XYPosition>> {
+  const ids = new Set(nodes.map((n) => n.id));
+  const graph = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+      'elk.spacing.nodeNode': '40',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+    },
+    children: nodes.map((n) => {
+      const p = portsOf(n.id);
+      const h = Math.max(n.measured?.height ?? 0, 90 + 14 * Math.max(p?.outputs.length ?? 1, p?.inputs.length ?? 1));
+      return { id: n.id, width: n.measured?.width ?? 190, height: h };
+    }),
+    edges: edges
+      .filter((e) => !e.data?.feedback && ids.has(e.source) && ids.has(e.target))
+      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+  };
+  const out = await elk.layout(graph);
+  const pos: Record<string, XYPosition> = {};
+  for (const c of out.children ?? []) pos[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
+  return pos;
+}

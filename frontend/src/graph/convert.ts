@@ -1,0 +1,97 @@
+// akid.graph/v1 document <-> React Flow nodes/edges. flowToDoc emits the canonical form of
+// akid.graph.schema.dump_graph, so load -> save is the identity on canonical documents.
+import type { GraphDoc, GraphEdge, GraphNode } from '../types';
+import { FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta } from './model';
+
+export interface FlowGraph {
+  meta: GraphMeta;
+  nodes: BlockNodeT[];
+  edges: GraphEdgeT[];
+}
+
+export class FormatError extends Error {}
+
+export function docToFlow(doc: GraphDoc): FlowGraph {
+  if (!doc || typeof doc !== 'object') throw new FormatError('a graph must be a JSON object');
+  if (doc.format !== FORMAT) throw new FormatError(`unsupported graph format ${JSON.stringify(doc.format)}; this editor reads '${FORMAT}'`);
+  const meta: GraphMeta = { name: doc.name ?? 'graph' };
+  if (doc.description) meta.description = doc.description;
+  if (doc.params && Object.keys(doc.params).length) meta.params = { ...doc.params };
+  if (doc.blocks && Object.keys(doc.blocks).length) meta.blocks = { ...doc.blocks };
+  if (doc.ui !== undefined) meta.ui = doc.ui;
+  const nodes: BlockNodeT[] = (doc.nodes ?? []).map((n) => ({
+    id: n.id,
+    type: 'block',
+    position: n.position ? { x: n.position.x, y: n.position.y } : { x: 0, y: 0 },
+    data: {
+      type: n.type,
+      params: { ...(n.params ?? {}) },
+      ...(n.label !== undefined ? { label: n.label } : {}),
+      ...(n.ui !== undefined ? { ui: n.ui } : {}),
+      placed: !!n.position,
+    },
+  }));
+  const edges: GraphEdgeT[] = (doc.edges ?? []).map((e, i) => ({
+    id: e.id ?? `e${i}`,
+    type: 'akid',
+    source: e.source,
+    target: e.target,
+    sourceHandle: e.source_port ?? 'out',
+    targetHandle: e.target_port ?? 'in',
+    data: { feedback: !!e.feedback, ...(e.ui !== undefined ? { ui: e.ui } : {}) },
+  }));
+  return { meta, nodes, edges };
+}
+
+export function nodeToDoc(n: BlockNodeT): GraphNode {
+  const d: GraphNode = { id: n.id, type: n.data.type, params: { ...n.data.params } };
+  if (n.data.placed) d.position = { x: Math.round(n.position.x * 100) / 100, y: Math.round(n.position.y * 100) / 100 };
+  if (n.data.ui !== undefined) d.ui = n.data.ui;
+  if (n.data.label !== undefined) d.label = n.data.label;
+  return d;
+}
+
+export function edgeToDoc(e: GraphEdgeT): GraphEdge {
+  const d: GraphEdge = {
+    id: e.id,
+    source: e.source,
+    source_port: e.sourceHandle ?? 'out',
+    target: e.target,
+    target_port: e.targetHandle ?? 'in',
+  };
+  if (e.data?.feedback) d.feedback = true;
+  if (e.data?.ui !== undefined) d.ui = e.data.ui;
+  return d;
+}
+
+/** Only the composite definitions the graph (transitively) uses are written out. */
+export function usedBlocks(nodes: { type: string }[], blocks: Record<string, GraphDoc> | undefined): Record<string, GraphDoc> {
+  const out: Record<string, GraphDoc> = {};
+  if (!blocks) return out;
+  const visit = (types: string[]) => {
+    for (const t of types) {
+      if (blocks[t] && !out[t]) {
+        out[t] = blocks[t];
+        visit((blocks[t].nodes ?? []).map((n) => n.type));
+      }
+    }
+  };
+  visit(nodes.map((n) => n.type));
+  return out;
+}
+
+export function flowToDoc(g: FlowGraph, opts: { pruneBlocks?: boolean } = {}): GraphDoc {
+  const head: Partial<GraphDoc> = { format: FORMAT, name: g.meta.name };
+  if (g.meta.description) head.description = g.meta.description;
+  if (g.meta.params && Object.keys(g.meta.params).length) head.params = { ...g.meta.params };
+  const blocks = opts.pruneBlocks ? usedBlocks(g.nodes.map((n) => n.data), g.meta.blocks) : g.meta.blocks ?? {};
+  if (Object.keys(blocks).length) head.blocks = blocks;
+  const doc: GraphDoc = { ...head, format: FORMAT, nodes: g.nodes.map(nodeToDoc), edges: g.edges.map(edgeToDoc) };
+  if (g.meta.ui !== undefined) doc.ui = g.meta.ui;
+  return doc;
+}
+
+/** The canonical form of a document (what akid's dump_graph would write). */
+export function canonical(doc: GraphDoc): GraphDoc {
+  return flowToDoc(docToFlow(doc));
+}

@@ -1,0 +1,54 @@
+// Map a validation report (POST /api/graphs/validate) onto what the editor shows:
+// issues per node, per param, per edge; edge shape labels; totals.
+import type { Issue, NodeReport, Shape, ValidationReport } from '../types';
+
+export interface MappedReport {
+  ok: boolean;
+  errorCount: number;
+  nodeIssues: Record<string, Issue[]>;
+  /** node id -> param name -> messages (for the inspector). */
+  paramIssues: Record<string, Record<string, string[]>>;
+  /** Issues that name no node currently on the canvas. */
+  graphIssues: Issue[];
+  edgeShapes: Record<string, Shape>;
+  nodes: Record<string, NodeReport>;
+  params: number;
+  flops: number;
+}
+
+export function mapReport(report: ValidationReport, nodeIds?: Set<string>): MappedReport {
+  const nodeIssues: Record<string, Issue[]> = {};
+  const paramIssues: Record<string, Record<string, string[]>> = {};
+  const graphIssues: Issue[] = [];
+  for (const issue of report.errors ?? []) {
+    const id = issue.node_id ?? null;
+    if (id && (!nodeIds || nodeIds.has(id))) {
+      (nodeIssues[id] ??= []).push(issue);
+      if (issue.param) {
+        const top = issue.param.split('.')[0];
+        ((paramIssues[id] ??= {})[top] ??= []).push(issue.message);
+      }
+    } else {
+      graphIssues.push(issue);
+    }
+  }
+  return {
+    ok: !!report.ok,
+    errorCount: (report.errors ?? []).length,
+    nodeIssues,
+    paramIssues,
+    graphIssues,
+    edgeShapes: report.shapes ?? {},
+    nodes: report.nodes ?? {},
+    params: report.params ?? 0,
+    flops: report.flops ?? 0,
+  };
+}
+
+/** An issue for a failed request, shown in the summary bar. */
+export function requestFailed(message: string): MappedReport {
+  return {
+    ok: false, errorCount: 1, nodeIssues: {}, paramIssues: {},
+    graphIssues: [{ code: 'request_failed', message }], edgeShapes: {}, nodes: {}, params: 0, flops: 0,
+  };
+}

@@ -1,0 +1,365 @@
+// The editor store: a zustand store factory (one store per editor; tests make their own).
+// Graph edits go through actions that record undo points; `rev` bumps on every model edit so
+// live validation knows when to re-run.
+import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import { createStore } from 'zustand/vanilla';
+import { checkConnection, type Conn, type Verdict } from '../graph/connect';
+import { docToFlow, flowToDoc } from '../graph/convert';
+import { groupSelection } from '../graph/composite';
+import { emptyDoc, type BlockNodeT, type GraphEdgeT, type GraphMeta } from '../graph/model';
+import { portsFor, type NodePorts } from '../graph/ports';
+import type { MappedReport } from '../graph/validation';
+import type { BlockSpec, GraphDoc } from '../types';
+import { emptyHistory, push, redo, undo, type History, type Snapshot } from './history';
+
+export interface ScopeFrame {
+  /** The composite type being edited and the parent graph to return to. */
+  typeName: string;
+  parent: Snapshot;
+  history: History;
+  savedId: string | number | null;
+  savedVersion: number | null;
+}
+
+export interface EditorState {
+  specs: Record<string, BlockSpec>;
+  specList: BlockSpec[];
+  /** Composite definitions known to the palette (GET /api/composites + made here). */
+  library: Record<string, GraphDoc>;
+  meta: GraphMeta;
+  nodes: BlockNodeT[];
+  edges: GraphEdgeT[];
+  history: History;
+  rev: number;
+  report: MappedReport | null;
+  validating: boolean;
+  clipboard: { nodes: BlockNodeT[]; edges: GraphEdgeT[] } | null;
+  savedId: string | number | null;
+  savedVersion: number | null;
+  savedRev: number;
+  scope: ScopeFrame[];
+  /** Bumped when nodes without positions arrive (the canvas then lays them out). */
+  layoutRequest: number;
+  notice: { text: string; kind: 'info' | 'error'; at: number } | null;
+
+  setSpecs(list: BlockSpec[]): void;
+  setLibrary(defs: Record<string, GraphDoc>): void;
+  loadDoc(doc: GraphDoc, opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean }): void;
+  toDoc(): GraphDoc;
+  portsOf(id: string): NodePorts | undefined;
+  checkpoint(key?: string | null): void;
+  onNodesChange(changes: NodeChange<BlockNodeT>[]): void;
+  onEdgesChange(changes: EdgeChange<GraphEdgeT>[]): void;
+  canConnect(c: Conn): Verdict;
+  connect(c: Conn): Verdict;
+  addNode(type: string, position: XYPosition, params?: Record<string, unknown>): string;
+  setParam(id: string, key: string, value: unknown): void;
+  setLabel(id: string, label: string): void;
+  setEdgeFeedback(id: string, feedback: boolean): void;
+  setMeta(patch: Partial<GraphMeta>): void;
+  deleteSelection(): void;
+  copySelection(): number;
+  paste(offset?: XYPosition): void;
+  selectAll(): void;
+  undo(): void;
+  redo(): void;
+  setPositions(pos: Record<string, XYPosition>, record?: boolean): void;
+  groupSelection(name: string): GraphDoc | null;
+  openComposite(nodeId: string): boolean;
+  closeComposite(): { name: string; def: GraphDoc } | null;
+  setReport(r: MappedReport | null): void;
+  setValidating(v: boolean): void;
+  markSaved(id: string | number, version: number | null): void;
+  notify(text: string, kind?: 'info' | 'error'): void;
+}
+
+export function nextId(prefix: string, taken: Set<string>): string {
+  const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '') || 'n';
+  for (let i = 1; ; i++) {
+    const id = `${base}${i}`;
+    if (!taken.has(id)) return id;
+  }
+}
+
+export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }) {
+  const store = createStore<EditorState>()((set, get) => {
+    const snap = (): Snapshot => {
+      const s = get();
+      return { meta: s.meta, nodes: s.nodes, edges: s.edges };
+    };
+    /** Apply a model edit: record an undo point first, bump rev. */
+    const edit = (fn: (s: EditorState) => Partial<EditorState>, key: string | null = null) => {
+      const s = get();
+      const patch = fn(s);
+      set({ ...patch, history: push(s.history, snap(), key), rev: s.rev + 1 });
+    };
+    const restore = (h: History, sn: Snapshot) => {
+      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev: get().rev + 1 });
+    };
+    const blocksOf = (s: EditorState) => ({ ...s.library, ...(s.meta.blocks ?? {}) });
+
+    return {
+      specs: {},
+      specList: [],
+      library: {},
+      meta: { name: 'untitled' },
+      nodes: [],
+      edges: [],
+      history: emptyHistory(),
+      rev: 0,
+      report: null,
+      validating: false,
+      clipboard: null,
+      savedId: null,
+      savedVersion: null,
+      savedRev: 0,
+      scope: [],
+      layoutRequest: 0,
+      notice: null,
+
+      setSpecs(list) {
+        set({ specList: list, specs: Object.fromEntries(list.map((b) => [b.type, b])) });
+      },
+      setLibrary(defs) {
+        set({ library: defs });
+      },
+      loadDoc(doc, opts = {}) {
+        const g = docToFlow(doc);
+        const s = get();
+        const unplaced = g.nodes.some((n) => !n.data.placed);
+        set({
+          meta: g.meta, nodes: g.nodes, edges: g.edges,
+          history: opts.keepHistory ? push(s.history, snap()) : emptyHistory(),
+          rev: s.rev + 1, report: null,
+          savedId: opts.savedId === undefined ? (opts.keepHistory ? s.savedId : null) : opts.savedId,
+          savedVersion: opts.savedVersion === undefined ? (opts.keepHistory ? s.savedVersion : null) : opts.savedVersion,
+          savedRev: opts.keepHistory ? s.savedRev : s.rev + 1,
+          scope: opts.keepHistory ? s.scope : [],
+          layoutRequest: unplaced ? s.layoutRequest + 1 : s.layoutRequest,
+        });
+      },
+      toDoc() {
+        const s = get();
+        return flowToDoc({ meta: s.meta, nodes: s.nodes, edges: s.edges }, { pruneBlocks: true });
+      },
+      portsOf(id) {
+        const s = get();
+        const n = s.nodes.find((x) => x.id === id);
+        if (!n) return undefined;
+        return portsFor(n.data.type, n.data.params, s.specs[n.data.type], blocksOf(s));
+      },
+      checkpoint(key = null) {
+        const s = get();
+        set({ history: push(s.history, snap(), key) });
+      },
+      onNodesChange(changes) {
+        const s = get();
+        let moved = false;
+        for (const c of changes) if (c.type === 'position' && c.position) moved = true;
+        let nodes = applyNodeChanges(changes, s.nodes);
+        if (moved) {
+          const ids = new Set(changes.filter((c) => c.type === 'position').map((c) => (c as { id: string }).id));
+          nodes = nodes.map((n) => (ids.has(n.id) && !n.data.placed ? { ...n, data: { ...n.data, placed: true } } : n));
+        }
+        const removed = changes.some((c) => c.type === 'remove');
+        set(removed ? { nodes, rev: s.rev + 1 } : { nodes });
+      },
+      onEdgesChange(changes) {
+        const s = get();
+        const removed = changes.some((c) => c.type === 'remove');
+        set(removed ? { edges: applyEdgeChanges(changes, s.edges), rev: s.rev + 1 } : { edges: applyEdgeChanges(changes, s.edges) });
+      },
+      canConnect(c) {
+        return checkConnection(c, (id) => get().portsOf(id), get().edges);
+      },
+      connect(c) {
+        const v = get().canConnect(c);
+        if (!v.ok) return v;
+        edit((s) => {
+          const id = nextId('e', new Set(s.edges.map((e) => e.id)));
+          const e: GraphEdgeT = {
+            id, type: 'akid', source: c.source!, target: c.target!,
+            sourceHandle: c.sourceHandle ?? 'out', targetHandle: c.targetHandle ?? 'in',
+            data: { feedback: v.feedback },
+          };
+          const meta = v.feedback && !s.meta.params?.time_steps ? { ...s.meta, params: { ...s.meta.params, time_steps: 3 } } : s.meta;
+          return { edges: [...s.edges, e], meta };
+        });
+        return v;
+      },
+      addNode(type, position, params) {
+        const s = get();
+        const id = nextId(type, new Set(s.nodes.map((n) => n.id)));
+        const spec = s.specs[type];
+        const lib = s.library[type];
+        const node: BlockNodeT = {
+          id, type: 'block', position, selected: true,
+          data: { type, params: params ?? { ...(spec?.defaults ?? {}) }, placed: true },
+        };
+        edit((st) => {
+          const meta = lib && !st.meta.blocks?.[type] ? { ...st.meta, blocks: { ...(st.meta.blocks ?? {}), [type]: lib } } : st.meta;
+          return { nodes: [...st.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], meta };
+        });
+        return id;
+      },
+      setParam(id, key, value) {
+        edit((s) => ({
+          nodes: s.nodes.map((n) => {
+            if (n.id !== id) return n;
+            const params = { ...n.data.params };
+            if (value === undefined) delete params[key];
+            else params[key] = value;
+            return { ...n, data: { ...n.data, params } };
+          }),
+        }), `param:${id}:${key}`);
+      },
+      setLabel(id, label) {
+        edit((s) => ({
+          nodes: s.nodes.map((n) => {
+            if (n.id !== id) return n;
+            const data = { ...n.data };
+            if (label) data.label = label;
+            else delete data.label;
+            return { ...n, data };
+          }),
+        }), `label:${id}`);
+      },
+      setEdgeFeedback(id, feedback) {
+        edit((s) => ({ edges: s.edges.map((e) => (e.id === id ? { ...e, data: { ...e.data, feedback } } : e)) }));
+      },
+      setMeta(patch) {
+        edit((s) => ({ meta: { ...s.meta, ...patch } }), `meta:${Object.keys(patch).join(',')}`);
+      },
+      deleteSelection() {
+        const s = get();
+        const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
+        const edgesLeft = s.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
+        if (!gone.size && edgesLeft.length === s.edges.length) return;
+        edit((st) => ({ nodes: st.nodes.filter((n) => !gone.has(n.id)), edges: edgesLeft }));
+      },
+      copySelection() {
+        const s = get();
+        const nodes = s.nodes.filter((n) => n.selected);
+        const ids = new Set(nodes.map((n) => n.id));
+        const edges = s.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+        if (nodes.length) set({ clipboard: { nodes, edges } });
+        return nodes.length;
+      },
+      paste(offset = { x: 40, y: 40 }) {
+        const clip = get().clipboard;
+        if (!clip || !clip.nodes.length) return;
+        let next: EditorState['clipboard'] = null;
+        edit((s) => {
+          const taken = new Set(s.nodes.map((n) => n.id));
+          const etaken = new Set(s.edges.map((e) => e.id));
+          const map = new Map<string, string>();
+          const nodes = clip.nodes.map((n) => {
+            const id = nextId(n.data.type, taken);
+            taken.add(id);
+            map.set(n.id, id);
+            return { ...n, id, selected: true, position: { x: n.position.x + offset.x, y: n.position.y + offset.y }, data: { ...n.data, placed: true } };
+          });
+          const edges = clip.edges.map((e) => {
+            const id = nextId('e', etaken);
+            etaken.add(id);
+            return { ...e, id, selected: false, source: map.get(e.source)!, target: map.get(e.target)! };
+          });
+          next = { nodes, edges }; // pasting again offsets from the new copies
+          return {
+            nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...nodes],
+            edges: [...s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...edges],
+          };
+        });
+        set({ clipboard: next });
+      },
+      selectAll() {
+        const s = get();
+        set({ nodes: s.nodes.map((n) => (n.selected ? n : { ...n, selected: true })), edges: s.edges.map((e) => (e.selected ? e : { ...e, selected: true })) });
+      },
+      undo() {
+        const r = undo(get().history, snap());
+        if (r) restore(...r);
+      },
+      redo() {
+        const r = redo(get().history, snap());
+        if (r) restore(...r);
+      },
+      setPositions(pos, record = true) {
+        const apply = (s: EditorState) => ({
+          nodes: s.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id], data: n.data.placed ? n.data : { ...n.data, placed: true } } : n)),
+        });
+        if (record) edit(apply);
+        else set(apply(get()));
+      },
+      groupSelection(name) {
+        const s = get();
+        if (s.specs[name] || s.meta.blocks?.[name] || s.library[name]) {
+          get().notify(`a block named ${name} already exists`, 'error');
+          return null;
+        }
+        const selected = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
+        const id = nextId(name, new Set(s.nodes.map((n) => n.id)));
+        const g = groupSelection(s.nodes, s.edges, selected, name, id, s.report?.edgeShapes ?? {});
+        if (!g) return null;
+        edit((st) => ({
+          nodes: g.nodes, edges: g.edges,
+          meta: { ...st.meta, blocks: { ...(st.meta.blocks ?? {}), [name]: g.def } },
+          library: { ...st.library, [name]: g.def },
+        }));
+        return g.def;
+      },
+      openComposite(nodeId) {
+        const s = get();
+        const n = s.nodes.find((x) => x.id === nodeId);
+        const def = n && blocksOf(s)[n.data.type];
+        if (!n || !def) return false;
+        const frame: ScopeFrame = { typeName: n.data.type, parent: snap(), history: s.history, savedId: s.savedId, savedVersion: s.savedVersion };
+        const g = docToFlow(def);
+        const inherited = { ...(s.meta.blocks ?? {}), ...(g.meta.blocks ?? {}) };
+        delete inherited[n.data.type];
+        set({
+          scope: [...s.scope, frame],
+          meta: { ...g.meta, blocks: Object.keys(inherited).length ? inherited : undefined },
+          nodes: g.nodes, edges: g.edges, history: emptyHistory(), rev: s.rev + 1, report: null,
+          layoutRequest: g.nodes.some((x) => !x.data.placed) ? s.layoutRequest + 1 : s.layoutRequest,
+        });
+        return true;
+      },
+      closeComposite() {
+        const s = get();
+        const frame = s.scope[s.scope.length - 1];
+        if (!frame) return null;
+        const inner = get().toDoc();
+        const { blocks: nested, ...def } = inner;
+        const parentBlocks = { ...(frame.parent.meta.blocks ?? {}), ...(nested ?? {}), [frame.typeName]: def as GraphDoc };
+        set({
+          scope: s.scope.slice(0, -1),
+          meta: { ...frame.parent.meta, blocks: parentBlocks },
+          nodes: frame.parent.nodes, edges: frame.parent.edges,
+          history: push(frame.history, frame.parent),
+          library: { ...s.library, [frame.typeName]: def as GraphDoc },
+          rev: s.rev + 1, report: null, savedId: frame.savedId, savedVersion: frame.savedVersion,
+        });
+        return { name: frame.typeName, def: def as GraphDoc };
+      },
+      setReport(r) {
+        set({ report: r });
+      },
+      setValidating(v) {
+        set({ validating: v });
+      },
+      markSaved(id, version) {
+        set({ savedId: id, savedVersion: version, savedRev: get().rev });
+      },
+      notify(text, kind = 'info') {
+        set({ notice: { text, kind, at: Date.now() } });
+      },
+    };
+  });
+  if (init?.specs) store.getState().setSpecs(init.specs);
+  if (init?.doc) store.getState().loadDoc(init.doc);
+  return store;
+}
+
+export type EditorStore = ReturnType<typeof createEditorStore>;
+export { emptyDoc };

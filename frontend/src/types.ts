@@ -1,0 +1,114 @@
+// Types of the REST API (docs/architecture.md). The graph format itself is generated from
+// schema/graph.schema.json into src/generated/graph.ts.
+export type { GraphDoc, GraphNode, GraphEdge, GraphParams, Position } from './generated/graph';
+import type { GraphDoc } from './generated/graph';
+
+export interface PortSpec {
+  name: string;
+  multi: boolean;
+  doc?: string;
+}
+
+/** A JSON Schema fragment as pydantic emits it (only the parts the inspector reads). */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  items?: JsonSchema | JsonSchema[];
+  prefixItems?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+}
+
+export interface BlockSpec {
+  type: string;
+  category: string;
+  doc: string;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  dynamic_outputs: boolean;
+  params_schema: JsonSchema;
+  defaults: Record<string, unknown>;
+  key_params: string[];
+  /** Set by the editor for composite blocks (graph.blocks / GET /api/composites). */
+  composite?: boolean;
+}
+
+export interface Issue {
+  code: string;
+  message: string;
+  node_id?: string | null;
+  port?: string | null;
+  param?: string | null;
+  path?: string | null;
+  line?: number | null;
+  column?: number | null;
+}
+
+export type Shape = (number | null)[];
+
+export interface NodeReport {
+  outputs: Record<string, Shape>;
+  params: number;
+  flops: number;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  errors: Issue[];
+  shapes: Record<string, Shape>;
+  nodes: Record<string, NodeReport>;
+  params: number;
+  flops: number;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  graph: GraphDoc;
+}
+
+export interface SavedGraphSummary {
+  id: string | number;
+  name: string;
+  version?: number;
+  updated_at?: string;
+  [k: string]: unknown;
+}
+
+export interface SavedGraph {
+  id: string | number;
+  name: string;
+  version: number;
+  graph: GraphDoc;
+}
+
+export interface GraphVersion {
+  version: number;
+  created_at?: string;
+  [k: string]: unknown;
+}
+
+export interface Composite {
+  name: string;
+  graph: GraphDoc;
+}
+
+export type ExportTarget = 'python' | 'keras-json' | 'metasyntax' | 'akid' | 'keras';
