@@ -212,7 +212,7 @@ def data_root(path: str | None, subdirs: tuple[str, ...], marker: str, source: s
     base = Path(env).expanduser()
     candidates = [base / s for s in subdirs] + [base]
     for c in candidates:
-        if (c / marker).exists() or (c / (marker + ".gz")).exists():
+        if (c / marker).is_file() or (c / (marker + ".gz")).is_file():
             return c
     raise data_error(f"{source}: missing file {candidates[0] / marker} (looked in {', '.join(str(c) for c in candidates)}). Nothing is downloaded.",
                      code="missing_file", path=candidates[0] / marker)
