@@ -47,6 +47,8 @@ def check(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
     host = serve_host(argv, env)
     if host is None or host in LOOPBACK or env.get("AKID_ALLOW_NO_TOKEN") == "1":
         return None
+    if any(marker in env.get("AKID_DB_URL", "").lower() for marker in PLACEHOLDER_MARKERS):
+        return "refusing to start: AKID_DB_URL still holds a placeholder password from .env.example"
     problem = token_problem(env.get("AKID_TOKEN"))
     if problem:
         return (f"refusing to serve on {host} without authentication: {problem}. Generate one with "

@@ -28,6 +28,13 @@ def test_allows_a_token_loopback_escape_hatch_and_other_commands():
     assert entrypoint.check(["python", "-m", "akid.deploy.worker"], {}) is None
 
 
+def test_refuses_the_template_database_password():
+    env = {"AKID_TOKEN": GOOD, "AKID_DB_URL": "postgresql+psycopg://akid:CHANGE-ME@postgres:5432/akid"}
+    assert "placeholder" in entrypoint.check(SERVE, env)
+    env["AKID_DB_URL"] = "postgresql+psycopg://akid:0f9e8d7c6b5a@postgres:5432/akid"
+    assert entrypoint.check(SERVE, env) is None
+
+
 def test_entrypoint_main_exits_78_instead_of_serving():
     assert entrypoint.main(SERVE) == 78
 
