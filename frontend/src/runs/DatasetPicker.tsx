@@ -1,0 +1,141 @@
+// Data set choice (built-in and uploaded), upload, sample preview and the binding check.
+import { useEffect, useState } from "react";
+import { checkBindings } from "./bindings";
+import { runsApi } from "./runsApi";
+import type { DatasetSample, DatasetSpec, GraphDoc } from "./types";
+
+interface Props {
+  graph: GraphDoc;
+  datasets: DatasetSpec[];
+  value: string;
+  onChange: (name: string) => void;
+  onUploaded: () => Promise<void>;
+}
+
+export function DatasetPicker({ graph, datasets, value, onChange, onUploaded }: Props) {
+  const ds = datasets.find((d) => d.name === value) ?? null;
+  return (
+    <div className="runs-dataset">
+      <label className="runs-field">
+        <span className="runs-field-label">Data set</span>
+        <select value={value} data-testid="dataset-select" onChange={(e) => onChange(e.target.value)}>
+          {!ds && <option value={value}>{value || "(choose)"}</option>}
+          {datasets.map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.name}
+              {d.builtin === false ? " (uploaded)" : ""}
+            </option>
+          ))}
+        </select>
+      </label>
+      <UploadForm onUploaded={async (name) => {
+        await onUploaded();
+        if (name) onChange(name);
+      }} />
+      {ds?.description && <p className="runs-muted">{ds.description}</p>}
+      {ds && <Bindings graph={graph} ds={ds} />}
+      {ds && <SamplePreview name={ds.name} />}
+    </div>
+  );
+}
+
+function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promise<void> }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState("");
+  const [msg, setMsg] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const upload = async () => {
+    if (!file) return;
+    setBusy(true);
+    setMsg(null);
+    try {
+      const form = new FormData();
+      form.append("file", file);
+      const dsName = name || file.name.replace(/\.[^.]+$/, "");
+      form.append("name", dsName);
+      const res = await runsApi.uploadDataset(form);
+      const got = res.dataset?.name ?? res.name ?? dsName;
+      setMsg(`Uploaded ${got}.`);
+      await onUploaded(got);
+    } catch (e) {
+      setMsg(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="runs-upload">
+      <summary>Upload a data set (CSV, zip of image folders, .npz)</summary>
+      <input type="file" data-testid="dataset-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <input placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
+      <button type="button" disabled={!file || busy} onClick={upload} data-testid="dataset-upload">
+        Upload
+      </button>
+      {msg && <span className="runs-muted">{msg}</span>}
+    </details>
+  );
+}
+
+function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
+  const rows = checkBindings(graph, ds);
+  const bad = rows.filter((r) => !r.ok).length;
+  return (
+    <table className="runs-bindings" data-testid="bindings" data-mismatches={bad}>
+      <thead>
+        <tr>
+          <th>node</th>
+          <th>binds</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.nodeId} className={r.ok ? "" : "runs-bad"} data-testid={r.ok ? "binding-ok" : "binding-error"}>
+            <td>
+              {r.role === "input" ? "Input" : "Output"} <code>{r.nodeId}</code>
+            </td>
+            <td>
+              {r.role === "input" ? "feature" : "target"} <code>{r.name}</code>
+            </td>
+            <td>
+              {r.ok ? "✓" : "✗"} {r.message}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function SamplePreview({ name }: { name: string }) {
+  const [samples, setSamples] = useState<DatasetSample[] | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    setSamples(null);
+    setErr(null);
+    runsApi.samples(name, 12).then(
+      (s) => alive && setSamples(s),
+      (e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [name]);
+  if (err) return <p className="runs-error">{err}</p>;
+  if (!samples) return <p className="runs-muted">Loading samples…</p>;
+  return (
+    <div className="runs-samples" data-testid="dataset-samples">
+      {samples.map((s) => (
+        <figure key={s.index}>
+          {s.png ? (
+            <img src={`data:image/png;base64,${s.png}`} alt={`sample ${s.index}`} style={{ imageRendering: "pixelated" }} width={48} height={48} />
+          ) : (
+            <div className="runs-noimg">#{s.index}</div>
+          )}
+          <figcaption>{Object.values(s.targets ?? {}).map((v) => String(v)).join(", ")}</figcaption>
+        </figure>
+      ))}
+    </div>
+  );
+}

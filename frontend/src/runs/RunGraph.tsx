@@ -1,0 +1,91 @@
+// The run's graph, read-only, with live statistics on each node; clicking a node selects it
+// (feature maps, histograms) — the same selection the editor canvas sets.
+import { memo, useMemo } from "react";
+import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import type { GraphDoc } from "./types";
+import { LiveNodeStats } from "./LiveNodeStats";
+import { useRunsStore } from "./runsStore";
+
+type RunNodeData = { label: string; type: string; selected: boolean };
+type RunNodeT = Node<RunNodeData, "run">;
+
+const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
+  return (
+    <div className={`runs-gnode${data.selected ? " runs-gnode-selected" : ""}`} data-testid={`run-node-${id}`}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="runs-gnode-type">{data.type}</div>
+      <div className="runs-gnode-id">{id}</div>
+      <LiveNodeStats nodeId={id} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
+
+const nodeTypes = { run: RunNode };
+
+/** Column = longest path from an input (feedback edges ignored); used when positions are missing. */
+export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: number }> {
+  const depth: Record<string, number> = {};
+  doc.nodes.forEach((n) => (depth[n.id] = 0));
+  const edges = doc.edges.filter((e) => !e.feedback);
+  for (let i = 0; i < doc.nodes.length; i++) {
+    let changed = false;
+    for (const e of edges) {
+      if (depth[e.source] !== undefined && depth[e.target] !== undefined && depth[e.target] < depth[e.source] + 1) {
+        depth[e.target] = depth[e.source] + 1;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const rows: Record<number, number> = {};
+  const pos: Record<string, { x: number; y: number }> = {};
+  for (const n of doc.nodes) {
+    const d = depth[n.id];
+    const r = rows[d] ?? 0;
+    rows[d] = r + 1;
+    pos[n.id] = { x: d * 170, y: r * 90 };
+  }
+  return pos;
+}
+
+export function RunGraph({ graph }: { graph: GraphDoc }) {
+  const selected = useRunsStore((s) => s.selectedNodeId);
+  const setSelected = useRunsStore((s) => s.setSelectedNode);
+  const { nodes, edges } = useMemo(() => {
+    const hasPos = graph.nodes.every((n) => n.position);
+    const pos = hasPos ? null : layerLayout(graph);
+    const nodes: RunNodeT[] = graph.nodes.map((n) => ({
+      id: n.id,
+      type: "run",
+      position: (pos ? pos[n.id] : n.position) ?? { x: 0, y: 0 },
+      data: { label: n.id, type: n.type, selected: n.id === selected },
+      draggable: false,
+      connectable: false,
+    }));
+    const edges: Edge[] = graph.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      animated: !!e.feedback,
+    }));
+    return { nodes, edges };
+  }, [graph, selected]);
+  return (
+    <div className="runs-graph" data-testid="run-graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        nodesDraggable={false}
+        nodesConnectable={false}
+        onNodeClick={(_, n) => setSelected(n.id)}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+      </ReactFlow>
+    </div>
+  );
+}

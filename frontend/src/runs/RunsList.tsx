@@ -1,0 +1,92 @@
+// The runs table: status, name, headline metric; filters by status and text; checkboxes pick
+// runs for comparison.
+import { useMemo, useState } from "react";
+import type { RunSummary } from "./types";
+
+interface Props {
+  runs: RunSummary[];
+  selectedId: string | null;
+  compareIds: string[];
+  onSelect: (id: string) => void;
+  onToggleCompare: (id: string) => void;
+  onCompare: () => void;
+  onDelete: (id: string) => void;
+  onRefresh: () => void;
+}
+
+const STATES = ["all", "queued", "running", "completed", "failed", "cancelled", "interrupted"];
+
+function metricOf(r: RunSummary): string {
+  const m = (r.metrics ?? r.final_metrics ?? null) as Record<string, unknown> | null;
+  if (!m) return "";
+  const key = Object.keys(m).find((k) => k.startsWith("val") && k.endsWith("accuracy")) ?? Object.keys(m).find((k) => k.endsWith("accuracy"));
+  const v = key ? Number(m[key]) : NaN;
+  return Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : "";
+}
+
+export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompare, onCompare, onDelete, onRefresh }: Props) {
+  const [state, setState] = useState("all");
+  const [text, setText] = useState("");
+  const shown = useMemo(
+    () =>
+      runs.filter(
+        (r) =>
+          (state === "all" || r.status === state) &&
+          (!text || `${r.name ?? ""} ${r.id}`.toLowerCase().includes(text.toLowerCase())),
+      ),
+    [runs, state, text],
+  );
+  return (
+    <aside className="runs-list" data-testid="runs-list">
+      <div className="runs-list-filters">
+        <input placeholder="Filter by name" value={text} data-testid="runs-filter-text" onChange={(e) => setText(e.target.value)} />
+        <select value={state} data-testid="runs-filter-status" onChange={(e) => setState(e.target.value)}>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={onRefresh} title="Reload the list">
+          ↻
+        </button>
+      </div>
+      <button type="button" data-testid="compare-runs" disabled={compareIds.length < 2} onClick={onCompare}>
+        Compare {compareIds.length} runs
+      </button>
+      <ul>
+        {shown.map((r) => (
+          <li
+            key={r.id}
+            className={r.id === selectedId ? "runs-list-item active" : "runs-list-item"}
+            data-testid="run-row"
+            data-run-id={r.id}
+            data-status={r.status}
+          >
+            <input
+              type="checkbox"
+              aria-label={`compare ${r.name || r.id}`}
+              data-testid="compare-check"
+              checked={compareIds.includes(r.id)}
+              onChange={() => onToggleCompare(r.id)}
+            />
+            <button type="button" className="runs-list-open" onClick={() => onSelect(r.id)}>
+              <span className="runs-list-name">{r.name || r.id}</span>
+              <span className={`runs-badge runs-state-${r.status}`}>{r.status}</span>
+              <span className="runs-num">{metricOf(r)}</span>
+            </button>
+            <button
+              type="button"
+              className="runs-del"
+              title="Delete run"
+              onClick={() => window.confirm(`Delete run ${r.name || r.id}?`) && onDelete(r.id)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+        {shown.length === 0 && <li className="runs-muted">No runs.</li>}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,17 @@
+// The editor toolbar's Train button: opens the Train dialog on the graph being edited.
+import { useState } from "react";
+import { createPortal } from "react-dom";
+import { TrainDialog } from "./TrainDialog";
+import type { GraphDoc } from "./types";
+
+export function TrainButton({ getGraph }: { getGraph: () => GraphDoc }) {
+  const [graph, setGraph] = useState<GraphDoc | null>(null);
+  return (
+    <>
+      <button type="button" data-testid="train-button" title="Train this graph" onClick={() => setGraph(getGraph())}>
+        ▶ Train
+      </button>
+      {graph && createPortal(<TrainDialog graph={graph} onClose={() => setGraph(null)} />, document.body)}
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+// The Train dialog: data set + bindings, hyperparameters generated from the TrainConfig schema,
+// augmentations, run name; POST /api/runs and open the run.
+import { useEffect, useMemo, useState } from "react";
+import { DatasetPicker } from "./DatasetPicker";
+import { JokerEditor, jokerErrors, type Joker, type JokerSpec } from "./JokerEditor";
+import { SchemaForm } from "./SchemaForm";
+import { checkBindings } from "./bindings";
+import { RunsApiError, runsApi, type ConfigSchema } from "./runsApi";
+import { useRunsStore } from "./runsStore";
+import { defaultsFromSchema, getPath, setPath, validate, withDefaults, type JsonValue } from "./schema";
+import type { DatasetSpec, GraphDoc, Issue } from "./types";
+
+interface Props {
+  graph: GraphDoc;
+  onClose: () => void;
+}
+
+// Fields with their own editors, and groups shown folded.
+const EXCLUDE = ["data", "jokers"];
+const COLLAPSED = ["observers", "early_stopping", "schedule"];
+
+export function TrainDialog({ graph, onClose }: Props) {
+  const [cfgSchema, setCfgSchema] = useState<ConfigSchema | null>(null);
+  const [datasets, setDatasets] = useState<DatasetSpec[]>([]);
+  const [jokerSpecs, setJokerSpecs] = useState<JokerSpec[]>([]);
+  const [config, setConfig] = useState<JsonValue>(null);
+  const [name, setName] = useState(graph.name ?? "");
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [loadErr, setLoadErr] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const openRun = useRunsStore((s) => s.openRun);
+
+  const loadDatasets = () => runsApi.datasets().then(setDatasets);
+  useEffect(() => {
+    Promise.all([runsApi.configSchema(), loadDatasets(), runsApi.blocks()])
+      .then(([cs, , blocks]) => {
+        setCfgSchema(cs);
+        setConfig(withDefaults(defaultsFromSchema(cs.schema), cs.defaults));
+        setJokerSpecs(blocks.filter((b) => b.category === "joker") as JokerSpec[]);
+      })
+      .catch((e: unknown) => setLoadErr(e instanceof Error ? e.message : String(e)));
+  }, []);
+
+  const errors = useMemo(() => (cfgSchema && config ? validate(cfgSchema.schema, config) : []), [cfgSchema, config]);
+  const source = String(getPath(config, "data.source") ?? "");
+  const ds = datasets.find((d) => d.name === source);
+  const bindingErrors = ds ? checkBindings(graph, ds).filter((r) => !r.ok) : [];
+  const jokers = (getPath(config, "jokers") as Joker[] | undefined) ?? [];
+  const jErrors = jokerErrors(jokerSpecs, jokers);
+  const canStart = !!config && errors.length === 0 && jErrors.length === 0 && bindingErrors.length === 0 && !busy;
+
+  const start = async () => {
+    setBusy(true);
+    setIssues([]);
+    try {
+      const res = await runsApi.create(graph, config, name || undefined);
+      openRun(String(res.id));
+      onClose();
+    } catch (e) {
+      setIssues(e instanceof RunsApiError ? e.issues : [{ code: "error", message: String(e) }]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="runs-modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="runs-modal" role="dialog" aria-label="Train" data-testid="train-dialog">
+        <header className="runs-title">
+          <h2>Train “{graph.name || "untitled"}”</h2>
+          <span className="runs-spacer" />
+          <button type="button" onClick={onClose} aria-label="Close">
+            ×
+          </button>
+        </header>
+        {loadErr && <p className="runs-error">{loadErr}</p>}
+        {!config || !cfgSchema ? (
+          !loadErr && <p className="runs-muted">Loading…</p>
+        ) : (
+          <div className="runs-modal-body">
+            <section>
+              <h3>Data</h3>
+              <DatasetPicker
+                graph={graph}
+                datasets={datasets}
+                value={source}
+                onChange={(n) => setConfig(setPath(setPath(config, "data.source", n), "data.params", {}))}
+                onUploaded={loadDatasets}
+              />
+            </section>
+            <section>
+              <h3>Hyperparameters</h3>
+              <label className="runs-field">
+                <span className="runs-field-label">Run name</span>
+                <input value={name} data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
+              </label>
+              <SchemaForm
+                schema={cfgSchema.schema}
+                root={cfgSchema.schema}
+                value={config}
+                onChange={setConfig}
+                errors={errors}
+                exclude={EXCLUDE}
+                collapsed={COLLAPSED}
+              />
+              <h4>Augmentation</h4>
+              <JokerEditor specs={jokerSpecs} value={jokers} onChange={(j) => setConfig(setPath(config, "jokers", j))} />
+            </section>
+          </div>
+        )}
+        <footer className="runs-modal-footer">
+          {issues.length > 0 && (
+            <ul className="runs-error" data-testid="train-errors">
+              {issues.map((i, k) => (
+                <li key={k}>
+                  {i.node_id ? <code>{i.node_id}</code> : null} {i.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {(errors.length > 0 || jErrors.length > 0 || bindingErrors.length > 0) && (
+            <p className="runs-error" data-testid="form-invalid">
+              Fix {errors.length + jErrors.length + bindingErrors.length} problem(s) before starting
+              {bindingErrors.length ? ` (${bindingErrors.map((b) => `${b.nodeId}: ${b.message}`).join("; ")})` : ""}
+              {jErrors.length ? ` (${jErrors.join("; ")})` : ""}.
+            </p>
+          )}
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className="runs-primary" data-testid="start-run" disabled={!canStart} onClick={start}>
+            {busy ? "Starting…" : "Start training"}
+          </button>
+        </footer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// One Socket.IO connection to namespace /runs shared by every view. Subscriptions are
+// ref-counted per run; on (re)connect every subscribed run is re-subscribed with the last
+// contiguous seq it has, so the server replays exactly what was missed (dedupe covers overlaps).
+import { io, type Socket } from "socket.io-client";
+import { normalizeEvent } from "./normalize";
+import { runsApi } from "./runsApi";
+import type { RunEvent } from "./types";
+
+export type EventSink = (events: RunEvent[]) => void;
+export type SinceSeq = (runId: string) => number;
+
+const EVENT_NAMES = ["run.status", "run.metrics", "run.histograms", "run.images", "run.log", "run.error"];
+
+export class LiveConnection {
+  private socket: Socket | null = null;
+  private refs = new Map<string, number>();
+  private queue: RunEvent[] = [];
+  private flushScheduled = false;
+  connected = false;
+  private listeners = new Set<(connected: boolean) => void>();
+
+  constructor(
+    private sink: EventSink,
+    private sinceSeq: SinceSeq,
+    private url = "/runs",
+  ) {}
+
+  private ensure(): Socket {
+    if (this.socket) return this.socket;
+    const s = io(this.url, { transports: ["websocket", "polling"], reconnectionDelayMax: 3000 });
+    s.on("connect", () => {
+      this.setConnected(true);
+      for (const runId of this.refs.keys()) this.emitSubscribe(runId);
+    });
+    s.on("disconnect", () => this.setConnected(false));
+    for (const name of EVENT_NAMES) {
+      s.on(name, (data: unknown, ...extra: unknown[]) => {
+        const ev = normalizeEvent(name, data, extra, (ref) => runsApi.imageUrl(String((data as { run_id?: string })?.run_id ?? ""), ref));
+        if (ev) this.push(ev);
+      });
+    }
+    // Some servers send a batch of replayed events in one message.
+    s.on("run.events", (data: unknown) => {
+      const list = Array.isArray(data) ? data : (data as { events?: unknown[] })?.events;
+      for (const raw of list ?? []) {
+        const ev = normalizeEvent(null, raw);
+        if (ev) this.push(ev);
+      }
+    });
+    this.socket = s;
+    return s;
+  }
+
+  private setConnected(c: boolean) {
+    this.connected = c;
+    for (const l of this.listeners) l(c);
+  }
+
+  onConnection(l: (connected: boolean) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Batches events arriving in one tick into one store update. */
+  private push(ev: RunEvent) {
+    this.queue.push(ev);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setTimeout(() => {
+      this.flushScheduled = false;
+      const batch = this.queue;
+      this.queue = [];
+      this.sink(batch);
+    }, 30);
+  }
+
+  private emitSubscribe(runId: string) {
+    this.socket?.emit("subscribe", { run_id: runId, since_seq: this.sinceSeq(runId) });
+  }
+
+  subscribe(runId: string): () => void {
+    const n = this.refs.get(runId) ?? 0;
+    this.refs.set(runId, n + 1);
+    const s = this.ensure();
+    if (n === 0 && s.connected) this.emitSubscribe(runId);
+    return () => this.unsubscribe(runId);
+  }
+
+  private unsubscribe(runId: string) {
+    const n = (this.refs.get(runId) ?? 1) - 1;
+    if (n > 0) {
+      this.refs.set(runId, n);
+      return;
+    }
+    this.refs.delete(runId);
+    this.socket?.emit("unsubscribe", { run_id: runId });
+  }
+
+  /** For tests: drop the transport to exercise the reconnect path. */
+  reconnect() {
+    this.socket?.disconnect();
+    this.socket?.connect();
+  }
+}

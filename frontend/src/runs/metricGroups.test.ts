@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { buildChart, groupMetrics } from "./metricGroups";
+
+describe("groupMetrics", () => {
+  it("puts losses, accuracies and scalars on their charts", () => {
+    const g = groupMetrics(["train/loss", "val/loss", "train/y/loss", "train/y/accuracy", "val/y/accuracy", "train/lr", "train/grad_norm", "train/custom"]);
+    expect(g.map((x) => x.id)).toEqual(["loss", "accuracy", "lr", "grad_norm", "m:custom"]);
+    expect(g[0].names).toEqual(["loss"]);
+  });
+});
+
+describe("buildChart", () => {
+  const run = {
+    id: "a",
+    label: "a",
+    series: {
+      "train/loss": { steps: [1, 2, 3, 4], epochs: [0, 0, 1, 1], values: [4, 3, 2, 1] },
+      "val/loss": { steps: [2, 4], epochs: [0, 1], values: [3.5, 1.5] },
+    },
+  };
+  const group = { id: "loss", title: "Loss", names: ["loss"] };
+  it("aligns train and val on steps", () => {
+    const c = buildChart([run], group, { smoothing: 0, xAxis: "step", maxPoints: 100 });
+    expect(c.data).toEqual([[1, 2, 3, 4], [4, 3, 2, 1], [null, 3.5, null, 1.5]]);
+    expect(c.series.map((s) => s.label)).toEqual(["train", "val"]);
+  });
+  it("per epoch keeps the epoch's last value; several runs are labelled", () => {
+    const c = buildChart([run, { ...run, id: "b", label: "b" }], group, { smoothing: 0, xAxis: "epoch", maxPoints: 100 });
+    expect(c.data[0]).toEqual([0, 1]);
+    expect(c.data[1]).toEqual([3, 1]);
+    expect(c.series.map((s) => s.label)).toEqual(["a train", "a val", "b train", "b val"]);
+  });
+  it("smooths only training series", () => {
+    const c = buildChart([run], group, { smoothing: 0.9, xAxis: "step", maxPoints: 100 });
+    expect(c.data[1][3]).not.toBe(1);
+    expect(c.data[2][3]).toBe(1.5);
+  });
+});

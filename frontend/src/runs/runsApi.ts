@@ -1,0 +1,85 @@
+// REST client for the runs, data sets and config endpoints (docs/architecture.md "REST").
+import type { DatasetSample, DatasetSpec, GraphDoc, Issue, RunEvent, RunSummary } from "./types";
+import type { JsonSchema } from "./schema";
+
+export class RunsApiError extends Error {
+  status: number;
+  issues: Issue[];
+  constructor(status: number, issues: Issue[]) {
+    super(issues.map((i) => i.message).join("; ") || `HTTP ${status}`);
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "Content-Type": "application/json" };
+  }
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const errs = (data as { errors?: Issue[] } | null)?.errors;
+    throw new RunsApiError(
+      res.status,
+      Array.isArray(errs) && errs.length ? errs : [{ code: "http_error", message: `${method} ${path}: HTTP ${res.status}` }],
+    );
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface ConfigSchema {
+  schema: JsonSchema;
+  defaults: Record<string, unknown>;
+}
+
+export interface MetricsHistory {
+  series: Record<string, [number, number][]>;
+  last_seq?: number;
+}
+
+export const runsApi = {
+  datasets: () => call<{ datasets: DatasetSpec[] }>("GET", "/api/datasets").then((r) => r.datasets ?? []),
+  samples: (name: string, n = 8) =>
+    call<{ samples: DatasetSample[] }>("GET", `/api/datasets/${enc(name)}/samples?n=${n}`).then((r) => r.samples ?? []),
+  uploadDataset: (form: FormData) => call<{ dataset?: DatasetSpec; name?: string }>("POST", "/api/datasets", form),
+  configSchema: async (): Promise<ConfigSchema> => {
+    const r = await call<Partial<ConfigSchema> & JsonSchema>("GET", "/api/config/schema");
+    if (r.schema) return { schema: r.schema as JsonSchema, defaults: (r.defaults ?? {}) as Record<string, unknown> };
+    return { schema: r as JsonSchema, defaults: {} };
+  },
+  blocks: () =>
+    call<{ blocks: { type: string; category: string; params_schema?: JsonSchema; [k: string]: unknown }[] }>(
+      "GET",
+      "/api/blocks",
+    ).then((r) => r.blocks ?? []),
+  list: () => call<{ runs: RunSummary[] }>("GET", "/api/runs").then((r) => r.runs ?? []),
+  get: (id: string) => call<RunSummary>("GET", `/api/runs/${enc(id)}`),
+  create: (graph: GraphDoc, config: unknown, name?: string) =>
+    call<{ id: string; status: string }>("POST", "/api/runs", { graph, config, name }),
+  cancel: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/cancel`),
+  resume: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/resume`),
+  remove: (id: string) => call<unknown>("DELETE", `/api/runs/${enc(id)}`),
+  metrics: (id: string, maxPoints = 2000) =>
+    call<MetricsHistory>("GET", `/api/runs/${enc(id)}/metrics?max_points=${maxPoints}`),
+  events: (id: string, sinceSeq: number) =>
+    call<{ events: unknown[] }>("GET", `/api/runs/${enc(id)}/events?since_seq=${sinceSeq}`).then(
+      (r) => (r.events ?? []) as unknown[],
+    ),
+  imageUrl: (id: string, n: number | string) => `/api/runs/${enc(id)}/images/${enc(String(n))}`,
+  predict: (id: string, inputs: Record<string, unknown>) =>
+    call<{ outputs: Record<string, unknown> }>("POST", `/api/runs/${enc(id)}/predict`, { inputs }),
+};
+
+export type { RunEvent };

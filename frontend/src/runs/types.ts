@@ -1,0 +1,128 @@
+// Types of the live protocol (namespace /runs) and of the runs REST API.
+// See docs/architecture.md "Event payloads" and shared/DESIGN.md "Live protocol".
+
+export type RunState =
+  | "queued"
+  | "running"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "interrupted";
+
+export const TERMINAL_STATES: readonly RunState[] = ["completed", "failed", "cancelled", "interrupted"];
+
+export interface StatusPayload {
+  state: RunState;
+  step?: number;
+  epoch?: number;
+  total_steps?: number;
+  progress?: number;
+  reason?: string | null;
+}
+
+export interface MetricPoint {
+  step: number;
+  epoch?: number;
+  split: "train" | "val" | string;
+  name: string;
+  value: number;
+  wall?: number;
+}
+
+export interface HistogramItem {
+  node_id: string;
+  tensor: string;
+  edges: number[];
+  counts: number[];
+  sparsity?: number | null;
+}
+
+export interface ImageItem {
+  node_id: string;
+  kind: "filters" | "feature_map" | "confusion" | string;
+  index: number;
+  width?: number;
+  height?: number;
+}
+
+/** Binary image data: ArrayBuffer/typed array from the socket, or a URL (REST history). */
+export type ImageSource = ArrayBuffer | ArrayBufferView | string;
+
+export type EventKind = "status" | "metrics" | "histograms" | "images" | "log" | "error";
+
+interface EventBase {
+  run_id: string;
+  seq: number;
+}
+
+export type RunEvent =
+  | (EventBase & { kind: "status"; payload: StatusPayload })
+  | (EventBase & { kind: "metrics"; payload: { points: MetricPoint[] } })
+  | (EventBase & { kind: "histograms"; payload: { step: number; items: HistogramItem[] } })
+  | (EventBase & {
+      kind: "images";
+      payload: { step: number; items: ImageItem[] };
+      attachments: ImageSource[];
+    })
+  | (EventBase & { kind: "log"; payload: { level: string; message: string } })
+  | (EventBase & { kind: "error"; payload: { message: string; issues?: Issue[] } });
+
+export interface Issue {
+  code: string;
+  message: string;
+  node_id?: string | null;
+  port?: string | null;
+  param?: string | null;
+}
+
+export interface RunSummary {
+  id: string;
+  name?: string | null;
+  status: RunState | string;
+  created?: string | number | null;
+  config?: Record<string, unknown>;
+  graph?: GraphDoc;
+  metrics?: Record<string, number> | null;
+  [key: string]: unknown;
+}
+
+export interface GraphNode {
+  id: string;
+  type: string;
+  params?: Record<string, unknown>;
+  position?: { x: number; y: number };
+  [key: string]: unknown;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  source_port?: string;
+  target: string;
+  target_port?: string;
+  feedback?: boolean;
+}
+
+export interface GraphDoc {
+  format: string;
+  name?: string;
+  params?: Record<string, unknown>;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  [key: string]: unknown;
+}
+
+export interface DatasetSpec {
+  name: string;
+  description?: string;
+  builtin?: boolean;
+  features: Record<string, { shape: number[]; dtype?: string }>;
+  targets: Record<string, { shape: number[]; dtype?: string; num_classes?: number | null }>;
+  [key: string]: unknown;
+}
+
+export interface DatasetSample {
+  index: number;
+  png: string | null;
+  targets: Record<string, unknown>;
+}
