@@ -1,0 +1,245 @@
+"""Kid: the training loop — a custom loop, not ``model.fit``.
+
+Why a custom loop: Keras 3's ``fit`` does not run under
+MultiWorkerMirroredStrategy, and we need things ``fit`` hides anyway — a stop
+flag agreed on by every worker, the exact batch position for checkpoints, the
+all-reduced gradient norm, and gradients for histograms only on the steps that
+draw them. The hot path is one ``tf.function`` (``strategy.run`` + one
+``strategy.reduce``) returning every scalar packed in one vector, so a step
+costs one device->host copy; everything else (:mod:`akid.train.observers`)
+happens in Python between steps, rarely.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import tensorflow as tf
+
+from akid.train.checkpoints import Checkpointer
+from akid.train.config import TrainConfig, load_config
+from akid.train.distribute import WorkerInfo, make_strategy
+from akid.train.model_setup import Setup, build_setup
+from akid.train.observers import Observer, default_observers
+from akid.train.steps import StepFunctions
+from akid.train.tensorboard import TensorBoardWriter
+
+Sink = Callable[[str, dict, list], None]
+
+
+class Kid:
+    """Trains one graph on one data source; one instance per process (per worker)."""
+
+    def __init__(self, graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None, logdir: str | os.PathLike, *,
+                 sink: Sink | None = None, stop: Any = None, strategy: tf.distribute.Strategy | None = None,
+                 worker: WorkerInfo | None = None, observers: list[Observer] | None = None):
+        self.config = load_config(config)
+        self.logdir = Path(logdir)
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        self.worker = worker or WorkerInfo()
+        self.stop = stop
+        self.strategy = strategy or make_strategy(self.config.strategy)
+        self._listeners: list[Sink] = [sink] if sink is not None else []
+        self.tb: TensorBoardWriter | None = None
+        if self.worker.is_chief and self.config.observers.tensorboard:
+            self.tb = TensorBoardWriter(self.logdir)
+            self._listeners.append(self.tb)
+        self.setup: Setup = build_setup(graph_doc, self.config, self.strategy, self.worker, self.log)
+        self.model = self.setup.model
+        self.optimizer = self.setup.optimizer
+        self.sensor = self.setup.sensor
+        self.fns = StepFunctions(self.setup, self.strategy, self.config)
+        self.ckpt = Checkpointer(self.logdir, self.model, self.optimizer, keep=self.config.keep_checkpoints,
+                                 is_chief=self.worker.is_chief, worker_index=self.worker.index)
+        self.observers = observers if observers is not None else default_observers(self.config.observers, self.worker.is_chief)
+        self.step = 0
+        self.epoch = 0
+        self._last_batch: tuple[Any, Any] | None = None
+        self._probe: dict[str, np.ndarray] | None = None
+
+    # ---- events ------------------------------------------------------
+    def emit(self, kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple = ()) -> None:
+        """Send one event to the sink (and TensorBoard); multi-worker events carry ``worker``."""
+        if self.worker.count > 1:
+            payload = {**payload, "worker": self.worker.index}
+        for listener in self._listeners:
+            listener(kind, payload, list(attachments))
+
+    def log(self, message: str, level: str = "info") -> None:
+        self.emit("log", {"level": level, "message": message})
+
+    def _status(self, state: str = "running") -> None:
+        total = self.setup.total_steps
+        self.emit("status", {"state": state, "step": self.step, "epoch": self.epoch, "total_steps": total,
+                             "progress": min(1.0, self.step / total) if total else 0.0})
+
+    # ---- what observers read ---------------------------------------------
+    def weight_values(self) -> list[tuple[str, str, np.ndarray]]:
+        """(node_id, variable name, values) of every trainable weight."""
+        return [(nid, name, np.asarray(v.numpy())) for nid, name, v in self.setup.named_weights]
+
+    def gradient_values(self) -> list[tuple[str, str, np.ndarray]]:
+        """Gradients on the last training batch, computed now (only when an observer asks)."""
+        if self._last_batch is None:
+            return []
+        x, y = self._last_batch
+        grads = self.fns.local_gradients(x, y)
+        return [(nid, name, np.asarray(g)) for (nid, name, _), g in zip(self.setup.named_weights, grads) if g is not None]
+
+    def feature_maps(self) -> dict[str, np.ndarray]:
+        """Every node's output for the first sample of the fixed probe batch."""
+        if self._probe is None:
+            self._probe = self.sensor.probe_batch(8)[0]
+        values = self.model(self._probe, training=False, return_all=True)
+        out = {}
+        for nid, v in values.items():
+            if isinstance(v, (list, tuple)):
+                for i, part in enumerate(v):
+                    out[f"{nid}:{i}"] = np.asarray(part)[0]
+            else:
+                out[nid] = np.asarray(v)[0]
+        return out
+
+    # ---- the loop ----------------------------------------------------------
+    def _stop_requested(self) -> bool:
+        return bool(self.stop is not None and self.stop.is_set())
+
+    def _save(self, epoch: int, batch: int) -> None:
+        self.ckpt.step.assign(self.step)
+        self.ckpt.epoch.assign(epoch)
+        self.ckpt.batch.assign(batch)
+        self.ckpt.save()
+
+    def fit(self, resume: bool = False) -> dict[str, Any]:
+        """Train; return the final metrics (see :func:`akid.train.api.train`)."""
+        cfg, setup = self.config, self.setup
+        steps, start_epoch, start_batch, resumed_from = setup.steps_per_epoch, 0, 0, None
+        if resume:
+            resumed_from = self.ckpt.restore_latest()
+            if resumed_from is not None:
+                self.step = resumed_from
+                start_epoch, start_batch = int(self.ckpt.epoch.numpy()), int(self.ckpt.batch.numpy())
+                if start_batch >= steps:
+                    start_epoch, start_batch = start_epoch + 1, 0
+                self.log(f"resumed from checkpoint at step {self.step} (epoch {start_epoch}, batch {start_batch})")
+        if resumed_from is None and self.ckpt.manager.latest_checkpoint and not resume:
+            self.log("logdir already has checkpoints; starting from scratch (use resume to continue)", "warning")
+        self.epoch = start_epoch
+        for o in self.observers:
+            o.on_train_begin(self)
+        self._status()
+        state, early_stopped, val, train_means = "completed", False, {}, {}
+        best, waited = None, 0
+        speed_samples, speed_time = 0, 0.0
+        last_status = time.monotonic()
+        t0 = time.perf_counter()
+        for epoch in range(start_epoch, cfg.epochs):
+            self.epoch = epoch
+            skip = start_batch if epoch == start_epoch else 0
+            it = iter(self.fns.train_dataset(epoch, skip))
+            sums: dict[str, float] = {}
+            n_in_epoch = 0
+            t_last = time.perf_counter()
+            for b in range(skip, steps):
+                stop_now = self._stop_requested()
+                if stop_now and self.worker.count == 1:
+                    state = "cancelled"
+                    self._save(epoch, b)
+                    break
+                try:
+                    x, y = next(it)
+                except StopIteration:
+                    break
+                vec = self.fns.train(x, y, stop_now)
+                self.step += 1
+                now = time.perf_counter()
+                dt, t_last = now - t_last, now
+                if b > skip + 1:  # the first steps of a session include tracing
+                    speed_samples += setup.global_batch
+                    speed_time += dt
+                logs = self.fns.unpack(vec)
+                agreed_stop = logs.pop("_stop") > 0
+                logs["step_time"] = dt
+                logs["samples_per_sec"] = setup.global_batch / dt if dt > 0 else 0.0
+                self._last_batch = (x, y)
+                for k in setup.loss_metric_names:
+                    sums[k] = sums.get(k, 0.0) + logs[k]
+                n_in_epoch += 1
+                for o in self.observers:
+                    o.on_step_end(self, self.step, epoch, logs)
+                if agreed_stop:
+                    state = "cancelled"
+                    self._save(epoch, b + 1)
+                    break
+                if cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0:
+                    self._save(epoch, b + 1)
+                if time.monotonic() - last_status >= 1.0:
+                    last_status = time.monotonic()
+                    self._status()
+            if n_in_epoch:
+                train_means = {k: v / n_in_epoch for k, v in sums.items()}
+            if state == "cancelled":
+                break
+            val = self.evaluate(epoch)
+            self._save(epoch + 1, 0)
+            self._status()
+            if cfg.early_stopping and val:
+                best, waited, early_stopped = self._early_stop(val, best, waited)
+                if early_stopped:
+                    self.log(f"early stopping after epoch {epoch + 1}: {cfg.early_stopping.monitor} stopped improving")
+                    break
+        else:
+            if not val and resumed_from is not None:
+                val = self.evaluate(self.epoch)  # resumed a finished run: report its metrics again
+        for o in self.observers:
+            o.on_train_end(self)
+        if self.tb is not None:
+            self.tb.flush()
+        return {
+            "state": state, "steps": self.step, "epochs": int(self.ckpt.epoch.numpy()),
+            "total_steps": setup.total_steps, "resumed_from": resumed_from, "early_stopped": early_stopped,
+            "train": train_means, "val": val,
+            "val_accuracy": {h.node_id: val[f"{h.node_id}/accuracy"] for h in setup.heads if f"{h.node_id}/accuracy" in val},
+            "samples_per_sec": speed_samples / speed_time if speed_time > 0 else None,
+            "wall_s": time.perf_counter() - t0, "restarts": 0, "lost_steps": 0,
+            "checkpoint": self.ckpt.manager.latest_checkpoint, "weights_digest": self.weights_digest(),
+        }
+
+    def evaluate(self, epoch: int | None = None) -> dict[str, float]:
+        """Validation metrics over the whole val split (empty dict when the split is empty)."""
+        metrics, confusion = self.fns.evaluate()
+        if not metrics:
+            return {}
+        results = {"metrics": metrics, "confusion": confusion}
+        for o in self.observers:
+            o.on_validation_end(self, self.step, self.epoch if epoch is None else epoch, results)
+        return metrics
+
+    def _early_stop(self, val: dict[str, float], best: float | None, waited: int) -> tuple[float | None, int, bool]:
+        es = self.config.early_stopping
+        if es.monitor not in val:
+            self.log(f"early_stopping.monitor {es.monitor!r} is not a validation metric; available: {sorted(val)}", "warning")
+            return best, waited, False
+        value = val[es.monitor]
+        maximize = es.mode == "max" or (es.mode == "auto" and "accuracy" in es.monitor)
+        better = best is None or (value > best + es.min_delta if maximize else value < best - es.min_delta)
+        if better:
+            return value, 0, False
+        waited += 1
+        return best, waited, waited >= es.patience
+
+    def weights_digest(self) -> str:
+        """A hash of every weight: equal on all workers of a synchronous run."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for v in self.model.weights:
+            h.update(np.ascontiguousarray(np.asarray(v.numpy())).tobytes())
+        return h.hexdigest()
+
+    def close(self) -> None:
+        if self.tb is not None:
+            self.tb.close()

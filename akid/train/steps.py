@@ -1,0 +1,179 @@
+"""The compiled step functions: train (distributed), evaluate and histogram gradients.
+
+One train step = one ``tf.function``: ``strategy.run`` computes per-replica
+losses, gradients and metric sums; gradients are all-reduced *before* the
+global norm is measured and clipped (the optimizer's own clipping would see
+only a replica's partial gradient); ``strategy.reduce`` packs every scalar,
+plus the stop flag, into one vector. Summing the stop flag across workers is
+how every worker agrees to stop after the same step.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from akid.train.config import TrainConfig
+from akid.train.objectives import confusion, sample_loss, sample_metric
+
+SUM = tf.distribute.ReduceOp.SUM
+
+
+class StepFunctions:
+    def __init__(self, setup, strategy: tf.distribute.Strategy, cfg: TrainConfig):
+        self.setup, self.strategy, self.cfg = setup, strategy, cfg
+        self.model, self.optimizer, self.heads = setup.model, setup.optimizer, setup.heads
+        self.multi_worker = setup.sensor.num_shards > 1
+        # vector layout: total, per head [loss, metrics...], count, grad_norm, lr, stop
+        self.names = setup.loss_metric_names
+        self._flags = (tf.constant(0.0), tf.constant(1.0))
+        forward = tf.function(self._forward, jit_compile=True) if cfg.jit_compile else self._forward
+        self._forward_fn = forward
+        self._train = tf.function(self._train_step)
+        self._eval = tf.function(self._eval_step)
+        self._grads = tf.function(self._grad_step)
+        self._val_sensor = None
+
+    # ---- data ----------------------------------------------------------
+    def train_dataset(self, epoch: int, skip: int):
+        sensor = self.setup.sensor
+        if self.multi_worker:
+            return self.strategy.distribute_datasets_from_function(lambda ctx: sensor.dataset("train", epoch=epoch, skip_batches=skip))
+        ds = sensor.dataset("train", epoch=epoch, skip_batches=skip)
+        if self.strategy.num_replicas_in_sync > 1:
+            return self.strategy.experimental_distribute_dataset(ds)
+        return ds
+
+    # ---- train -----------------------------------------------------------
+    def _forward(self, x, y):
+        with tf.GradientTape() as tape:
+            out = self.model(x, training=True)
+            head_losses, metric_sums = [], []
+            for h in self.heads:
+                per = sample_loss(h, y[h.node_id], out[h.node_id])
+                head_losses.append(tf.nn.compute_average_loss(per))
+                metric_sums.append([tf.reduce_sum(sample_metric(h, m, y[h.node_id], out[h.node_id])) for m in h.metrics])
+            total = tf.add_n([h.weight * l for h, l in zip(self.heads, head_losses)])
+            if self.model.losses:
+                total += tf.nn.scale_regularization_loss(tf.add_n(self.model.losses))
+            scaled = self.optimizer.scale_loss(total) if self.setup.mixed_precision else total
+        tvars = self.model.trainable_variables
+        grads = tape.gradient(scaled, tvars)
+        count = tf.cast(tf.shape(per)[0], tf.float32)
+        return total, head_losses, metric_sums, count, grads
+
+    def _replica_step(self, x, y, stop):
+        total, head_losses, metric_sums, count, grads = self._forward_fn(x, y)
+        tvars = self.model.trainable_variables
+        ctx = tf.distribute.get_replica_context()
+        n = ctx.num_replicas_in_sync
+        pairs = [(g, v) for g, v in zip(grads, tvars) if g is not None]
+        grads = [g for g, _ in pairs]
+        if n > 1:
+            grads = ctx.all_reduce(SUM, grads)
+        scale = tf.cast(self.optimizer.dynamic_scale, tf.float32) if self.setup.mixed_precision else 1.0
+        norm = tf.linalg.global_norm(grads) / scale
+        if self.cfg.clip_norm:
+            grads, _ = tf.clip_by_global_norm(grads, self.cfg.clip_norm * scale, use_norm=norm * scale)
+        if n > 1:  # the optimizer all-reduces (sums) again: hand it 1/n of the already reduced sum
+            grads = [g / n for g in grads]
+        self.optimizer.apply(grads, [v for _, v in pairs])
+        lr = tf.cast(self.optimizer.learning_rate, tf.float32)
+        parts = [total]
+        for l, ms in zip(head_losses, metric_sums):
+            parts.append(l)
+            parts.extend(ms)
+        parts += [count, norm / n, lr / n, stop / n]
+        return tf.stack([tf.cast(p, tf.float32) for p in parts])
+
+    def _train_step(self, x, y, stop):
+        vec = self.strategy.run(self._replica_step, args=(x, y, stop))
+        return self.strategy.reduce(SUM, vec, axis=None)
+
+    def train(self, x, y, stop: bool) -> np.ndarray:
+        return self._train(x, y, self._flags[int(stop)]).numpy()
+
+    def unpack(self, vec: np.ndarray) -> dict[str, float]:
+        """Packed vector -> named scalars (metric sums divided by the sample count)."""
+        out: dict[str, float] = {}
+        i = 0
+        count = float(vec[-4]) or 1.0
+        out["loss"] = float(vec[0])
+        i = 1
+        for h in self.heads:
+            out[f"{h.node_id}/loss"] = float(vec[i])
+            i += 1
+            for m in h.metrics:
+                out[f"{h.node_id}/{m}"] = float(vec[i]) / count
+                i += 1
+        out["grad_norm"] = float(vec[-3])
+        out["lr"] = float(vec[-2])
+        out["_stop"] = float(vec[-1])
+        return out
+
+    # ---- evaluate --------------------------------------------------------
+    def _eval_step(self, x, y):
+        out = self.model(x, training=False)
+        sums, confs = [], []
+        for h in self.heads:
+            yt, p = y[h.node_id], out[h.node_id]
+            sums.append(tf.reduce_sum(sample_loss(h, yt, p)))
+            sums.extend(tf.reduce_sum(sample_metric(h, m, yt, p)) for m in h.metrics)
+            if self.cfg.observers.confusion and h.num_classes:
+                confs.append(confusion(h, yt, p))
+        first = next(iter(x.values()))
+        return tf.stack(sums), tf.cast(tf.shape(first)[0], tf.float32), confs
+
+    def evaluate(self) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+        """Metrics over the full val split on this worker (no collectives: workers hold equal weights)."""
+        sensor = self.setup.sensor
+        if sensor.source.sizes()["val"] == 0:
+            return {}, {}
+        if sensor.num_shards == 1:
+            ds = sensor.dataset("val")
+        else:
+            if self._val_sensor is None:
+                self._val_sensor = _full_val(sensor)
+            ds = self._val_sensor.dataset("val")
+        total, count, confs = None, 0.0, None
+        for x, y in ds:
+            s, c, cm = self._eval(x, y)
+            s, cm = s.numpy(), [m.numpy() for m in cm]
+            total = s if total is None else total + s
+            confs = cm if confs is None else [a + b for a, b in zip(confs, cm)]
+            count += float(c)
+        if not count:
+            return {}, {}
+        metrics, i, weighted = {}, 0, 0.0
+        for h in self.heads:
+            metrics[f"{h.node_id}/loss"] = float(total[i]) / count
+            weighted += h.weight * metrics[f"{h.node_id}/loss"]
+            i += 1
+            for m in h.metrics:
+                metrics[f"{h.node_id}/{m}"] = float(total[i]) / count
+                i += 1
+        metrics = {"loss": weighted, **metrics}
+        conf_heads = [h for h in self.heads if self.cfg.observers.confusion and h.num_classes]
+        return metrics, {h.node_id: m for h, m in zip(conf_heads, confs or [])}
+
+    # ---- gradients for histograms -------------------------------------
+    def _grad_step(self, x, y):
+        with tf.GradientTape() as tape:
+            out = self.model(x, training=False)
+            loss = tf.add_n([h.weight * tf.reduce_mean(sample_loss(h, y[h.node_id], out[h.node_id])) for h in self.heads])
+        return tape.gradient(loss, [v for _, _, v in self.setup.named_weights])
+
+    def local_gradients(self, x, y) -> list[Any]:
+        """Gradients of this worker's part of a batch (inference mode: no BatchNorm updates)."""
+        local = lambda t: self.strategy.experimental_local_results(t)[0]  # noqa: E731
+        x, y = tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
+        return [None if g is None else g.numpy() for g in self._grads(x, y)]
+
+
+def _full_val(sensor):
+    """Every worker validates on the whole val split (its sensor only holds its shard)."""
+    from akid.data.sensor import Sensor
+
+    return Sensor(sensor.source, bindings=sensor.bindings, batch_size=max(sensor.batch_size, 64), jokers=sensor.jokers,
+                  seed=sensor.seed, shuffle=False)
