@@ -11,7 +11,8 @@ something a user can fix.
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
+import heapq
+from collections import defaultdict
 from typing import Iterable
 
 import networkx as nx
@@ -38,7 +39,7 @@ def to_networkx(graph: Graph, *, include_feedback: bool = True) -> nx.MultiDiGra
 
 
 def order_and_cycles(graph: Graph) -> tuple[list[str], list[Issue]]:
-    """Kahn's order over non-feedback edges plus one ``cycle`` issue per cycle found.
+    """Kahn's order (ties broken by document order) over non-feedback edges plus one ``cycle`` issue per cycle found.
 
     Never raises: nodes on or downstream of a cycle are left out of the order,
     so callers can still analyse the rest of the graph.
@@ -50,15 +51,19 @@ def order_and_cycles(graph: Graph) -> tuple[list[str], list[Issue]]:
     for e in _forward_edges(graph.edges, known):
         succ[e.source].append(e.target)
         indeg[e.target] += 1
-    ready = deque(i for i in ids if indeg[i] == 0)
+    # A heap on document position: among the nodes that are ready, the one drawn
+    # first runs first, so the order is deterministic and reads like the document.
+    pos = {nid: i for i, nid in enumerate(ids)}
+    ready = [pos[i] for i in ids if indeg[i] == 0]
+    heapq.heapify(ready)
     order: list[str] = []
     while ready:
-        nid = ready.popleft()
+        nid = ids[heapq.heappop(ready)]
         order.append(nid)
         for t in succ[nid]:
             indeg[t] -= 1
             if indeg[t] == 0:
-                ready.append(t)
+                heapq.heappush(ready, pos[t])
     if len(order) == len(ids):
         return order, []
     return order, _cycle_issues(graph, set(ids) - set(order))

@@ -180,6 +180,7 @@ def _wire_edges(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue]) -
             issues.append(Issue("bad_port", f"{tgt.node.type} {e.target!r} has no input port {e.target_port!r}; "
                                 f"its inputs are {names}. Received: target_port={e.target_port!r}",
                                 node_id=e.target, port=e.target_port, path=f"{path}.target_port"))
+            bad.add((e.target, "*"))  # the edge was meant for one of its ports: don't call them missing
             continue
         if not ok:
             bad.add((e.target, e.target_port))
@@ -196,7 +197,7 @@ def _check_arity(plans: dict[str, NodePlan], bad: set[tuple[str, str]], issues: 
             continue
         for port in plan.in_ports:
             edges = plan.inputs[port.name]
-            if (nid, port.name) in bad:
+            if (nid, port.name) in bad or (nid, "*") in bad:
                 plan.ok = False
             elif not edges:
                 issues.append(Issue("missing_input", f"{plan.node.type} {nid!r}: nothing is connected to input port "
