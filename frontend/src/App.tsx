@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { RunsView } from './runs/RunsView';
 import { EditorView } from './editor/EditorView';
+import { useRunsStore } from './runs/runsStore';
 
 export type View = 'editor' | 'runs';
 
@@ -10,6 +11,8 @@ export function App() {
     setView(v);
     history.replaceState(null, '', v === 'runs' ? '#runs' : '#editor');
   };
+  const openRequest = useRunsStore((s) => s.openRequest); // a started run opens in the Runs view
+  useEffect(() => { if (openRequest) choose('runs'); }, [openRequest]);
   return (
     <div className="app">
       <header className="app-header">

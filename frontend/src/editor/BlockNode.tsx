@@ -6,6 +6,7 @@ import { formatCount, formatShape, formatValue } from '../graph/format';
 import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
 import { useEditor } from '../store';
+import { LiveNodeStats } from '../runs/LiveNodeStats';
 
 const EMPTY: Record<string, never> = {};
 
@@ -59,6 +60,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         ))}
         {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
       </div>
+      <LiveNodeStats nodeId={id} />
       {hasError && (
         <div className="akid-node-error" data-testid={`node-${id}-error`}>
           {issues!.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}

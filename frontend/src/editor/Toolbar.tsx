@@ -2,6 +2,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { editorStore, useEditor } from '../store';
 import type { Template } from '../types';
+import { TrainButton } from '../runs/TrainButton';
 import { closeCompositeAndSave, download, exportJson, importJsonText, importKerasText, newFromTemplate, saveGraph } from './actions';
 
 export type DialogName = 'open' | 'versions' | 'code' | 'help' | 'group' | null;
@@ -94,6 +95,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
       <button onClick={fit} data-testid="fit-button" title="Fit view (F)">Fit</button>
       <button onClick={() => openDialog('group')} disabled={nSel === 0} data-testid="group-button" title="Group into composite (Ctrl+G)">Group</button>
       <span className="spacer" />
+      <TrainButton getGraph={() => st().toDoc()} />
       <button onClick={() => openDialog('help')} data-testid="help-button" title="Keyboard shortcuts (?)">?</button>
     </div>
   );
