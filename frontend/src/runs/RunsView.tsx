@@ -8,6 +8,7 @@ import { runsApi } from "./runsApi";
 import { useRunsStore } from "./runsStore";
 import type { RunSummary } from "./types";
 import "./runs.css";
+import "./editorLink";
 
 function urlRun(): string | null {
   return new URLSearchParams(location.search).get("run");

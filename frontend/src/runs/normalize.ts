@@ -1,7 +1,7 @@
 // Turns wire messages (socket events or REST /events rows) into typed RunEvents.
 // Accepted shapes: flat `{run_id, seq, ...payload}` (socket), or `{run_id, seq, kind, payload}`
 // (store rows); image bytes come as `attachments` (ArrayBuffers over the socket) or, from REST,
-// as image ids/URLs (`attachment_ids`, `images`, `urls`).
+// as stored image numbers (`images`, fetched from GET /api/runs/<id>/images/<n>) or URLs.
 import type { EventKind, ImageSource, RunEvent } from "./types";
 
 const KINDS: readonly EventKind[] = ["status", "metrics", "histograms", "images", "log", "error"];
@@ -40,26 +40,27 @@ export function normalizeEvent(
   raw: unknown,
   extra: unknown[] = [],
   imageUrl?: (ref: string | number) => string,
+  defaultRunId?: string,
 ): RunEvent | null {
   if (!raw || typeof raw !== "object") return null;
   const r = raw as Record<string, unknown>;
   let k = kind ?? (r.kind as string) ?? (r.type as string) ?? (r.event as string);
   if (typeof k === "string" && k.startsWith("run.")) k = k.slice(4);
   if (!isEventKind(k)) return null;
-  const seq = Number(r.seq);
-  const runId = r.run_id;
+  const seq = typeof r.seq === "number" ? r.seq : typeof r.seq === "string" && r.seq !== "" ? Number(r.seq) : NaN;
+  const runId = r.run_id ?? defaultRunId;
   if (!Number.isFinite(seq) || (typeof runId !== "string" && typeof runId !== "number")) return null;
   let payload: Record<string, unknown>;
   if (r.payload && typeof r.payload === "object" && !Array.isArray(r.payload)) {
     payload = r.payload as Record<string, unknown>;
   } else {
-    const { run_id: _r, seq: _s, kind: _k, attachments: _a, ...rest } = r;
+    const { run_id: _r, seq: _s, kind: _k, attachments: _a, images: _i, ...rest } = r;
     payload = rest;
   }
   const base = { run_id: String(runId), seq };
   if (k === "images") {
-    const att =
-      r.attachments ?? payload.attachments ?? r.attachment_ids ?? payload.attachment_ids ?? r.urls ?? payload.urls;
+    // binary attachments (socket) win over stored image numbers (REST: GET .../images/<n>)
+    const att = r.attachments ?? payload.attachments ?? r.images ?? payload.images ?? r.urls ?? payload.urls;
     let attachments = toSources(att, imageUrl);
     if (!attachments.length && extra.length) attachments = toSources(extra, imageUrl);
     const items = Array.isArray(payload.items) ? payload.items : [];

@@ -83,7 +83,7 @@ export async function loadHistory(runId: string): Promise<void> {
   try {
     const rows = await runsApi.events(runId, since);
     const evs = rows
-      .map((r) => normalizeEvent(null, r, [], (ref) => runsApi.imageUrl(runId, ref)))
+      .map((r) => normalizeEvent(null, r, [], (ref) => runsApi.imageUrl(runId, ref), runId))
       .filter((e): e is RunEvent => e !== null);
     useRunsStore.getState().ingest(evs);
   } catch {
