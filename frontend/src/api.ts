@@ -1,7 +1,7 @@
 // Typed fetch client for the akid studio REST API (docs/architecture.md).
 // Every non-2xx answer becomes an ApiError carrying the server's issue list.
 import type {
-  BlockSpec, Composite, GraphDoc, GraphVersion, Issue, SavedGraph, SavedGraphSummary,
+  BlockDoc, BlockSpec, Composite, GraphDoc, GraphVersion, Issue, SavedGraph, SavedGraphSummary,
   Template, ValidationReport,
 } from './types';
 
@@ -58,7 +58,7 @@ export function createApi(base = '', fetchImpl: Fetch = (...a) => fetch(...a)) {
       call<{ id: string | number; version: number }>('POST', `/api/graphs/${enc(String(id))}/revert`, { version }),
     deleteGraph: (id: string | number) => call<unknown>('DELETE', `/api/graphs/${enc(String(id))}`),
     composites: () => call<{ composites: Composite[] }>('GET', '/api/composites').then((r) => r.composites ?? []),
-    saveComposite: (name: string, graph: GraphDoc) => call<unknown>('POST', '/api/composites', { name, graph }),
+    saveComposite: (name: string, graph: BlockDoc) => call<unknown>('POST', '/api/composites', { name, graph }),
   };
 }
 

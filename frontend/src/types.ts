@@ -1,7 +1,7 @@
 // Types of the REST API (docs/architecture.md). The graph format itself is generated from
 // schema/graph.schema.json into src/generated/graph.ts.
-export type { GraphDoc, GraphNode, GraphEdge, GraphParams, Position } from './generated/graph';
-import type { GraphDoc } from './generated/graph';
+export type { GraphDoc, BlockDoc, GraphNode, GraphEdge, GraphParams, Position } from './generated/graph';
+import type { BlockDoc, GraphDoc } from './generated/graph';
 
 export interface PortSpec {
   name: string;
@@ -108,7 +108,7 @@ export interface GraphVersion {
 
 export interface Composite {
   name: string;
-  graph: GraphDoc;
+  graph: BlockDoc;
 }
 
 export type ExportTarget = 'python' | 'keras-json' | 'metasyntax' | 'akid' | 'keras';

@@ -83,8 +83,8 @@ export function parseText(text: string, f: FieldKind): Parsed {
     case 'string':
       return { ok: true, value: text };
     case 'list': {
-      const body = t.replace(/^[[(]/, '').replace(/[\])]$/, '');
-      const parts = body.split(/[\s,×x]+/).filter(Boolean);
+      const body = t.replace(/^[[(]/, '').replace(/[\])]$/, '').replace(/(\d)\s*[x×]\s*(?=-?\d)/g, '$1,');
+      const parts = body.split(/[\s,]+/).filter(Boolean);
       if (f.scalar && parts.length === 1 && !/^[[(]/.test(t)) return parseNumber(parts[0], f.scalar);
       const out: unknown[] = [];
       for (const p of parts) {

@@ -15,7 +15,7 @@ export interface GraphDoc {
    * Composite block definitions used by this graph: type name -> graph document.
    */
   blocks?: {
-    [k: string]: GraphDoc;
+    [k: string]: BlockDoc;
   };
   nodes: GraphNode[];
   edges?: GraphEdge[];
@@ -31,6 +31,29 @@ export interface GraphParams {
    * Steps a graph with feedback edges is run for.
    */
   time_steps?: number;
+}
+/**
+ * A composite block's inner graph (graph.blocks entry): a graph document whose format key may be omitted. Its Input node ids are the block's input ports, its Output node ids the output ports.
+ */
+export interface BlockDoc {
+  name?: string;
+  description?: string;
+  params?: GraphParams;
+  /**
+   * Composite block definitions used by this graph: type name -> graph document.
+   */
+  blocks?: {
+    [k: string]: BlockDoc;
+  };
+  nodes: GraphNode[];
+  edges?: GraphEdge[];
+  /**
+   * Layout only; never changes the model.
+   */
+  ui?: {
+    [k: string]: unknown;
+  };
+  format?: 'akid.graph/v1';
 }
 export interface GraphNode {
   id: string;

@@ -1,12 +1,12 @@
 // Group a selection into a composite block. The selection becomes an inner graph whose
 // Input/Output nodes (one per distinct value crossing the boundary) become the ports of a new
 // node. The definition goes into graph.blocks[name] (see schema/graph.schema.json).
-import type { GraphDoc, GraphEdge, GraphNode, Shape } from '../types';
+import type { BlockDoc, GraphEdge, GraphNode, Shape } from '../types';
 import { edgeToDoc, nodeToDoc } from './convert';
 import { FORMAT, type BlockNodeT, type GraphEdgeT } from './model';
 
 export interface Grouped {
-  def: GraphDoc;
+  def: BlockDoc;
   node: BlockNodeT;
   nodes: BlockNodeT[];
   edges: GraphEdgeT[];
@@ -76,7 +76,7 @@ export function groupSelection(
     const first = outgoing.find((e) => key(e) === k)!;
     defEdges.push({ id: newEdgeId(), source: first.source, source_port: first.sourceHandle ?? 'out', target: outNames[i], target_port: 'in' });
   });
-  const def: GraphDoc = { format: FORMAT, name, nodes: defNodes, edges: defEdges };
+  const def: BlockDoc = { format: FORMAT, name, nodes: defNodes, edges: defEdges };
 
   const node: BlockNodeT = {
     id: nodeId, type: 'block', position: { x: cx, y: cy }, selected: true,

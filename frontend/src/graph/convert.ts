@@ -1,6 +1,6 @@
 // akid.graph/v1 document <-> React Flow nodes/edges. flowToDoc emits the canonical form of
 // akid.graph.schema.dump_graph, so load -> save is the identity on canonical documents.
-import type { GraphDoc, GraphEdge, GraphNode } from '../types';
+import type { BlockDoc, GraphDoc, GraphEdge, GraphNode } from '../types';
 import { FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta } from './model';
 
 export interface FlowGraph {
@@ -65,8 +65,8 @@ export function edgeToDoc(e: GraphEdgeT): GraphEdge {
 }
 
 /** Only the composite definitions the graph (transitively) uses are written out. */
-export function usedBlocks(nodes: { type: string }[], blocks: Record<string, GraphDoc> | undefined): Record<string, GraphDoc> {
-  const out: Record<string, GraphDoc> = {};
+export function usedBlocks(nodes: { type: string }[], blocks: Record<string, BlockDoc> | undefined): Record<string, BlockDoc> {
+  const out: Record<string, BlockDoc> = {};
   if (!blocks) return out;
   const visit = (types: string[]) => {
     for (const t of types) {

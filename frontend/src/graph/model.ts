@@ -1,6 +1,6 @@
 // The editor's in-memory graph: React Flow nodes/edges whose data mirrors akid.graph/v1.
 import type { Edge, Node } from '@xyflow/react';
-import type { GraphDoc } from '../types';
+import type { BlockDoc, GraphDoc } from '../types';
 
 export interface BlockData extends Record<string, unknown> {
   type: string;
@@ -24,7 +24,7 @@ export interface GraphMeta {
   name: string;
   description?: string;
   params?: GraphDoc['params'];
-  blocks?: Record<string, GraphDoc>;
+  blocks?: Record<string, BlockDoc>;
   ui?: Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 // Which ports a node has: from its block spec, its params (Split: out0..out{num-1}) or, for a
 // composite block, from the Input/Output nodes of its inner graph (port name = inner node id).
-import type { BlockSpec, GraphDoc, PortSpec } from '../types';
+import type { BlockDoc, BlockSpec, PortSpec } from '../types';
 
 export interface NodePorts {
   inputs: PortSpec[];
@@ -10,7 +10,7 @@ export interface NodePorts {
 const NONE: NodePorts = { inputs: [{ name: 'in', multi: false }], outputs: [{ name: 'out', multi: false }] };
 const cache = new WeakMap<object, Map<string, NodePorts>>();
 
-export function compositePorts(doc: GraphDoc): NodePorts {
+export function compositePorts(doc: BlockDoc): NodePorts {
   const nodes = doc.nodes ?? [];
   return {
     inputs: nodes.filter((n) => n.type === 'Input').map((n) => ({ name: n.id, multi: false })),
@@ -22,7 +22,7 @@ export function portsFor(
   type: string,
   params: Record<string, unknown>,
   spec: BlockSpec | undefined,
-  blocks?: Record<string, GraphDoc>,
+  blocks?: Record<string, BlockDoc>,
 ): NodePorts {
   const composite = blocks?.[type];
   if (composite) {

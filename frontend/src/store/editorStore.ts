@@ -6,10 +6,10 @@ import { createStore } from 'zustand/vanilla';
 import { checkConnection, type Conn, type Verdict } from '../graph/connect';
 import { docToFlow, flowToDoc } from '../graph/convert';
 import { groupSelection } from '../graph/composite';
-import { emptyDoc, type BlockNodeT, type GraphEdgeT, type GraphMeta } from '../graph/model';
+import { emptyDoc, FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta } from '../graph/model';
 import { portsFor, type NodePorts } from '../graph/ports';
 import type { MappedReport } from '../graph/validation';
-import type { BlockSpec, GraphDoc } from '../types';
+import type { BlockDoc, BlockSpec, GraphDoc } from '../types';
 import { emptyHistory, push, redo, undo, type History, type Snapshot } from './history';
 
 export interface ScopeFrame {
@@ -25,7 +25,7 @@ export interface EditorState {
   specs: Record<string, BlockSpec>;
   specList: BlockSpec[];
   /** Composite definitions known to the palette (GET /api/composites + made here). */
-  library: Record<string, GraphDoc>;
+  library: Record<string, BlockDoc>;
   meta: GraphMeta;
   nodes: BlockNodeT[];
   edges: GraphEdgeT[];
@@ -43,7 +43,7 @@ export interface EditorState {
   notice: { text: string; kind: 'info' | 'error'; at: number } | null;
 
   setSpecs(list: BlockSpec[]): void;
-  setLibrary(defs: Record<string, GraphDoc>): void;
+  setLibrary(defs: Record<string, BlockDoc>): void;
   loadDoc(doc: GraphDoc, opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean }): void;
   toDoc(): GraphDoc;
   portsOf(id: string): NodePorts | undefined;
@@ -64,9 +64,9 @@ export interface EditorState {
   undo(): void;
   redo(): void;
   setPositions(pos: Record<string, XYPosition>, record?: boolean): void;
-  groupSelection(name: string): GraphDoc | null;
+  groupSelection(name: string): BlockDoc | null;
   openComposite(nodeId: string): boolean;
-  closeComposite(): { name: string; def: GraphDoc } | null;
+  closeComposite(): { name: string; def: BlockDoc } | null;
   setReport(r: MappedReport | null): void;
   setValidating(v: boolean): void;
   markSaved(id: string | number, version: number | null): void;
@@ -314,7 +314,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const def = n && blocksOf(s)[n.data.type];
         if (!n || !def) return false;
         const frame: ScopeFrame = { typeName: n.data.type, parent: snap(), history: s.history, savedId: s.savedId, savedVersion: s.savedVersion };
-        const g = docToFlow(def);
+        const g = docToFlow({ ...def, format: FORMAT });
         const inherited = { ...(s.meta.blocks ?? {}), ...(g.meta.blocks ?? {}) };
         delete inherited[n.data.type];
         set({
@@ -331,16 +331,16 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         if (!frame) return null;
         const inner = get().toDoc();
         const { blocks: nested, ...def } = inner;
-        const parentBlocks = { ...(frame.parent.meta.blocks ?? {}), ...(nested ?? {}), [frame.typeName]: def as GraphDoc };
+        const parentBlocks = { ...(frame.parent.meta.blocks ?? {}), ...(nested ?? {}), [frame.typeName]: def as BlockDoc };
         set({
           scope: s.scope.slice(0, -1),
           meta: { ...frame.parent.meta, blocks: parentBlocks },
           nodes: frame.parent.nodes, edges: frame.parent.edges,
           history: push(frame.history, frame.parent),
-          library: { ...s.library, [frame.typeName]: def as GraphDoc },
+          library: { ...s.library, [frame.typeName]: def as BlockDoc },
           rev: s.rev + 1, report: null, savedId: frame.savedId, savedVersion: frame.savedVersion,
         });
-        return { name: frame.typeName, def: def as GraphDoc };
+        return { name: frame.typeName, def: def as BlockDoc };
       },
       setReport(r) {
         set({ report: r });
