@@ -1,0 +1,248 @@
+"""Keras model JSON (``model.to_json()``) -> akid graph document.
+
+The JSON is read as data with :func:`json.loads`; nothing is deserialised by
+Keras (``model_from_json`` could instantiate arbitrary registered classes and
+``Lambda`` layers carry code). Each supported layer becomes one block; a layer
+option akid would silently ignore (dilation, channels-first, a shared layer...)
+is an error naming the layer, because an imported model that computes
+something else is worse than no import. Both the Keras 3 (``args`` with
+``keras_history``) and the Keras 2 (nested lists) ``inbound_nodes`` forms are read.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from akid.blocks import get_block
+from akid.errors import AkidError, Issue
+from akid.graph.schema import FORMAT
+
+SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+             "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "BatchNormalization", "LayerNormalization", "Dropout",
+             "Add", "Concatenate", "Multiply", "Embedding", "LSTM", "GRU", "Identity", "SplitLayer")
+ALIASES = {"MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D", "GlobalAvgPool2D": "GlobalAveragePooling2D"}
+ACTIVATION_TO_BLOCK = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax"}
+
+
+def _fail(message: str, code: str = "unsupported_layer", node_id: str | None = None) -> AkidError:
+    return AkidError([Issue(code, message, node_id=node_id)])
+
+
+def _sample_axis(axis: Any, name: str) -> int:
+    if isinstance(axis, list) and len(axis) == 1:
+        axis = axis[0]
+    if not isinstance(axis, int) or axis == 0:
+        raise _fail(f"layer {name!r}: only a single non-batch axis is supported. Received: axis={axis!r}", node_id=name)
+    return axis if axis < 0 else axis - 1
+
+
+def _one(v: Any) -> Any:
+    """[3, 3] -> 3 (akid accepts either; the short form reads better)."""
+    if isinstance(v, (list, tuple)):
+        v = list(v)
+        return v[0] if v and all(x == v[0] for x in v) else v
+    return v
+
+
+def _require(cfg: dict, name: str, cls: str, **expected: Any) -> None:
+    for key, allowed in expected.items():
+        if key in cfg and cfg[key] not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+            raise _fail(f"layer {name!r} ({cls}) uses {key}={cfg[key]!r}, which akid does not support", "unsupported_config", name)
+
+
+def _convert(cls: str, cfg: dict, name: str) -> tuple[str | None, dict[str, Any]]:
+    """(block type or None for a pass-through, params)."""
+    if cls == "Dense":
+        return "Dense", {"units": cfg["units"], "activation": cfg.get("activation", "linear"), "use_bias": cfg.get("use_bias", True)}
+    if cls in ("Conv1D", "Conv2D"):
+        _require(cfg, name, cls, data_format=("channels_last", None), groups=1)
+        dr = cfg.get("dilation_rate", 1)
+        if any(d != 1 for d in (dr if isinstance(dr, list) else [dr])):
+            raise _fail(f"layer {name!r} ({cls}) uses dilation_rate={dr!r}, which akid does not support", "unsupported_config", name)
+        return cls, {"filters": cfg["filters"], "kernel_size": _one(cfg["kernel_size"]), "strides": _one(cfg.get("strides", 1)),
+                     "padding": cfg.get("padding", "valid"), "activation": cfg.get("activation", "linear"), "use_bias": cfg.get("use_bias", True)}
+    if cls in ("MaxPooling2D", "AveragePooling2D"):
+        _require(cfg, name, cls, data_format=("channels_last", None))
+        strides = cfg.get("strides")
+        return ("MaxPool2D" if cls == "MaxPooling2D" else "AvgPool2D"), {
+            "pool_size": _one(cfg.get("pool_size", 2)), "strides": None if strides is None else _one(strides), "padding": cfg.get("padding", "valid")}
+    if cls == "GlobalAveragePooling2D":
+        _require(cfg, name, cls, data_format=("channels_last", None), keepdims=False)
+        return "GlobalAvgPool2D", {}
+    if cls == "Flatten":
+        _require(cfg, name, cls, data_format=("channels_last", None))
+        return "Flatten", {}
+    if cls == "Reshape":
+        return "Reshape", {"target_shape": list(cfg["target_shape"])}
+    if cls == "Activation":
+        act = cfg.get("activation")
+        if act == "linear":
+            return None, {}
+        if act not in ACTIVATION_TO_BLOCK:
+            raise _fail(f"layer {name!r} is an Activation {act!r}; akid imports {sorted(ACTIVATION_TO_BLOCK)} and 'linear'", "unsupported_config", name)
+        return ACTIVATION_TO_BLOCK[act], {}
+    if cls == "ReLU":
+        _require(cfg, name, cls, max_value=(None,), negative_slope=(0, 0.0), threshold=(0, 0.0))
+        return "ReLU", {}
+    if cls == "Softmax":
+        return "Softmax", {"axis": _sample_axis(cfg.get("axis", -1), name)}
+    if cls == "Dropout":
+        _require(cfg, name, cls, noise_shape=(None,))
+        return "Dropout", {"rate": cfg["rate"], "seed": cfg.get("seed")}
+    if cls in ("BatchNormalization", "LayerNormalization"):
+        if _sample_axis(cfg.get("axis", -1), name) != -1:
+            raise _fail(f"layer {name!r} ({cls}) normalises axis {cfg.get('axis')!r}; akid normalises the last axis only", "unsupported_config", name)
+        _require(cfg, name, cls, center=True, scale=True)
+        if cls == "LayerNormalization":
+            return "LayerNorm", {"epsilon": cfg.get("epsilon", 1e-3)}
+        return "BatchNorm", {"momentum": cfg.get("momentum", 0.99), "epsilon": cfg.get("epsilon", 1e-3)}
+    if cls == "Embedding":
+        return "Embedding", {"input_dim": cfg["input_dim"], "output_dim": cfg["output_dim"]}
+    if cls in ("LSTM", "GRU"):
+        _require(cfg, name, cls, return_state=False, go_backwards=False, stateful=False, reset_after=True)
+        return cls, {"units": cfg["units"], "return_sequences": cfg.get("return_sequences", False)}
+    if cls in ("Add", "Multiply"):
+        return cls, {}
+    if cls == "Concatenate":
+        return "Concat", {"axis": _sample_axis(cfg.get("axis", -1), name)}
+    if cls == "SplitLayer":
+        return "Split", {"num": cfg.get("num", 2), "axis": _sample_axis(cfg.get("axis", -1), name)}
+    if cls == "Identity":
+        return None, {}
+    raise AssertionError(cls)
+
+
+def _history(obj: Any, found: list[tuple[str, int]]) -> None:
+    """Every (layer, tensor_index) referenced by a Keras 3 call's args, in order."""
+    if isinstance(obj, dict):
+        if obj.get("class_name") == "__keras_tensor__":
+            h = obj["config"]["keras_history"]
+            found.append((h[0], h[2]))
+        else:
+            for v in obj.values():
+                _history(v, found)
+    elif isinstance(obj, list):
+        for v in obj:
+            _history(v, found)
+
+
+def _inbound(layer: dict, name: str) -> list[tuple[str, int]]:
+    nodes = layer.get("inbound_nodes") or []
+    if len(nodes) > 1:
+        raise _fail(f"layer {name!r} is called {len(nodes)} times (a shared layer); akid nodes run once per step", "unsupported_config", name)
+    if not nodes:
+        return []
+    node = nodes[0]
+    found: list[tuple[str, int]] = []
+    if isinstance(node, dict):  # Keras 3
+        _history(node.get("args", []), found)
+    else:  # Keras 2: [[name, node_index, tensor_index, kwargs], ...]
+        found = [(item[0], item[2]) for item in node]
+    return found
+
+
+def _refs(spec: Any) -> list[tuple[str | None, str, int]]:
+    """input_layers / output_layers: a list, a dict keyed by name, or one triple -> (key, layer, tensor)."""
+    if isinstance(spec, dict):
+        return [(k, v[0], v[2]) for k, v in spec.items()]
+    if isinstance(spec, list) and spec and isinstance(spec[0], str):
+        return [(None, spec[0], spec[2])]
+    return [(None, v[0], v[2]) for v in spec or []]
+
+
+def from_keras_json(text: str | bytes) -> dict[str, Any]:
+    """A Keras functional (or Sequential) model's JSON -> akid graph document."""
+    try:
+        top = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _fail(f"not valid JSON: {exc}", "bad_json") from None
+    if not isinstance(top, dict) or top.get("class_name") not in ("Functional", "Model", "Sequential") or not isinstance(top.get("config"), dict):
+        got = top.get("class_name") if isinstance(top, dict) else type(top).__name__
+        raise _fail(f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}", "bad_keras_json")
+    cfg = top["config"]
+    layers = cfg.get("layers") or []
+    if top["class_name"] == "Sequential":
+        prev = None
+        for i, layer in enumerate(layers):
+            layer.setdefault("name", layer.get("config", {}).get("name", f"layer{i}"))
+            layer["inbound_nodes"] = [[[prev, 0, 0, {}]]] if prev else []
+            prev = layer["name"]
+        cfg = {**cfg, "input_layers": [[layers[0]["name"], 0, 0]] if layers else [],
+               "output_layers": [[prev, 0, 0]] if prev else []}
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
+    types: dict[str, str] = {}
+    ins = _refs(cfg.get("input_layers"))
+    outs = _refs(cfg.get("output_layers"))
+    out_names = {name for _, name, _ in outs}
+
+    def source(layer_name: str, tensor: int) -> tuple[str, str]:
+        if layer_name in alias:
+            return alias[layer_name]
+        if layer_name not in types:
+            raise _fail(f"a layer reads from {layer_name!r}, which is not defined before it", "bad_keras_json")
+        return layer_name, (f"out{tensor}" if types[layer_name] == "Split" else "out")
+
+    for layer in layers:
+        cls = layer.get("class_name", "?")
+        lcfg = layer.get("config") or {}
+        name = layer.get("name") or lcfg.get("name")
+        cls = ALIASES.get(cls, cls)
+        if (layer.get("registered_name") or "").endswith(">SplitLayer"):
+            cls = "SplitLayer"
+        if cls not in SUPPORTED:
+            raise _fail(f"layer {name!r} is a {cls}, which akid cannot import; supported layers: {', '.join(SUPPORTED)}", node_id=name)
+        srcs = [source(n, t) for n, t in _inbound(layer, name)]
+        if cls == "InputLayer":
+            shape = lcfg.get("batch_shape") or lcfg.get("batch_input_shape")
+            if not shape or any(d is None for d in shape[1:]):
+                raise _fail(f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known", "unsupported_config", name)
+            dtype = "int32" if str(lcfg.get("dtype", "float32")).startswith(("int", "uint")) else "float32"
+            key = next((k for k, n, _ in ins if n == name and k), None)
+            feature = "image" if len(ins) == 1 else (key or name)
+            nodes.append({"id": name, "type": "Input", "params": {"shape": list(shape[1:]), "feature": feature, "dtype": dtype}})
+            types[name] = "Input"
+            continue
+        btype, params = _convert(cls, lcfg, name)
+        if cls == "Identity" and name in out_names:
+            btype = "Output"
+        if btype is None:
+            if len(srcs) != 1:
+                raise _fail(f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}", "bad_keras_json", name)
+            alias[name] = srcs[0]
+            continue
+        try:
+            get_block(btype).parse_params(params, node_id=name)
+        except AkidError as exc:
+            raise AkidError([Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param)
+                             for i in exc.issues]) from None
+        nodes.append({"id": name, "type": btype, "params": params})
+        types[name] = btype
+        for s, port in srcs:
+            edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": "in"})
+    _add_outputs(nodes, edges, types, outs, source)
+    return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
+
+
+def _add_outputs(nodes: list, edges: list, types: dict, outs: list, source) -> None:
+    """An Output node for each model output (Identity outputs already are); from_logits follows softmax."""
+    by_id = {n["id"]: n for n in nodes}
+    feeding = {e["target"]: e["source"] for e in edges}
+    for k, (key, name, tensor) in enumerate(outs):
+        if types.get(name) == "Output":
+            out_id, src = name, feeding.get(name)
+        else:
+            src, port = source(name, tensor)
+            out_id = f"{key or name}_output"
+            while out_id in by_id:
+                out_id += "_"
+            node = {"id": out_id, "type": "Output", "params": {}}
+            nodes.append(node)
+            by_id[out_id] = node
+            edges.append({"id": f"e{len(edges) + 1}", "source": src, "source_port": port, "target": out_id, "target_port": "in"})
+        params = by_id[out_id]["params"]
+        params["target"] = "label" if len(outs) == 1 else (key or name)
+        s = by_id.get(src)
+        if s is not None and (s["type"] == "Softmax" or s["params"].get("activation") == "softmax"):
+            params["from_logits"] = False
