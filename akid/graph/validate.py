@@ -109,6 +109,7 @@ def analyze(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, resolver: Any
     plans = a.plans
     for n in graph.nodes:
         plans[n.id] = _plan_node(n, resolver, issues)
+    _check_definitions(graph, resolver, issues)
     bad_ports = _wire_edges(graph, plans, issues)
     missing = _check_arity(plans, bad_ports, issues)
     _check_io(graph, plans, issues, bindings=not composite)
@@ -150,6 +151,23 @@ def _plan_node(n, resolver, issues: list[Issue]) -> NodePlan:
     plan.inputs = {p.name: [] for p in plan.in_ports}
     plan.ok = True
     return plan
+
+
+def _check_definitions(graph: Graph, resolver: Any, issues: list[Issue]) -> None:
+    """Composite definitions no node uses are still checked: the library keeps them for later."""
+    used = {n.type for n in graph.nodes}
+    for name in graph.blocks:
+        if name in used and name not in block_types():
+            continue  # its problems are reported on the nodes that use it
+        try:
+            resolver.resolve(name)
+        except AkidError as exc:
+            issues.extend(exc.issues)
+        except KeyError:  # pragma: no cover - a definition always resolves or fails loudly
+            pass
+        if name in block_types():
+            issues.append(Issue("bad_composite", f"composite {name!r} has the name of a built-in block; rename it. "
+                                f"Received: blocks.{name}", path=f"$.blocks.{name}"))
 
 
 def _wire_edges(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue]) -> set[tuple[str, str]]:
