@@ -33,9 +33,11 @@ def templates() -> list[dict[str, Any]]:
     return [{"id": tid, "name": str(doc.get("name") or tid), "graph": doc} for tid, doc in tmpl.items()]
 
 
-def validate(doc: Any) -> dict[str, Any]:
+def validate(doc: Any, max_params: int | None = None) -> dict[str, Any]:
     """The validator's report JSON; it never raises for user input."""
-    return module("akid.graph.validate").validate(doc).to_json()
+    mod = module("akid.graph.validate")
+    report = mod.validate(doc, max_params=max_params) if max_params else mod.validate(doc)
+    return report.to_json()
 
 
 def load_graph(doc: Any):
@@ -51,6 +53,8 @@ EXPORT_TARGETS = ("python", "python-keras", "keras-json", "metasyntax")
 
 
 def export(doc: dict[str, Any], to: str) -> str:
+    if to not in EXPORT_TARGETS:
+        raise api_error(400, "bad_param", f"unknown export target {to!r}; one of {list(EXPORT_TARGETS)}", param="to")
     if to == "metasyntax":
         return module("akid.graph.metasyntax").format(doc)
     exp = module("akid.graph.export")

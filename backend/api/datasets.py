@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import pathlib
 import re
+import shutil
 import uuid
 from typing import Any
 
 import numpy as np
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.utils import secure_filename
 
 from backend import akidlib
@@ -93,23 +95,33 @@ def upload():
     f = request.files.get("file")
     if f is None or not f.filename:
         raise api_error(400, "missing_file", "upload the data set as multipart form field 'file' (.npz, .csv or .zip)")
-    filename = secure_filename(f.filename)
+    filename = secure_filename(f.filename) or "upload"
     suffix = pathlib.Path(filename).suffix.lower()
     if suffix not in UPLOAD_TYPES:
         raise api_error(400, "bad_file_type", f"uploads must be one of {list(UPLOAD_TYPES)}. Received: {f.filename!r}", param="file")
     name = request.form.get("name") or pathlib.Path(filename).stem or "upload"
     if not NAME.match(name):
         raise api_error(400, "bad_name", f"data set names are letters, digits, '_', '.', '-' (<= 64). Received: {name!r}", param="name")
-    root = (services().data_dir / "uploads").resolve()
-    dest_dir = (root / uuid.uuid4().hex).resolve()
-    dest = (dest_dir / filename).resolve()
-    if root not in dest.parents:
+    params = None
+    if request.form.get("params"):
+        try:
+            params = json.loads(request.form["params"])
+        except ValueError:
+            params = None
+        if not isinstance(params, dict):
+            raise api_error(400, "bad_param", "params must be a JSON object (source params, e.g. the npz array mapping)", param="params")
+    data_dir = services().data_dir.resolve()
+    tmp_dir = (data_dir / "uploads" / uuid.uuid4().hex).resolve()
+    tmp = (tmp_dir / f"upload{suffix}").resolve()
+    if data_dir not in tmp.parents:
         raise api_error(400, "bad_path", "upload path escapes the data directory")
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    f.save(dest)
-    spec = akidlib.import_upload(dest, name=name, dest_dir=dest_dir)
-    if hasattr(spec, "spec") and callable(spec.spec):
-        spec = spec.spec()
+    tmp_dir.mkdir(parents=True)
+    try:
+        f.save(tmp)
+        spec = akidlib.import_upload(tmp, suffix[1:], data_dir / "datasets", int(current_app.config["MAX_CONTENT_LENGTH"]), name=name, params=params)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
     spec = dict(spec or {})
-    services().store.put_dataset(name, str(dest), spec)
-    return jsonify({"dataset": {**spec, "name": name}}), 201
+    dataset = str(spec.get("dataset") or name)
+    services().store.put_dataset(dataset, str(spec.get("params", {}).get("path", "")), spec)
+    return jsonify({"dataset": {**spec, "name": dataset, "uploaded": True}}), 201

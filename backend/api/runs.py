@@ -23,10 +23,10 @@ bp = Blueprint("runs", __name__, url_prefix="/api/runs")
 def _check_graph(doc: dict[str, Any]) -> None:
     if not current_app.config.get("VALIDATE_RUNS", True):
         return
-    report = akidlib.validate(doc)
+    limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
+    report = akidlib.validate(doc, max_params=limit or None)
     if not report.get("ok"):
         raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
-    limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
     params = int(report.get("params") or 0)
     if limit and params > limit:
         raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")

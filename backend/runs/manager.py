@@ -45,6 +45,7 @@ class _Handle:
     status: dict[str, Any] = field(default_factory=dict)
     pending: list[dict[str, Any]] = field(default_factory=list)
     last_metrics: float = 0.0
+    saw_error: bool = False
 
 
 class RunManager:
@@ -240,7 +241,9 @@ class RunManager:
                 return  # the manager announces the end, once, when the process has exited
             self.store.update_run(h.run_id, **{k: v for k, v in h.status.items() if v is not None})
             payload = {**payload, "state": "running"}
-        elif kind not in ("histograms", "images", "log", "error"):
+        elif kind == "error":
+            h.saw_error = True
+        elif kind not in ("histograms", "images", "log"):
             kind, payload = "log", {"level": "warning", "message": f"unknown event kind {kind!r} from the worker"}
         self.hub.publish(h.run_id, kind, payload, atts)
 
@@ -274,7 +277,7 @@ class RunManager:
             state, reason = "failed", f"the worker was killed by signal {signal.Signals(-code).name}"
         else:
             state, reason = "failed", f"the worker exited with code {code} without finishing"
-        if state == "failed":
+        if state == "failed" and not h.saw_error:
             self.hub.publish(h.run_id, "error", {"message": reason or "training failed", **({"issues": done["issues"]} if done.get("issues") else {})})
         try:
             h.conn.close()
