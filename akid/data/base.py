@@ -107,8 +107,16 @@ class Source:
         return _describe(self._all()["train"], self._target_names(), targets=True, meta=self._meta)
 
     def sizes(self) -> dict[str, int]:
-        """Samples per split."""
+        """Samples per split (from file headers when the source can, without loading)."""
+        if self._splits is None:
+            pools = self._pool_sizes()
+            if pools is not None:
+                return split_sizes(pools[0], pools[1], self.p)
         return {s: _length(a) for s, a in self._all().items()}
+
+    def _pool_sizes(self) -> tuple[int, int | None] | None:
+        """(training pool size, test pool size or None) read cheaply, or None if unknown."""
+        return None
 
     def spec(self) -> dict[str, Any]:
         """Instance JSON: the class spec plus the actual params, shapes and sizes."""
@@ -157,6 +165,14 @@ def split_arrays(pool: Arrays, test: Arrays | None, p: SourceParams) -> dict[str
     n_val = int(math.floor(len(order) * p.val_fraction))
     val_idx, train_idx = np.sort(order[:n_val]), np.sort(order[n_val:])
     return {"train": _take(pool, train_idx), "val": _take(pool, val_idx), "test": test}
+
+
+def split_sizes(n: int, n_test_pool: int | None, p: SourceParams) -> dict[str, int]:
+    """The sizes :func:`split_arrays` produces, without the arrays."""
+    n_test = n_test_pool if n_test_pool is not None else int(math.floor(n * getattr(p, "test_fraction", 0.0)))
+    rest = n if n_test_pool is not None else n - n_test
+    n_val = int(math.floor(rest * p.val_fraction))
+    return {"train": rest - n_val, "val": n_val, "test": n_test}
 
 
 def _take(arrays: Arrays, idx: np.ndarray) -> Arrays:

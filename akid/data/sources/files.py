@@ -47,6 +47,15 @@ def _read_exact(f: BinaryIO, n: int, path: Path, what: str) -> bytes:
     return data
 
 
+def idx_count(path: Path) -> int:
+    """The first dimension of an IDX file, from its header only."""
+    with _open(path) as f:
+        head = _read_exact(f, 8, path, "header")
+    if head[:2] != b"\x00\x00" or head[2] not in IDX_TYPES or head[3] < 1:
+        raise data_error(f"{path}: not an IDX file: bad magic number. Received: magic=0x{head[:4].hex()}", code="bad_magic", path=path)
+    return struct.unpack(">I", head[4:8])[0]
+
+
 def read_idx(path: Path, expect_ndim: int | None = None) -> np.ndarray:
     """One IDX array (the MNIST format): magic ``00 00 <type> <ndim>``, big-endian dims, data."""
     with _open(path) as f:

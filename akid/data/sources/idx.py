@@ -11,7 +11,7 @@ from pydantic import Field
 
 from akid.data.base import Arrays, Source, SourceParams, data_error, data_root
 from akid.data.registry import register_source
-from akid.data.sources.files import find_file, read_idx
+from akid.data.sources.files import find_file, idx_count, read_idx
 
 FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"), "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
 
@@ -29,6 +29,10 @@ class _IdxSource(Source):
     def _read(self) -> tuple[Arrays, Arrays | None]:
         root = data_root(self.p.path, self.subdirs, FILES["train"][0], self.name)
         return self._pair(root, "train"), self._pair(root, "test")
+
+    def _pool_sizes(self) -> tuple[int, int | None]:
+        root = data_root(self.p.path, self.subdirs, FILES["train"][0], self.name)
+        return tuple(idx_count(find_file(root, FILES[s][1], self.name)) for s in ("train", "test"))  # type: ignore[return-value]
 
     def _pair(self, root, split: str) -> Arrays:
         img_path = find_file(root, FILES[split][0], self.name)

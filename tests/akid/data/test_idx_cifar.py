@@ -152,3 +152,10 @@ def test_cifar_pickle_refuses_globals_and_garbage(tmp_path):
     os.remove(tmp_path / "test_batch")
     with pytest.raises(DataError, match=str(tmp_path / "test_batch")):
         get_source("cifar10", path=str(tmp_path)).load("test")
+
+
+def test_sizes_from_headers_match_the_split(tmp_path):
+    write_mnist(tmp_path, n_train=33, n_test=7, gz=True)
+    cheap = get_source("mnist", path=str(tmp_path), val_fraction=0.15).sizes()
+    src = get_source("mnist", path=str(tmp_path), val_fraction=0.15)
+    assert cheap == {s: len(src.load(s)["label"]) for s in ("train", "val", "test")}

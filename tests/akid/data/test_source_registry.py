@@ -41,3 +41,15 @@ def test_unknown_source_and_bad_params():
     assert {i.param for i in info.value.issues} == {"val_fraction", "bogus"}
     with pytest.raises(DataError, match="split"):
         get_source("digits").load("holdout")
+
+
+def test_split_sizes_match_split_arrays():
+    from akid.data.base import HoldoutParams, split_arrays, split_sizes
+
+    for n in (0, 1, 7, 100, 1797):
+        for vf, tf_ in ((0.0, 0.0), (0.1, 0.2), (0.33, 0.5)):
+            p = HoldoutParams(val_fraction=vf, test_fraction=tf_)
+            got = split_arrays({"a": np.arange(n)}, None, p)
+            assert split_sizes(n, None, p) == {k: len(v["a"]) for k, v in got.items()}
+            got = split_arrays({"a": np.arange(n)}, {"a": np.arange(3)}, p)
+            assert split_sizes(n, 3, p) == {k: len(v["a"]) for k, v in got.items()}
