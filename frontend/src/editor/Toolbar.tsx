@@ -1,6 +1,7 @@
 // Top toolbar: file operations, templates, import/export, edit commands.
 import { useRef, useState, type ReactNode } from 'react';
 import { editorStore, useEditor } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 import type { Template } from '../types';
 import { TrainButton } from '../runs/TrainButton';
 import { closeCompositeAndSave, download, exportJson, importJsonText, importKerasText, newFromTemplate, saveGraph } from './actions';
@@ -31,7 +32,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const nSel = useEditor((s) => s.nodes.reduce((a, n) => a + (n.selected ? 1 : 0), 0));
-  const scope = useEditor((s) => s.scope.map((f) => f.typeName));
+  const scope = useEditor(useShallow((s) => s.scope.map((f) => f.typeName))); // stable array: no render loop
   const saved = useEditor((s) => s.savedId !== null);
   const jsonInput = useRef<HTMLInputElement>(null);
   const kerasInput = useRef<HTMLInputElement>(null);
