@@ -90,10 +90,44 @@ def wait_for_file(path: Path, *, timeout: float | None, interval: float = 2.0,
 
 
 def default_trainer() -> Trainer:
-    """``akid.train.api.train``, imported late so ``TF_CONFIG`` is set before TensorFlow loads."""
+    """``akid.train.api.train`` for a single worker, imported late (after ``TF_CONFIG`` is set)."""
     from akid.train import api
 
     return api.train
+
+
+def cluster_trainer(graph: dict, config: dict, *, logdir: str, sink, stop, resume: bool) -> dict:
+    """Train as *one* worker of a cluster that Kubernetes/Compose started (``TF_CONFIG`` set).
+
+    Not ``api.train``: with ``strategy=multi_worker`` that launches N local processes itself.
+    Mirrors ``akid.train.worker``: the strategy first (collective ops must be configured before
+    TensorFlow runs anything else), then the same ``Kid`` loop; the chief writes checkpoints and
+    TensorBoard files under ``logdir``, the others to temporary directories.
+    """
+    from akid.train.distribute import make_strategy, worker_info
+
+    strategy = make_strategy("multi_worker")
+    from akid.errors import AkidError
+    from akid.train.kid import Kid
+
+    try:
+        kid = Kid(graph, config, logdir, sink=sink, stop=stop, strategy=strategy, worker=worker_info())
+    except AkidError as exc:
+        sink("status", {"state": "failed", "step": 0, "epoch": 0, "total_steps": 0, "progress": 0.0, "reason": str(exc)}, [])
+        raise
+    try:
+        return kid.fit(resume=resume)
+    finally:
+        kid.close()
+
+
+def has_checkpoint(logdir: Path) -> bool:
+    """Whether a previous attempt left a checkpoint (``akid.train.checkpoints``, no TensorFlow)."""
+    try:
+        from akid.train.checkpoints import latest_step
+    except ImportError:
+        return False
+    return latest_step(logdir) is not None
 
 
 def effective_config(config: dict, workers: int) -> dict:
@@ -122,21 +156,23 @@ def run_job(
     except TFConfigError as exc:
         log(f"akid worker: {exc}")
         return EXIT_BAD_JOB
+    index, workers = 0, 1
     if tf_config:
-        os.environ["TF_CONFIG"] = json.dumps(tf_config)
         index, workers = tf_config["task"]["index"], len(tf_config["cluster"].get("worker", []))
+    if workers > 1:
+        os.environ["TF_CONFIG"] = json.dumps(tf_config)
     else:
-        index, workers = 0, 1
+        os.environ.pop("TF_CONFIG", None)  # a 1-worker "cluster" is a plain run
     logdir = spec.resolved_logdir(env.get("AKID_RUNS_DIR"))
     outdir = logdir / "workers" / f"worker-{index}"
     sink = JsonlSink(outdir, chief=index == 0, heartbeat=heartbeat)
     marker = logdir / STARTED_MARKER
-    resume = marker.exists()  # a previous attempt ran: continue from the shared checkpoints
+    resume = marker.exists() or has_checkpoint(logdir)  # a previous attempt ran: continue from its checkpoints
     marker.touch()
     log(f"akid worker {index}/{workers}: run {spec.run_id}, logdir {logdir}, resume={resume}")
     sink("log", {"level": "info", "message": f"worker {index} of {workers} starting (resume={resume})"})
     try:
-        train = trainer or default_trainer()
+        train = trainer or (cluster_trainer if workers > 1 else default_trainer())
         metrics = train(spec.graph, effective_config(spec.config, workers),
                         logdir=str(logdir), sink=sink, stop=stop, resume=resume)
     except Exception as exc:  # the worker's job is to report it, then let the orchestrator retry
@@ -199,4 +235,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: TensorFlow's collective threads can hang it after a peer left.
+    os._exit(code)
