@@ -29,7 +29,7 @@ from akid.deploy.tfconfig import DEFAULT_PORT, tf_config_for
 
 __all__ = [
     "DEFAULT_PORT", "job_name_for", "render_training_job", "tf_config_for", "to_yaml",
-    "kubernetes_available", "submit_training_job", "delete_training_job",
+    "kubernetes_available", "submit_training_job", "delete_training_job", "training_job_status", "settings_from_env",
 ]
 
 NAME_PREFIX = "akid-train-"
@@ -259,6 +259,35 @@ def delete_training_job(run_id: str, namespace: str = "default", *, core_api=Non
         core_api, batch_api = _apis()
     name = job_name_for(run_id)
     _delete_objects([("ConfigMap", f"{name}-spec"), ("Service", name), ("Job", name)], namespace, core_api, batch_api)
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> dict:
+    """Image, namespace and shared PVC for ``submit_training_job`` as the studio Deployment sets
+    them (``AKID_IMAGE``, ``AKID_K8S_NAMESPACE``, ``AKID_K8S_SHARED_PVC``)."""
+    env = os.environ if env is None else env
+    return {"image": env.get("AKID_IMAGE", "akid-studio:latest"),
+            "namespace": env.get("AKID_K8S_NAMESPACE", "default"),
+            "shared_pvc": env.get("AKID_K8S_SHARED_PVC", "akid-shared")}
+
+
+def training_job_status(run_id: str, namespace: str = "default", *, batch_api=None) -> dict:
+    """``{"state": queued|running|completed|failed, "active", "succeeded", "failed", "reason"}``
+    from the Job's status, in the run-state words of the live protocol."""
+    if batch_api is None:
+        _core, batch_api = _apis()
+    job = batch_api.read_namespaced_job_status(job_name_for(run_id), namespace)
+    st = job.status
+    conditions = {c.type: c for c in (st.conditions or []) if c.status == "True"}
+    active, succeeded, failed = st.active or 0, st.succeeded or 0, st.failed or 0
+    if "Failed" in conditions:
+        state, reason = "failed", f"{conditions['Failed'].reason}: {conditions['Failed'].message}"
+    elif "Complete" in conditions:
+        state, reason = "completed", None
+    elif active:
+        state, reason = "running", None
+    else:
+        state, reason = "queued", None
+    return {"state": state, "active": active, "succeeded": succeeded, "failed": failed, "reason": reason}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -143,3 +143,20 @@ def test_pods_run_as_the_images_non_root_user():
             assert sc["runAsNonRoot"] is True and sc["runAsUser"] != 0
             if d["metadata"]["name"] != "postgres":
                 assert sc["runAsUser"] == 10001
+
+
+def test_studio_can_submit_jobs_that_mount_the_shared_claim():
+    objs = all_docs()
+    studio = next(d for d in objs if d["kind"] == "Deployment")
+    env = {e["name"]: e.get("value") for e in studio["spec"]["template"]["spec"]["containers"][0]["env"]}
+    claims = {d["metadata"]["name"] for d in objs if d["kind"] == "PersistentVolumeClaim"}
+    assert env["AKID_K8S_SHARED_PVC"] in claims
+    assert env["AKID_IMAGE"] == studio["spec"]["template"]["spec"]["containers"][0]["image"]
+    role = next(d for d in objs if d["kind"] == "Role")
+    granted = {(g, r, v) for rule in role["rules"] for g in rule["apiGroups"] for r in rule["resources"] for v in rule["verbs"]}
+    needed = {("batch", "jobs", "create"), ("batch", "jobs", "delete"), ("batch", "jobs/status", "get"),
+              ("", "configmaps", "create"), ("", "configmaps", "patch"), ("", "configmaps", "delete"),
+              ("", "services", "create"), ("", "services", "patch"), ("", "services", "delete")}
+    assert needed <= granted, needed - granted
+    binding = next(d for d in objs if d["kind"] == "RoleBinding")
+    assert binding["subjects"][0]["name"] == studio["spec"]["template"]["spec"]["serviceAccountName"]

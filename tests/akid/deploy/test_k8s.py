@@ -167,3 +167,39 @@ def test_submit_rolls_back_on_failure():
     with pytest.raises(RuntimeError):
         k8s.submit_training_job("r1", GRAPH, CONFIG, 2, "img", "ml", core_api=api, batch_api=api)
     assert [c[0] for c in calls][-2:] == ["delete_namespaced_service", "delete_namespaced_config_map"]
+
+
+def _job_status(**status):
+    ns = type("NS", (), {})
+    obj = ns()
+    obj.status = ns()
+    for key in ("active", "succeeded", "failed", "conditions"):
+        setattr(obj.status, key, status.get(key))
+    return obj
+
+
+def _cond(type_, reason="", message=""):
+    return type("C", (), {"type": type_, "status": "True", "reason": reason, "message": message})()
+
+
+@pytest.mark.parametrize("status,state", [
+    ({}, "queued"),
+    ({"active": 3}, "running"),
+    ({"succeeded": 3, "conditions": [_cond("Complete")]}, "completed"),
+    ({"failed": 9, "active": 1, "conditions": [_cond("Failed", "BackoffLimitExceeded", "too many restarts")]}, "failed"),
+])
+def test_job_status_maps_to_run_states(status, state):
+    class Batch:
+        def read_namespaced_job_status(self, name, namespace):
+            assert name == k8s.job_name_for("r1") and namespace == "ml"
+            return _job_status(**status)
+
+    out = k8s.training_job_status("r1", "ml", batch_api=Batch())
+    assert out["state"] == state
+    if state == "failed":
+        assert "BackoffLimitExceeded" in out["reason"]
+
+
+def test_settings_from_env_matches_the_studio_deployment():
+    assert k8s.settings_from_env({"AKID_IMAGE": "r/akid:2", "AKID_K8S_NAMESPACE": "ml"}) == \
+        {"image": "r/akid:2", "namespace": "ml", "shared_pvc": "akid-shared"}
