@@ -1,7 +1,9 @@
 // Data set choice (built-in and uploaded), upload, sample preview and the binding check.
 import { useEffect, useState } from "react";
 import { checkBindings } from "./bindings";
+import { SchemaForm } from "./SchemaForm";
 import { runsApi } from "./runsApi";
+import { validate, type JsonSchema } from "./schema";
 import type { DatasetSample, DatasetSpec, GraphDoc } from "./types";
 
 interface Props {
@@ -9,11 +11,20 @@ interface Props {
   datasets: DatasetSpec[];
   value: string;
   onChange: (name: string) => void;
-  onUploaded: () => Promise<void>;
+  onUploaded: (name: string | null) => Promise<void>;
+  params: Record<string, unknown>;
+  onParams: (p: Record<string, unknown>) => void;
 }
 
-export function DatasetPicker({ graph, datasets, value, onChange, onUploaded }: Props) {
+/** The config's `data` for a data set: uploaded sets are opened with their source and path. */
+export function dataConfigFor(ds: DatasetSpec): { source: string; params: Record<string, unknown> } {
+  if (ds.uploaded && ds.source) return { source: ds.source, params: { ...(ds.params ?? {}) } };
+  return { source: ds.name, params: {} };
+}
+
+export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, params, onParams }: Props) {
   const ds = datasets.find((d) => d.name === value) ?? null;
+  const pschema = ds && !ds.uploaded ? (ds.params_schema as JsonSchema | undefined) : undefined;
   return (
     <div className="runs-dataset">
       <label className="runs-field">
@@ -23,18 +34,35 @@ export function DatasetPicker({ graph, datasets, value, onChange, onUploaded }: 
           {datasets.map((d) => (
             <option key={d.name} value={d.name}>
               {d.name}
-              {d.builtin === false ? " (uploaded)" : ""}
+              {d.uploaded ? " (uploaded)" : ""}
+              {d.available === false ? " (needs params)" : ""}
             </option>
           ))}
         </select>
       </label>
-      <UploadForm onUploaded={async (name) => {
-        await onUploaded();
-        if (name) onChange(name);
-      }} />
+      <UploadForm onUploaded={onUploaded} />
       {ds?.description && <p className="runs-muted">{ds.description}</p>}
+      {ds?.sizes && (
+        <p className="runs-muted" data-testid="dataset-sizes">
+          {Object.entries(ds.sizes).map(([k, v]) => `${k}: ${v}`).join(" · ")}
+        </p>
+      )}
+      {ds?.available === false && ds.reason && <p className="runs-error">{ds.reason}</p>}
+      {pschema && (
+        <details className="runs-upload">
+          <summary>Data set parameters</summary>
+          <SchemaForm
+            schema={pschema}
+            root={pschema}
+            value={{ ...((ds?.defaults as Record<string, unknown>) ?? {}), ...params }}
+            errors={validate(pschema, { ...((ds?.defaults as Record<string, unknown>) ?? {}), ...params })}
+            onChange={(v) => onParams(v as Record<string, unknown>)}
+            path=""
+          />
+        </details>
+      )}
       {ds && <Bindings graph={graph} ds={ds} />}
-      {ds && <SamplePreview name={ds.name} />}
+      {ds && ds.available !== false && <SamplePreview name={ds.name} />}
     </div>
   );
 }
@@ -77,6 +105,8 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
 }
 
 function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
+  if (!ds.features || !ds.targets)
+    return <p className="runs-muted">Features and targets of {ds.name} are known once its parameters are set; the server checks the bindings at start.</p>;
   const rows = checkBindings(graph, ds);
   const bad = rows.filter((r) => !r.ok).length;
   return (

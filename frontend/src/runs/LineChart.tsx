@@ -9,6 +9,19 @@ export interface ChartSeries {
   color: string;
   dash?: number[];
   width?: number;
+  /** draw markers (sparse series such as per-epoch validation) */
+  points?: boolean;
+}
+
+/** Short tick labels: 12k, 1.5M, 0.003, 2e-5. */
+export function compact(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "";
+  const a = Math.abs(v);
+  if (a === 0) return "0";
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  if (a < 1e-3) return v.toExponential(0);
+  return String(+v.toPrecision(3));
 }
 
 interface Props {
@@ -42,7 +55,7 @@ export function LineChart({ title, data, series, xLabel = "step", logY = false, 
       width,
       height,
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
-      axes: [{ label: xLabel }, {}],
+      axes: [{ label: xLabel }, { size: 56, values: (_u, splits) => splits.map(compact) }],
       series: [
         { label: xLabel },
         ...series.map((s) => ({
@@ -51,7 +64,7 @@ export function LineChart({ title, data, series, xLabel = "step", logY = false, 
           width: s.width ?? 1.5,
           dash: s.dash,
           spanGaps: true,
-          points: { show: false },
+          points: { show: !!s.points, size: 6 },
         })),
       ],
       legend: { live: true },

@@ -70,6 +70,7 @@ function GroupChart({ group, runs, smoothing, xAxis, logY }: GroupProps) {
     color: runs.length > 1 ? color(s.runIndex) : color(i),
     dash: s.split === "val" && runs.length > 1 ? [6, 4] : undefined,
     width: s.split === "val" ? 2 : 1.5,
+    points: s.split === "val",
   }));
   return (
     <LineChart

@@ -13,18 +13,18 @@ type RunNodeT = Node<RunNodeData, "run">;
 const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
   return (
     <div className={`runs-gnode${data.selected ? " runs-gnode-selected" : ""}`} data-testid={`run-node-${id}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="runs-gnode-type">{data.type}</div>
       <div className="runs-gnode-id">{id}</div>
       <LiveNodeStats nodeId={id} />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 });
 
 const nodeTypes = { run: RunNode };
 
-/** Column = longest path from an input (feedback edges ignored); used when positions are missing. */
+/** Row = longest path from an input (feedback edges ignored); used when positions are missing. */
 export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: number }> {
   const depth: Record<string, number> = {};
   doc.nodes.forEach((n) => (depth[n.id] = 0));
@@ -45,7 +45,7 @@ export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: numbe
     const d = depth[n.id];
     const r = rows[d] ?? 0;
     rows[d] = r + 1;
-    pos[n.id] = { x: d * 170, y: r * 90 };
+    pos[n.id] = { x: r * 150, y: d * 80 };
   }
   return pos;
 }
@@ -79,6 +79,8 @@ export function RunGraph({ graph }: { graph: GraphDoc }) {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+        minZoom={0.2}
         nodesDraggable={false}
         nodesConnectable={false}
         onNodeClick={(_, n) => setSelected(n.id)}

@@ -16,12 +16,13 @@ interface Props {
 
 const STATES = ["all", "queued", "running", "completed", "failed", "cancelled", "interrupted"];
 
+/** Final validation accuracy (first output) or, while running, the progress. */
 function metricOf(r: RunSummary): string {
-  const m = (r.metrics ?? r.final_metrics ?? null) as Record<string, unknown> | null;
-  if (!m) return "";
-  const key = Object.keys(m).find((k) => k.startsWith("val") && k.endsWith("accuracy")) ?? Object.keys(m).find((k) => k.endsWith("accuracy"));
-  const v = key ? Number(m[key]) : NaN;
-  return Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : "";
+  const final = r.final as { val_accuracy?: Record<string, number> } | null | undefined;
+  const acc = final?.val_accuracy ? Object.values(final.val_accuracy)[0] : undefined;
+  if (typeof acc === "number") return `${(acc * 100).toFixed(1)}%`;
+  const p = r.progress as number | undefined;
+  return r.status === "running" && typeof p === "number" ? `${Math.round(p * 100)}%` : "";
 }
 
 export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompare, onCompare, onDelete, onRefresh }: Props) {

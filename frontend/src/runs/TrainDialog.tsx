@@ -1,7 +1,7 @@
 // The Train dialog: data set + bindings, hyperparameters generated from the TrainConfig schema,
 // augmentations, run name; POST /api/runs and open the run.
 import { useEffect, useMemo, useState } from "react";
-import { DatasetPicker } from "./DatasetPicker";
+import { DatasetPicker, dataConfigFor } from "./DatasetPicker";
 import { JokerEditor, jokerErrors, type Joker, type JokerSpec } from "./JokerEditor";
 import { SchemaForm } from "./SchemaForm";
 import { checkBindings } from "./bindings";
@@ -25,6 +25,7 @@ export function TrainDialog({ graph, onClose }: Props) {
   const [jokerSpecs, setJokerSpecs] = useState<JokerSpec[]>([]);
   const [config, setConfig] = useState<JsonValue>(null);
   const [name, setName] = useState(graph.name ?? "");
+  const [datasetName, setDatasetName] = useState<string | null>(null);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [loadErr, setLoadErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,12 +43,19 @@ export function TrainDialog({ graph, onClose }: Props) {
   }, []);
 
   const errors = useMemo(() => (cfgSchema && config ? validate(cfgSchema.schema, config) : []), [cfgSchema, config]);
-  const source = String(getPath(config, "data.source") ?? "");
+  const source = datasetName ?? String(getPath(config, "data.source") ?? "");
   const ds = datasets.find((d) => d.name === source);
+  const dataParams = (getPath(config, "data.params") as Record<string, unknown> | undefined) ?? {};
   const bindingErrors = ds ? checkBindings(graph, ds).filter((r) => !r.ok) : [];
   const jokers = (getPath(config, "jokers") as Joker[] | undefined) ?? [];
   const jErrors = jokerErrors(jokerSpecs, jokers);
   const canStart = !!config && errors.length === 0 && jErrors.length === 0 && bindingErrors.length === 0 && !busy;
+
+  const chooseDataset = (n: string, list: DatasetSpec[]) => {
+    const d = list.find((x) => x.name === n);
+    setDatasetName(n);
+    setConfig((c: JsonValue) => setPath(c, "data", d ? dataConfigFor(d) : { source: n, params: {} }));
+  };
 
   const start = async () => {
     setBusy(true);
@@ -84,8 +92,14 @@ export function TrainDialog({ graph, onClose }: Props) {
                 graph={graph}
                 datasets={datasets}
                 value={source}
-                onChange={(n) => setConfig(setPath(setPath(config, "data.source", n), "data.params", {}))}
-                onUploaded={loadDatasets}
+                onChange={(n) => chooseDataset(n, datasets)}
+                onUploaded={async (n) => {
+                  const list = await runsApi.datasets();
+                  setDatasets(list);
+                  if (n) chooseDataset(n, list);
+                }}
+                params={dataParams}
+                onParams={(p) => setConfig(setPath(config, "data.params", p))}
               />
             </section>
             <section>

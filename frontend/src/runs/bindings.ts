@@ -13,8 +13,9 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 export function checkBindings(graph: GraphDoc, ds: DatasetSpec): BindingRow[] {
   const rows: BindingRow[] = [];
-  const features = ds.features ?? {};
-  const targets = ds.targets ?? {};
+  if (!ds.features || !ds.targets) return [];
+  const features = ds.features;
+  const targets = ds.targets;
   for (const n of graph.nodes) {
     const p = n.params ?? {};
     if (n.type === "Input") {

@@ -59,3 +59,14 @@ describe("alignSeries / perEpoch / eta", () => {
     expect(eta(1, 10)).toBeNull();
   });
 });
+
+import { compact } from "./LineChart";
+describe("compact tick labels", () => {
+  it("shortens large and tiny numbers", () => {
+    expect(compact(20135)).toBe("20.1k");
+    expect(compact(2500000)).toBe("2.5M");
+    expect(compact(0.003)).toBe("0.003");
+    expect(compact(0.00002)).toBe("2e-5");
+    expect(compact(0)).toBe("0");
+  });
+});

@@ -115,9 +115,17 @@ export interface GraphDoc {
 export interface DatasetSpec {
   name: string;
   description?: string;
-  builtin?: boolean;
-  features: Record<string, { shape: number[]; dtype?: string }>;
-  targets: Record<string, { shape: number[]; dtype?: string; num_classes?: number | null }>;
+  /** Uploaded sets name the source to open them with and its params (with the file path). */
+  uploaded?: boolean;
+  source?: string;
+  params?: Record<string, unknown>;
+  params_schema?: Record<string, unknown>;
+  available?: boolean;
+  reason?: string | null;
+  sizes?: Record<string, number> | null;
+  /** null when they depend on params (a CSV's columns, a folder's classes). */
+  features: Record<string, { shape: number[]; dtype?: string }> | null;
+  targets: Record<string, { shape: number[]; dtype?: string; num_classes?: number | null }> | null;
   [key: string]: unknown;
 }
 
