@@ -111,4 +111,4 @@ export interface Composite {
   graph: BlockDoc;
 }
 
-export type ExportTarget = 'python' | 'keras-json' | 'metasyntax' | 'akid' | 'keras';
+export type ExportTarget = 'python' | 'python-keras' | 'keras-json' | 'metasyntax';

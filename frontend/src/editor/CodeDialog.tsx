@@ -13,7 +13,7 @@ hljs.registerLanguage('json', json);
 
 const TARGETS: { to: string; label: string; ext: string; lang: string }[] = [
   { to: 'python', label: 'Python (akid)', ext: 'py', lang: 'python' },
-  { to: 'keras', label: 'Python (Keras)', ext: 'py', lang: 'python' },
+  { to: 'python-keras', label: 'Python (Keras)', ext: 'py', lang: 'python' },
   { to: 'keras-json', label: 'Keras JSON', ext: 'json', lang: 'json' },
   { to: 'metasyntax', label: 'Meta-syntax', ext: 'akid', lang: 'plaintext' },
 ];

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { editorStore, useEditor } from '../store';
 import type { Template } from '../types';
-import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, refreshLibrary, saveGraph } from './actions';
+import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, urlGraph } from './actions';
 import { Canvas } from './Canvas';
 import { CodeDialog } from './CodeDialog';
 import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } from './dialogs';
@@ -51,6 +51,8 @@ function Editor() {
     api.blocks().then((b) => editorStore.getState().setSpecs(b), (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
     api.templates().then(setTemplates, () => setTemplates([]));
     void refreshLibrary();
+    const id = urlGraph();
+    if (id) void openSaved(id);
   }, []);
 
   const fit = useCallback(() => rf.fitView({ padding: 0.15, duration: 200 }), [rf]);

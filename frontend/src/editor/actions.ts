@@ -20,9 +20,22 @@ async function guard<T>(what: string, fn: () => Promise<T>): Promise<T | undefin
   }
 }
 
+/** The open saved graph is kept in the URL (?graph=<id>) so a reload comes back to it. */
+export function setUrlGraph(id: string | number | null) {
+  const u = new URL(location.href);
+  if (id === null) u.searchParams.delete('graph');
+  else u.searchParams.set('graph', String(id));
+  history.replaceState(history.state, '', u.toString());
+}
+
+export function urlGraph(): string | null {
+  return new URLSearchParams(location.search).get('graph');
+}
+
 export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1]): boolean {
   try {
     st().loadDoc(doc, opts);
+    if (opts && opts.savedId !== undefined) setUrlGraph(opts.savedId);
     return true;
   } catch (e) {
     st().notify(e instanceof FormatError ? e.message : `cannot open graph: ${errorText(e)}`, 'error');
@@ -43,6 +56,7 @@ export async function saveGraph(): Promise<boolean> {
   const r = await guard('save', () => (id === null ? api.createGraph(doc) : api.updateGraph(id, doc)));
   if (!r) return false;
   st().markSaved(r.id, r.version ?? null);
+  setUrlGraph(r.id);
   st().notify(`saved ${doc.name} (version ${r.version})`);
   return true;
 }

@@ -7,6 +7,7 @@ import { errorText, openSaved, revertTo } from './actions';
 import { Modal } from './Modal';
 import { filterEntries, paletteEntries } from './Palette';
 import { SHORTCUTS } from './shortcuts';
+import { formatTime } from '../graph/format';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   return (
@@ -105,7 +106,7 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
             <button className="link" data-testid={`open-graph-${g.id}`} onClick={async () => { await openSaved(g.id); onClose(); }}>
               {g.name}
             </button>
-            <span className="muted"> v{String(g.version ?? '?')} {g.updated_at ? `· ${String(g.updated_at)}` : ''}</span>
+            <span className="muted"> v{String(g.version ?? '?')} {g.updated_at ? `· ${formatTime(g.updated_at)}` : ''}</span>
             <button className="small danger" onClick={() => remove(g.id)} title="Delete this graph">Delete</button>
           </li>
         ))}
@@ -129,7 +130,7 @@ export function VersionsDialog({ onClose }: { onClose(): void }) {
       <ul className="list">
         {versions?.map((v) => (
           <li key={v.version} data-testid={`version-${v.version}`}>
-            <b>v{v.version}</b> <span className="muted">{String(v.created_at ?? '')}</span>
+            <b>v{v.version}</b> <span className="muted">{formatTime(v.created_at)}</span>
             {v.version === current ? <span className="muted"> (open)</span> : (
               <>
                 <button className="small" onClick={async () => { await openSaved(id!, v.version); onClose(); }}>View</button>

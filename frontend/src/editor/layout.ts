@@ -1,11 +1,13 @@
 // Auto-layout with elkjs (layered, left to right); feedback edges are left out so that
 // loops do not fold the drawing.
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { XYPosition } from '@xyflow/react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import type { NodePorts } from '../graph/ports';
 
-const elk = new ELK();
+type Elk = { layout(g: unknown): Promise<{ children?: { id: string; x?: number; y?: number }[] }> };
+let elkPromise: Promise<Elk> | null = null;
+// elkjs is large: load it on first use, in its own chunk.
+const getElk = () => (elkPromise ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default() as Elk));
 
 export async function autoLayout(
   nodes: BlockNodeT[],
@@ -31,7 +33,7 @@ export async function autoLayout(
       .filter((e) => !e.data?.feedback && ids.has(e.source) && ids.has(e.target))
       .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };
-  const out = await elk.layout(graph);
+  const out = await (await getElk()).layout(graph);
   const pos: Record<string, XYPosition> = {};
   for (const c of out.children ?? []) pos[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
   return pos;

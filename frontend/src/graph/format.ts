@@ -20,3 +20,10 @@ export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return '–';
   return String(v);
 }
+
+/** Server timestamps: epoch seconds (number) or ISO text. */
+export function formatTime(t: unknown): string {
+  if (typeof t === 'number' && Number.isFinite(t)) return new Date(t * 1000).toLocaleString();
+  if (typeof t === 'string') return t;
+  return '';
+}

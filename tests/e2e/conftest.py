@@ -1,0 +1,153 @@
+"""Browser (e2e) test fixtures: a real akid studio server and headless Chromium.
+
+- ``server`` (session): ``python -m akid serve`` on a free 127.0.0.1 port with a temporary data
+  dir, serving the built ``frontend/dist``; stopped at the end. ``server.url``, ``server.api(...)``.
+- ``browser`` (session): Debian Chromium (``/usr/bin/chromium`` or ``$AKID_CHROMIUM``) driven by
+  Python Playwright's sync API; tests are skipped when no Chromium is installed.
+- ``page``: a fresh browser context + page on the server, 1600x1000; a screenshot of the final
+  state goes to ``test-artifacts/<test name>.png``; uncaught page errors fail the test.
+- ``shot(name)``: save a screenshot mid-test to ``test-artifacts/``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DIST = ROOT / "frontend" / "dist" / "index.html"
+CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in pathlib.Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+class _Server(SimpleNamespace):
+    def api(self, method: str, path: str, body=None):
+        """Call the REST API directly (for checks and setup)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data else {})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return json.loads(e.read() or b"null")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if not DIST.exists():
+        pytest.skip("frontend/dist is not built (run `make frontend`)")
+    data = tmp_path_factory.mktemp("akid-data")
+    port = _free_port()
+    log_path = data / "server.log"
+    log = open(log_path, "wb")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [_python(), "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"akid serve exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/api/blocks", timeout=2):
+                break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"akid serve did not answer within 120 s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.25)
+    yield _Server(url=url, port=port, data_dir=data, log=log_path)
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not pathlib.Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120]
+
+
+@pytest.fixture
+def shot(request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {}
+
+    def take(page_or_name, name: str | None = None):
+        if name is None:  # shot("name") uses the test's page
+            name, pg = page_or_name, pages["page"]
+        else:
+            pg = page_or_name
+        pg.screenshot(path=str(ARTIFACTS / f"{_safe(request.node.name)}-{_safe(name)}.png"))
+
+    take.pages = pages
+    return take
+
+
+@pytest.fixture
+def page(browser, server, request, shot):
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=server.url,
+                              accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    shot.pages["page"] = pg
+    yield pg
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{_safe(request.node.name)}.png"))
+    except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own failure
+        pass
+    ctx.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
