@@ -234,7 +234,8 @@ class RunManager:
         if kind == "metrics":
             h.pending.extend(payload.get("points") or [])
             return
-        self._flush(h)
+        if kind not in ("status", "histograms", "images", "log"):
+            self._flush(h)  # errors follow the metrics that led to them; other kinds may overtake a batch
         if kind == "status":
             h.status.update({k: payload[k] for k in _STATUS_KEYS if k in payload})
             if payload.get("state") in TERMINAL:
