@@ -58,6 +58,8 @@ class Source:
     #: features/targets known without reading any file (None: read on demand).
     static_features: ClassVar[dict[str, dict[str, Any]] | None] = None
     static_targets: ClassVar[dict[str, dict[str, Any]] | None] = None
+    #: True for sources that only make sense with a user-given ``path`` (npz, csv, image_folder).
+    needs_params: ClassVar[bool] = False
 
     def __init__(self, **params: Any) -> None:
         self.p = self.parse_params(params)
@@ -89,6 +91,7 @@ class Source:
             "features": cls.static_features,
             "targets": cls.static_targets,
             "sizes": None,
+            "needs_params": cls.needs_params,
         }
 
     # ---- what the data looks like -------------------------------------

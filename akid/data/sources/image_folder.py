@@ -33,6 +33,7 @@ class ImageFolder(Source):
     name = "image_folder"
     description = "Your own pictures: one sub-folder per class (PNG/JPEG), resized to `size`."
     Params = ImageFolderParams
+    needs_params = True
 
     @property
     def features(self) -> dict[str, dict[str, Any]]:

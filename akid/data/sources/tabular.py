@@ -53,6 +53,7 @@ class Npz(Source):
     name = "npz"
     description = "Arrays from a numpy .npz file, mapped to features and targets by name."
     Params = NpzParams
+    needs_params = True
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         path = _path(self.p.path, self.name, ".npz")
@@ -102,6 +103,7 @@ class Csv(Source):
     name = "csv"
     description = "Numeric columns of a CSV file (header row) mapped to features and targets."
     Params = CsvParams
+    needs_params = True
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         path = _path(self.p.path, self.name, ".csv")

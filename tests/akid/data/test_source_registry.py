@@ -53,3 +53,16 @@ def test_split_sizes_match_split_arrays():
             assert split_sizes(n, None, p) == {k: len(v["a"]) for k, v in got.items()}
             got = split_arrays({"a": np.arange(n)}, {"a": np.arange(3)}, p)
             assert split_sizes(n, 3, p) == {k: len(v["a"]) for k, v in got.items()}
+
+
+def test_listing_reports_missing_files_and_found_data(tmp_path, monkeypatch):
+    from tests.akid.data.datafiles import write_mnist
+
+    monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path))
+    specs = {s["name"]: s for s in list_sources()}
+    assert specs["mnist"]["available"] is False and str(tmp_path / "mnist" / "train-images-idx3-ubyte") in specs["mnist"]["reason"]
+    assert specs["npz"]["needs_params"] is True and specs["npz"]["available"] is False
+    write_mnist(tmp_path / "elsewhere" / "mnist")
+    monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path / "elsewhere"))
+    specs = {s["name"]: s for s in list_sources()}
+    assert specs["mnist"]["available"] is True and specs["mnist"]["sizes"]["test"] == 10
