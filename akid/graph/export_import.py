@@ -63,9 +63,9 @@ def _convert(cls: str, cfg: dict, name: str) -> tuple[str | None, dict[str, Any]
                      "padding": cfg.get("padding", "valid"), "activation": cfg.get("activation", "linear"), "use_bias": cfg.get("use_bias", True)}
     if cls in ("MaxPooling2D", "AveragePooling2D"):
         _require(cfg, name, cls, data_format=("channels_last", None))
-        strides = cfg.get("strides")
-        return ("MaxPool2D" if cls == "MaxPooling2D" else "AvgPool2D"), {
-            "pool_size": _one(cfg.get("pool_size", 2)), "strides": None if strides is None else _one(strides), "padding": cfg.get("padding", "valid")}
+        pool, strides = _one(cfg.get("pool_size", 2)), cfg.get("strides")
+        strides = None if strides is None or _one(strides) == pool else _one(strides)  # Keras writes the default out
+        return ("MaxPool2D" if cls == "MaxPooling2D" else "AvgPool2D"), {"pool_size": pool, "strides": strides, "padding": cfg.get("padding", "valid")}
     if cls == "GlobalAveragePooling2D":
         _require(cfg, name, cls, data_format=("channels_last", None), keepdims=False)
         return "GlobalAvgPool2D", {}
