@@ -65,6 +65,8 @@ class Sensor:
         self.batch_size, self.seed, self.shuffle = batch_size, int(seed), bool(shuffle)
         self.num_shards, self.shard_index, self.drop_remainder = num_shards, shard_index, bool(drop_remainder)
         self.jokers = [_as_joker(j) for j in jokers]
+        if bindings is not None and not (isinstance(bindings, dict) and isinstance(bindings.get("inputs", {}), dict) and isinstance(bindings.get("outputs", {}), dict)):
+            raise data_error(f"bindings must be {{'inputs': {{node_id: ...}}, 'outputs': {{node_id: ...}}}}. Received: {bindings!r}", code="bad_bindings")
         self.bindings = bindings if bindings is not None else default_bindings(self.source)
         self._shapes = self._joker_shapes()
         self._plan = self._bind()
@@ -158,7 +160,7 @@ class Sensor:
                                     f"available features: {sorted(feats)}. Received: feature={name!r}", node_id=nid, param="feature"))
                 continue
             data_shape, want = self._shapes[name], b.get("shape")
-            want = list(data_shape) if want is None else [int(d) for d in want]
+            want = list(data_shape) if want is None or any(d is None for d in want) else [int(d) for d in want]
             if list(data_shape) != want and _size(data_shape) != _size(want):
                 issues.append(Issue("shape_mismatch", f"Input {nid!r} has shape {want} but feature {name!r} of {self.source.name} has shape "
                                     f"{list(data_shape)} ({_size(data_shape)} values, not {_size(want)}); the data cannot be reshaped. "

@@ -84,6 +84,7 @@ def read_idx(path: Path, expect_ndim: int | None = None) -> np.ndarray:
 _NUMPY_ARRAY_GLOBALS = {
     ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
     ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),  # protocol 5
     ("numpy", "ndarray"), ("numpy", "dtype"),
 }
 
@@ -104,10 +105,10 @@ class _RestrictedUnpickler(pickle.Unpickler):
             if module == "numpy":
                 return getattr(np, name)
             try:
-                from numpy._core import multiarray
+                from numpy._core import multiarray, numeric
             except ImportError:  # numpy < 2
-                from numpy.core import multiarray  # type: ignore[no-redef]
-            return getattr(multiarray, name)
+                from numpy.core import multiarray, numeric  # type: ignore[no-redef]
+            return getattr(numeric if module.endswith("numeric") else multiarray, name)
         raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 

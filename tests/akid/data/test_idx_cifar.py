@@ -84,12 +84,14 @@ def test_cifar10_round_trip(tmp_path):
     assert src.sizes()["train"] == 30
 
 
-def test_cifar100_fine_and_coarse(tmp_path):
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_cifar100_fine_and_coarse(tmp_path, protocol):
     rng = np.random.default_rng(0)
     for name in ("train", "test"):
-        d = {b"data": rng.integers(0, 256, (4, 3072)).astype(np.uint8), b"fine_labels": [99, 3, 5, 7], b"coarse_labels": [19, 0, 1, 2]}
+        d = {b"data": rng.integers(0, 256, (4, 3072)).astype(np.uint8), b"fine_labels": [99, 3, 5, 7],
+             b"coarse_labels": np.array([19, 0, 1, 2]), b"filenames": [b"a.png", "b.png", None, 1.5]}
         with open(tmp_path / name, "wb") as f:
-            pickle.dump(d, f)
+            pickle.dump(d, f, protocol=protocol)
     fine = get_source("cifar100", path=str(tmp_path), val_fraction=0.0)
     coarse = get_source("cifar100", path=str(tmp_path), val_fraction=0.0, label_mode="coarse")
     assert fine.targets["label"]["num_classes"] == 100 and coarse.targets["label"]["num_classes"] == 20
@@ -110,6 +112,10 @@ def test_cifar_pickle_refuses_globals_and_garbage(tmp_path):
     assert "data_batch_3" in str(info.value) and "refused global" in str(info.value)
     (tmp_path / "data_batch_3").write_bytes((tmp_path / "data_batch_2").read_bytes()[:500])
     with pytest.raises(DataError, match="data_batch_3.*(corrupt|truncated)"):
+        get_source("cifar10", path=str(tmp_path)).load("train")
+    with open(tmp_path / "data_batch_3", "wb") as f:
+        pickle.dump({b"data": np.array([1, "x"], dtype=object), b"labels": [1, 2]}, f)
+    with pytest.raises(DataError, match="data_batch_3.*Python objects"):
         get_source("cifar10", path=str(tmp_path)).load("train")
     with open(tmp_path / "data_batch_3", "wb") as f:
         pickle.dump({b"data": np.zeros((2, 100), np.uint8), b"labels": [1, 2]}, f)
