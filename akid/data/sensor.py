@@ -70,6 +70,7 @@ class Sensor:
         self.bindings = bindings if bindings is not None else default_bindings(self.source)
         self._shapes = self._joker_shapes()
         self._plan = self._bind()
+        self._used = {p["name"] for side in self._plan.values() for p in side.values()} | {j.p.feature for j in self.jokers}
         self._tensors: dict[str, dict[str, tf.Tensor]] = {}
         self._eval_cache: dict[str, tf.data.Dataset] = {}
 
@@ -189,13 +190,13 @@ class Sensor:
         return self._tensors[split]
 
     def _element(self, tensors: dict[str, tf.Tensor], split: str, epoch: int, step: tf.Tensor, idx: tf.Tensor):
-        batch = {k: tf.gather(t, idx) for k, t in tensors.items()}
+        batch = {k: tf.gather(t, idx) for k, t in tensors.items() if k in self._used}
         for j, joker in enumerate(self.jokers):
             if joker.training_only and split != "train":
                 continue
             name = joker.p.feature
-            seed = tf.stack([tf.constant((self.seed * 1009 + j) * 1013 + self.shard_index, tf.int64),
-                             tf.cast(step, tf.int64) + tf.constant(epoch * 1_000_003, tf.int64)])
+            seed = tf.stack([tf.constant(((self.seed * 1009 + j) * 1013 + self.shard_index) % 2**62, tf.int64),
+                             tf.cast(step, tf.int64) + tf.constant((epoch * 1_000_003) % 2**62, tf.int64)])
             batch[name] = joker.augment(batch[name], seed)
         x = {}
         for nid, p in self._plan["inputs"].items():

@@ -122,3 +122,15 @@ def test_default_bindings_and_bad_args(digits):
         Sensor(digits, jokers=[{"type": "Dense"}])
     with pytest.raises(DataError, match="available"):
         Sensor(digits, jokers=[{"type": "GaussianNoise", "params": {"feature": "nope"}}])
+
+
+def test_two_inputs_two_outputs(tmp_path):
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "d.npz", x=rng.random((40, 4)), z=rng.random((40, 2)), y=np.arange(40) % 3, v=rng.random(40))
+    src = get_source("npz", path=str(tmp_path / "d.npz"), features={"a": "x", "b": "z"}, targets={"cls": "y", "val": "v"})
+    b = {"inputs": {"in_a": {"feature": "a", "shape": [2, 2], "dtype": "float32"}, "in_b": {"feature": "b", "shape": [2], "dtype": "float32"}},
+         "outputs": {"o1": {"target": "cls", "shape": [3], "loss": "sparse_categorical_crossentropy"},
+                     "o2": {"target": "val", "shape": [1], "loss": "mse"}}}
+    x, y = next(iter(Sensor(src, b, batch_size=5).dataset("train")))
+    assert x["in_a"].shape == (5, 2, 2) and x["in_b"].shape == (5, 2)
+    assert y["o1"].dtype == tf.int32 and y["o2"].shape == (5, 1) and y["o2"].dtype == tf.float32
