@@ -48,7 +48,7 @@ def make_sensor(model: GraphModel, cfg: TrainConfig, worker: WorkerInfo) -> tupl
     global_batch = per_worker * worker.count
     sensor = Sensor(cfg.data.model_dump(), bindings=model.bindings, batch_size=per_worker,
                     jokers=[j.model_dump() for j in cfg.jokers], seed=cfg.seed,
-                    num_shards=worker.count, shard_index=worker.index, drop_remainder=multi)
+                    num_shards=worker.count, shard_index=worker.index, drop_remainder=True)
     if multi:
         steps = sensor.source.sizes()["train"] // global_batch
     else:

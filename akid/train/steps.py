@@ -30,9 +30,11 @@ class StepFunctions:
         self._flags = (tf.constant(0.0), tf.constant(1.0))
         forward = tf.function(self._forward, jit_compile=True) if cfg.jit_compile else self._forward
         self._forward_fn = forward
-        self._train = tf.function(self._train_step)
-        self._eval = tf.function(self._eval_step)
-        self._grads = tf.function(self._grad_step)
+        # autograph off: the steps hold no tensor-dependent Python control flow, and
+        # converting every block's call() made tracing take seconds.
+        self._train = tf.function(self._train_step, autograph=False)
+        self._eval = tf.function(self._eval_step, autograph=False)
+        self._grads = tf.function(self._grad_step, autograph=False)
         self._val_sensor = None
 
     # ---- data ----------------------------------------------------------
