@@ -1,0 +1,115 @@
+"""The training loop: several heads, feedback graphs, cancel/resume, early stopping, errors, predict."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from akid.errors import DataError, GraphValidationError
+from akid.train import api
+from train_helpers import Recorder, digits_cnn, feedback_rnn, tiny_mlp, two_in_two_out, two_view_npz
+
+QUIET = {"histograms_every": 0, "images_every": 0, "confusion": False, "tensorboard": False}
+
+
+def _halves(points):
+    values = [v for _, v in sorted(points)]
+    k = max(1, len(values) // 4)
+    return float(np.mean(values[:k])), float(np.mean(values[-k:]))
+
+
+def test_two_inputs_two_outputs_both_losses_decrease(tmp_path):
+    rec = Recorder()
+    data = two_view_npz(tmp_path / "two.npz")
+    result = api.train(two_in_two_out(), {"data": data, "epochs": 3, "observers": QUIET}, logdir=tmp_path / "run", sink=rec)
+    for name in ("label/loss", "digit/loss"):
+        first, last = _halves(rec.points(name))
+        assert last < 0.6 * first, (name, first, last)
+    assert {"label/accuracy", "digit/mae", "label/loss", "digit/loss", "loss"} <= set(result["val"])
+    assert result["val"]["label/accuracy"] > 0.8
+    assert result["val_accuracy"] == {"label": result["val"]["label/accuracy"]}
+    # the total is the weighted sum of the heads
+    v = result["val"]
+    assert v["loss"] == pytest.approx(v["label/loss"] + 0.05 * v["digit/loss"], rel=1e-5)
+
+
+def test_feedback_graph_trains(tmp_path):
+    rec = Recorder()
+    result = api.train(feedback_rnn(), {"epochs": 2, "observers": QUIET}, logdir=tmp_path, sink=rec)
+    first, last = _halves(rec.points("loss"))
+    assert last < 0.5 * first
+    assert result["val"]["label/accuracy"] > 0.7
+
+
+def test_cancel_then_resume_continues_the_loss_curve(tmp_path):
+    stop = threading.Event()
+    rec1 = Recorder()
+
+    def sink(kind, payload, attachments):
+        rec1(kind, payload, attachments)
+        if kind == "metrics" and max(p["step"] for p in payload["points"]) >= 50:
+            stop.set()
+
+    cfg = {"epochs": 3, "checkpoint_every": 10, "optimizer": {"learning_rate": 0.01}, "observers": {**QUIET, "flush_interval": 0.0}}
+    first = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=sink, stop=stop)
+    assert first["state"] == "cancelled"
+    stopped_at = first["steps"]
+    assert 50 <= stopped_at < first["total_steps"]
+    assert rec1.events[-1][1]["state"] == "cancelled"
+
+    rec2 = Recorder()
+    second = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=rec2, resume=True)
+    assert second["state"] == "completed" and second["resumed_from"] == stopped_at
+    # the data position was restored: exactly the remaining steps ran, no epoch was repeated
+    assert second["steps"] == second["total_steps"] == first["total_steps"]
+    steps2 = [s for s, _ in rec2.points("loss")]
+    assert min(steps2) == stopped_at + 1 and len(steps2) == second["total_steps"] - stopped_at
+    initial = np.mean([v for _, v in sorted(rec1.points("loss"))[:3]])
+    before = np.mean([v for _, v in sorted(rec1.points("loss"))[-5:]])
+    after = np.mean([v for _, v in sorted(rec2.points("loss"))[:5]])
+    assert after < 0.7 * initial and after < 1.5 * before, (initial, before, after)
+
+
+def test_early_stopping_clip_norm_and_jit(tmp_path):
+    rec = Recorder()
+    cfg = {"epochs": 20, "steps_per_epoch": 5, "clip_norm": 0.5, "jit_compile": True, "observers": QUIET,
+           "optimizer": {"name": "sgd", "learning_rate": 1e-4},
+           "early_stopping": {"monitor": "label/accuracy", "patience": 1, "min_delta": 0.5}}
+    result = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=rec)
+    assert result["early_stopped"] and result["epochs"] == 2 and result["steps"] == 10
+    norms = [v for _, v in rec.points("grad_norm")]
+    assert norms and all(n > 0 for n in norms)
+    assert all(v == pytest.approx(1e-4) for _, v in rec.points("lr"))
+
+
+def test_user_mistakes_are_issues_with_node_ids(tmp_path):
+    rec = Recorder()
+    bad = digits_cnn()
+    bad["nodes"][0]["params"]["shape"] = [10, 10, 1]
+    with pytest.raises(DataError) as err:
+        api.train(bad, {"epochs": 1}, logdir=tmp_path, sink=rec)
+    assert err.value.issues[0].node_id == "image" and err.value.issues[0].code == "shape_mismatch"
+    kinds = [k for k, _, _ in rec.events]
+    assert kinds[-2:] == ["error", "status"] and rec.events[-1][1]["state"] == "failed"
+    assert rec.events[-2][1]["issues"][0]["node_id"] == "image"
+    bad = tiny_mlp()
+    bad["nodes"][1]["params"]["units"] = 0
+    with pytest.raises(GraphValidationError) as err:
+        api.train(bad, None, logdir=tmp_path)
+    assert err.value.issues[0].node_id == "fc"
+
+
+def test_predict_from_latest_checkpoint(cnn_run):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    images = d.images[:20] / 16.0
+    out = api.predict(digits_cnn(), cnn_run["logdir"], {"image": images})
+    probs = np.asarray(out["label"])
+    assert probs.shape == (20, 10) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)
+    assert (probs.argmax(axis=1) == d.target[:20]).mean() >= 0.8
+    one = api.predict(digits_cnn(), cnn_run["logdir"], {"image": images[0].tolist()})
+    assert np.asarray(one["label"]).shape == (1, 10)
+    with pytest.raises(DataError):
+        api.predict(digits_cnn(), cnn_run["logdir"], {"image": np.zeros((3, 7))})
