@@ -122,7 +122,9 @@ def cluster_trainer(graph: dict, config: dict, *, logdir: str, sink, stop, resum
 
 
 def has_checkpoint(logdir: Path) -> bool:
-    """Whether a previous attempt left a checkpoint (``akid.train.checkpoints``, no TensorFlow)."""
+    """Whether a previous attempt (or a local run of the same id) left a checkpoint."""
+    if not logdir.is_dir() or all(p.name in {"workers", STARTED_MARKER} for p in logdir.iterdir()):
+        return False  # nothing but our own bookkeeping: skip importing the checkpoint module (TensorFlow)
     try:
         from akid.train.checkpoints import latest_step
     except ImportError:
