@@ -201,7 +201,10 @@ def from_keras_json(text: str | bytes) -> dict[str, Any]:
             dtype = "int32" if str(lcfg.get("dtype", "float32")).startswith(("int", "uint")) else "float32"
             key = next((k for k, n, _ in ins if n == name and k), None)
             feature = "image" if len(ins) == 1 else (key or name)
-            nodes.append({"id": name, "type": "Input", "params": {"shape": list(shape[1:]), "feature": feature, "dtype": dtype}})
+            params = {"shape": list(shape[1:]), "feature": feature}
+            if dtype != "float32":
+                params["dtype"] = dtype
+            nodes.append({"id": name, "type": "Input", "params": params})
             types[name] = "Input"
             continue
         btype, params = _convert(cls, lcfg, name)
@@ -217,6 +220,10 @@ def from_keras_json(text: str | bytes) -> dict[str, Any]:
         except AkidError as exc:
             raise AkidError([Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param)
                              for i in exc.issues]) from None
+        block = get_block(btype)
+        defaults = block.Params().model_dump(mode="json")
+        keep = set(block.key_params) - {"activation", "padding", "strides", "return_sequences"}  # sizes stay explicit; default modes go
+        params = {k: v for k, v in params.items() if k in keep or defaults.get(k, object()) != v}
         nodes.append({"id": name, "type": btype, "params": params})
         types[name] = btype
         for s, port in srcs:

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from akid.blocks import has_block
+from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_build import auto_id, list_only, positional_fields
 from akid.graph.schema import Edge, Graph, load_graph
@@ -51,13 +51,14 @@ def fmt_value(v: Any) -> str:
 
 
 def fmt_args(type_name: str, params: dict[str, Any]) -> str:
-    """Key params positionally while they come in order; the rest as keywords."""
+    """Key params (the first param for blocks without any) positionally while they come in order; the rest as keywords."""
     if not has_block(type_name):
         raise AkidError([Issue("unknown_block", f"unknown block type {type_name!r}; meta-syntax only writes registered blocks")])
     order = positional_fields(type_name)
+    keys = [k for k in get_block(type_name).key_params if k in order] or order[:1]
     parts: list[str] = []
     used: set[str] = set()
-    for name in order:
+    for name in order[:len(keys)]:
         if name not in params:
             break
         v = params[name]

@@ -1,0 +1,77 @@
+"""``python -m akid export FILE|- --to python|keras|keras-json|metasyntax|json``.
+
+FILE may be a graph JSON document, meta-syntax text, or a Keras model's JSON
+(``model.to_json()``, imported with :func:`akid.graph.export.from_keras_json`);
+the kind is recognised from the content. ``python`` writes the akid flavor,
+``keras`` plain Keras code, ``json`` the graph document. Errors exit 1 with
+``{"ok": false, "errors": [...]}``. Only ``keras-json`` needs TensorFlow.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from akid.commands.parse import print_errors, read_text, without_tensorflow
+from akid.errors import AkidError
+
+TARGETS = ("python", "keras", "keras-json", "metasyntax", "json")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("export", help="write a graph as Python code, Keras JSON, meta-syntax or graph JSON",
+                              description=__doc__.splitlines()[0])
+    p.add_argument("file", help="graph JSON, meta-syntax or Keras model JSON file, or - for stdin")
+    p.add_argument("--to", required=True, choices=TARGETS, help="what to write")
+    p.set_defaults(func=run)
+    return p
+
+
+def load_any(text: str) -> dict[str, Any]:
+    """Graph JSON, Keras model JSON or meta-syntax -> graph document."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("class_name") in ("Functional", "Model", "Sequential"):
+            from akid.graph.export import from_keras_json
+
+            return from_keras_json(text)
+        if isinstance(data, dict):
+            return data
+    from akid.graph.metasyntax import parse
+
+    return parse(text)
+
+
+def convert(doc: dict[str, Any], to: str) -> str:
+    from akid.graph import export
+
+    if to == "python":
+        return export.to_python(doc, flavor="akid")
+    if to == "keras":
+        return export.to_python(doc, flavor="keras")
+    if to == "keras-json":
+        return export.to_keras_json(doc)
+    if to == "metasyntax":
+        from akid.graph.metasyntax import format
+
+        return format(doc)
+    from akid.graph.schema import dump_graph, load_graph
+
+    return json.dumps(dump_graph(load_graph(doc)), indent=2, ensure_ascii=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = read_text(args.file)
+        if args.to == "keras-json":
+            out = convert(load_any(text), args.to)
+        else:
+            out = without_tensorflow(lambda: convert(load_any(text), args.to))
+    except AkidError as exc:
+        return print_errors(exc)
+    print(out if out.endswith("\n") else out + "\n", end="")
+    return 0
