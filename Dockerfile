@@ -33,12 +33,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     AKID_HOST=0.0.0.0 \
     AKID_PORT=5000 \
     AKID_DATA_DIR=/shared/data \
+    AKID_DATA_PATH=/shared/datasets \
     AKID_RUNS_DIR=/shared/runs
 # Fixed non-root uid/gid 10001: the Kubernetes manifests' runAsUser/fsGroup match it, and the
 # /shared mount point is owned by it so a fresh named volume starts writable.
 RUN groupadd --system --gid 10001 akid \
  && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/akid --shell /usr/sbin/nologin akid \
- && mkdir -p /shared/data /shared/runs /shared/jobs \
+ && mkdir -p /shared/data /shared/datasets /shared/runs /shared/jobs \
  && chown -R 10001:10001 /shared
 COPY --from=python-deps /opt/venv /opt/venv
 WORKDIR /app

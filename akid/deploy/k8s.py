@@ -67,6 +67,8 @@ def render_training_job(
     shared_pvc: str = "akid-shared",
     runs_dir: str = "/shared/runs",
     data_dir: str = "/shared/data",
+    datasets_dir: str = "/shared/datasets",
+    logdir: str | None = None,
     backoff_limit: int | None = None,
     ttl_seconds_after_finished: int | None = 86400,
     resources: dict | None = None,
@@ -75,12 +77,15 @@ def render_training_job(
 ) -> list[dict]:
     """ConfigMap, headless Service and indexed Job (plain dicts, apply order) for one run.
 
+    ``logdir`` (on the shared claim) defaults to ``<runs_dir>/<run_id>``; the studio passes the
+    run directory it already uses so its event readers find the workers' output.
     ``backoff_limit`` defaults to ``3 * workers``: one killed pod takes its peers' collective ops
     down with it, so a single preemption can cost several restarts.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1. Received: workers={workers}")
-    spec = JobSpec(run_id, graph_doc, dict(config, strategy="multi_worker", workers=workers) if workers > 1 else dict(config))
+    cfg = dict(config, strategy="multi_worker", workers=workers) if workers > 1 else dict(config)
+    spec = JobSpec(run_id, graph_doc, cfg, logdir)
     payload = json.dumps(spec.to_json(), sort_keys=True, separators=(",", ":"))
     if len(payload.encode()) > CONFIGMAP_LIMIT:
         raise ValueError(f"graph + config are too large for a ConfigMap ({len(payload)} bytes > {CONFIGMAP_LIMIT})")
@@ -109,6 +114,7 @@ def render_training_job(
         {"name": "AKID_K8S_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
         {"name": "AKID_RUNS_DIR", "value": runs_dir},
         {"name": "AKID_DATA_DIR", "value": data_dir},
+        {"name": "AKID_DATA_PATH", "value": datasets_dir},
         {"name": "HOME", "value": "/tmp"},
         {"name": "TF_CPP_MIN_LOG_LEVEL", "value": "2"},
     ]

@@ -81,6 +81,15 @@ def test_configmap_carries_the_graph_and_forces_multi_worker():
     assert "strategy" not in CONFIG  # the caller's dict is not mutated
 
 
+def test_logdir_can_point_at_the_studios_run_directory():
+    by_kind, _ = render(2, logdir="/shared/data/runs/r1")
+    spec = JobSpec.from_json(json.loads(by_kind["ConfigMap"]["data"]["job.json"]))
+    assert str(spec.resolved_logdir()) == "/shared/data/runs/r1"
+    by_kind, _ = render(2)
+    spec = JobSpec.from_json(json.loads(by_kind["ConfigMap"]["data"]["job.json"]))
+    assert str(spec.resolved_logdir(pod_env(by_kind["Job"], 0)["AKID_RUNS_DIR"])) == "/shared/runs/r1"
+
+
 def test_single_worker_needs_no_multi_worker_strategy():
     by_kind, _ = render(1)
     assert json.loads(by_kind["ConfigMap"]["data"]["job.json"])["config"] == CONFIG
