@@ -23,7 +23,9 @@ def to_png(pixels: np.ndarray) -> bytes:
 def normalize(a: np.ndarray) -> np.ndarray:
     """Scale to 0..255 (a constant array becomes mid-grey, NaNs become 0)."""
     a = np.nan_to_num(np.asarray(a, dtype=np.float32))
-    lo, hi = float(a.min(initial=0.0)), float(a.max(initial=0.0))
+    if a.size == 0:
+        return a.astype(np.uint8)
+    lo, hi = float(a.min()), float(a.max())
     if hi - lo < 1e-12:
         return np.full(a.shape, 128, dtype=np.uint8)
     return ((a - lo) / (hi - lo) * 255.0).astype(np.uint8)

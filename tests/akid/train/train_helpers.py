@@ -111,3 +111,16 @@ class Recorder:
     def points(self, name: str, split: str = "train", worker: int | None = None) -> list[tuple[int, float]]:
         return [(pt["step"], pt["value"]) for p, _ in self.of("metrics") for pt in p["points"]
                 if pt["name"] == name and pt["split"] == split and (worker is None or p.get("worker") == worker)]
+
+
+def bn_mlp() -> dict:
+    """An MLP with BatchNorm: its moving statistics must stay equal across workers too."""
+    nodes = [
+        _n("image", "Input", shape=[64], feature="image"),
+        _n("fc", "Dense", units=32),
+        _n("bn", "BatchNorm"),
+        _n("act", "ReLU"),
+        _n("logits", "Dense", units=10),
+        _n("label", "Output", target="label"),
+    ]
+    return {"format": "akid.graph/v1", "name": "bn_mlp", "nodes": nodes, "edges": _chain(*[n["id"] for n in nodes])}
