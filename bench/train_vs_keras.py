@@ -34,7 +34,7 @@ def model_doc(kind: str) -> dict:
     return parse(MODELS[kind])
 
 
-def _config(steps: int, batch_size: int, jit: bool = False, observers: dict | None = None) -> dict:
+def _config(steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, jokers: list | None = None) -> dict:
     """Enough epochs of ``digits`` for ``steps`` steps (the Kid times training steps only)."""
     from akid.data.registry import get_source
 
@@ -42,15 +42,16 @@ def _config(steps: int, batch_size: int, jit: bool = False, observers: dict | No
     obs = {"scalars": True, "histograms_every": 0, "images_every": 0, "confusion": False, "tensorboard": False}
     obs.update(observers or {})
     return {"epochs": -(-steps // per_epoch), "batch_size": batch_size, "jit_compile": jit,
-            "checkpoint_every": 0, "observers": obs}
+            "checkpoint_every": 0, "observers": obs, "jokers": jokers or []}
 
 
-def measure_akid(doc: dict, steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, sink=None) -> float:
+def measure_akid(doc: dict, steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, sink=None,
+                 jokers: list | None = None) -> float:
     """Steady-state samples/s of the Kid (its own measurement skips the traced first steps)."""
     from akid.train.api import train
 
     with tempfile.TemporaryDirectory() as logdir:
-        res = train(doc, _config(steps, batch_size, jit, observers), logdir=logdir, sink=sink)
+        res = train(doc, _config(steps, batch_size, jit, observers, jokers), logdir=logdir, sink=sink)
     return float(res["samples_per_sec"])
 
 
