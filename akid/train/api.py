@@ -74,7 +74,7 @@ def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None
                         "reason": f"{type(exc).__name__}: {exc}"}, [])
         raise
     total = result.get("total_steps") or 0
-    emit("status", {"state": result["state"], "step": result["steps"], "epoch": result["epochs"], "total_steps": total,
+    emit("status", {"state": result["state"], "step": result["steps"], "epoch": result.get("epoch", 0), "total_steps": total,
                     "progress": min(1.0, result["steps"] / total) if total else 1.0}, [])
     return result
 

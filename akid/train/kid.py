@@ -199,7 +199,7 @@ class Kid:
         if self.tb is not None:
             self.tb.flush()
         return {
-            "state": state, "steps": self.step, "epochs": int(self.ckpt.epoch.numpy()),
+            "state": state, "steps": self.step, "epochs": int(self.ckpt.epoch.numpy()), "epoch": self.epoch,
             "total_steps": setup.total_steps, "resumed_from": resumed_from, "early_stopped": early_stopped,
             "train": train_means, "val": val,
             "val_accuracy": {h.node_id: val[f"{h.node_id}/accuracy"] for h in setup.heads if f"{h.node_id}/accuracy" in val},
