@@ -124,6 +124,14 @@ class Block(keras.layers.Layer):
         return ShapeError([Issue(code, f"{cls.type_name}: {message}", node_id=node_id, port=port, param=param)])
 
     # ---- Keras -----------------------------------------------------
+    def build(self, input_shape: Any = None) -> None:
+        """Blocks keep their weights in sub-layers, which build on their first call.
+
+        Without this, Keras traces ``call`` symbolically once per block just to
+        build it — the dominant cost of compiling a large graph.
+        """
+        self.built = True
+
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["params"] = self.p.model_dump(mode="json")

@@ -88,6 +88,9 @@ class CompositeBlock(Block):
         self.program = GraphProgram(self.graph, self.plans, self.order)
         self.inner_blocks = list(self.program.layers.values())
 
+    def build(self, input_shape: Any = None) -> None:
+        self.built = True  # the inner blocks build on their first call (no symbolic trace)
+
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         from akid.graph.shapes import infer_shapes

@@ -116,6 +116,14 @@ class GraphModel(keras.Model):
         """The layer that runs node ``node_id``."""
         return self.program.layers[node_id]
 
+    def build(self, input_shape: Any = None) -> None:
+        """Nothing to do up front: each block builds on its first call.
+
+        Defining it stops Keras from tracing the whole model symbolically on the
+        first call just to build it (which costs more than the call itself).
+        """
+        self.built = True
+
     def call(self, inputs: dict[str, Any], training: bool | None = None, return_all: bool = False) -> dict[str, Any]:
         if not isinstance(inputs, dict):
             if len(self.program.input_ids) != 1:
@@ -125,10 +133,13 @@ class GraphModel(keras.Model):
         return self.program.run(inputs, training=training, return_all=return_all)
 
     def build_from_bindings(self) -> "GraphModel":
-        """Create every weight now (symbolically, no data needed) so ``count_params`` works."""
-        specs = {nid: keras.Input(shape=tuple(b["shape"]), dtype=b["dtype"], name=_layer_name(nid))
-                 for nid, b in self.bindings["inputs"].items()}
-        self(specs)
+        """Create every weight now (one eager pass on a zero sample) so ``count_params`` works.
+
+        An eager batch of one is several times cheaper than tracing the model
+        symbolically with ``keras.Input``: each block would be traced again.
+        """
+        feed = {nid: keras.ops.zeros((1, *b["shape"]), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()}
+        self(feed, training=False)
         return self
 
     def get_config(self) -> dict[str, Any]:

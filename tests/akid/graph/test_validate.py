@@ -169,8 +169,8 @@ def test_every_issue_message_ends_with_received():
 def test_thousand_node_chain_validates_fast():
     g = chain(1000)
     validate(chain(10))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: robust when the machine is shared
     r = validate(g)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     assert r.ok and len(r.nodes) == 1000
-    assert elapsed < 0.5, f"1,000-node chain took {elapsed:.3f}s"
+    assert elapsed < 0.5, f"1,000-node chain took {elapsed:.3f}s of CPU"
