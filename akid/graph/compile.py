@@ -57,7 +57,8 @@ class GraphProgram:
                                               f"Received: inputs for {sorted(feed)}", node_id=nid) for nid in missing])
         batch = keras.ops.shape(feed[self.input_ids[0]])[0] if self.input_ids else 1
         shapes = self.feedback_shapes(feed)
-        previous = {e.id: keras.ops.zeros((batch,) + tuple(shapes[e.id]), dtype="float32") for e in self.feedback}
+        previous = {e.id: keras.ops.zeros((batch,) + tuple(shapes[e.id]), dtype=self.layers[e.source].compute_dtype)
+                    for e in self.feedback}
         values: dict[str, dict[str, Any]] = {}
         for _step in range(self.steps):
             values = {}
@@ -80,6 +81,7 @@ class GraphProgram:
         return result
 
 
+@keras.saving.register_keras_serializable(package="akid")
 class GraphModel(keras.Model):
     """A graph document as a Keras model: ``call({input_id: x}) -> {output_id: y}``."""
 
@@ -141,6 +143,10 @@ class GraphModel(keras.Model):
         feed = {nid: keras.ops.zeros((1, *b["shape"]), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()}
         self(feed, training=False)
         return self
+
+    def build_from_config(self, config: dict[str, Any]) -> None:
+        """Loading a saved model: create the weights before Keras restores their values."""
+        self.build_from_bindings()
 
     def get_config(self) -> dict[str, Any]:
         return {"graph": self.graph_doc, "max_params": self.max_params, "name": self.name}

@@ -130,3 +130,19 @@ def test_config_round_trip_rebuilds_the_same_graph(models):
     clone.set_weights(model.get_weights())
     feed = _feed(model)
     np.testing.assert_allclose(model(feed)["y"].numpy(), clone(feed)["y"].numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_keras_fit_and_save_load_round_trip(models, tmp_path):
+    """The trainer relies on plain Keras: compile/fit with dict outputs, .keras files (composites included)."""
+    import keras
+
+    model = build_model(golden("composite"))
+    model.compile(optimizer="sgd", loss={"y": keras.losses.SparseCategoricalCrossentropy(from_logits=True)})
+    feed = _feed(model, batch=8)
+    history = model.fit(feed, {"y": np.arange(8) % 10}, epochs=1, batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded, GraphModel) and loaded.count_params() == model.count_params()
+    np.testing.assert_allclose(loaded(feed)["y"].numpy(), model(feed)["y"].numpy(), rtol=1e-5, atol=1e-5)
