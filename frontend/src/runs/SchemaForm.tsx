@@ -77,7 +77,7 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
     return (
       <fieldset className="runs-fieldset" data-testid={`fieldset-${path}`}>
         <legend>
-          <button type="button" className="runs-link" onClick={() => setOpen(!open)}>
+          <button type="button" className="runs-link" data-testid={`toggle-${path}`} onClick={() => setOpen(!open)}>
             {open ? "▾" : "▸"} {title}
           </button>
           {nullable && (

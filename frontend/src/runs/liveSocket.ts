@@ -2,12 +2,25 @@
 // ref-counted per run; on (re)connect every subscribed run is re-subscribed with the last
 // contiguous seq it has, so the server replays exactly what was missed (dedupe covers overlaps).
 import { io, type Socket } from "socket.io-client";
+import { Decoder, Encoder } from "socket.io-parser";
 import { normalizeEvent } from "./normalize";
 import { runsApi } from "./runsApi";
 import type { RunEvent } from "./types";
 
 export type EventSink = (events: RunEvent[]) => void;
 export type SinceSeq = (runId: string) => number;
+
+/**
+ * socket.io-parser rejects packets with more than 10 binary attachments by default; one
+ * `run.images` event carries a PNG per layer and probe (often more), so allow more.
+ */
+export const MAX_ATTACHMENTS = 4096;
+class RunsDecoder extends Decoder {
+  constructor() {
+    super({ maxAttachments: MAX_ATTACHMENTS });
+  }
+}
+const parser = { Encoder, Decoder: RunsDecoder };
 
 const EVENT_NAMES = ["run.status", "run.metrics", "run.histograms", "run.images", "run.log", "run.error"];
 
@@ -17,6 +30,8 @@ export class LiveConnection {
   private queue: RunEvent[] = [];
   private flushScheduled = false;
   connected = false;
+  /** Reasons of past disconnects (shown in the e2e artifacts and devtools). */
+  disconnects: string[] = [];
   private listeners = new Set<(connected: boolean) => void>();
 
   constructor(
@@ -27,12 +42,16 @@ export class LiveConnection {
 
   private ensure(): Socket {
     if (this.socket) return this.socket;
-    const s = io(this.url, { transports: ["websocket", "polling"], reconnectionDelayMax: 3000 });
+    const s = io(this.url, { transports: ["websocket", "polling"], reconnectionDelayMax: 3000, parser });
     s.on("connect", () => {
       this.setConnected(true);
       for (const runId of this.refs.keys()) this.emitSubscribe(runId);
     });
-    s.on("disconnect", () => this.setConnected(false));
+    s.on("disconnect", (reason) => {
+      this.disconnects.push(String(reason));
+      this.setConnected(false);
+    });
+    s.on("connect_error", (err) => this.disconnects.push(`connect_error: ${err.message}`));
     for (const name of EVENT_NAMES) {
       s.on(name, (data: unknown, ...extra: unknown[]) => {
         const ev = normalizeEvent(name, data, extra, (ref) => runsApi.imageUrl(String((data as { run_id?: string })?.run_id ?? ""), ref));

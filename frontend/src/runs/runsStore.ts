@@ -76,6 +76,13 @@ export const connection = new LiveConnection(
 );
 connection.onConnection((connected) => useRunsStore.setState({ connected }));
 
+declare global {
+  interface Window {
+    __akidRuns?: { connection: LiveConnection; store: typeof useRunsStore };
+  }
+}
+if (typeof window !== "undefined") window.__akidRuns = { connection, store: useRunsStore };
+
 /** Loads the stored history of a run (REST), then follows it live over the socket. */
 export async function loadHistory(runId: string): Promise<void> {
   const st = useRunsStore.getState().live[runId];
