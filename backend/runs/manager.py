@@ -22,7 +22,10 @@ from typing import Any
 
 from backend.runs.hub import EventHub
 from backend.runs.wire import decode
-from backend.runs.worker import DEFAULT_TARGET, WorkerSpec, worker_main
+import json
+from dataclasses import asdict
+
+from backend.runs.worker import DEFAULT_PRELOAD, DEFAULT_TARGET, WorkerSpec, warm_main, worker_main
 from backend.store import AbstractStore
 
 log = logging.getLogger("akid.runs")
@@ -51,13 +54,15 @@ class _Handle:
 class RunManager:
     def __init__(self, store: AbstractStore, hub: EventHub, runs_dir: pathlib.Path, max_concurrent: int = 1,
                  train_target: str = DEFAULT_TARGET, convert_config: bool = True, cancel_grace: float = 10.0,
-                 batch_interval: float = 0.1, worker_env: dict[str, str] | None = None) -> None:
+                 batch_interval: float = 0.1, worker_env: dict[str, str] | None = None, warm_workers: bool = False) -> None:
         self.store, self.hub = store, hub
         self.runs_dir = pathlib.Path(runs_dir)
         self.max_concurrent = max(1, int(max_concurrent))
         self.train_target, self.convert_config = train_target, convert_config
         self.cancel_grace, self.batch_interval = cancel_grace, batch_interval
         self.worker_env = dict(worker_env or {})
+        self.warm_workers = warm_workers
+        self._warm: tuple[Any, Any, Any, Any] | None = None  # (proc, spec sender, event reader, stop)
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._pending: deque[tuple[str, bool]] = deque()
@@ -73,6 +78,8 @@ class RunManager:
             reason = f"the server stopped while the run was {run['status']}"
             self.store.update_run(run["id"], status="interrupted", reason=reason)
             self.hub.publish(run["id"], "status", self._status_payload(run, "interrupted", reason))
+        if self.warm_workers:
+            self._start_warm()
         self._thread = threading.Thread(target=self._loop, name="akid-run-pump", daemon=True)
         self._thread.start()
 
@@ -138,6 +145,7 @@ class RunManager:
                 h.proc.join(2)
         if self._thread is not None:
             self._thread.join(timeout + 2)
+        self._stop_warm()
         for h in handles:
             if h.run_id in self._active:
                 self._finish(h, forced_state="interrupted", forced_reason="the server stopped during the run")
@@ -193,21 +201,59 @@ class RunManager:
                 log.exception("could not start run %s", run_id)
                 self._end(run_id, {}, "failed", f"could not start the worker: {exc}")
 
+    def _start_warm(self) -> None:
+        """Pre-start a spare worker that imports TensorFlow now, so the next run starts at once."""
+        preload = DEFAULT_PRELOAD if self.train_target == DEFAULT_TARGET else []
+        spec_r, spec_w = self._ctx.Pipe(duplex=False)
+        rconn, wconn = self._ctx.Pipe(duplex=False)
+        stop = self._ctx.Event()
+        proc = self._ctx.Process(target=warm_main, args=(self.train_target, preload, spec_r, wconn, stop, os.getpid()), name="akid-run-warm")
+        proc.start()
+        spec_r.close()
+        wconn.close()
+        self._warm = (proc, spec_w, rconn, stop)
+
+    def _take_warm(self) -> tuple[Any, Any, Any, Any] | None:
+        warm, self._warm = self._warm, None
+        if warm is not None and not warm[0].is_alive():
+            for c in warm[1:3]:
+                c.close()
+            return None
+        return warm
+
+    def _stop_warm(self) -> None:
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            warm[1].close()  # EOF: the spare exits by itself
+            warm[0].join(2)
+            if warm[0].is_alive():
+                warm[0].kill()
+            warm[2].close()
+
     def _spawn(self, run_id: str, resume: bool) -> None:
         run = self.store.get_run(run_id)
         logdir = self.logdir(run_id)
         logdir.mkdir(parents=True, exist_ok=True)
         spec = WorkerSpec(run_id, run["graph"], run["config"], str(logdir), resume, self.train_target, self.convert_config, self.worker_env)
-        rconn, wconn = self._ctx.Pipe(duplex=False)
-        stop = self._ctx.Event()
-        proc = self._ctx.Process(target=worker_main, args=(spec, wconn, stop, os.getpid()), name=f"akid-run-{run_id}")
-        proc.start()
-        wconn.close()  # only the worker holds the write end: its death is our EOF
+        warm = self._take_warm() if self.warm_workers else None
+        if warm is not None:
+            proc, spec_w, rconn, stop = warm
+            spec_w.send_bytes(json.dumps(asdict(spec)).encode())
+            spec_w.close()
+        else:
+            rconn, wconn = self._ctx.Pipe(duplex=False)
+            stop = self._ctx.Event()
+            proc = self._ctx.Process(target=worker_main, args=(spec, wconn, stop, os.getpid()), name=f"akid-run-{run_id}")
+            proc.start()
+            wconn.close()  # only the worker holds the write end: its death is our EOF
+        (logdir / "worker.pid").write_text(str(proc.pid))
         h = _Handle(run_id, proc, rconn, stop, status={k: run.get(k) for k in _STATUS_KEYS})
         with self._lock:
             self._active[run_id] = h
         self.store.update_run(run_id, status="running", started_at=time.time(), reason=None)
         self.hub.publish(run_id, "status", self._status_payload(h.status, "running"))
+        if self.warm_workers and not self._closing.is_set():
+            self._start_warm()
 
     def _drain(self, h: _Handle, budget: int | None) -> None:
         n = 0

@@ -9,6 +9,7 @@ server disappears (no orphaned trainers after a server crash).
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import threading
 import time
@@ -19,6 +20,8 @@ from typing import Any
 from backend.runs.wire import encode
 
 DEFAULT_TARGET = "akid.train.api:train"
+#: Modules a warm worker imports ahead of time for the default trainer (TensorFlow, Keras, the engine).
+DEFAULT_PRELOAD = ["akid.train.kid", "akid.graph.compile", "akid.data.registry"]
 
 
 @dataclass
@@ -47,9 +50,33 @@ def _watch_parent(parent: int) -> None:
 
 
 def worker_main(spec: WorkerSpec, conn, stop, parent_pid: int) -> None:
-    """Process entry point (must stay importable without Flask)."""
+    """Process entry point for a cold start (must stay importable without Flask)."""
     os.environ.update(spec.env)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
+    run_spec(spec, conn, stop)
+
+
+def warm_main(target: str, preload: list[str], spec_conn, conn, stop, parent_pid: int) -> None:
+    """A pre-started worker: import the trainer (TensorFlow: seconds) *before* a run is
+    assigned, then wait for the run's spec (JSON) so a launched run starts at once."""
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
+    try:
+        _load_target(target)
+        for name in preload:
+            importlib.import_module(name)
+    except BaseException:  # noqa: BLE001 - reported by run_spec once a run is assigned
+        pass
+    try:
+        data = spec_conn.recv_bytes()
+    except (EOFError, OSError):
+        return  # the server no longer needs this spare
+    spec = WorkerSpec(**json.loads(data))
+    os.environ.update(spec.env)
+    run_spec(spec, conn, stop)
+
+
+def run_spec(spec: WorkerSpec, conn, stop) -> None:
+    """Train one run, streaming events and a final ``__done__`` frame onto ``conn``."""
     lock = threading.Lock()
 
     def sink(kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple = ()) -> None:
