@@ -11,12 +11,17 @@ Example (``>`` joins blocks, ``name:`` names a node, ``(a, b) >`` merges,
     [Dense(32) > ReLU] * 3              # a chain repeated in series
     s.out1 > Dense(4)                   # a named output port
     r1 ~> a                             # feedback edge
+    @block Unit {                       # a composite block ("blocks" in the document)
+      i: Input(8) > Dense(8) > o: Output
+    }
 
 Positional arguments fill each block's key params in declaration order (see
 :func:`akid.graph.metasyntax_build.positional_fields`); strings may be bare
 names or quoted; lists are ``[3, 3]``. ``(a, b) > c`` connects every left
 item to ``c``; ``a > (b, c)`` fans out; equal-sized tuples connect pairwise.
-Unnamed nodes get ids ``<type lowercased><counter>`` (``conv2d1``...).
+Unnamed nodes get ids ``<type lowercased><counter>`` (``conv2d1``...), counted
+per graph (a ``@block`` body is a graph of its own and sees the blocks defined
+around it).
 
 Text is parsed, never evaluated. Errors are :class:`MetaSyntaxError` whose
 issues have code ``syntax_error``, a message with ``line L, column C`` and the

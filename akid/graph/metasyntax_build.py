@@ -18,7 +18,7 @@ from akid.blocks import get_block, has_block
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_lexer import MetaSyntaxError, syntax_issue
-from akid.graph.metasyntax_parser import Arg, Bare, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
+from akid.graph.metasyntax_parser import Arg, Bare, BlockDef, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
 from akid.graph.schema import FORMAT
 
 SETTINGS = ("name", "description", "time_steps")
@@ -57,8 +57,11 @@ def suggest(word: str, candidates: list[str]) -> str:
 
 
 class Builder:
-    def __init__(self) -> None:
-        self.issues: list[Issue] = []
+    """Builds one graph (the top level or one ``@block`` body); ``composites`` are the block names in scope."""
+
+    def __init__(self, composites: set[str] | None = None, issues: list[Issue] | None = None) -> None:
+        self.composites = set(composites or ())
+        self.issues: list[Issue] = issues if issues is not None else []
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
         self.names: dict[str, tuple[int, int]] = {}
@@ -102,10 +105,10 @@ class Builder:
         if isinstance(term, Bare):
             if term.name in self.names:
                 term = RefTerm(term.name, None, term.line, term.col)
-            elif has_block(term.name):
+            elif has_block(term.name) or term.name in self.composites:
                 term = BlockTerm(term.name, [], term.line, term.col)
             else:
-                self.err(f"unknown block or node {term.name!r}{suggest(term.name, block_types() + list(self.names))}", term.line, term.col)
+                self.err(f"unknown block or node {term.name!r}{suggest(term.name, block_types() + sorted(self.composites) + list(self.names))}", term.line, term.col)
                 return [], []
         if isinstance(term, RefTerm):
             if term.name not in self.names:
@@ -144,8 +147,8 @@ class Builder:
             self.edges.append(edge)
 
     def block(self, term: BlockTerm) -> str | None:
-        if not has_block(term.type):
-            self.err(f"unknown block {term.type!r}{suggest(term.type, block_types())}", term.line, term.col)
+        if not has_block(term.type) and term.type not in self.composites:
+            self.err(f"unknown block {term.type!r}{suggest(term.type, block_types() + sorted(self.composites))}", term.line, term.col)
             return None
         nid = term.name if term.name is not None else auto_id(term.type, self.counters, self.taken)
         self.taken.add(nid)
@@ -154,6 +157,10 @@ class Builder:
         return nid
 
     def params(self, term: BlockTerm, nid: str) -> dict[str, Any]:
+        if not has_block(term.type):  # a composite: its behaviour is its body
+            if term.args:
+                self.err(f"composite block {term.type} takes no parameters. Received: {len(term.args)}", term.args[0].line, term.args[0].col, node_id=nid)
+            return {}
         order = positional_fields(term.type)
         params: dict[str, Any] = {}
         where: dict[str, Arg] = {}
@@ -232,26 +239,43 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
         rows[d] += 1
 
 
-def build(text: str) -> dict[str, Any]:
-    """Parse ``text`` into a graph document; raise MetaSyntaxError listing every problem found."""
-    program = parse_program(text)
-    b = Builder()
+def build_graph(program: list, name: str, outer: set[str], issues: list[Issue]) -> dict[str, Any]:
+    """One graph document from one program; ``@block`` bodies recurse with the enclosing block names in scope."""
+    defs = [s for s in program if isinstance(s, BlockDef)]
+    b = Builder(outer | {d.name for d in defs}, issues)
+    blocks: dict[str, dict[str, Any]] = {}
+    for d in defs:
+        if has_block(d.name):
+            b.err(f"@block {d.name} has the name of a built-in block; choose another name", d.line, d.col)
+        elif d.name in blocks:
+            b.err(f"@block {d.name} is defined twice in the same scope", d.line, d.col)
+        else:
+            blocks[d.name] = build_graph(d.body, d.name, b.composites, issues)
     for stmt in program:
         if isinstance(stmt, Chain):
             b.collect(stmt)
     for stmt in program:
         if isinstance(stmt, Setting):
             b.setting(stmt)
-        else:
+        elif isinstance(stmt, Chain):
             b.chain(stmt)
-    if b.issues:
-        raise MetaSyntaxError(b.issues)
     layout(b.nodes, b.edges)
-    doc: dict[str, Any] = {"format": FORMAT, "name": b.graph.get("name", "graph")}
+    doc: dict[str, Any] = {"format": FORMAT, "name": b.graph.get("name", name)}
     if "description" in b.graph:
         doc["description"] = b.graph["description"]
     if "time_steps" in b.graph:
         doc["params"] = {"time_steps": b.graph["time_steps"]}
+    if blocks:
+        doc["blocks"] = blocks
     doc["nodes"] = b.nodes
     doc["edges"] = b.edges
+    return doc
+
+
+def build(text: str) -> dict[str, Any]:
+    """Parse ``text`` into a graph document; raise MetaSyntaxError listing every problem found."""
+    issues: list[Issue] = []
+    doc = build_graph(parse_program(text), "graph", set(), issues)
+    if issues:
+        raise MetaSyntaxError(issues)
     return doc

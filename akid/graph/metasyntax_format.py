@@ -19,7 +19,7 @@ from typing import Any
 from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_build import auto_id, list_only, positional_fields
-from akid.graph.schema import Edge, Graph, load_graph
+from akid.graph.schema import FORMAT, Edge, Graph, load_graph
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _KEYWORDS = {"true", "false", "null", "True", "False", "None"}
@@ -98,8 +98,12 @@ def _topo(graph: Graph) -> list[str]:
 
 
 class Printer:
-    def __init__(self, graph: Graph) -> None:
+    """Prints one graph; ``composites`` are the ``@block`` names in scope, ``default_name`` the name parse would give."""
+
+    def __init__(self, graph: Graph, composites: set[str] = frozenset(), default_name: str = "graph") -> None:
         self.g = graph
+        self.composites = set(composites) | set(graph.blocks)
+        self.default_name = default_name
         self.types = {n.id: n.type for n in graph.nodes}
         self.nodes = {n.id: n for n in graph.nodes}
         self.ins: dict[str, list[Edge]] = defaultdict(list)
@@ -199,19 +203,21 @@ class Printer:
     def text(self) -> str:
         g = self.g
         lines: list[str] = []
-        if g.name != "graph":
+        if g.name != self.default_name:
             lines.append(f"@name {fmt_string(g.name)}")
         if g.description:
             lines.append(f"@description {json.dumps(g.description, ensure_ascii=False)}")
         if "time_steps" in g.params:
             lines.append(f"@time_steps {fmt_value(g.params['time_steps'])}")
+        for bname, bdoc in g.blocks.items():
+            lines += self._block(bname, bdoc)
         prefix, referenced = self._plan()
         unnamed = self._unnamed(set(referenced))
         for chain in self.chains:
             parts = []
             for nid in chain:
                 n = self.nodes[nid]
-                args = fmt_args(n.type, n.params)
+                args = self._args(n.type, n.params)
                 call = n.type + (args or ("()" if n.type in self.nodes else ""))
                 parts.append(call if nid in unnamed else f"{fmt_string(nid)}: {call}")
             head = chain[0]
@@ -222,10 +228,25 @@ class Printer:
                     lines.append(self._ref(e.source, e.source_port, "out") + arrow + self._ref(head, e.target_port, "in"))
         return "\n".join(lines) + "\n"
 
+    def _args(self, type_name: str, params: dict[str, Any]) -> str:
+        if type_name in self.composites and not has_block(type_name):
+            if params:
+                raise AkidError([Issue("bad_params", f"composite block {type_name} takes no parameters. Received: {params!r}")])
+            return ""
+        return fmt_args(type_name, params)
+
+    def _block(self, name: str, doc: Any) -> list[str]:
+        """``@block Name {`` + the inner graph, indented + ``}``."""
+        if not _IDENT.match(name) or name in _KEYWORDS:
+            raise AkidError([Issue("unsupported", f"composite block name {name!r} is not a plain name; meta-syntax cannot write it", path=f"$.blocks.{name}")])
+        if not isinstance(doc, dict):
+            raise AkidError([Issue("wrong_type", f"$.blocks.{name} must be a graph object", path=f"$.blocks.{name}")])
+        inner = load_graph(doc if "format" in doc else {"format": FORMAT, **doc})
+        body = Printer(inner, self.composites, default_name=name).text().splitlines()
+        return [f"@block {name} {{"] + ["  " + line for line in body] + ["}"]
+
 
 def format_graph(doc: dict[str, Any] | Graph) -> str:
     """Meta-syntax for ``doc``; ``parse(format_graph(doc))`` rebuilds the same nodes, params and edges."""
     graph = doc if isinstance(doc, Graph) else load_graph(doc)
-    if graph.blocks:
-        raise AkidError([Issue("unsupported", "meta-syntax cannot write composite block definitions ($.blocks); export the graph as JSON instead", path="$.blocks")])
     return Printer(graph).text()

@@ -2,8 +2,9 @@
 
 The lexer is separate from the parser so that every later error — a bad
 argument, an unknown block — can point at the exact character the user typed.
-Newlines end statements only outside brackets and not next to an arrow, so
-long chains and tuples may span several lines without continuation marks.
+Newlines end statements only outside brackets (inside a ``@block {...}`` body
+too) and not next to an arrow, so long chains and tuples may span several lines
+without continuation marks.
 """
 from __future__ import annotations
 
@@ -39,10 +40,10 @@ _TOKEN = re.compile(r"""
   | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![A-Za-z_0-9]))
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<op>~>|[>()\[\],:=*.@])
+  | (?P<op>~>|[>()\[\]{},:=*.@])
 """, re.VERBOSE)
 
-_OPEN = {"(": ")", "[": "]"}
+_OPEN = {"(": ")", "[": "]", "{": "}"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0"}
 
 
@@ -82,7 +83,7 @@ def tokenize(text: str) -> list[Token]:
             raise MetaSyntaxError([syntax_issue(f"unexpected character {ch!r}{hint}", line, col)])
         kind, raw = m.lastgroup, m.group()
         if kind == "newline":
-            if not stack and not (tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>")):
+            if (not stack or stack[-1].text == "{") and not (tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>")):
                 if not tokens or tokens[-1].kind != "NEWLINE":
                     tokens.append(Token("NEWLINE", raw, None, line, col))
             if raw == "\n":
@@ -100,7 +101,7 @@ def tokenize(text: str) -> list[Token]:
                 tokens.pop()  # a line starting with an arrow continues the previous chain
             if raw in _OPEN:
                 stack.append(tok)
-            elif raw in (")", "]"):
+            elif raw in (")", "]", "}"):
                 if not stack or _OPEN[stack[-1].text] != raw:
                     expected = f"expected {_OPEN[stack[-1].text]!r} to close {stack[-1].text!r} from line {stack[-1].line}, column {stack[-1].col}" if stack else "nothing is open"
                     raise MetaSyntaxError([syntax_issue(f"unmatched {raw!r}: {expected}", line, col)])

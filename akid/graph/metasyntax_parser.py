@@ -4,6 +4,7 @@ Grammar (one statement per line; ``#`` starts a comment)::
 
     program  := (statement NEWLINE)*
     statement:= '@' NAME value                     # graph setting, e.g. @time_steps 3
+              | '@' 'block' NAME '{' program '}'   # composite block definition
               | chain
     chain    := term (('>' | '~>') term)*          # '~>' makes feedback edges
     term     := '(' chain (',' chain)* ')'         # tuple: fan-out / fan-in
@@ -91,6 +92,16 @@ class Chain:
 
 
 @dataclass
+class BlockDef:
+    """``@block Name { ... }``: a composite block whose body is a program of its own."""
+
+    name: str
+    body: list
+    line: int
+    col: int
+
+
+@dataclass
 class Setting:
     key: str
     value: Any
@@ -130,23 +141,31 @@ class Parser:
         return self.next()
 
     # ---- grammar ------------------------------------------------------
-    def program(self) -> list[Setting | Chain]:
-        out: list[Setting | Chain] = []
-        while self.tok.kind != "EOF":
+    def program(self, end: str | None = None) -> list[Setting | Chain | BlockDef]:
+        out: list[Setting | Chain | BlockDef] = []
+        while not (self.tok.kind == "EOF" or (end and self.at(end))):
             if self.tok.kind == "NEWLINE":
                 self.next()
                 continue
             out.append(self.setting() if self.at("@") else self.chain())
-            if self.tok.kind not in ("NEWLINE", "EOF"):
+            if self.tok.kind not in ("NEWLINE", "EOF") and not (end and self.at(end)):
                 hint = " (join blocks with '>')" if self.tok.kind in ("NAME", "STRING") or self.at("(") or self.at("[") else ""
                 raise self.fail(f"unexpected {describe(self.tok)}{hint}")
         return out
 
-    def setting(self) -> Setting:
+    def setting(self) -> Setting | BlockDef:
         at = self.next()
         if self.tok.kind != "NAME":
             raise self.fail(f"expected a setting name after '@' (e.g. @time_steps 3), found {describe(self.tok)}")
         key = self.next().text
+        if key == "block":
+            if self.tok.kind != "NAME":
+                raise self.fail(f"expected the composite block's type name after '@block', found {describe(self.tok)}")
+            name = self.next().text
+            self.expect("{", f"to open the body of @block {name}")
+            body = self.program(end="}")
+            self.expect("}", f"to close @block {name}")
+            return BlockDef(name, body, at.line, at.col)
         if self.tok.kind in ("NEWLINE", "EOF"):
             raise self.fail(f"@{key} needs a value")
         return Setting(key, self.value(), at.line, at.col)
@@ -246,6 +265,6 @@ class Parser:
         raise self.fail(f"expected a value (number, name, \"string\" or [list]), found {describe(t)}")
 
 
-def parse_program(text: str) -> list[Setting | Chain]:
+def parse_program(text: str) -> list[Setting | Chain | BlockDef]:
     """The syntax tree of ``text``; raises MetaSyntaxError at the first syntax error."""
     return Parser(text).program()

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from akid.errors import AkidError
-from akid.graph.metasyntax import format, parse
+from akid.graph.metasyntax import MetaSyntaxError, format, parse
 from akid.graph.schema import load_graph
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -15,16 +15,17 @@ GOLDEN = sorted(p for p in (FIXTURES / "graphs").glob("*.json"))
 
 
 def canon(doc):
-    """Everything that changes the model: node types/params, edges with their order per input port, graph params."""
-    g = load_graph(doc)
+    """Everything that changes the model: node types/params, edges with their order per input port, graph params, composites."""
+    g = load_graph(doc if "format" in doc else {"format": "akid.graph/v1", **doc})
     into = {}
     for e in g.edges:
         into.setdefault((e.target, e.target_port), []).append((e.source, e.source_port, e.feedback))
     return {"name": g.name, "params": g.params, "description": g.description,
-            "nodes": {n.id: (n.type, n.params) for n in g.nodes}, "edges": into}
+            "nodes": {n.id: (n.type, n.params) for n in g.nodes}, "edges": into,
+            "blocks": {k: canon(v) for k, v in g.blocks.items()}}
 
 
-@pytest.mark.parametrize("path", [p for p in GOLDEN if "blocks" not in json.loads(p.read_text())], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
 def test_golden_graphs_round_trip(path):
     doc = json.loads(path.read_text())
     text = format(doc)
@@ -41,10 +42,39 @@ def test_feedback_golden_graph_prints_a_feedback_arrow():
     assert "@time_steps 3" in text and "h ~> add" in text
 
 
-def test_composite_graphs_are_refused_clearly():
-    doc = {"format": "akid.graph/v1", "name": "c", "blocks": {"U": {"nodes": [], "edges": []}}, "nodes": [], "edges": []}
-    with pytest.raises(AkidError, match="composite"):
+def test_composite_blocks_print_as_block_sections():
+    text = format(json.loads((FIXTURES / "graphs" / "composite.json").read_text()))
+    assert "@block ConvUnit {\n  in: Input(8, 8, 4) > c: Conv2D(4, 3, padding=same) > r: ReLU > out: Output\n}" in text
+    assert "> r1: ResUnit > r2: ResUnit >" in text
+
+
+def test_composite_blocks_are_scoped_and_checked():
+    doc = parse("""
+    @block Unit {
+      i: Input(4) > Dense(4) > o: Output
+    }
+    @block Twice {
+      i: Input(4) > Unit > Unit > o: Output   # an outer block is visible inside
+    }
+    x: Input(4, feature=image) > Twice > Dense(2) > Output(label)
+    """)
+    assert set(doc["blocks"]) == {"Unit", "Twice"}
+    assert [n["type"] for n in doc["blocks"]["Twice"]["nodes"]] == ["Input", "Unit", "Unit", "Output"]
+    assert [n["id"] for n in doc["blocks"]["Unit"]["nodes"]] == ["i", "dense1", "o"]  # ids are per graph
+    with pytest.raises(MetaSyntaxError, match="takes no parameters"):
+        parse("@block U {\n i: Input(4) > o: Output\n}\nInput(4) > U(3)")
+    with pytest.raises(MetaSyntaxError, match="built-in block"):
+        parse("@block Dense {\n i: Input(4) > o: Output\n}")
+    with pytest.raises(MetaSyntaxError, match="unclosed '{'"):
+        parse("@block U {\n i: Input(4) > o: Output\n")
+
+
+def test_unprintable_documents_fail_clearly():
+    doc = {"format": "akid.graph/v1", "name": "c", "blocks": {"not a name": {"nodes": [], "edges": []}}, "nodes": [], "edges": []}
+    with pytest.raises(AkidError, match="not a plain name"):
         format(doc)
+    with pytest.raises(AkidError, match="unknown block type 'Nope'"):
+        format({"format": "akid.graph/v1", "nodes": [{"id": "a", "type": "Nope", "params": {"x": 1}}], "edges": []})
 
 
 # ---- generated graphs ---------------------------------------------------------------
