@@ -151,6 +151,7 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
     n = cfg.workers
     router = _Router(sink)
     restarts, lost_total, attempt_resume = 0, 0, resume
+    procs: list[subprocess.Popen] = []
     try:
         while True:
             spec = {"graph": graph_doc, "config": cfg.model_dump(mode="json"), "logdir": str(logdir),
@@ -192,6 +193,7 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
         result["restarts"], result["lost_steps"] = restarts, lost_total
         return result
     finally:
+        _kill(procs)  # no-op when they all exited; on an error or interrupt, no orphan keeps training
         stop_file.unlink(missing_ok=True)
         router.close()
 

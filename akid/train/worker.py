@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.connection import Client
 from pathlib import Path
@@ -28,8 +29,22 @@ class FileFlag:
         return os.path.exists(self.path)
 
 
+def _exit_with_parent(poll_s: float = 1.0) -> None:
+    """Die when the launcher dies: workers run in their own session, so nothing else would stop them."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _exit_with_parent()
     spec = json.loads(Path(argv[0]).read_text())
     host, port = os.environ["AKID_EVENTS"].rsplit(":", 1)
     conn = Client((host, int(port)), authkey=bytes.fromhex(os.environ["AKID_EVENTS_KEY"]))

@@ -73,7 +73,7 @@ def test_cancel_then_resume_continues_the_loss_curve(tmp_path):
 
 def test_early_stopping_clip_norm_and_jit(tmp_path):
     rec = Recorder()
-    cfg = {"epochs": 20, "steps_per_epoch": 5, "clip_norm": 0.5, "jit_compile": True, "observers": QUIET,
+    cfg = {"epochs": 20, "steps_per_epoch": 5, "clip_norm": 0.5, "jit_compile": True, "observers": QUIET, "mixed_precision": True,
            "optimizer": {"name": "sgd", "learning_rate": 1e-4},
            "early_stopping": {"monitor": "label/accuracy", "patience": 1, "min_delta": 0.5}}
     result = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=rec)
@@ -81,6 +81,15 @@ def test_early_stopping_clip_norm_and_jit(tmp_path):
     norms = [v for _, v in rec.points("grad_norm")]
     assert norms and all(n > 0 for n in norms)
     assert all(v == pytest.approx(1e-4) for _, v in rec.points("lr"))
+    assert any("mixed precision" in p["message"] for p, _ in rec.of("log"))  # CPU: skipped, said so
+
+
+def test_mirrored_strategy_and_schedule(tmp_path):
+    rec = Recorder()
+    cfg = {"epochs": 1, "strategy": "mirrored", "schedule": {"name": "warmup_cosine", "warmup_steps": 5}, "observers": QUIET}
+    result = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=rec)
+    lrs = [v for _, v in sorted(rec.points("lr"))]
+    assert result["state"] == "completed" and lrs[0] < lrs[4] and lrs[-1] < lrs[5]
 
 
 def test_user_mistakes_are_issues_with_node_ids(tmp_path):
