@@ -175,3 +175,24 @@ def test_to_keras_json_refuses_feedback():
     doc = json.loads((GRAPHS / "feedback.json").read_text())
     with pytest.raises(AkidError, match="feedback"):
         to_keras_json(doc)
+
+
+def test_every_mapped_layer_survives_a_keras_json_round_trip():
+    from akid.blocks import get_block
+    from akid.graph.export import from_keras_json
+
+    def structure(doc):
+        nodes = {}
+        for n in doc["nodes"]:
+            p = get_block(n["type"]).parse_params(n["params"]).model_dump()
+            for k in ("feature", "target", "loss", "metrics", "weight", "from_logits"):
+                p.pop(k, None)
+            nodes[n["id"]] = (n["type"], p)
+        into = {}
+        for e in doc["edges"]:
+            into.setdefault(e["target"], []).append((e["source"], e["source_port"]))
+        return nodes, into
+
+    back = from_keras_json(to_keras_json(ZOO))
+    assert structure(back) == structure(ZOO)
+    assert build_model(back).count_params() == build_model(ZOO).count_params()
