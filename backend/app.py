@@ -29,6 +29,7 @@ log = logging.getLogger("akid.backend")
 
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "var",
+    "RUNS_DIR": None,  # default: <DATA_DIR>/runs (shared storage when training workers run elsewhere)
     "DATABASE_URL": None,  # default: sqlite:///<DATA_DIR>/akid.db
     "HOST": "127.0.0.1",
     "PORT": 5000,
@@ -71,7 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     data_dir = pathlib.Path(cfg["DATA_DIR"]).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "runs").mkdir(exist_ok=True)
+    runs_dir = pathlib.Path(cfg["RUNS_DIR"] or data_dir / "runs").resolve()
+    runs_dir.mkdir(parents=True, exist_ok=True)
     url = cfg["DATABASE_URL"] or f"sqlite:///{data_dir / 'akid.db'}"
 
     app = Flask(__name__, static_folder=None)
@@ -86,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                         max_http_buffer_size=int(cfg["MAX_CONTENT_LENGTH"]), logger=False, engineio_logger=False)
     store = open_store(url)
     hub = EventHub(store, socketio)
-    manager = RunManager(store, hub, data_dir / "runs", cfg["MAX_CONCURRENT_RUNS"], cfg["TRAIN_TARGET"], cfg["CONVERT_CONFIG"],
+    manager = RunManager(store, hub, runs_dir, cfg["MAX_CONCURRENT_RUNS"], cfg["TRAIN_TARGET"], cfg["CONVERT_CONFIG"],
                          cfg["CANCEL_GRACE_S"], cfg["METRICS_BATCH_S"], cfg["WORKER_ENV"], bool(cfg["WARM_WORKERS"]))
     app.extensions["akid"] = Services(store, hub, manager, data_dir, socketio)
     live.register(socketio)

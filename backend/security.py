@@ -16,6 +16,7 @@ from flask import Flask, current_app, request
 from backend.errors import api_error
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+PUBLIC = {"/api/health"}  # container probes carry no token
 
 
 def is_loopback(host: str) -> bool:
@@ -77,6 +78,6 @@ def install(app: Flask) -> None:
             extra = app.config.get("CORS_ORIGINS") or []
             if origin not in extra and origin != request.host_url.rstrip("/"):
                 raise api_error(403, "forbidden_origin", f"origin {origin!r} may not call this API")
-        if request.path.startswith("/api/") and not token_ok(request_token()):
+        if request.path.startswith("/api/") and request.path not in PUBLIC and not token_ok(request_token()):
             raise api_error(401, "unauthorized", "missing or wrong access token (Authorization: Bearer <token> or ?token=)")
         return None

@@ -14,9 +14,11 @@ import sys
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("serve", help="start the studio web server")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need a token)")
-    p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--db", default=None, help="SQLAlchemy URL (default: sqlite under the data dir; postgresql://... works)")
+    env = os.environ.get
+    p.add_argument("--host", default=env("AKID_HOST", "127.0.0.1"), help="address to bind (default 127.0.0.1; others need a token)")
+    p.add_argument("--port", type=int, default=int(env("AKID_PORT", "5000")))
+    p.add_argument("--db", default=env("AKID_DB_URL"), help="SQLAlchemy URL (default: sqlite under the data dir; postgresql+psycopg://... works)")
+    p.add_argument("--runs-dir", default=env("AKID_RUNS_DIR"), help="run logdirs/checkpoints (default <data-dir>/runs)")
     p.add_argument("--data-dir", default=os.environ.get("AKID_DATA_DIR", "var"), help="runs, uploads and the SQLite file (default ./var)")
     p.add_argument("--token", default=os.environ.get("AKID_TOKEN"), help="access token for the API and sockets")
     p.add_argument("--max-concurrent-runs", type=int, default=1)
@@ -31,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from backend.security import is_loopback
 
     app = create_app({
-        "HOST": args.host, "PORT": args.port, "DATABASE_URL": args.db, "DATA_DIR": args.data_dir, "TOKEN": args.token,
+        "HOST": args.host, "PORT": args.port, "DATABASE_URL": args.db, "DATA_DIR": args.data_dir, "TOKEN": args.token, "RUNS_DIR": args.runs_dir,
         "MAX_CONCURRENT_RUNS": args.max_concurrent_runs, "MAX_MODEL_PARAMS": args.max_model_params,
     })
     token = app.config["TOKEN"]

@@ -120,6 +120,10 @@ class RunManager:
         self._wake.set()
         return self.store.get_run(run_id)["status"]
 
+    def alive(self) -> bool:
+        """Whether the pump thread is running (health checks)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def is_active(self, run_id: str) -> bool:
         with self._lock:
             return run_id in self._active or any(p[0] == run_id for p in self._pending)

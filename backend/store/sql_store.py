@@ -11,7 +11,7 @@ import time
 import uuid
 from typing import Any, Iterable
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,14 +80,14 @@ class SqlStore(AbstractStore):
     def add_graph_version(self, graph_id: str, name: str, doc: dict[str, Any], message: str | None = None) -> dict[str, Any]:
         now = time.time()
         with self._s() as s, s.begin():
-            row = s.get(GraphRow, graph_id, with_for_update=True)
-            if row is None:
+            # One atomic UPDATE ... RETURNING (write first, no read-then-write): concurrent saves
+            # serialise on the row (PostgreSQL) or the database write lock (SQLite) and get distinct versions.
+            version = s.scalar(update(GraphRow).where(GraphRow.id == graph_id)
+                               .values(latest_version=GraphRow.latest_version + 1, name=name, updated_at=now)
+                               .returning(GraphRow.latest_version))
+            if version is None:
                 raise NotFound(f"graph {graph_id!r} not found")
-            row.latest_version += 1
-            row.name = name
-            row.updated_at = now
-            s.add(GraphVersionRow(graph_id=graph_id, version=row.latest_version, name=name, doc=doc, message=message, created_at=now))
-            version = row.latest_version
+            s.add(GraphVersionRow(graph_id=graph_id, version=version, name=name, doc=doc, message=message, created_at=now))
         return {"id": graph_id, "name": name, "version": version}
 
     def get_graph(self, graph_id: str, version: int | None = None) -> dict[str, Any]:
