@@ -1,7 +1,7 @@
 // One generic node component for every block type, rendered from the block spec: title,
 // ports as handles, key params, inferred output shape, parameter count, error highlight.
-import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useMemo } from 'react';
+import { Handle, Position, useStore as useFlowStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { formatCount, formatShape, formatValue } from '../graph/format';
 import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
@@ -9,6 +9,11 @@ import { useEditor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
 
 const EMPTY: Record<string, never> = {};
+const PORT_TOP = 14;
+const PORT_GAP = 20;
+/** Below this zoom a node draws only its title (level of detail: big graphs stay fluid). */
+export const FAR_ZOOM = 0.45;
+export const farSelector = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const spec = useEditor((s) => s.specs[data.type]);
@@ -19,31 +24,42 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
     () => portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : EMPTY),
     [data.type, data.params, spec, composite],
   );
+  const far = useFlowStore(farSelector);
   const updateInternals = useUpdateNodeInternals();
   const portKey = ports.inputs.map((p) => p.name).join(',') + '|' + ports.outputs.map((p) => p.name).join(',');
-  useEffect(() => updateInternals(id), [id, portKey, updateInternals]);
+  const firstPorts = useRef(portKey);
+  useEffect(() => {
+    // React Flow measures handles on mount; re-measure only when the ports change (Split.num).
+    if (firstPorts.current === portKey) return;
+    firstPorts.current = portKey;
+    updateInternals(id);
+  }, [id, portKey, updateInternals]);
 
   const keyParams = spec?.key_params ?? [];
   const outShapes = info ? Object.entries(info.outputs) : [];
   const hasError = !!issues?.length;
-  const cls = ['akid-node', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', selected ? 'selected' : ''].join(' ');
-  const spread = (i: number, n: number) => `${((i + 1) / (n + 1)) * 100}%`;
+  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', selected ? 'selected' : ''].join(' ');
+  // Ports sit at fixed offsets from the top, so that error messages never move them.
+  const portTop = (i: number) => PORT_TOP + i * PORT_GAP;
+  const minHeight = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length) * PORT_GAP;
 
   return (
-    <div className={cls} data-testid={`node-${id}`} data-type={data.type} data-error={hasError ? 'true' : 'false'} title={spec?.doc ?? data.type}>
+    <div className={cls} style={{ minHeight }} data-testid={`node-${id}`} data-type={data.type} data-error={hasError ? 'true' : 'false'} title={spec?.doc ?? data.type}>
       {ports.inputs.map((p, i) => (
         <Handle
           key={p.name} id={p.name} type="target" position={Position.Left}
-          style={{ top: spread(i, ports.inputs.length) }}
+          style={{ top: portTop(i) }}
           className={p.multi ? 'handle-multi' : ''} data-testid={`handle-${id}-in-${p.name}`}
           title={`${p.name}${p.multi ? ' (accepts several)' : ''}`}
-        />
+        >
+          {ports.inputs.length > 1 && <span className="handle-label in">{p.name}</span>}
+        </Handle>
       ))}
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
         <span className="akid-node-id">{data.label ?? id}</span>
       </div>
-      {keyParams.length > 0 && (
+      {!far && keyParams.length > 0 && (
         <div className="akid-node-params">
           {keyParams.map((k) => (
             <div key={k} className="kp">
@@ -53,15 +69,15 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           ))}
         </div>
       )}
-      {composite && <div className="akid-node-params composite-hint">composite · double-click to edit</div>}
-      <div className="akid-node-foot" data-testid={`node-${id}-info`}>
+      {!far && composite && <div className="akid-node-params composite-hint">composite · double-click to edit</div>}
+      {!far && <div className="akid-node-foot" data-testid={`node-${id}-info`}>
         {outShapes.map(([port, shape]) => (
           <span key={port} className="shape">{outShapes.length > 1 ? `${port} ` : ''}{formatShape(shape)}</span>
         ))}
         {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
-      </div>
-      <LiveNodeStats nodeId={id} />
-      {hasError && (
+      </div>}
+      {!far && <LiveNodeStats nodeId={id} />}
+      {!far && hasError && (
         <div className="akid-node-error" data-testid={`node-${id}-error`}>
           {issues!.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
           {issues!.length > 3 && <div>… {issues!.length - 3} more</div>}
@@ -70,7 +86,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       {ports.outputs.map((p, i) => (
         <Handle
           key={p.name} id={p.name} type="source" position={Position.Right}
-          style={{ top: spread(i, ports.outputs.length) }}
+          style={{ top: portTop(i) }}
           data-testid={`handle-${id}-out-${p.name}`} title={p.name}
         >
           {ports.outputs.length > 1 && <span className="handle-label">{p.name}</span>}

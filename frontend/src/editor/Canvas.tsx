@@ -23,12 +23,14 @@ const onConnect = (c: Connection) => {
 const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) => editorStore.getState().onNodesChange(ch);
 const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => editorStore.getState().onEdgesChange(ch);
 const onNodeDragStart = () => editorStore.getState().checkpoint();
+const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
 const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id] ? '#e5484d' : '#8a9bb5');
 
 export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const layoutRequest = useEditor((s) => s.layoutRequest);
+  const fitRequest = useEditor((s) => s.fitRequest);
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
   const wrap = useRef<HTMLDivElement>(null);
 
@@ -39,12 +41,26 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
     autoLayout(s.nodes, s.edges, (id) => s.portsOf(id)).then((pos) => {
       if (!alive) return;
       editorStore.getState().setPositions(pos, false);
-      requestAnimationFrame(() => rf.fitView({ padding: 0.15, duration: 0 }));
+      requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 }));
     });
     return () => {
       alive = false;
     };
   }, [layoutRequest, rf]);
+
+  useEffect(() => {
+    if (!fitRequest) return;
+    // Fit once React Flow has measured the new nodes (a few frames at most).
+    let frames = 0;
+    let raf = 0;
+    const tryFit = () => {
+      const ns = rf.getNodes();
+      if (frames++ < 30 && ns.some((n) => !n.measured?.width)) raf = requestAnimationFrame(tryFit);
+      else rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
+    };
+    raf = requestAnimationFrame(tryFit);
+    return () => cancelAnimationFrame(raf);
+  }, [fitRequest, rf]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(DRAG_MIME)) {
@@ -61,12 +77,13 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   }, [rf]);
   const onDoubleClick = useCallback((e: MouseEvent) => {
     const el = e.target as HTMLElement;
-    if (!el.closest('.react-flow__pane')) return;
+    // Only the empty pane: nodes, edges and controls live inside it too.
+    if (!el.closest('.react-flow__pane') || el.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .react-flow__minimap, .react-flow__controls')) return;
     const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     onQuickInsert({ ...p, screenX: e.clientX, screenY: e.clientY });
   }, [rf, onQuickInsert]);
   const onNodeDoubleClick: NodeMouseHandler<BlockNodeT> = useCallback((_e, node) => {
-    if (editorStore.getState().openComposite(node.id)) requestAnimationFrame(() => rf.fitView({ padding: 0.2 }));
+    editorStore.getState().openComposite(node.id);
   }, [rf]);
 
   return (
@@ -89,7 +106,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2.5}
-        fitView
+        defaultViewport={DEFAULT_VIEWPORT}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />

@@ -1,5 +1,6 @@
 // Edge with its inferred shape as label; feedback edges are dashed and coloured.
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore as useFlowStore, type EdgeProps } from '@xyflow/react';
+import { farSelector } from './BlockNode';
 import { memo } from 'react';
 import { formatShape } from '../graph/format';
 import type { GraphEdgeT } from '../graph/model';
@@ -8,6 +9,7 @@ import { useEditor } from '../store';
 function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   const shape = useEditor((s) => s.report?.edgeShapes[p.id]);
   const feedback = !!p.data?.feedback;
+  const far = useFlowStore(farSelector);
   const [path, lx, ly] = getBezierPath({
     sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition,
     targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition,
@@ -17,7 +19,7 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   return (
     <>
       <BaseEdge id={p.id} path={path} className={cls} markerEnd={p.markerEnd} interactionWidth={16} />
-      {(shape || feedback) && (
+      {!far && (shape || feedback) && (
         <EdgeLabelRenderer>
           <div
             className={`edge-label${feedback ? ' feedback' : ''}`}

@@ -40,6 +40,8 @@ export interface EditorState {
   scope: ScopeFrame[];
   /** Bumped when nodes without positions arrive (the canvas then lays them out). */
   layoutRequest: number;
+  /** Bumped when a whole graph is loaded or a composite is entered/left (the canvas fits it). */
+  fitRequest: number;
   notice: { text: string; kind: 'info' | 'error'; at: number } | null;
 
   setSpecs(list: BlockSpec[]): void;
@@ -115,6 +117,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       savedRev: 0,
       scope: [],
       layoutRequest: 0,
+      fitRequest: 0,
       notice: null,
 
       setSpecs(list) {
@@ -136,6 +139,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           savedRev: opts.keepHistory ? s.savedRev : s.rev + 1,
           scope: opts.keepHistory ? s.scope : [],
           layoutRequest: unplaced ? s.layoutRequest + 1 : s.layoutRequest,
+          fitRequest: opts.keepHistory ? s.fitRequest : s.fitRequest + 1,
         });
       },
       toDoc() {
@@ -322,6 +326,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           meta: { ...g.meta, blocks: Object.keys(inherited).length ? inherited : undefined },
           nodes: g.nodes, edges: g.edges, history: emptyHistory(), rev: s.rev + 1, report: null,
           layoutRequest: g.nodes.some((x) => !x.data.placed) ? s.layoutRequest + 1 : s.layoutRequest,
+          fitRequest: s.fitRequest + 1,
         });
         return true;
       },
@@ -339,6 +344,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           history: push(frame.history, frame.parent),
           library: { ...s.library, [frame.typeName]: def as BlockDoc },
           rev: s.rev + 1, report: null, savedId: frame.savedId, savedVersion: frame.savedVersion,
+          fitRequest: s.fitRequest + 1,
         });
         return { name: frame.typeName, def: def as BlockDoc };
       },
