@@ -12,7 +12,7 @@ from flask import current_app, request
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from backend.runs.hub import NAMESPACE, room
-from backend.security import _host_name, is_loopback, token_ok
+from backend.security import COOKIE, _host_name, is_loopback, token_ok
 from backend.store import NotFound
 
 
@@ -27,7 +27,7 @@ def register(socketio: SocketIO) -> None:
         if app.config.get("LOOPBACK_ONLY") and not is_loopback(_host_name(request.host)):
             raise ConnectionRefusedError("forbidden host")
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
-        if not token_ok(token or request.args.get("token")):
+        if not token_ok(token or request.args.get("token") or request.cookies.get(COOKIE)):
             raise ConnectionRefusedError("unauthorized: pass auth={'token': ...}")
         return True
 

@@ -11,7 +11,9 @@ import hmac
 import ipaddress
 from typing import Any, Callable
 
-from flask import Flask, current_app, request
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, redirect, request
 
 from backend.errors import api_error
 
@@ -44,11 +46,15 @@ def token_ok(given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(str(given), str(expected))
 
 
+COOKIE = "akid_token"
+
+
 def request_token() -> str | None:
+    """Bearer header, ``?token=``, or the cookie set when the page was opened with ``?token=``."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    return request.args.get("token")
+    return request.args.get("token") or request.cookies.get(COOKIE)
 
 
 def origin_checker(extra_origins: list[str]) -> Callable[[str | None, dict[str, Any]], bool]:
@@ -80,4 +86,15 @@ def install(app: Flask) -> None:
                 raise api_error(403, "forbidden_origin", f"origin {origin!r} may not call this API")
         if request.path.startswith("/api/") and request.path not in PUBLIC and not token_ok(request_token()):
             raise api_error(401, "unauthorized", "missing or wrong access token (Authorization: Bearer <token> or ?token=)")
+        given = request.args.get("token")
+        if app.config.get("TOKEN") and given and request.method == "GET" and not request.path.startswith(("/api/", "/socket.io")):
+            # Opening http://host:port/?token=T logs the browser in: an HttpOnly, SameSite=Strict
+            # cookie carries the token for fetch() and the Socket.IO handshake; the URL drops it.
+            if not token_ok(given):
+                raise api_error(401, "unauthorized", "wrong access token")
+            args = {k: v for k, v in request.args.items() if k != "token"}
+            target = request.path + ("?" + urlencode(args) if args else "")
+            resp = redirect(target, code=303)
+            resp.set_cookie(COOKIE, given, httponly=True, samesite="Strict", secure=request.is_secure, path="/")
+            return resp
         return None

@@ -23,6 +23,26 @@ def test_exposed_server_requires_token(make_app):
     good.disconnect("/runs")
 
 
+def test_token_link_sets_cookie_for_api_and_socket(make_app):
+    app = make_app(HOST="0.0.0.0", TOKEN="t0k3n-for-the-browser")
+    c = app.test_client()
+    assert c.get("/?token=wrong").status_code == 401
+    r = c.get("/?token=t0k3n-for-the-browser&x=1")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/?x=1")
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert c.get("/api/graphs").status_code == 200  # the cookie jar carries it now
+    sio = app.extensions["socketio"].test_client(app, namespace="/runs", flask_test_client=c)
+    assert sio.is_connected("/runs")
+    sio.disconnect("/runs")
+
+
+def test_health_needs_no_token(make_app):
+    app = make_app(HOST="0.0.0.0")
+    body = app.test_client().get("/api/health").get_json()
+    assert body["ok"] is True and body["pump_alive"] is True
+
+
 def test_given_token_is_used(make_app):
     app = make_app(HOST="0.0.0.0", TOKEN="s3cret-token-value")
     assert app.test_client().get("/api/blocks", headers={"Authorization": "Bearer s3cret-token-value"}).status_code == 200
