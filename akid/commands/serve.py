@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 import signal
-import sys
+import threading
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +23,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--token", default=os.environ.get("AKID_TOKEN"), help="access token for the API and sockets")
     p.add_argument("--max-concurrent-runs", type=int, default=1)
     p.add_argument("--max-model-params", type=int, default=50_000_000)
+
+
+def _warm_up() -> None:
+    """Import the block registry and validator (Keras, TensorFlow) in the background so the
+    editor's first validation does not wait seconds for them."""
+    try:
+        from akid.blocks import block_specs
+        from akid.graph import validate  # noqa: F401
+
+        block_specs()
+    except Exception:  # noqa: BLE001 - the request that needs them reports the error
+        logging.getLogger("akid.backend").exception("warm-up import failed")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, _stop)
+    threading.Thread(target=_warm_up, daemon=True, name="akid-warm-up").start()
     socketio = app.extensions["socketio"]
     try:
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
