@@ -29,8 +29,10 @@ def block_specs() -> list[dict[str, Any]]:
 
 
 def templates() -> list[dict[str, Any]]:
-    tmpl = module("akid.graph.templates").TEMPLATES
-    return [{"id": tid, "name": str(doc.get("name") or tid), "graph": doc} for tid, doc in tmpl.items()]
+    mod = module("akid.graph.templates")
+    if hasattr(mod, "template_list"):
+        return mod.template_list()
+    return [{"id": tid, "name": str(doc.get("name") or tid), "graph": doc} for tid, doc in mod.TEMPLATES.items()]
 
 
 def validate(doc: Any, max_params: int | None = None) -> dict[str, Any]:
