@@ -73,12 +73,12 @@ class _Reader:
     def keys(self, obj: dict, allowed: set[str], path: str, node_id: str | None = None) -> None:
         for k in obj:
             if k not in allowed:
-                self.err("unknown_key", f"unknown key {k!r} at {path}; allowed: {sorted(allowed)}", f"{path}.{k}", node_id)
+                self.err("unknown_key", f"unknown key {k!r} at {path}; allowed: {sorted(allowed)}. Received: {k!r}", f"{path}.{k}", node_id)
 
     def typed(self, obj: dict, key: str, types: type | tuple, path: str, required: bool = True, node_id: str | None = None) -> Any:
         if key not in obj:
             if required:
-                self.err("missing_key", f"missing required key {key!r} at {path}", f"{path}.{key}", node_id)
+                self.err("missing_key", f"missing required key {key!r} at {path}. Received: keys {sorted(map(str, obj))}", f"{path}.{key}", node_id)
             return None
         value = obj[key]
         if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
@@ -99,12 +99,12 @@ def load_graph(doc: dict[str, Any] | str | bytes) -> Graph:
         try:
             doc = json.loads(doc)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise GraphFormatError([Issue("bad_json", f"not valid JSON: {exc}", path="$")]) from None
+            raise GraphFormatError([Issue("bad_json", f"not valid JSON: {exc}. Received: {len(doc)} characters", path="$")]) from None
     if not isinstance(doc, dict):
         raise GraphFormatError([Issue("wrong_type", f"a graph must be a JSON object. Received: {type(doc).__name__}", path="$")])
     fmt = doc.get("format")
     if fmt != FORMAT:
-        raise GraphFormatError([Issue("unknown_format", f"unsupported graph format {fmt!r}; this version reads {FORMAT!r}", path="$.format")])
+        raise GraphFormatError([Issue("unknown_format", f"unsupported graph format {fmt!r}; this version reads {FORMAT!r}. Received: format={fmt!r}", path="$.format")])
     r.keys(doc, _GRAPH_KEYS, "$")
     name = r.typed(doc, "name", str, "$", required=False) or "graph"
     params = r.typed(doc, "params", dict, "$", required=False) or {}
@@ -143,9 +143,9 @@ def _read_nodes(r: _Reader, raw: list) -> list[Node]:
         label = r.typed(item, "label", str, path, required=False, node_id=nid)
         if nid is not None:
             if not nid:
-                r.err("bad_id", f"{path}.id must not be empty", f"{path}.id")
+                r.err("bad_id", f"{path}.id must not be empty. Received: id=''", f"{path}.id")
             elif nid in seen:
-                r.err("duplicate_id", f"node id {nid!r} is used twice", f"{path}.id", nid)
+                r.err("duplicate_id", f"node id {nid!r} is used twice; node ids must be unique. Received: id={nid!r}", f"{path}.id", nid)
             seen.add(nid)
         if nid and ntype is not None:
             nodes.append(Node(nid, ntype, params, position, ui, label))
@@ -168,7 +168,7 @@ def _read_edges(r: _Reader, raw: list) -> list[Edge]:
         fb = r.typed(item, "feedback", bool, path, required=False) or False
         ui = r.typed(item, "ui", dict, path, required=False)
         if eid in seen:
-            r.err("duplicate_id", f"edge id {eid!r} is used twice", f"{path}.id")
+            r.err("duplicate_id", f"edge id {eid!r} is used twice; edge ids must be unique. Received: id={eid!r}", f"{path}.id")
         seen.add(eid)
         if src is not None and tgt is not None:
             edges.append(Edge(eid, src, tgt, sp, tp, fb, ui))
