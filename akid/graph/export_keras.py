@@ -10,11 +10,12 @@ in the compiler), so weights copy across by name.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import keras
 
+from akid.blocks import has_block
 from akid.errors import AkidError, GraphValidationError, Issue
 from akid.graph.validate import Analysis, analyze
 
@@ -104,28 +105,67 @@ class Step:
 
     node_id: str
     type: str
-    cls: str
+    cls: str  # a keras.layers class name, "Input", "SplitLayer" or "Composite"
     kwargs: dict[str, Any]
     args: list[tuple[bool, list[tuple[str, str, str | None]]]]  # (multi?, sources) per input port
     out_ports: list[str]
+    in_ports: list[str] = field(default_factory=list)
+    #: shape arriving at each input port (static analysis; composites size their inner Inputs with it)
+    in_shapes: dict[str, tuple] = field(default_factory=dict)
 
 
-def plan(doc: Any) -> tuple[Analysis, list[Step]]:
-    """Validate (export only what would compile) and list the layers in execution order."""
-    a = analyze(doc)
-    if a.issues:
-        raise GraphValidationError(a.issues)
+def _steps(plans: dict[str, Any], order: list[str], inferences: dict[str, Any], found: dict[str, Any]) -> list[Step]:
     steps = []
-    for nid in a.order:
-        p = a.plans[nid]
+    for nid in order:
+        p = plans[nid]
         if p.node.type == "Input":
             cls, kwargs = "Input", {"shape": tuple(p.params.shape), "dtype": p.params.dtype}
+        elif not has_block(p.node.type):
+            cls, kwargs = "Composite", {}
+            found.setdefault(p.node.type, p.cls)
         else:
             cls, kwargs = layer_spec(p.node.type, p.params)
         args = [(port.multi, [(e.source, e.source_port, e.id if e.feedback else None) for e in p.inputs.get(port.name, [])])
                 for port in p.in_ports]
-        steps.append(Step(nid, p.node.type, cls, kwargs, args, [o.name for o in p.out_ports]))
-    return a, steps
+        shapes = {}
+        for port in p.in_ports:
+            edges = p.inputs.get(port.name, [])
+            inf = inferences.get(edges[0].source) if edges else None
+            if inf is not None and edges[0].source_port in inf.outputs:
+                shapes[port.name] = tuple(inf.outputs[edges[0].source_port])
+        steps.append(Step(nid, p.node.type, cls, kwargs, args, [o.name for o in p.out_ports], [q.name for q in p.in_ports], shapes))
+    return steps
+
+
+def has_feedback(steps: list[Step]) -> bool:
+    return any(src[2] for s in steps for _, srcs in s.args for src in srcs)
+
+
+@dataclass
+class Composite:
+    """A composite block's inner steps and its output ports in port order (the order its results come in)."""
+
+    steps: list[Step]
+    outputs: list[str]
+
+
+def plan(doc: Any) -> tuple[Analysis, list[Step], dict[str, Composite]]:
+    """Validate (export only what would compile); the layers in execution order and each composite's own steps."""
+    a = analyze(doc)
+    if a.issues:
+        raise GraphValidationError(a.issues)
+    found: dict[str, Any] = {}
+    steps = _steps(a.plans, a.order, a.shapes.inferences, found)
+    composites: dict[str, Composite] = {}
+    while found:
+        name, cls = found.popitem()
+        if name in composites:
+            continue
+        composites[name] = Composite(_steps(cls.plans, cls.order, {}, found), [q.name for q in cls.output_spec_ports])
+        if has_feedback(composites[name].steps):
+            raise AkidError([Issue("unsupported", f"composite block {name!r} has feedback edges; plain Keras export supports "
+                                   f"feedback only at the top level. Received: type={name!r}")])
+    return a, steps, composites
 
 
 def make_layer(step: Step) -> keras.layers.Layer:
@@ -133,23 +173,34 @@ def make_layer(step: Step) -> keras.layers.Layer:
     return cls(**step.kwargs, name=layer_name(step.node_id))
 
 
-def build_keras_model(doc: Any) -> keras.Model:
-    """The keras-flavor model itself (functional; graphs with feedback are refused)."""
-    a, steps = plan(doc)
-    if any(src[2] for s in steps for _, srcs in s.args for src in srcs):
-        raise AkidError([Issue("unsupported", "a graph with feedback edges is not a Keras functional model; "
-                               "use to_python(doc, flavor='keras') for a keras.Model subclass")])
+def pack(step: Step, value: Any) -> Any:
+    """A layer's call argument: a tensor for one port, a list for a multi port; composites take {port: tensor}."""
+    packed = [[value(src) for src in srcs] if multi else value(srcs[0]) for multi, srcs in step.args]
+    if step.cls == "Composite" and len(packed) > 1:
+        return dict(zip(step.in_ports, packed))
+    return packed[0] if len(packed) == 1 else packed
+
+
+def _functional(steps: list[Step], composites: dict[str, Composite], name: str,
+                input_shapes: dict[str, tuple] | None = None, output_order: list[str] | None = None) -> keras.Model:
     values: dict[tuple[str, str], Any] = {}
     inputs, outputs = {}, {}
     for s in steps:
         if s.cls == "Input":
-            t = keras.Input(shape=s.kwargs["shape"], dtype=s.kwargs["dtype"], name=layer_name(s.node_id))
+            shape = input_shapes[s.node_id] if input_shapes else s.kwargs["shape"]
+            t = keras.Input(shape=shape, dtype=s.kwargs["dtype"], name=layer_name(s.node_id))
             inputs[s.node_id] = t
             values[(s.node_id, "out")] = t
             continue
-        packed = [[values[(src, port)] for src, port, _ in srcs] if multi else values[(srcs[0][0], srcs[0][1])]
-                  for multi, srcs in s.args]
-        out = make_layer(s)(packed[0] if len(packed) == 1 else packed)
+        arg = pack(s, lambda src: values[(src[0], src[1])])
+        if s.cls == "Composite":
+            given = arg if isinstance(arg, dict) else {s.in_ports[0]: arg}
+            c = composites[s.type]
+            layer = _functional(c.steps, composites, layer_name(s.node_id),
+                                {port: tuple(t.shape[1:]) for port, t in given.items()}, c.outputs)
+        else:
+            layer = make_layer(s)
+        out = layer(arg)
         if s.type == "Output":
             outputs[s.node_id] = out
         elif len(s.out_ports) == 1:
@@ -157,7 +208,20 @@ def build_keras_model(doc: Any) -> keras.Model:
         else:
             for port, t in zip(s.out_ports, out):
                 values[(s.node_id, port)] = t
-    return keras.Model(inputs=inputs, outputs=outputs, name=layer_name(a.graph.name))
+    if input_shapes is None:  # the model itself: dicts keyed by node id, like GraphModel
+        return keras.Model(inputs=inputs, outputs=outputs, name=name)
+    ins = list(inputs.values())
+    outs = [outputs[o] for o in output_order or outputs]
+    return keras.Model(inputs=ins[0] if len(ins) == 1 else inputs, outputs=outs[0] if len(outs) == 1 else outs, name=name)
+
+
+def build_keras_model(doc: Any) -> keras.Model:
+    """The keras-flavor model itself (functional; composites become nested models; feedback is refused)."""
+    a, steps, composites = plan(doc)
+    if has_feedback(steps):
+        raise AkidError([Issue("unsupported", "a graph with feedback edges is not a Keras functional model; "
+                               "use to_python(doc, flavor='keras') for a keras.Model subclass")])
+    return _functional(steps, composites, layer_name(a.graph.name))
 
 
 def split_source() -> str:

@@ -59,8 +59,9 @@ def suggest(word: str, candidates: list[str]) -> str:
 class Builder:
     """Builds one graph (the top level or one ``@block`` body); ``composites`` are the block names in scope."""
 
-    def __init__(self, composites: set[str] | None = None, issues: list[Issue] | None = None) -> None:
-        self.composites = set(composites or ())
+    def __init__(self, composites: dict[str, tuple[str, str]] | None = None, issues: list[Issue] | None = None) -> None:
+        #: composite name -> (default input port, default output port)
+        self.composites = dict(composites or {})
         self.issues: list[Issue] = issues if issues is not None else []
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
@@ -141,7 +142,7 @@ class Builder:
             self.err(f"cannot connect {len(tails)} outputs to {len(heads)} inputs: use one on either side or the same number on both", line, col)
             return
         for (src, sp), (dst, tp) in pairs:
-            edge = {"id": f"e{len(self.edges) + 1}", "source": src, "source_port": sp or "out", "target": dst, "target_port": tp or "in"}
+            edge = {"id": f"e{len(self.edges) + 1}", "source": src, "source_port": sp, "target": dst, "target_port": tp}
             if feedback:
                 edge["feedback"] = True
             self.edges.append(edge)
@@ -239,10 +240,17 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
         rows[d] += 1
 
 
-def build_graph(program: list, name: str, outer: set[str], issues: list[Issue]) -> dict[str, Any]:
+def default_ports(doc: dict[str, Any]) -> tuple[str, str]:
+    """A composite's port used when none is named: its only inner Input / Output, else ``in`` / ``out``."""
+    ins = [n["id"] for n in doc.get("nodes", []) if isinstance(n, dict) and n.get("type") == "Input"]
+    outs = [n["id"] for n in doc.get("nodes", []) if isinstance(n, dict) and n.get("type") == "Output"]
+    return (ins[0] if len(ins) == 1 else "in"), (outs[0] if len(outs) == 1 else "out")
+
+
+def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], issues: list[Issue]) -> dict[str, Any]:
     """One graph document from one program; ``@block`` bodies recurse with the enclosing block names in scope."""
     defs = [s for s in program if isinstance(s, BlockDef)]
-    b = Builder(outer | {d.name for d in defs}, issues)
+    b = Builder({**outer, **{d.name: ("in", "out") for d in defs}}, issues)
     blocks: dict[str, dict[str, Any]] = {}
     for d in defs:
         if has_block(d.name):
@@ -251,6 +259,7 @@ def build_graph(program: list, name: str, outer: set[str], issues: list[Issue]) 
             b.err(f"@block {d.name} is defined twice in the same scope", d.line, d.col)
         else:
             blocks[d.name] = build_graph(d.body, d.name, b.composites, issues)
+            b.composites[d.name] = default_ports(blocks[d.name])
     for stmt in program:
         if isinstance(stmt, Chain):
             b.collect(stmt)
@@ -259,6 +268,11 @@ def build_graph(program: list, name: str, outer: set[str], issues: list[Issue]) 
             b.setting(stmt)
         elif isinstance(stmt, Chain):
             b.chain(stmt)
+    types = {n["id"]: n["type"] for n in b.nodes}
+    for e in b.edges:  # ports left out: the block's default ones (known only now, for forward references)
+        src, dst = b.composites.get(types.get(e["source"]), ("in", "out")), b.composites.get(types.get(e["target"]), ("in", "out"))
+        e["source_port"] = e["source_port"] or src[1]
+        e["target_port"] = e["target_port"] or dst[0]
     layout(b.nodes, b.edges)
     doc: dict[str, Any] = {"format": FORMAT, "name": b.graph.get("name", name)}
     if "description" in b.graph:
@@ -275,7 +289,7 @@ def build_graph(program: list, name: str, outer: set[str], issues: list[Issue]) 
 def build(text: str) -> dict[str, Any]:
     """Parse ``text`` into a graph document; raise MetaSyntaxError listing every problem found."""
     issues: list[Issue] = []
-    doc = build_graph(parse_program(text), "graph", set(), issues)
+    doc = build_graph(parse_program(text), "graph", {}, issues)
     if issues:
         raise MetaSyntaxError(issues)
     return doc

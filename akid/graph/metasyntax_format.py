@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Any
 
 from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
-from akid.graph.metasyntax_build import auto_id, list_only, positional_fields
+from akid.graph.metasyntax_build import auto_id, default_ports, list_only, positional_fields
 from akid.graph.schema import FORMAT, Edge, Graph, load_graph
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
@@ -85,24 +85,25 @@ def _topo(graph: Graph) -> list[str]:
         if not e.feedback and e.source in indeg and e.target in indeg:
             succ[e.source].append(e.target)
             indeg[e.target] += 1
-    ready = [i for i in ids if indeg[i] == 0]
+    ready = deque(i for i in ids if indeg[i] == 0)
     order: list[str] = []
     while ready:
-        nid = ready.pop(0)
+        nid = ready.popleft()
         order.append(nid)
         for t in succ[nid]:
             indeg[t] -= 1
             if indeg[t] == 0:
                 ready.append(t)
-    return order + [i for i in ids if i not in set(order)]  # nodes on cycles last, in document order
+    placed = set(order)
+    return order + [i for i in ids if i not in placed]  # nodes on cycles last, in document order
 
 
 class Printer:
     """Prints one graph; ``composites`` are the ``@block`` names in scope, ``default_name`` the name parse would give."""
 
-    def __init__(self, graph: Graph, composites: set[str] = frozenset(), default_name: str = "graph") -> None:
+    def __init__(self, graph: Graph, composites: dict[str, tuple[str, str]] | None = None, default_name: str = "graph") -> None:
         self.g = graph
-        self.composites = set(composites) | set(graph.blocks)
+        self.composites = {**(composites or {}), **{k: default_ports(v) for k, v in graph.blocks.items() if isinstance(v, dict)}}
         self.default_name = default_name
         self.types = {n.id: n.type for n in graph.nodes}
         self.nodes = {n.id: n for n in graph.nodes}
@@ -119,7 +120,7 @@ class Printer:
         for nid in self.order:
             for e in self.outs[nid]:
                 t = e.target
-                if (not e.feedback and e.source_port == "out" and e.target_port == "in" and t != nid
+                if (not e.feedback and e.source_port == self._port(nid)[1] and e.target_port == self._port(t)[0] and t != nid
                         and len(self.ins[t]) == 1 and t not in self.prev):
                     self.next[nid], self.prev[t] = e, e
                     break
@@ -170,8 +171,8 @@ class Printer:
                 referenced.add(e.source)
             if not edges:
                 prefix[head] = ""
-            elif all(not e.feedback and e.target_port == "in" for e in edges):
-                refs = [self._ref(e.source, e.source_port, "out") for e in edges]
+            elif all(not e.feedback and e.target_port == self._port(head)[0] for e in edges):
+                refs = [self._ref(e.source, e.source_port, self._port(e.source)[1]) for e in edges]
                 prefix[head] = (refs[0] if len(refs) == 1 else "(" + ", ".join(refs) + ")") + " > "
             else:
                 prefix[head] = None
@@ -225,8 +226,12 @@ class Printer:
             if prefix[head] is None:
                 for e in self.ins[head]:
                     arrow = " ~> " if e.feedback else " > "
-                    lines.append(self._ref(e.source, e.source_port, "out") + arrow + self._ref(head, e.target_port, "in"))
+                    lines.append(self._ref(e.source, e.source_port, self._port(e.source)[1]) + arrow + self._ref(head, e.target_port, self._port(head)[0]))
         return "\n".join(lines) + "\n"
+
+    def _port(self, nid: str) -> tuple[str, str]:
+        """The (input, output) port a reference to ``nid`` means when it names none (as the parser decides)."""
+        return self.composites.get(self.types[nid], ("in", "out"))
 
     def _args(self, type_name: str, params: dict[str, Any]) -> str:
         if type_name in self.composites and not has_block(type_name):

@@ -54,14 +54,31 @@ def assert_same(a, b):
 
 
 def copy_weights(graph_model, keras_model):
-    for nid in graph_model.program.order:
-        w = graph_model.block(nid).get_weights()
-        if w:
-            keras_model.get_layer(nid).set_weights(w)
+    """By layer name, into nested models for composite blocks."""
+    def copy(layers, target):
+        for nid, block in layers.items():
+            if hasattr(block, "program"):  # a composite block: its own layers by inner node id
+                copy(block.program.layers, target.get_layer(nid))
+            elif block.get_weights():
+                target.get_layer(nid).set_weights(block.get_weights())
+    copy(graph_model.program.layers, keras_model)
 
 
-@pytest.mark.parametrize("doc", [json.loads(p.read_text()) for p in PLAIN] + [ZOO],
-                         ids=[p.stem for p in PLAIN] + ["zoo"])
+FEEDBACK_WITH_COMPOSITE = parse("""
+@time_steps 3
+@block Cell {
+  i: Input(8) > Dense(8, tanh) > o: Output   # single ports: "> Cell >" needs no port names
+}
+x: Input(4, feature=image) > Dense(8) > mix: Add > h: Cell > Dense(10) > Output(label)
+h ~> mix
+""")
+
+
+ALL = sorted(GRAPHS.glob("*.json"))
+
+
+@pytest.mark.parametrize("doc", [json.loads(p.read_text()) for p in ALL] + [ZOO, FEEDBACK_WITH_COMPOSITE],
+                         ids=[p.stem for p in ALL] + ["zoo", "feedback_with_composite"])
 def test_keras_flavor_rebuilds_the_same_model(doc):
     ref = build_model(doc)
     x = sample_inputs(ref)
@@ -102,9 +119,16 @@ def test_akid_flavor_rebuilds_the_same_model(path):
     assert_same(ref(x), model(x))
 
 
-def test_keras_flavor_refuses_composites_and_bad_flavors():
-    doc = json.loads((GRAPHS / "composite.json").read_text())
-    with pytest.raises(AkidError, match="no plain-Keras equivalent"):
+def test_keras_flavor_refuses_feedback_inside_composites_and_bad_flavors():
+    doc = parse("""
+    @time_steps 2
+    @block Loop {
+      i: Input(4) > a: Add > h: Dense(4) > o: Output
+      h ~> a
+    }
+    Input(4, feature=image) > Loop > Output(label)
+    """)
+    with pytest.raises(AkidError, match="composite block 'Loop' has feedback"):
         to_python(doc, flavor="keras")
     with pytest.raises(AkidError, match="flavor"):
         to_python(doc, flavor="torch")

@@ -61,6 +61,8 @@ def test_composite_blocks_are_scoped_and_checked():
     assert set(doc["blocks"]) == {"Unit", "Twice"}
     assert [n["type"] for n in doc["blocks"]["Twice"]["nodes"]] == ["Input", "Unit", "Unit", "Output"]
     assert [n["id"] for n in doc["blocks"]["Unit"]["nodes"]] == ["i", "dense1", "o"]  # ids are per graph
+    assert {(e["source_port"], e["target_port"]) for e in doc["edges"] if e["target"] == "twice1"} == {("out", "i")}  # its only port
+    assert canon(parse(format(doc))) == canon(doc)
     with pytest.raises(MetaSyntaxError, match="takes no parameters"):
         parse("@block U {\n i: Input(4) > o: Output\n}\nInput(4) > U(3)")
     with pytest.raises(MetaSyntaxError, match="built-in block"):
