@@ -141,7 +141,7 @@ def test_composite_opens_for_editing(page):
     assert errors(page) == 0
 
 
-def test_text_code_import_and_quick_insert(page, tmp_path):
+def test_text_code_import_and_quick_insert(page, server, tmp_path):
     open_editor(page)
     # import a graph JSON file
     path = FIXTURES / "sequential.json"
@@ -179,11 +179,48 @@ def test_text_code_import_and_quick_insert(page, tmp_path):
     page.get_by_test_id("quick-insert-input").press("Enter")
     page.get_by_test_id("node-dropout1").wait_for()
 
+    # a meta-syntax error is shown, the graph is left alone
+    page.get_by_test_id("meta-text").fill("x: Input(8, 8, 1) > y: Outpt")
+    page.get_by_test_id("meta-apply").click()
+    page.get_by_test_id("meta-error").wait_for()
+    assert "line 1" in page.get_by_test_id("meta-error").inner_text()
+    assert page.evaluate("() => window.__akid.graph().nodes.length") == len(doc["nodes"]) + 1
+    page.get_by_test_id("meta-discard").click()
+
+    # import a Keras model JSON (as exported by the server)
+    keras_json = server.api("POST", "/api/graphs/export", {"graph": doc, "to": "keras-json"})["text"]
+    kpath = tmp_path / "model.json"
+    kpath.write_text(keras_json)
+    page.get_by_test_id("import-keras").set_input_files(str(kpath))
+    page.wait_for_function("n => window.__akid.graph().nodes.length === n && !window.__akid.graph().nodes.some(n => n.id === 'dropout1')",
+                           arg=len(doc["nodes"]))
+    assert errors(page) == 0
+
     # help overlay
     page.locator(".react-flow__pane").click(position={"x": 30, "y": 30})
     page.keyboard.press("?")
     page.get_by_test_id("help-overlay").wait_for()
     assert "Ctrl+Z" in page.get_by_test_id("help-overlay").inner_text()
+
+
+def test_versions_and_revert(page):
+    open_editor(page)
+    doc = json.loads((FIXTURES / "sequential.json").read_text())
+    doc["name"] = "e2e-versions"
+    page.evaluate("d => window.__akid.load(d)", doc)
+    dense = next(n["id"] for n in doc["nodes"] if n["type"] == "Dense")
+    units = next(n for n in doc["nodes"] if n["type"] == "Dense")["params"].get("units", 10)
+    page.get_by_test_id("save-button").click()
+    page.wait_for_function("() => window.__akid.store.getState().savedVersion === 1")
+    page.get_by_test_id(f"node-{dense}").click()
+    page.get_by_test_id("param-units").fill("33")
+    page.keyboard.press("Control+s")  # works with the focus still in the field
+    page.wait_for_function("() => window.__akid.store.getState().savedVersion >= 2")
+    page.get_by_test_id("versions-button").click()
+    page.get_by_test_id("version-1").wait_for()
+    page.get_by_test_id("revert-1").click()
+    page.wait_for_function("([id, u]) => window.__akid.graph().nodes.find(n => n.id === id).params.units === u", arg=[dense, units])
+    assert page.evaluate("() => window.__akid.store.getState().savedVersion") >= 3
 
 
 def test_templates_menu(page, server):

@@ -74,10 +74,9 @@ function Editor() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
       if (dialog || quick) return;
       const a = actionFor(e);
-      if (!a) return;
+      if (!a || (a !== 'save' && isTyping(e.target))) return;
       const s = editorStore.getState();
       e.preventDefault();
       switch (a) {
@@ -107,11 +106,11 @@ function Editor() {
       <Toolbar templates={templates} openDialog={setDialog} metaOpen={metaOpen} toggleMeta={() => setMetaOpen((m) => !m)} layout={() => void layout()} fit={fit} />
       <div className="editor-body">
         <Palette />
-        <div className="center">
+        <div className="editor-center">
           <Canvas onQuickInsert={setQuick} />
           <SummaryBar />
         </div>
-        <div className="right">
+        <div className="editor-right">
           <Inspector onGroup={() => setDialog('group')} />
           {metaOpen && <MetaPane onClose={() => setMetaOpen(false)} />}
         </div>

@@ -165,8 +165,9 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           const ids = new Set(changes.filter((c) => c.type === 'position').map((c) => (c as { id: string }).id));
           nodes = nodes.map((n) => (ids.has(n.id) && !n.data.placed ? { ...n, data: { ...n.data, placed: true } } : n));
         }
-        const removed = changes.some((c) => c.type === 'remove');
-        set(removed ? { nodes, rev: s.rev + 1 } : { nodes });
+        // A removal or the end of a drag changes the document (positions are saved): bump rev.
+        const changed = changes.some((c) => c.type === 'remove' || (c.type === 'position' && c.dragging === false && !!c.position));
+        set(changed ? { nodes, rev: s.rev + 1 } : { nodes });
       },
       onEdgesChange(changes) {
         const s = get();
