@@ -75,8 +75,8 @@ def infer_shapes(plans: dict[str, NodePlan], order: list[str], *,
                 issues.append(Issue(
                     "feedback_shape",
                     f"the value fed back from {e.source!r} to {e.target!r} changes shape from step to step "
-                    f"({' -> '.join(str(_dims(s)) for s in seen)}); a feedback loop must keep its shape. "
-                    f"Received: shapes={[_dims(s) for s in seen]}",
+                    f"({' -> '.join(str(dims(s)) for s in seen)}); a feedback loop must keep its shape. "
+                    f"Received: shapes={[dims(s) for s in seen]}",
                     node_id=e.target, port=e.target_port))
     for nid in pending:
         issues.append(Issue(
@@ -162,7 +162,7 @@ def _blame(i: Issue, nid: str) -> Issue:
     return Issue(i.code, i.message, node_id=nid, port=i.port, param=i.param, path=i.path)
 
 
-def _dims(shape: Any) -> list | None:
+def dims(shape: Any) -> list | None:
     """JSON form of a shape: a list with ``None`` for unknown sizes."""
     if shape is None:
         return None
@@ -170,7 +170,5 @@ def _dims(shape: Any) -> list | None:
 
 
 def _dims_map(arriving: dict[str, list[Shape]]) -> dict[str, list]:
-    return {p: [_dims(s) for s in shapes] for p, shapes in arriving.items()}
+    return {p: [dims(s) for s in shapes] for p, shapes in arriving.items()}
 
-
-dims = _dims
