@@ -57,8 +57,3 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
         return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     raise ValueError(f"unknown strategy {name!r}")
 
-
-def local_value(value):
-    """The first local replica's value of a per-replica structure (identity otherwise)."""
-    strategy = tf.distribute.get_strategy()
-    return tf.nest.map_structure(lambda v: strategy.experimental_local_results(v)[0], value)

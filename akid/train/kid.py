@@ -44,10 +44,10 @@ class Kid:
         self.strategy = strategy or make_strategy(self.config.strategy)
         self._listeners: list[Sink] = [sink] if sink is not None else []
         self.tb: TensorBoardWriter | None = None
-        if self.worker.is_chief and self.config.observers.tensorboard:
+        self.setup: Setup = build_setup(graph_doc, self.config, self.strategy, self.worker, self.log)
+        if self.worker.is_chief and self.config.observers.tensorboard:  # only once the graph and data are known good
             self.tb = TensorBoardWriter(self.logdir)
             self._listeners.append(self.tb)
-        self.setup: Setup = build_setup(graph_doc, self.config, self.strategy, self.worker, self.log)
         self.model = self.setup.model
         self.optimizer = self.setup.optimizer
         self.sensor = self.setup.sensor
