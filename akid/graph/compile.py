@@ -169,11 +169,19 @@ def build_model(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_param
     return model
 
 
+#: Blocks that consume integer ids as such; every other block gets int tensors as float32
+#: (an int32 Input wired straight into Dense would otherwise fail inside TensorFlow).
+INT_BLOCKS = {"Embedding", "OneHot"}
+
+
 def _pack(plan: NodePlan, values: dict[str, dict[str, Any]], previous: dict[str, Any]) -> Any:
     """A block's call argument: tensor for one single-edge port, list for one multi port, dict otherwise."""
     packed = {}
+    keep_ints = plan.node.type in INT_BLOCKS or getattr(plan.cls, "int_inputs", False)
     for port in plan.in_ports:
         vals = [previous[e.id] if e.feedback else values[e.source][e.source_port] for e in plan.inputs[port.name]]
+        if not keep_ints:
+            vals = [keras.ops.cast(v, "float32") if "int" in str(v.dtype) else v for v in vals]
         packed[port.name] = vals if port.multi else vals[0]
     if len(packed) == 1:
         return next(iter(packed.values()))

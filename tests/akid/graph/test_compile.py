@@ -146,3 +146,10 @@ def test_keras_fit_and_save_load_round_trip(models, tmp_path):
     loaded = keras.models.load_model(path)
     assert isinstance(loaded, GraphModel) and loaded.count_params() == model.count_params()
     np.testing.assert_allclose(loaded(feed)["y"].numpy(), model(feed)["y"].numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_int_inputs_reaching_float_blocks_are_cast():
+    g = doc([node("t", "Input", shape=[3], dtype="int32", feature="ids"), node("d", "Dense", units=2), node("y", "Output")],
+            [edge("t", "d"), edge("d", "y")])
+    out = build_model(g)({"t": np.array([[1, 2, 3]], dtype="int32")})["y"]
+    assert out.dtype == tf.float32 and out.shape == (1, 2)
