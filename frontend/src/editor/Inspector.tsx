@@ -66,7 +66,10 @@ function NodeInspector({ id }: { id: string }) {
         </div>
       ))}
       {composite && (
-        <p className="muted">Composite block: ports {ports.inputs.map((p) => p.name).join(', ')} → {ports.outputs.map((p) => p.name).join(', ')}. Double-click the node to edit its inside.</p>
+        <div className="composite-info">
+          <p className="muted">Composite block: ports {ports.inputs.map((p) => p.name).join(', ')} → {ports.outputs.map((p) => p.name).join(', ')}.</p>
+          <button onClick={() => editorStore.getState().openComposite(id)} data-testid="open-composite">Edit inside</button>
+        </div>
       )}
       {info && (
         <div className="node-info">

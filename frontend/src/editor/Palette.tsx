@@ -82,6 +82,7 @@ export function Palette() {
               <div
                 key={it.type} className={`palette-item cat-${cat}`} draggable
                 onDragStart={(e) => onDragStart(e, it.type)} onClick={() => addAtCenter(it.type)}
+                tabIndex={0} role="button" onKeyDown={(e) => e.key === 'Enter' && addAtCenter(it.type)}
                 title={`${it.doc}\n(drag onto the canvas, or click to add)`} data-testid={`palette-${it.type}`}
               >
                 {it.type}

@@ -10,12 +10,14 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   const shape = useEditor((s) => s.report?.edgeShapes[p.id]);
   const feedback = !!p.data?.feedback;
   const far = useFlowStore(farSelector);
+  // An issue on the port this edge feeds (e.g. a shape mismatch) colours the edge too.
+  const bad = useEditor((s) => !!s.report?.nodeIssues[p.target]?.some((i) => i.port && i.port === (p.targetHandleId ?? 'in')));
   const [path, lx, ly] = getBezierPath({
     sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition,
     targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition,
     curvature: feedback ? 0.6 : 0.25,
   });
-  const cls = `akid-edge${feedback ? ' feedback' : ''}${p.selected ? ' selected' : ''}`;
+  const cls = `akid-edge${feedback ? ' feedback' : ''}${bad ? ' bad' : ''}${p.selected ? ' selected' : ''}`;
   return (
     <>
       <BaseEdge id={p.id} path={path} className={cls} markerEnd={p.markerEnd} interactionWidth={16} />
