@@ -13,19 +13,22 @@ type RunNodeT = Node<RunNodeData, "run">;
 const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
   return (
     <div className={`runs-gnode${data.selected ? " runs-gnode-selected" : ""}`} data-testid={`run-node-${id}`}>
-      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="runs-gnode-type">{data.type}</div>
       <div className="runs-gnode-id">{id}</div>
       <LiveNodeStats nodeId={id} />
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
 });
 
 const nodeTypes = { run: RunNode };
 
-/** Row = longest path from an input (feedback edges ignored); used when positions are missing. */
-export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: number }> {
+/**
+ * Reading-order grid: nodes sorted by depth (longest path from an input, feedback edges
+ * ignored), four to a line, so long chains stay readable in a small panel.
+ */
+export function layerLayout(doc: GraphDoc, perLine = 4): Record<string, { x: number; y: number }> {
   const depth: Record<string, number> = {};
   doc.nodes.forEach((n) => (depth[n.id] = 0));
   const edges = doc.edges.filter((e) => !e.feedback);
@@ -39,14 +42,15 @@ export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: numbe
     }
     if (!changed) break;
   }
-  const rows: Record<number, number> = {};
+  const order = doc.nodes.map((n, i) => ({ id: n.id, d: depth[n.id], i })).sort((a, b) => a.d - b.d || a.i - b.i);
   const pos: Record<string, { x: number; y: number }> = {};
-  for (const n of doc.nodes) {
-    const d = depth[n.id];
-    const r = rows[d] ?? 0;
-    rows[d] = r + 1;
-    pos[n.id] = { x: r * 150, y: d * 80 };
-  }
+  order.forEach(({ id }, k) => {
+    const line = Math.floor(k / perLine);
+    const col = k % perLine;
+    // boustrophedon: every other line runs right to left so consecutive nodes stay adjacent
+    const x = (line % 2 === 0 ? col : perLine - 1 - col) * 150;
+    pos[id] = { x, y: line * 90 };
+  });
   return pos;
 }
 
@@ -54,12 +58,11 @@ export function RunGraph({ graph }: { graph: GraphDoc }) {
   const selected = useRunsStore((s) => s.selectedNodeId);
   const setSelected = useRunsStore((s) => s.setSelectedNode);
   const { nodes, edges } = useMemo(() => {
-    const hasPos = graph.nodes.every((n) => n.position);
-    const pos = hasPos ? null : layerLayout(graph);
+    const pos = layerLayout(graph);
     const nodes: RunNodeT[] = graph.nodes.map((n) => ({
       id: n.id,
       type: "run",
-      position: (pos ? pos[n.id] : n.position) ?? { x: 0, y: 0 },
+      position: pos[n.id] ?? { x: 0, y: 0 },
       data: { label: n.id, type: n.type, selected: n.id === selected },
       draggable: false,
       connectable: false,

@@ -68,7 +68,8 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
   const t = schemaType(schema);
   const cur = getPath(value, path);
   const set = (v: JsonValue) => onChange(setPath(value, path, v));
-  const title = fieldTitle(name, schema);
+  // nested models are titled by their class ("OptimizerConfig"): name groups by their key
+  const title = t === "object" ? fieldTitle(name, {}) : fieldTitle(name, schema);
   const myErrors = errors.filter((e) => e.path === path);
   const [open, setOpen] = useState(!collapsed.includes(path));
 
