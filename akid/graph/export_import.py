@@ -11,9 +11,10 @@ something else is worse than no import. Both the Keras 3 (``args`` with
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from akid.blocks import get_block
+from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.schema import FORMAT
 
@@ -150,94 +151,150 @@ def _refs(spec: Any) -> list[tuple[str | None, str, int]]:
     return [(None, v[0], v[2]) for v in spec or []]
 
 
+MODELS = ("Functional", "Model", "Sequential")
+
+
 def from_keras_json(text: str | bytes) -> dict[str, Any]:
-    """A Keras functional (or Sequential) model's JSON -> akid graph document."""
+    """A Keras functional (or Sequential) model's JSON -> akid graph document.
+
+    Nested models become composite blocks (``blocks``); identical nested models
+    share one block type, named after the first one's model name.
+    """
     try:
         top = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _fail(f"not valid JSON: {exc}", "bad_json") from None
-    if not isinstance(top, dict) or top.get("class_name") not in ("Functional", "Model", "Sequential") or not isinstance(top.get("config"), dict):
+    if not isinstance(top, dict) or top.get("class_name") not in MODELS or not isinstance(top.get("config"), dict):
         got = top.get("class_name") if isinstance(top, dict) else type(top).__name__
         raise _fail(f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}", "bad_keras_json")
-    cfg = top["config"]
-    layers = cfg.get("layers") or []
-    if top["class_name"] == "Sequential":
-        prev = None
-        for i, layer in enumerate(layers):
-            layer.setdefault("name", layer.get("config", {}).get("name", f"layer{i}"))
-            layer["inbound_nodes"] = [[[prev, 0, 0, {}]]] if prev else []
-            prev = layer["name"]
-        cfg = {**cfg, "input_layers": [[layers[0]["name"], 0, 0]] if layers else [],
-               "output_layers": [[prev, 0, 0]] if prev else []}
-    nodes: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
-    types: dict[str, str] = {}
-    ins = _refs(cfg.get("input_layers"))
-    outs = _refs(cfg.get("output_layers"))
-    out_names = {name for _, name, _ in outs}
-
-    def source(layer_name: str, tensor: int) -> tuple[str, str]:
-        if layer_name in alias:
-            return alias[layer_name]
-        if layer_name not in types:
-            raise _fail(f"a layer reads from {layer_name!r}, which is not defined before it", "bad_keras_json")
-        return layer_name, (f"out{tensor}" if types[layer_name] == "Split" else "out")
-
-    for layer in layers:
-        cls = layer.get("class_name", "?")
-        lcfg = layer.get("config") or {}
-        name = layer.get("name") or lcfg.get("name")
-        cls = ALIASES.get(cls, cls)
-        if (layer.get("registered_name") or "").endswith(">SplitLayer"):
-            cls = "SplitLayer"
-        if cls not in SUPPORTED:
-            raise _fail(f"layer {name!r} is a {cls}, which akid cannot import; supported layers: {', '.join(SUPPORTED)}", node_id=name)
-        srcs = [source(n, t) for n, t in _inbound(layer, name)]
-        if cls == "InputLayer":
-            shape = lcfg.get("batch_shape") or lcfg.get("batch_input_shape")
-            if not shape or any(d is None for d in shape[1:]):
-                raise _fail(f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known", "unsupported_config", name)
-            dtype = "int32" if str(lcfg.get("dtype", "float32")).startswith(("int", "uint")) else "float32"
-            key = next((k for k, n, _ in ins if n == name and k), None)
-            feature = "image" if len(ins) == 1 else (key or name)
-            params = {"shape": list(shape[1:]), "feature": feature}
-            if dtype != "float32":
-                params["dtype"] = dtype
-            nodes.append({"id": name, "type": "Input", "params": params})
-            types[name] = "Input"
-            continue
-        btype, params = _convert(cls, lcfg, name)
-        if cls == "Identity" and name in out_names:
-            btype = "Output"
-        if btype is None:
-            if len(srcs) != 1:
-                raise _fail(f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}", "bad_keras_json", name)
-            alias[name] = srcs[0]
-            continue
-        try:
-            get_block(btype).parse_params(params, node_id=name)
-        except AkidError as exc:
-            raise AkidError([Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param)
-                             for i in exc.issues]) from None
-        block = get_block(btype)
-        defaults = block.Params().model_dump(mode="json")
-        keep = set(block.key_params) - {"activation", "padding", "strides", "return_sequences"}  # sizes stay explicit; default modes go
-        params = {k: v for k, v in params.items() if k in keep or defaults.get(k, object()) != v}
-        nodes.append({"id": name, "type": btype, "params": params})
-        types[name] = btype
-        for s, port in srcs:
-            edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": "in"})
-    _add_outputs(nodes, edges, types, outs, source)
-    return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
+    imp = _Importer()
+    try:
+        doc = imp.model(top["class_name"], top["config"], inner=False)
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        raise _fail(f"malformed Keras model JSON: {type(exc).__name__}: {exc}", "bad_keras_json") from None
+    if imp.blocks:
+        doc["blocks"] = imp.blocks
+    return doc
 
 
-def _add_outputs(nodes: list, edges: list, types: dict, outs: list, source) -> None:
+class _Importer:
+    def __init__(self) -> None:
+        self.blocks: dict[str, dict[str, Any]] = {}
+        self._by_body: dict[str, str] = {}
+
+    def composite(self, inner: dict[str, Any], model_name: str) -> str:
+        """The block type for a nested model: reused when an identical one was seen."""
+        key = json.dumps({k: v for k, v in inner.items() if k != "name"}, sort_keys=True)
+        if key in self._by_body:
+            return self._by_body[key]
+        base = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", model_name) if w) or "Block"
+        base = base if base[0].isalpha() else "B" + base
+        name, k = base, 1
+        while name in self.blocks or has_block(name):
+            k += 1
+            name = f"{base}{k}"
+        self.blocks[name] = {**inner, "name": name}
+        self._by_body[key] = name
+        return name
+
+    def model(self, kind: str, cfg: dict, inner: bool) -> dict[str, Any]:
+        layers = cfg.get("layers") or []
+        if kind == "Sequential":
+            prev = None
+            for i, layer in enumerate(layers):
+                layer.setdefault("name", layer.get("config", {}).get("name", f"layer{i}"))
+                layer["inbound_nodes"] = [[[prev, 0, 0, {}]]] if prev else []
+                prev = layer["name"]
+            cfg = {**cfg, "input_layers": [[layers[0]["name"], 0, 0]] if layers else [], "output_layers": [[prev, 0, 0]] if prev else []}
+        nodes: list[dict[str, Any]] = []
+        edges: list[dict[str, Any]] = []
+        alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
+        out_ports: dict[str, list[str]] = {}  # node -> its output ports by tensor index
+        ins, outs = _refs(cfg.get("input_layers")), _refs(cfg.get("output_layers"))
+        out_names = {name for _, name, _ in outs}
+
+        def source(layer_name: str, tensor: int) -> tuple[str, str]:
+            if layer_name in alias:
+                return alias[layer_name]
+            if layer_name not in out_ports:
+                raise _fail(f"a layer reads from {layer_name!r}, which is not defined before it", "bad_keras_json")
+            ports = out_ports[layer_name]
+            return layer_name, ports[tensor] if len(ports) > 1 else ports[0]
+
+        for layer in layers:
+            cls = ALIASES.get(layer.get("class_name", "?"), layer.get("class_name", "?"))
+            lcfg = layer.get("config") or {}
+            name = layer.get("name") or lcfg.get("name")
+            if (layer.get("registered_name") or "").endswith(">SplitLayer"):
+                cls = "SplitLayer"
+            if cls not in SUPPORTED and cls not in MODELS:
+                raise _fail(f"layer {name!r} is a {cls}, which akid cannot import; supported layers: {', '.join(SUPPORTED)}", node_id=name)
+            inbound = _inbound(layer, name)
+            srcs = [source(n, t) for n, t in inbound]
+            if cls == "InputLayer":
+                nodes.append({"id": name, "type": "Input", "params": _input_params(lcfg, name, ins, inner)})
+                out_ports[name] = ["out"]
+                continue
+            if cls in MODELS:
+                body = self.model(cls, lcfg, inner=True)
+                btype = self.composite(body, lcfg.get("name") or name)
+                in_ids = [n["id"] for n in body["nodes"] if n["type"] == "Input"]
+                out_ports[name] = [n["id"] for n in body["nodes"] if n["type"] == "Output"]
+                args = (layer.get("inbound_nodes") or [{}])[0]
+                first = args.get("args", [None])[0] if isinstance(args, dict) and args.get("args") else None
+                ports = list(first) if isinstance(first, dict) and first.get("class_name") != "__keras_tensor__" else in_ids
+                nodes.append({"id": name, "type": btype, "params": {}})
+                for (s, port), tp in zip(srcs, ports):
+                    edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": tp})
+                continue
+            btype, params = _convert(cls, lcfg, name)
+            if cls == "Identity" and name in out_names:
+                btype = "Output"
+            if btype is None:
+                if len(srcs) != 1:
+                    raise _fail(f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}", "bad_keras_json", name)
+                alias[name] = srcs[0]
+                continue
+            nodes.append({"id": name, "type": btype, "params": _short_params(btype, params, name, cls)})
+            out_ports[name] = [f"out{i}" for i in range(params["num"])] if btype == "Split" else ["out"]
+            for s, port in srcs:
+                edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": "in"})
+        _add_outputs(nodes, edges, outs, source, inner)
+        return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
+
+
+def _input_params(lcfg: dict, name: str, ins: list, inner: bool) -> dict[str, Any]:
+    shape = lcfg.get("batch_shape") or lcfg.get("batch_input_shape")
+    if not shape or any(d is None for d in shape[1:]):
+        raise _fail(f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known", "unsupported_config", name)
+    params: dict[str, Any] = {"shape": list(shape[1:])}
+    if not inner:  # a composite's inner Inputs bind no data
+        key = next((k for k, n, _ in ins if n == name and k), None)
+        params["feature"] = "image" if len(ins) == 1 else (key or name)
+    if str(lcfg.get("dtype", "float32")).startswith(("int", "uint")):
+        params["dtype"] = "int32"
+    return params
+
+
+def _short_params(btype: str, params: dict[str, Any], name: str, cls: str) -> dict[str, Any]:
+    """Validated params without the defaults that only add noise (sizes stay explicit)."""
+    block = get_block(btype)
+    try:
+        block.parse_params(params, node_id=name)
+    except AkidError as exc:
+        raise AkidError([Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param)
+                         for i in exc.issues]) from None
+    defaults = block.Params().model_dump(mode="json")
+    keep = set(block.key_params) - {"activation", "padding", "strides", "return_sequences"}
+    return {k: v for k, v in params.items() if k in keep or defaults.get(k, object()) != v}
+
+
+def _add_outputs(nodes: list, edges: list, outs: list, source, inner: bool) -> None:
     """An Output node for each model output (Identity outputs already are); from_logits follows softmax."""
     by_id = {n["id"]: n for n in nodes}
     feeding = {e["target"]: e["source"] for e in edges}
-    for k, (key, name, tensor) in enumerate(outs):
-        if types.get(name) == "Output":
+    for key, name, tensor in outs:
+        if name in by_id and by_id[name]["type"] == "Output":
             out_id, src = name, feeding.get(name)
         else:
             src, port = source(name, tensor)
@@ -248,6 +305,8 @@ def _add_outputs(nodes: list, edges: list, types: dict, outs: list, source) -> N
             nodes.append(node)
             by_id[out_id] = node
             edges.append({"id": f"e{len(edges) + 1}", "source": src, "source_port": port, "target": out_id, "target_port": "in"})
+        if inner:
+            continue  # a composite's inner Outputs bind no target
         params = by_id[out_id]["params"]
         params["target"] = "label" if len(outs) == 1 else (key or name)
         s = by_id.get(src)

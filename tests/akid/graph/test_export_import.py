@@ -142,3 +142,62 @@ def test_imported_model_computes_the_same_after_weight_copy():
             built.block(layer.name).set_weights(layer.get_weights())
     data = np.random.default_rng(1).normal(size=(2, 6, 4)).astype("float32")
     np.testing.assert_allclose(np.asarray(built({"seq": data})["head_output"]), np.asarray(model(data)), rtol=1e-4, atol=1e-5)
+
+
+def test_nested_models_become_composite_blocks():
+    doc = json.loads((GRAPHS / "composite.json").read_text())
+    back = from_keras_json(to_keras_json(doc))
+    assert set(back["blocks"]) == {"U", "R1"}  # r1 and r2 are the same model: one block type
+    types = {n["id"]: n["type"] for n in back["nodes"]}
+    assert types["r1"] == types["r2"] == "R1"
+    inner = {n["id"]: n["type"] for n in back["blocks"]["R1"]["nodes"]}
+    assert inner == {"in": "Input", "u": "U", "add": "Add", "out": "Output"}
+    assert build_model(back).count_params() == build_model(doc).count_params()
+
+
+def test_nested_model_with_two_inputs_keeps_its_ports():
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    pair = keras.Model([a, b], keras.layers.Dense(3, name="d")(keras.layers.Concatenate(name="cat")([a, b])), name="pair")
+    x = keras.Input((4,), name="x")
+    h = keras.layers.Dense(4, name="h")(x)
+    y = pair([x, h])
+    doc = from_keras_json(keras.Model(x, y).to_json())
+    into_pair = [(e["source"], e["target_port"]) for e in doc["edges"] if e["target"] == "pair"]
+    assert into_pair == [("x", "a"), ("h", "b")]
+    assert build_model(doc).count_params() == keras.Model(x, y).count_params()
+
+
+def _mutations():
+    from hypothesis import strategies as st
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=4), st.just("__keras_tensor__"))
+    return st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)), max_leaves=8)
+
+
+
+def test_malformed_json_is_always_an_issue_never_a_crash():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    x = keras.Input((4,), name="x")
+    base = json.loads(keras.Model(x, keras.layers.Dense(2, name="d")(x)).to_json())
+    paths = []
+
+    def walk(obj, path):
+        paths.append(path)
+        items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else []
+        for k, v in items:
+            walk(v, path + [k])
+    walk(base, [])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.sampled_from(paths[1:]), _mutations())
+    def check(path, value):
+        doc = json.loads(json.dumps(base))
+        target = doc
+        for k in path[:-1]:
+            target = target[k]
+        target[path[-1]] = value
+        try:
+            from_keras_json(json.dumps(doc))
+        except AkidError:
+            pass
+    check()
