@@ -79,7 +79,9 @@ def tokenize(text: str) -> list[Token]:
             ch = text[pos]
             if ch in "\"'":
                 raise MetaSyntaxError([syntax_issue("unterminated string (strings end on the same line)", line, col)])
-            hint = " (numbers start with a digit; names with a letter or '_')" if ch not in "-~" else " ('-' only starts a number; feedback is '~>')"
+            if ch.isdigit() or (ch == "-" and text[pos + 1:pos + 2].isdigit()):
+                raise MetaSyntaxError([syntax_issue("a number must not run into letters (names start with a letter or '_'; quote other strings)", line, col)])
+            hint = " ('-' only starts a number; feedback is '~>')" if ch in "-~" else " (names start with a letter or '_'; quote other strings)"
             raise MetaSyntaxError([syntax_issue(f"unexpected character {ch!r}{hint}", line, col)])
         kind, raw = m.lastgroup, m.group()
         if kind == "newline":

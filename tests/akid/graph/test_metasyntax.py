@@ -130,6 +130,8 @@ def _error(text):
     ("@timesteps 3", 1, 1, ["unknown setting", "did you mean 'time_steps'"]),
     ("Dense(3) $ Dense(4)", 1, 10, ["unexpected character '$'"]),
     ('Input(feature="abc)', 1, 15, ["unterminated string"]),
+    ("Input(feature=3d)", 1, 15, ["number must not run into letters"]),
+    ("a - b", 1, 3, ["'-' only starts a number"]),
 ])
 def test_errors_point_at_line_and_column(text, line, col, words):
     issues = _error(text)
