@@ -9,10 +9,10 @@ import pytest
 from akid.train import api
 from train_helpers import Recorder, bn_mlp, tiny_mlp
 
-pytestmark = pytest.mark.slow
 QUIET = {"histograms_every": 0, "images_every": 0}
 
 
+@pytest.mark.slow
 def test_two_workers_end_with_identical_weights(tmp_path):
     rec = Recorder()
     cfg = {"epochs": 2, "strategy": "multi_worker", "workers": 2, "optimizer": {"learning_rate": 0.01}, "observers": QUIET}
@@ -32,6 +32,7 @@ def test_two_workers_end_with_identical_weights(tmp_path):
     assert not any((tmp_path / "tmp" / "worker_1").iterdir())
 
 
+@pytest.mark.slow
 def test_killed_worker_restarts_from_checkpoint(tmp_path):
     rec = Recorder()
     state = {"pids": None, "killed": False}
@@ -58,3 +59,36 @@ def test_killed_worker_restarts_from_checkpoint(tmp_path):
     steps = [s for s, _ in rec.points("loss", worker=0)]
     i = next(k for k in range(1, len(steps)) if steps[k] <= steps[k - 1])
     assert steps[i] == restart["resume_step"] + 1
+
+
+class _Proc:
+    def __init__(self, code):
+        self.code = code
+
+    def poll(self):
+        return self.code
+
+
+def test_watch_blames_the_crashed_worker_not_the_ones_it_broke(tmp_path):
+    from akid.train.launcher import _watch, free_ports
+
+    # worker 0 raised (a collective error caused by its dead peer), worker 1 was killed: the kill is the fault
+    assert _watch([_Proc(1), _Proc(-9)], None, tmp_path / "STOP", 0.0) == (1, -9)
+    assert _watch([_Proc(0), _Proc(0)], None, tmp_path / "STOP", 0.0) is None
+    assert _watch([_Proc(0), _Proc(2)], None, tmp_path / "STOP", 0.0) == (1, 2)
+    ports = free_ports(3)
+    assert len(set(ports)) == 3 and all(p > 0 for p in ports)
+
+
+def test_stop_event_becomes_a_stop_file(tmp_path):
+    import threading
+
+    from akid.train.launcher import _watch
+    from akid.train.worker import FileFlag
+
+    stop = threading.Event()
+    stop.set()
+    flag = FileFlag(tmp_path / "STOP")
+    assert not flag.is_set()
+    assert _watch([_Proc(0)], stop, tmp_path / "STOP", 0.0) is None
+    assert flag.is_set()
