@@ -3,7 +3,7 @@
 FILE may be a graph JSON document, meta-syntax text, or a Keras model's JSON
 (``model.to_json()``, imported with :func:`akid.graph.export.from_keras_json`);
 the kind is recognised from the content. ``python`` writes the akid flavor,
-``keras`` plain Keras code, ``json`` the graph document. Errors exit 1 with
+``keras`` (alias ``python-keras``, as in the REST API) plain Keras code, ``json`` the graph document. Errors exit 1 with
 ``{"ok": false, "errors": [...]}``. Only ``keras-json`` needs TensorFlow.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from akid.commands.parse import print_errors, read_text, without_tensorflow
 from akid.errors import AkidError
 
-TARGETS = ("python", "keras", "keras-json", "metasyntax", "json")
+TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -51,7 +51,7 @@ def convert(doc: dict[str, Any], to: str) -> str:
 
     if to == "python":
         return export.to_python(doc, flavor="akid")
-    if to == "keras":
+    if to in ("keras", "python-keras"):  # python-keras: the REST API's name for it
         return export.to_python(doc, flavor="keras")
     if to == "keras-json":
         return export.to_keras_json(doc)

@@ -154,15 +154,16 @@ def _refs(spec: Any) -> list[tuple[str | None, str, int]]:
 MODELS = ("Functional", "Model", "Sequential")
 
 
-def from_keras_json(text: str | bytes) -> dict[str, Any]:
+def from_keras_json(text: str | bytes | dict[str, Any]) -> dict[str, Any]:
     """A Keras functional (or Sequential) model's JSON -> akid graph document.
 
+    Accepts the JSON text or the already-decoded object (never modified).
     Nested models become composite blocks (``blocks``); identical nested models
     share one block type, named after the first one's model name.
     """
     try:
-        top = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
+        top = json.loads(text if isinstance(text, (str, bytes, bytearray)) else json.dumps(text))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise _fail(f"not valid JSON: {exc}", "bad_json") from None
     if not isinstance(top, dict) or top.get("class_name") not in MODELS or not isinstance(top.get("config"), dict):
         got = top.get("class_name") if isinstance(top, dict) else type(top).__name__

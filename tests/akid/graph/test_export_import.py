@@ -201,3 +201,14 @@ def test_malformed_json_is_always_an_issue_never_a_crash():
         except AkidError:
             pass
     check()
+
+
+def test_decoded_json_objects_are_accepted_and_left_untouched():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    data = json.loads(model.to_json())
+    before = json.dumps(data, sort_keys=True)
+    doc = from_keras_json(data)
+    assert [n["type"] for n in doc["nodes"]] == ["Input", "Dense", "Output"]
+    assert json.dumps(data, sort_keys=True) == before
+    with pytest.raises(AkidError):
+        from_keras_json(object())
