@@ -12,7 +12,7 @@ const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
 const PORT_GAP = 20;
 /** Below this zoom a node draws only its title (level of detail: big graphs stay fluid). */
-export const FAR_ZOOM = 0.45;
+export const FAR_ZOOM = 0.3;
 export const farSelector = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {

@@ -9,7 +9,7 @@ import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
 import { BlockNode } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
-import { autoLayout } from './layout';
+import { autoLayout, canvasAspect } from './layout';
 import { DRAG_MIME } from './Palette';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
@@ -38,7 +38,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
     if (!layoutRequest) return;
     let alive = true;
     const s = editorStore.getState();
-    autoLayout(s.nodes, s.edges, (id) => s.portsOf(id)).then((pos) => {
+    autoLayout(s.nodes, s.edges, (id) => s.portsOf(id), canvasAspect()).then((pos) => {
       if (!alive) return;
       editorStore.getState().setPositions(pos, false);
       requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 }));

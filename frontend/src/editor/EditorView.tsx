@@ -10,7 +10,7 @@ import { Canvas } from './Canvas';
 import { CodeDialog } from './CodeDialog';
 import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } from './dialogs';
 import { Inspector } from './Inspector';
-import { autoLayout } from './layout';
+import { autoLayout, canvasAspect } from './layout';
 import { MetaPane } from './MetaPane';
 import { Palette } from './Palette';
 import { actionFor, isTyping } from './shortcuts';
@@ -60,7 +60,7 @@ function Editor() {
     const s = editorStore.getState();
     const sel = s.nodes.filter((n) => n.selected);
     const nodes = sel.length > 1 ? sel : s.nodes;
-    const pos = await autoLayout(nodes, s.edges, (id) => s.portsOf(id));
+    const pos = await autoLayout(nodes, s.edges, (id) => s.portsOf(id), canvasAspect());
     if (sel.length > 1) {
       // Lay out only the selection, keeping it where it was.
       const minX = Math.min(...sel.map((n) => n.position.x)), minY = Math.min(...sel.map((n) => n.position.y));

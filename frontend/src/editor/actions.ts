@@ -72,7 +72,9 @@ export async function revertTo(id: string | number, version: number) {
 }
 
 export async function newFromTemplate(doc: GraphDoc | null) {
-  loadGraph(doc ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, { savedId: null, savedVersion: null });
+  // A template is a starting point: it is laid out to fit this canvas (positions are layout only).
+  const fresh = doc ? { ...doc, nodes: doc.nodes.map(({ position: _p, ...n }) => n) } : null;
+  loadGraph(fresh ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, { savedId: null, savedVersion: null });
 }
 
 export async function groupSelectionAsComposite(name: string) {

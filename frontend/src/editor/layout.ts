@@ -13,6 +13,7 @@ export async function autoLayout(
   nodes: BlockNodeT[],
   edges: GraphEdgeT[],
   portsOf: (id: string) => NodePorts | undefined,
+  aspect = 1.4,
 ): Promise<Record<string, XYPosition>> {
   const ids = new Set(nodes.map((n) => n.id));
   const graph = {
@@ -20,9 +21,12 @@ export async function autoLayout(
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '80',
-      'elk.spacing.nodeNode': '40',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '50',
+      'elk.spacing.nodeNode': '30',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      // Long chains wrap into rows so that a fitted view stays readable.
+      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+      'elk.aspectRatio': String(aspect),
     },
     children: nodes.map((n) => {
       const p = portsOf(n.id);
@@ -37,4 +41,10 @@ export async function autoLayout(
   const pos: Record<string, XYPosition> = {};
   for (const c of out.children ?? []) pos[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
   return pos;
+}
+
+/** Width / height of the canvas, the shape the layout aims for. */
+export function canvasAspect(): number {
+  const r = typeof document !== 'undefined' ? document.querySelector('.canvas')?.getBoundingClientRect() : null;
+  return r && r.height > 0 ? Math.max(0.5, Math.min(4, r.width / r.height)) : 1.4;
 }
