@@ -90,3 +90,15 @@ def test_unknown_composite_type_is_an_unknown_block():
 def test_malformed_definitions_do_not_crash(bad):
     r = validate(_outer({"Unit": bad}))
     assert not r.ok and all(i.node_id or i.path for i in r.errors)
+
+
+def test_composite_with_its_own_feedback_loop():
+    # inner: a_t = in + a_{t-1} over 2 steps -> 2 * in; used twice in a row -> 4 * x
+    acc = {"params": {"time_steps": 2},
+           "nodes": [node("in", "Input", shape=[3]), node("a", "Add"), node("out", "Output")],
+           "edges": [edge("in", "a"), edge("a", "a", feedback=True), edge("a", "out")]}
+    g = doc([node("x", "Input", shape=[3]), node("p", "Acc"), node("q", "Acc"), node("y", "Output")],
+            [edge("x", "p"), edge("p", "q"), edge("q", "y")], blocks={"Acc": acc})
+    assert validate(g).ok
+    x = np.array([[1.0, -2.0, 0.5]], "float32")
+    np.testing.assert_allclose(build_model(g)({"x": x})["y"].numpy(), 4 * x)

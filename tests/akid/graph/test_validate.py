@@ -174,3 +174,14 @@ def test_thousand_node_chain_validates_fast():
     elapsed = time.process_time() - t0
     assert r.ok and len(r.nodes) == 1000
     assert elapsed < 0.5, f"1,000-node chain took {elapsed:.3f}s of CPU"
+
+
+def test_validation_never_constructs_a_layer(monkeypatch):
+    from akid.blocks.base import Block
+
+    def boom(self, *a, **k):
+        raise AssertionError("validate built a Keras layer")
+
+    monkeypatch.setattr(Block, "__init__", boom)
+    for name in GOLDEN:
+        assert validate(golden(name)).ok
