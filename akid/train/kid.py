@@ -82,10 +82,16 @@ class Kid:
         return [(nid, name, np.asarray(v.numpy())) for nid, name, v in self.setup.named_weights]
 
     def gradient_values(self) -> list[tuple[str, str, np.ndarray]]:
-        """Gradients on the last training batch, computed now (only when an observer asks)."""
-        if self._last_batch is None:
-            return []
-        x, y = self._last_batch
+        """Gradients on the last training batch, computed now (only when an observer asks).
+
+        Inference-mode gradients: BatchNorm statistics and dropout stay untouched,
+        so drawing a histogram never changes the run.
+        """
+        if self._last_batch is None:  # before the first step: the probe batch
+            x, y = self.sensor.probe_batch(8)
+            x, y = tf.nest.map_structure(tf.constant, x), tf.nest.map_structure(tf.constant, y)
+        else:
+            x, y = self._last_batch
         grads = self.fns.local_gradients(x, y)
         return [(nid, name, np.asarray(g)) for (nid, name, _), g in zip(self.setup.named_weights, grads) if g is not None]
 

@@ -34,7 +34,7 @@ class StepFunctions:
         # converting every block's call() made tracing take seconds.
         self._train = tf.function(self._train_step, autograph=False)
         self._eval = tf.function(self._eval_step, autograph=False)
-        self._grads = tf.function(self._grad_step, autograph=False)
+        self._grads = None  # traced on first use with a batch-agnostic signature (see local_gradients)
         self._val_sensor = None
 
     # ---- data ----------------------------------------------------------
@@ -170,6 +170,12 @@ class StepFunctions:
         """Gradients of this worker's part of a batch (inference mode: no BatchNorm updates)."""
         local = lambda t: self.strategy.experimental_local_results(t)[0]  # noqa: E731
         x, y = tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
+        if self._grads is None:
+            # Any batch size, one trace: the first call (on the probe batch, before the
+            # first step) pays for tracing, not a timed training step.
+            relaxed = lambda t: tf.TensorSpec([None, *t.shape[1:]], t.dtype)  # noqa: E731
+            self._grads = tf.function(self._grad_step, autograph=False,
+                                      input_signature=[tf.nest.map_structure(relaxed, x), tf.nest.map_structure(relaxed, y)])
         return [None if g is None else g.numpy() for g in self._grads(x, y)]
 
 
