@@ -17,12 +17,12 @@ from typing import Any
 from akid.blocks import get_block, has_block
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, Issue
+from akid.graph.metasyntax_layout import layout
 from akid.graph.metasyntax_lexer import MetaSyntaxError, syntax_issue
 from akid.graph.metasyntax_parser import Arg, Bare, BlockDef, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
 from akid.graph.schema import FORMAT
 
 SETTINGS = ("name", "description", "time_steps")
-X_STEP, Y_STEP = 220, 110
 
 
 def positional_fields(type_name: str) -> list[str]:
@@ -214,30 +214,6 @@ class Builder:
             self.err(f"@time_steps must be an integer in [1, 1000]. Received: {s.value!r}", s.line, s.col)
         else:
             self.graph[s.key] = s.value
-
-
-def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
-    """Left-to-right layers (longest path over non-feedback edges) so parsed graphs look tidy in the editor."""
-    succ: dict[str, list[str]] = defaultdict(list)
-    indeg = {n["id"]: 0 for n in nodes}
-    for e in edges:
-        if not e.get("feedback") and e["source"] in indeg and e["target"] in indeg:
-            succ[e["source"]].append(e["target"])
-            indeg[e["target"]] += 1
-    layer = dict.fromkeys(indeg, 0)
-    ready = [nid for nid, d in indeg.items() if d == 0]
-    while ready:
-        nid = ready.pop()
-        for t in succ[nid]:
-            layer[t] = max(layer[t], layer[nid] + 1)
-            indeg[t] -= 1
-            if indeg[t] == 0:
-                ready.append(t)
-    rows: dict[int, int] = defaultdict(int)
-    for n in nodes:
-        d = layer[n["id"]]
-        n["position"] = {"x": d * X_STEP, "y": rows[d] * Y_STEP}
-        rows[d] += 1
 
 
 def default_ports(doc: dict[str, Any]) -> tuple[str, str]:

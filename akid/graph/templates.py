@@ -13,7 +13,6 @@ import copy
 from typing import Any
 
 from akid.graph.metasyntax import parse
-from akid.graph.metasyntax_build import Y_STEP
 
 _SOURCES: dict[str, tuple[str, str, str]] = {
     "mlp": ("Multi-layer perceptron", "Flattened 8x8 digits through one hidden layer with dropout.", """
@@ -44,18 +43,10 @@ h ~> mix
 }
 
 
-#: Nodes moved down one row after the automatic layout, so that a skip connection runs
-#: straight along the top row instead of behind the nodes it skips.
-_BRANCH_ROWS = {"resnet": ("conv2d2", "batchnorm1", "relu1", "conv2d3", "res")}
-
-
 def _build() -> dict[str, dict[str, Any]]:
     out = {}
     for tid, (_title, description, text) in _SOURCES.items():
         doc = parse(f"@name {tid}\n@description {_quote(description)}\n{text}")
-        for n in doc["nodes"]:
-            if n["id"] in _BRANCH_ROWS.get(tid, ()):
-                n["position"]["y"] += Y_STEP
         out[tid] = doc
     return out
 
