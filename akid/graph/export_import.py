@@ -16,6 +16,7 @@ from typing import Any
 
 from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
+from akid.graph.metasyntax_layout import layout
 from akid.graph.schema import FORMAT
 
 SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
@@ -261,6 +262,7 @@ class _Importer:
             for s, port in srcs:
                 edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": "in"})
         _add_outputs(nodes, edges, outs, source, inner)
+        layout(nodes, edges)  # so the editor can show the imported graph at once
         return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
 
 

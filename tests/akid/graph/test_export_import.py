@@ -69,6 +69,8 @@ def test_functional_model_imports_with_activation_params_and_builds():
     assert ("drop", "probs") in {(e["source"], e["target"]) for e in doc["edges"]}
     built = build_model(doc)
     assert built.count_params() == model.count_params()
+    pos = {node["id"]: node["position"]["x"] for node in doc["nodes"]}
+    assert all(pos[e["source"]] < pos[e["target"]] for e in doc["edges"])  # laid out left to right
 
 
 def test_sequential_model_imports_as_a_chain():
