@@ -10,6 +10,7 @@ started by :mod:`akid.train.launcher`.
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -21,6 +22,7 @@ from akid.errors import AkidError, DataError, Issue
 from akid.train.config import TrainConfig, load_config
 
 Sink = Callable[[str, dict, list], None]
+RUN_FILE = "akid_run.json"
 
 
 def _null_sink(kind: str, payload: dict, attachments: list) -> None:
@@ -51,6 +53,8 @@ def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None
     try:
         cfg = load_config(config)
         Path(logdir).mkdir(parents=True, exist_ok=True)
+        # predict() reads it back to prepare inputs the way training did (deterministic jokers)
+        (Path(logdir) / RUN_FILE).write_text(json.dumps({"config": cfg.model_dump(mode="json")}))
         if cfg.strategy == "multi_worker":
             preflight(graph_doc, cfg)
             from akid.train.launcher import launch
@@ -110,5 +114,25 @@ def predict(graph_doc: dict[str, Any], logdir: str | os.PathLike, inputs: dict[s
         feed[nid] = tf.constant(arr.reshape(-1, *b["shape"]))
     if issues:
         raise DataError(issues)
+    feed = _prepare(feed, model.bindings, Path(logdir))
     out = model(feed, training=False)
     return {h.node_id: np.asarray(probabilities(h, out[h.node_id])).tolist() for h in heads_from_bindings(model.bindings)}
+
+
+def _prepare(feed: dict[str, Any], bindings: dict[str, Any], logdir: Path) -> dict[str, Any]:
+    """Apply the run's deterministic jokers (e.g. Normalize) to the inputs, as the sensor did in training."""
+    import tensorflow as tf
+
+    from akid.data.sensor import _as_joker
+
+    try:
+        jokers = json.loads((logdir / RUN_FILE).read_text())["config"].get("jokers") or []
+    except (OSError, ValueError, KeyError):
+        return feed
+    for j in (_as_joker(j) for j in jokers):
+        if j.training_only:
+            continue
+        for nid, b in bindings["inputs"].items():
+            if b["feature"] == j.p.feature:
+                feed[nid] = tf.cast(j.augment(feed[nid], tf.constant([0, 0], tf.int64)), feed[nid].dtype)
+    return feed

@@ -122,3 +122,18 @@ def test_predict_from_latest_checkpoint(cnn_run):
     assert np.asarray(one["label"]).shape == (1, 10)
     with pytest.raises(DataError):
         api.predict(digits_cnn(), cnn_run["logdir"], {"image": np.zeros((3, 7))})
+
+
+def test_predict_applies_the_runs_deterministic_jokers(tmp_path):
+    cfg = {"epochs": 1, "steps_per_epoch": 2, "observers": QUIET, "jokers": [{"type": "Normalize", "params": {"mean": 0.5, "std": 0.25}}]}
+    api.train(tiny_mlp(), cfg, logdir=tmp_path)
+    from akid.graph.compile import build_model
+    from akid.train.checkpoints import restore_model
+
+    x = np.random.default_rng(0).random((4, 64)).astype("float32")
+    model = build_model(tiny_mlp())
+    restore_model(model, tmp_path)
+    expected = np.asarray(model({"image": (x - 0.5) / 0.25}, training=False)["label"])
+    got = np.asarray(api.predict(tiny_mlp(), tmp_path, {"image": x})["label"])
+    e = np.exp(expected - expected.max(axis=1, keepdims=True))
+    assert np.allclose(got, e / e.sum(axis=1, keepdims=True), atol=1e-5)
