@@ -16,9 +16,15 @@ Example (``>`` joins blocks, ``name:`` names a node, ``(a, b) >`` merges,
     }
 
 Positional arguments fill each block's key params in declaration order (see
-:func:`akid.graph.metasyntax_build.positional_fields`); strings may be bare
-names or quoted; lists are ``[3, 3]``. ``(a, b) > c`` connects every left
-item to ``c``; ``a > (b, c)`` fans out; equal-sized tuples connect pairwise.
+:func:`akid.graph.metasyntax_build.positional_fields`); a list-only first
+param gathers the leading scalars (``Input(8,8,1)`` is ``shape=[8,8,1]``).
+Strings may be bare names or quoted; lists are ``[3, 3]``; ``true``, ``false``
+and ``null`` are JSON's. ``(a, b) > c`` connects every left item to ``c`` in
+that order (the order of a merge's inputs); ``a > (b, c)`` fans out;
+equal-sized tuples connect pairwise. A reference without a port uses ``out`` /
+``in`` (a composite's only port). Names may be used before the line that
+defines them, which is how feedback edges point back. A line ending with, or
+starting with, ``>`` continues the chain; ``;`` also ends a statement.
 Unnamed nodes get ids ``<type lowercased><counter>`` (``conv2d1``...), counted
 per graph (a ``@block`` body is a graph of its own and sees the blocks defined
 around it).
