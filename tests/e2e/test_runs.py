@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -77,7 +78,7 @@ def wait_api_state(server, run_id: str, states: tuple[str, ...], timeout: float 
     raise AssertionError(f"run {run_id} not in {states}: {run}")
 
 
-def test_train_from_editor_watch_live_and_predict(page: Page, server, shot):
+def test_train_from_editor_watch_live_and_predict(page: Page, server, shot, tmp_path):
     load_default_template(page, server)
     page.get_by_test_id("train-button").click()
     dialog = page.get_by_test_id("train-dialog")
@@ -86,6 +87,24 @@ def test_train_from_editor_watch_live_and_predict(page: Page, server, shot):
     expect(page.get_by_test_id("binding-ok").first).to_be_visible()
     expect(page.get_by_test_id("binding-error")).to_have_count(0)
     expect(page.locator("[data-testid=dataset-samples] img").first).to_be_visible()
+
+    # an uploaded data set joins the picker, with its bindings and samples; then back to digits
+    npz = tmp_path / "e2e_tiny.npz"
+    rng = np.random.default_rng(0)
+    np.savez(npz, x=rng.random((40, 8, 8, 1), dtype=np.float32), y=rng.integers(0, 3, 40))
+    page.get_by_text("Upload a data set").click()
+    page.get_by_test_id("dataset-file").set_input_files(str(npz))
+    page.get_by_test_id("dataset-upload").click()
+    expect(page.get_by_test_id("dataset-select")).to_have_value("e2e_tiny", timeout=30000)
+    expect(page.get_by_test_id("bindings")).to_contain_text("3 classes")
+    page.get_by_test_id("dataset-select").select_option("digits")
+    expect(page.get_by_test_id("bindings")).to_contain_text("10 classes")
+
+    # an augmentation joker, configured from its block's parameter schema
+    page.get_by_test_id("joker-select").select_option("GaussianNoise")
+    page.get_by_test_id("joker-add").click()
+    expect(page.get_by_test_id("joker-0")).to_contain_text("GaussianNoise")
+    page.get_by_test_id("joker-0").get_by_test_id("field-stddev").fill("0.02")
 
     start = page.get_by_test_id("start-run")
     # the form is generated from the schema, with its defaults, and validated

@@ -74,3 +74,26 @@ describe("number entry", () => {
     expect(parseNumberText("abc")).toBe("abc");
   });
 });
+
+// A snapshot of GET /api/config/schema (akid.train.config.train_config_schema()).
+import real from "./train-config-schema.fixture.json";
+describe("the real TrainConfig schema", () => {
+  const schema = real.schema as JsonSchema;
+  it("schema defaults agree with the server's defaults", () => {
+    const fromSchema = defaultsFromSchema(schema) as Record<string, unknown>;
+    const merged = withDefaults(fromSchema, real.defaults) as Record<string, unknown>;
+    expect(merged).toEqual(real.defaults);
+    // every default the schema states itself is the server's
+    for (const k of ["epochs", "batch_size", "strategy", "workers", "checkpoint_every"]) {
+      expect(fromSchema[k]).toEqual((real.defaults as Record<string, unknown>)[k]);
+    }
+    expect((fromSchema.optimizer as Record<string, unknown>).learning_rate).toBe(real.defaults.optimizer.learning_rate);
+  });
+  it("the defaults are valid and bad values are caught", () => {
+    expect(validate(schema, real.defaults)).toEqual([]);
+    let v = setPath(real.defaults, "optimizer.momentum", 1);
+    v = setPath(v, "strategy", "everywhere");
+    v = setPath(v, "early_stopping", { monitor: "loss", patience: 0, min_delta: 0, mode: "auto" });
+    expect(validate(schema, v).map((e) => e.path).sort()).toEqual(["early_stopping.patience", "optimizer.momentum", "strategy"]);
+  });
+});
