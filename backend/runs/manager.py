@@ -67,6 +67,8 @@ class RunManager:
         self._lock = threading.Lock()
         self._pending: deque[tuple[str, bool]] = deque()
         self._active: dict[str, _Handle] = {}
+        self._starting: set[str] = set()  # popped from the queue, process not yet registered
+        self._early_cancel: set[str] = set()
         self._closing = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,10 +110,10 @@ class RunManager:
             for p in queued:
                 self._pending.remove(p)
             h = self._active.get(run_id)
-            if h is not None and not h.cancel_requested:
-                h.cancel_requested = True
-                h.cancel_deadline = time.monotonic() + self.cancel_grace
-                h.stop.set()
+            if h is not None:
+                self._request_cancel(h)
+            elif run_id in self._starting:
+                self._early_cancel.add(run_id)  # applied as soon as its worker is registered
         if queued:
             run = self.store.get_run(run_id)
             self.store.update_run(run_id, status="cancelled", reason="cancelled before it started", finished_at=time.time())
@@ -124,9 +126,15 @@ class RunManager:
         """Whether the pump thread is running (health checks)."""
         return self._thread is not None and self._thread.is_alive()
 
+    def _request_cancel(self, h: _Handle) -> None:
+        if not h.cancel_requested:
+            h.cancel_requested = True
+            h.cancel_deadline = time.monotonic() + self.cancel_grace
+            h.stop.set()
+
     def is_active(self, run_id: str) -> bool:
         with self._lock:
-            return run_id in self._active or any(p[0] == run_id for p in self._pending)
+            return run_id in self._active or run_id in self._starting or any(p[0] == run_id for p in self._pending)
 
     def worker_pid(self, run_id: str) -> int | None:
         with self._lock:
@@ -199,11 +207,16 @@ class RunManager:
                 if self._closing.is_set() or not self._pending or len(self._active) >= self.max_concurrent:
                     return
                 run_id, resume = self._pending.popleft()
+                self._starting.add(run_id)
             try:
                 self._spawn(run_id, resume)
             except Exception as exc:  # noqa: BLE001
                 log.exception("could not start run %s", run_id)
                 self._end(run_id, {}, "failed", f"could not start the worker: {exc}")
+            finally:
+                with self._lock:
+                    self._starting.discard(run_id)
+                    self._early_cancel.discard(run_id)
 
     def _start_warm(self) -> None:
         """Pre-start a spare worker that imports TensorFlow now, so the next run starts at once."""
@@ -254,6 +267,8 @@ class RunManager:
         h = _Handle(run_id, proc, rconn, stop, status={k: run.get(k) for k in _STATUS_KEYS})
         with self._lock:
             self._active[run_id] = h
+            if run_id in self._early_cancel:
+                self._request_cancel(h)
         self.store.update_run(run_id, status="running", started_at=time.time(), reason=None)
         self.hub.publish(run_id, "status", self._status_payload(h.status, "running"))
         if self.warm_workers and not self._closing.is_set():

@@ -42,12 +42,12 @@ class Server:
     def _up(self) -> bool:
         assert self.proc.poll() is None, "server exited"
         try:
-            return requests.get(self.url + "/api/runs", timeout=1).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(self.url + "/api/health", timeout=5).status_code == 200
+        except requests.RequestException:
             return False
 
     def api(self, method: str, path: str, **kw):
-        return requests.request(method, self.url + path, timeout=30, **kw)
+        return requests.request(method, self.url + path, timeout=120, **kw)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc.poll() is None:
@@ -134,7 +134,7 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         assert srv.api("GET", "/api/blocks").status_code == 200
 
         # 2. the next run works, watched live over WebSocket; one client drops out early
-        rid = _launch(srv, {"epochs": 3, "batch_size": 32, "steps_per_epoch": 8, "checkpoint_every": 4, "observers": QUIET})
+        rid = _launch(srv, {"epochs": 50, "batch_size": 32, "steps_per_epoch": 8, "checkpoint_every": 4, "observers": QUIET})
         watch = Listener(srv.url, rid)
         early = Listener(srv.url, rid)
         assert watch.ack["ok"] and early.ack["ok"]
@@ -145,7 +145,7 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
 
         # 3. the server dies mid-run (after a checkpoint); history survives; the run resumes from it
         ckpts = data_dir / "runs" / rid / "checkpoints"
-        wait_for(lambda: list(ckpts.glob("ckpt-*.index")) and max(_train_steps(srv, rid) or [0]) >= 6, 120, what="a checkpoint")
+        wait_for(lambda: list(ckpts.glob("ckpt-*.index")) and max(_train_steps(srv, rid) or [0]) >= 5, 120, what="a checkpoint")
         phase("run 2 checkpointed")
         before = srv.api("GET", f"/api/runs/{rid}/events").json()["events"]
         srv.stop(signal.SIGKILL)
@@ -159,15 +159,18 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         assert run["status"] == "interrupted"
         after = srv.api("GET", f"/api/runs/{rid}/events").json()["events"]
         assert after[:len(before)] == before and after[-1]["payload"]["state"] == "interrupted"
-        seen = max(_train_steps(srv, rid))
+        seen = _train_steps(srv, rid)
+        assert max(seen) < 400, "the run finished before the server was killed"
         assert check(srv.api("POST", f"/api/runs/{rid}/resume"), "post", f"/api/runs/{rid}/resume")["status"] in ("queued", "running")
         watch2 = Listener(srv.url, rid, since_seq=watch_last)
         back = Listener(srv.url, rid, since_seq=early_last)
-        wait_for(lambda: watch2.state() == "completed" or srv.api("GET", f"/api/runs/{rid}").json()["status"] in ("failed", "cancelled"),
-                 150, what="resumed run to complete")
-        phase("resumed run ended")
+        wait_for(lambda: max(_train_steps(srv, rid)[len(seen):] or [0]) >= saved + 12, 150, what="resumed training")
+        phase("resumed run trains")
+        assert check(srv.api("POST", f"/api/runs/{rid}/cancel"), "post", f"/api/runs/{rid}/cancel")["id"] == rid
+        wait_for(lambda: watch2.state() in TERMINAL, 60, what="cancelled")
+        phase("resumed run cancelled")
         run = srv.api("GET", f"/api/runs/{rid}").json()
-        assert run["status"] == "completed" and run["resumes"] == 1 and run["final"]["resumed_from"] == saved
+        assert run["status"] == "cancelled" and run["resumes"] == 1 and run["final"]["resumed_from"] == saved
         final_seq = srv.api("GET", f"/api/runs/{rid}/events").json()["last_seq"]
         wait_for(lambda: back.seqs() and back.seqs()[-1] == final_seq, 20, what="catch-up")
         assert first_seqs + watch2.seqs() == list(range(1, final_seq + 1)), "reconnect lost or repeated events"
@@ -175,16 +178,20 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         assert watch2.ack["replayed"] >= 1 and back.ack["replayed"] > watch2.ack["replayed"]
 
         steps = _train_steps(srv, rid)
-        resumed = steps[steps.index(seen) + 1:]
-        assert resumed and resumed[0] == saved + 1 and resumed[-1] == 24  # the step counter continues
+        resumed = steps[len(seen):]
+        assert resumed[0] == saved + 1 and resumed == list(range(saved + 1, resumed[-1] + 1))  # the step counter continues
+        assert run["step"] >= resumed[-1]
         assert [e["seq"] for e in srv.api("GET", f"/api/runs/{rid}/events").json()["events"]] == list(range(1, final_seq + 1))
 
+        pred = check(srv.api("POST", f"/api/runs/{rid}/predict", json={"inputs": {"image": [[0.0] * 64, [1.0] * 64]}}),
+                     "post", f"/api/runs/{rid}/predict")["outputs"]
+        assert len(pred["y"]) == 2 and len(pred["y"][0]) == 10 and abs(sum(pred["y"][0]) - 1) < 1e-3
         events = watch.events + watch2.events
         schemas = {f"run.{k}": f"#/components/schemas/{k.capitalize()}Event" for k in ("status", "metrics", "histograms", "images", "log", "error")}
         for name, data, _ in events:
             validate_schema(data, schemas[name])
         states = [d["state"] for n, d, _ in sorted(events, key=lambda e: e[1]["seq"]) if n == "run.status"]
-        assert states[0] == "queued" and "running" in states and "interrupted" in states and states[-1] == "completed"
+        assert states[0] == "queued" and "running" in states and "interrupted" in states and states[-1] == "cancelled"
         imgs = [d for n, d, _ in events if n == "run.images"]
         assert imgs and all(isinstance(a, bytes) and a[:4] == b"\x89PNG" for d in imgs for a in d["attachments"])
         live = [t - max(p["wall"] for p in d["points"]) for n, d, t in watch2.events if n == "run.metrics" and d["seq"] > watch2.ack["replayed"] + watch_last]
