@@ -20,7 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from run import BENCHMARKS  # noqa: E402
 
-TIMEOUT_S = int(os.environ.get("AKID_BENCH_SMOKE_TIMEOUT", "240"))
+TIMEOUT_S = int(os.environ.get("AKID_BENCH_SMOKE_TIMEOUT", "300"))
 NO_TARGET = {"compute_efficiency"}  # reports a figure; meets_target is null by design
 
 
