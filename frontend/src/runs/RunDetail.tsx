@@ -20,6 +20,7 @@ interface Props {
 
 export function RunDetail({ runId, onChanged }: Props) {
   const [info, setInfo] = useState<RunSummary | null>(null);
+  const [missing, setMissing] = useState<string | null>(null);
   const live = useLiveRun(runId);
   const connected = useRunsStore((s) => s.connected);
   const selected = useRunsStore((s) => s.selectedNodeId);
@@ -28,7 +29,10 @@ export function RunDetail({ runId, onChanged }: Props) {
 
   useEffect(() => {
     let alive = true;
-    runsApi.get(runId).then((r) => alive && setInfo(r), () => undefined);
+    runsApi.get(runId).then(
+      (r) => alive && setInfo(r),
+      (e: unknown) => alive && setMissing(e instanceof Error ? e.message : String(e)),
+    );
     setActive(runId);
     return () => {
       alive = false;
@@ -45,6 +49,7 @@ export function RunDetail({ runId, onChanged }: Props) {
   }, [state, runId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const chartRuns = useMemo(() => (live ? [{ id: runId, label: runId, series: live.series }] : []), [live?.series, runId]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (missing && !info) return <p className="runs-error" data-testid="run-missing">Run {runId}: {missing}</p>;
   if (!live) return null;
   const h = headline(live, String(info?.status ?? "queued"));
   const graph = info?.graph ?? null;

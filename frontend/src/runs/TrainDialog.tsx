@@ -42,6 +42,12 @@ export function TrainDialog({ graph, onClose }: Props) {
       .catch((e: unknown) => setLoadErr(e instanceof Error ? e.message : String(e)));
   }, []);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
   const errors = useMemo(() => (cfgSchema && config ? validate(cfgSchema.schema, config) : []), [cfgSchema, config]);
   const source = datasetName ?? String(getPath(config, "data.source") ?? "");
   const ds = datasets.find((d) => d.name === source);
