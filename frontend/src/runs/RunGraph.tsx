@@ -47,9 +47,7 @@ export function layerLayout(doc: GraphDoc, perLine = 4): Record<string, { x: num
   order.forEach(({ id }, k) => {
     const line = Math.floor(k / perLine);
     const col = k % perLine;
-    // boustrophedon: every other line runs right to left so consecutive nodes stay adjacent
-    const x = (line % 2 === 0 ? col : perLine - 1 - col) * 150;
-    pos[id] = { x, y: line * 90 };
+    pos[id] = { x: col * 150, y: line * 90 };
   });
   return pos;
 }
