@@ -131,6 +131,9 @@ class Kid:
                 if start_batch >= steps:
                     start_epoch, start_batch = start_epoch + 1, 0
                 self.log(f"resumed from checkpoint at step {self.step} (epoch {start_epoch}, batch {start_batch})")
+        if self.worker.count > 1 and not self.fns.all_workers_agree(self.step):
+            raise RuntimeError(f"worker {self.worker.index} restored step {self.step} but not every worker did the same: "
+                               f"the checkpoint directory {self.ckpt.directory} must be shared by all workers")
         if resumed_from is None and self.ckpt.manager.latest_checkpoint and not resume:
             self.log("logdir already has checkpoints; starting from scratch (use resume to continue)", "warning")
         self.epoch = start_epoch

@@ -114,6 +114,12 @@ class StepFunctions:
         out["_stop"] = float(vec[-1])
         return out
 
+    def all_workers_agree(self, value: int) -> bool:
+        """Whether every replica holds the same ``value`` (one small collective)."""
+        local = tf.constant(float(value))
+        fn = tf.function(lambda: self.strategy.reduce(SUM, self.strategy.run(lambda: tf.identity(local)), axis=None), autograph=False)
+        return float(fn().numpy()) == float(value) * self.strategy.num_replicas_in_sync
+
     # ---- evaluate --------------------------------------------------------
     def _eval_step(self, x, y):
         out = self.model(x, training=False)
