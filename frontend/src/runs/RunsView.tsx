@@ -10,6 +10,8 @@ import type { RunSummary } from "./types";
 import "./runs.css";
 import "./editorLink";
 
+let handledOpenAt = 0;
+
 function urlRun(): string | null {
   return new URLSearchParams(location.search).get("run");
 }
@@ -23,7 +25,7 @@ export function setUrlRun(id: string | null) {
 
 export function RunsView() {
   const [runs, setRuns] = useState<RunSummary[]>([]);
-  const [selected, setSelected] = useState<string | null>(() => useRunsStore.getState().openRequest?.id ?? urlRun());
+  const [selected, setSelected] = useState<string | null>(urlRun);
   const [compareIds, setCompareIds] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
   const [err, setErr] = useState<string | null>(null);
@@ -52,7 +54,9 @@ export function RunsView() {
   };
 
   useEffect(() => {
-    if (openRequest) {
+    // each "open this run" request (Train dialog) is handled once, not on every remount
+    if (openRequest && openRequest.at !== handledOpenAt) {
+      handledOpenAt = openRequest.at;
       select(openRequest.id);
       refresh();
     }

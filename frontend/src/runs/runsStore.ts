@@ -83,8 +83,19 @@ declare global {
 }
 if (typeof window !== "undefined") window.__akidRuns = { connection, store: useRunsStore };
 
-/** Loads the stored history of a run (REST), then follows it live over the socket. */
-export async function loadHistory(runId: string): Promise<void> {
+const inflight = new Map<string, Promise<void>>();
+
+/** Loads the stored history of a run (REST); concurrent callers share one request. */
+export function loadHistory(runId: string): Promise<void> {
+  let p = inflight.get(runId);
+  if (!p) {
+    p = fetchHistory(runId).finally(() => inflight.delete(runId));
+    inflight.set(runId, p);
+  }
+  return p;
+}
+
+async function fetchHistory(runId: string): Promise<void> {
   const st = useRunsStore.getState().live[runId];
   const since = st ? contiguousSeq(st) : 0;
   try {
