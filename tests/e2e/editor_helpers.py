@@ -59,3 +59,13 @@ def edge_id(page, src: str, tgt: str) -> str:
         if e["source"] == src and e["target"] == tgt:
             return e["id"]
     raise AssertionError(f"no edge {src} -> {tgt}: {edges(page)}")
+
+
+def load(page, doc: dict) -> None:
+    """Load a graph document and wait until it is laid out, fitted and validated."""
+    page.evaluate("d => window.__akid.load(d)", doc)
+    ready(page)
+
+
+def ready(page) -> None:
+    page.evaluate("() => window.__akid.ready()")

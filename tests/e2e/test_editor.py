@@ -6,7 +6,7 @@ import pathlib
 import re
 import time
 
-from editor_helpers import center, connect, drop, edge_id, edges, errors, graph, open_editor, wait_edges, wait_validated
+from editor_helpers import center, connect, drop, edge_id, edges, errors, graph, load, open_editor, ready, wait_edges, wait_validated
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "graphs"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -120,6 +120,7 @@ def test_build_wire_fix_branch_feedback_group_save_reload(page, server, shot):
     assert re.search(r"[?&]graph=", page.url)
     page.reload()
     page.get_by_test_id("node-convrelu1").wait_for()
+    ready(page)
     assert graph(page) == saved
     assert errors(page) == 0
     listed = server.api("GET", "/api/graphs")["graphs"]
@@ -129,15 +130,17 @@ def test_build_wire_fix_branch_feedback_group_save_reload(page, server, shot):
 def test_composite_opens_for_editing(page):
     open_editor(page)
     doc = json.loads((FIXTURES / "composite.json").read_text())
-    page.evaluate("d => window.__akid.load(d)", doc)
+    load(page, doc)
     comp = next(n["id"] for n in doc["nodes"] if n["type"] in doc["blocks"])
     page.get_by_test_id(f"node-{comp}").dblclick()
     page.get_by_test_id("composite-breadcrumb").wait_for()
+    ready(page)
     inner = {n["id"] for n in graph(page)["nodes"]}
     block = doc["nodes"][[n["id"] for n in doc["nodes"]].index(comp)]["type"]
     assert inner == {n["id"] for n in doc["blocks"][block]["nodes"]}
     page.get_by_test_id("composite-back").click()
     page.get_by_test_id(f"node-{comp}").wait_for()
+    ready(page)
     assert errors(page) == 0
 
 
@@ -148,6 +151,7 @@ def test_text_code_import_and_quick_insert(page, server, tmp_path):
     page.get_by_test_id("import-json").set_input_files(str(path))
     doc = json.loads(path.read_text())
     page.get_by_test_id(f"node-{doc['nodes'][0]['id']}").wait_for()
+    ready(page)
     assert len(graph(page)["nodes"]) == len(doc["nodes"])
     assert errors(page) == 0
 
@@ -207,7 +211,7 @@ def test_versions_and_revert(page):
     open_editor(page)
     doc = json.loads((FIXTURES / "sequential.json").read_text())
     doc["name"] = "e2e-versions"
-    page.evaluate("d => window.__akid.load(d)", doc)
+    load(page, doc)
     dense = next(n["id"] for n in doc["nodes"] if n["type"] == "Dense")
     units = next(n for n in doc["nodes"] if n["type"] == "Dense")["params"].get("units", 10)
     page.get_by_test_id("save-button").click()
@@ -234,6 +238,7 @@ def test_templates_menu(page, server):
     t = templates[0]
     page.get_by_test_id(f"template-{t['id']}").click()
     page.wait_for_function("n => window.__akid.graph().nodes.length === n", arg=len(t["graph"]["nodes"]))
+    ready(page)
     assert errors(page) == 0
 
 

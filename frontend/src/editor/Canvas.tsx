@@ -9,7 +9,7 @@ import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
 import { BlockNode } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
-import { autoLayout, canvasAspect } from './layout';
+import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
@@ -34,33 +34,39 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
   const wrap = useRef<HTMLDivElement>(null);
 
+  // After a load: lay out nodes without positions, then fit the view once React Flow has
+  // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
   useEffect(() => {
-    if (!layoutRequest) return;
+    if (!layoutRequest && !fitRequest) return;
     let alive = true;
-    const s = editorStore.getState();
-    autoLayout(s.nodes, s.edges, (id) => s.portsOf(id), canvasAspect()).then((pos) => {
+    let raf = 0;
+    const fitWhenMeasured = (frames: number) => {
       if (!alive) return;
-      editorStore.getState().setPositions(pos, false);
-      requestAnimationFrame(() => rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 }));
-    });
+      if (frames < 30 && rf.getNodes().some((n) => !n.measured?.width)) {
+        raf = requestAnimationFrame(() => fitWhenMeasured(frames + 1));
+        return;
+      }
+      void rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
+      raf = requestAnimationFrame(() => alive && editorStore.setState({ viewSettled: true }));
+    };
+    const s = editorStore.getState();
+    const unplaced = s.nodes.filter((n) => !n.data.placed);
+    if (unplaced.length === 0) fitWhenMeasured(0);
+    else if (unplaced.length < s.nodes.length) {
+      s.setPositions(placeNear(s.nodes, s.edges), false);
+      fitWhenMeasured(0);
+    } else {
+      autoLayout(s.nodes, s.edges, (id) => s.portsOf(id), canvasAspect()).then((pos) => {
+        if (!alive) return;
+        editorStore.getState().setPositions(pos, false);
+        raf = requestAnimationFrame(() => fitWhenMeasured(0));
+      });
+    }
     return () => {
       alive = false;
+      cancelAnimationFrame(raf);
     };
-  }, [layoutRequest, rf]);
-
-  useEffect(() => {
-    if (!fitRequest) return;
-    // Fit once React Flow has measured the new nodes (a few frames at most).
-    let frames = 0;
-    let raf = 0;
-    const tryFit = () => {
-      const ns = rf.getNodes();
-      if (frames++ < 30 && ns.some((n) => !n.measured?.width)) raf = requestAnimationFrame(tryFit);
-      else rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
-    };
-    raf = requestAnimationFrame(tryFit);
-    return () => cancelAnimationFrame(raf);
-  }, [fitRequest, rf]);
+  }, [layoutRequest, fitRequest, rf]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(DRAG_MIME)) {

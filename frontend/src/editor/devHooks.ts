@@ -13,6 +13,8 @@ export interface AkidHooks {
   layout(): Promise<void>;
   /** Resolves once the latest edit has been validated. */
   validated(): Promise<void>;
+  /** Resolves once a loaded graph is laid out, fitted in view and validated. */
+  ready(): Promise<void>;
 }
 
 declare global {
@@ -30,6 +32,15 @@ export function installDevHooks(extra: { fit(): void; layout(): Promise<void> })
     save: saveGraph,
     fit: extra.fit,
     layout: extra.layout,
+    ready: () =>
+      new Promise((resolve) => {
+        const check = () => {
+          const s = editorStore.getState();
+          if (s.viewSettled && s.report && !s.validating) return resolve();
+          setTimeout(check, 20);
+        };
+        setTimeout(check, 300);
+      }),
     validated: () =>
       new Promise((resolve) => {
         const t0 = editorStore.getState().rev;

@@ -48,3 +48,34 @@ export function canvasAspect(): number {
   const r = typeof document !== 'undefined' ? document.querySelector('.canvas')?.getBoundingClientRect() : null;
   return r && r.height > 0 ? Math.max(0.5, Math.min(4, r.width / r.height)) : 1.4;
 }
+
+/** Positions for the nodes that have none, next to a placed neighbour; placed nodes stay put. */
+export function placeNear(nodes: BlockNodeT[], edges: GraphEdgeT[]): Record<string, XYPosition> {
+  const pos = new Map(nodes.filter((n) => n.data.placed).map((n) => [n.id, n.position]));
+  const maxY = Math.max(0, ...[...pos.values()].map((p) => p.y));
+  const out: Record<string, XYPosition> = {};
+  let spare = 0;
+  for (let round = 0; round < nodes.length; round++) {
+    let progressed = false;
+    for (const n of nodes) {
+      if (pos.has(n.id)) continue;
+      const pred = edges.find((e) => e.target === n.id && pos.has(e.source));
+      const succ = edges.find((e) => e.source === n.id && pos.has(e.target));
+      const p = pred ? pos.get(pred.source)! : succ ? pos.get(succ.target)! : null;
+      if (!p) continue;
+      const at = { x: p.x + (pred ? 240 : -240), y: p.y + 40 };
+      pos.set(n.id, at);
+      out[n.id] = at;
+      progressed = true;
+    }
+    if (!progressed) break;
+  }
+  for (const n of nodes) {
+    if (!pos.has(n.id)) {
+      const at = { x: (spare++ % 5) * 240, y: maxY + 200 };
+      pos.set(n.id, at);
+      out[n.id] = at;
+    }
+  }
+  return out;
+}

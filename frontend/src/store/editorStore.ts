@@ -42,6 +42,8 @@ export interface EditorState {
   layoutRequest: number;
   /** Bumped when a whole graph is loaded or a composite is entered/left (the canvas fits it). */
   fitRequest: number;
+  /** false from a load until the canvas has laid out and fitted it. */
+  viewSettled: boolean;
   notice: { text: string; kind: 'info' | 'error'; at: number } | null;
 
   setSpecs(list: BlockSpec[]): void;
@@ -118,6 +120,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       scope: [],
       layoutRequest: 0,
       fitRequest: 0,
+      viewSettled: true,
       notice: null,
 
       setSpecs(list) {
@@ -140,6 +143,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           scope: opts.keepHistory ? s.scope : [],
           layoutRequest: unplaced ? s.layoutRequest + 1 : s.layoutRequest,
           fitRequest: opts.keepHistory ? s.fitRequest : s.fitRequest + 1,
+          viewSettled: opts.keepHistory && !unplaced,
         });
       },
       toDoc() {
@@ -328,6 +332,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           nodes: g.nodes, edges: g.edges, history: emptyHistory(), rev: s.rev + 1, report: null,
           layoutRequest: g.nodes.some((x) => !x.data.placed) ? s.layoutRequest + 1 : s.layoutRequest,
           fitRequest: s.fitRequest + 1,
+          viewSettled: false,
         });
         return true;
       },
@@ -346,6 +351,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           library: { ...s.library, [frame.typeName]: def as BlockDoc },
           rev: s.rev + 1, report: null, savedId: frame.savedId, savedVersion: frame.savedVersion,
           fitRequest: s.fitRequest + 1,
+          viewSettled: false,
         });
         return { name: frame.typeName, def: def as BlockDoc };
       },
