@@ -37,7 +37,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if HERE in pathlib.Path(str(item.fspath)).resolve().parents:
+        if HERE in pathlib.Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
 
 

@@ -51,6 +51,10 @@ def test_build_wire_fix_branch_feedback_group_save_reload(page, server, shot):
     message = page.get_by_test_id("node-conv2d1-error").inner_text()
     assert "Conv2D" in message, message
     assert errors(page) >= 1
+    # ... beside the inspector field, and on the edge into the failing port
+    assert "larger" in page.get_by_test_id("param-error-kernel_size").first.inner_text()
+    into_conv = edge_id(page, "input1", "conv2d1")
+    assert "bad" in page.locator(f'[data-testid="rf__edge-{into_conv}"] path.akid-edge').first.get_attribute("class")
     shot("shape-error")
     page.get_by_test_id("param-kernel_size").fill("3")
     page.wait_for_selector('[data-testid="node-conv2d1"][data-error="false"]')

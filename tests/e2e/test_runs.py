@@ -165,6 +165,25 @@ def test_train_from_editor_watch_live_and_predict(page: Page, server, shot, tmp_
     shot("editor-overlay")
 
 
+def test_train_dialog_shows_binding_mismatch(page: Page, server, shot):
+    page.goto("/#editor")
+    page.wait_for_function("() => !!window.__akid")
+    wrong = {**CNN, "nodes": [dict(n) for n in CNN["nodes"]]}
+    wrong["nodes"][0] = {**wrong["nodes"][0], "params": {"shape": [28, 28, 1], "feature": "image"}}
+    wrong["nodes"][-1] = {**wrong["nodes"][-1], "params": {**wrong["nodes"][-1]["params"], "target": "digit"}}
+    page.evaluate("doc => window.__akid.load(doc)", wrong)
+    page.get_by_test_id("train-button").click()
+    expect(page.get_by_test_id("train-dialog")).to_be_visible()
+    expect(page.get_by_test_id("binding-error")).to_have_count(2)
+    expect(page.get_by_test_id("bindings")).to_contain_text("does not fit data [8, 8, 1]")
+    expect(page.get_by_test_id("bindings")).to_contain_text('no target "digit"')
+    expect(page.get_by_test_id("start-run")).to_be_disabled()
+    expect(page.get_by_test_id("form-invalid")).to_contain_text("x:")
+    shot("binding-mismatch")
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("train-dialog")).to_have_count(0)
+
+
 def test_reload_mid_run_second_page_cancel_resume(page: Page, server, browser, shot):
     run_id = start_api_run(server, "e2e-reload", epochs=40, batch_size=8)
     page.goto(f"/?run={run_id}#runs")
