@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict, deque
+import heapq
+from collections import defaultdict
 from typing import Any
 
 from akid.blocks import get_block, has_block
@@ -78,22 +79,30 @@ def fmt_args(type_name: str, params: dict[str, Any]) -> str:
 
 
 def _topo(graph: Graph) -> list[str]:
+    """Topological order that keeps document order wherever the edges allow it.
+
+    When the document order already is topological (as it is for any parsed
+    text), it comes back unchanged — which is what makes printing a parsed
+    graph give the same text again.
+    """
     ids = [n.id for n in graph.nodes]
+    index = {nid: i for i, nid in enumerate(ids)}
     indeg = dict.fromkeys(ids, 0)
     succ: dict[str, list[str]] = defaultdict(list)
     for e in graph.edges:
         if not e.feedback and e.source in indeg and e.target in indeg:
             succ[e.source].append(e.target)
             indeg[e.target] += 1
-    ready = deque(i for i in ids if indeg[i] == 0)
+    ready = [index[i] for i in ids if indeg[i] == 0]
+    heapq.heapify(ready)
     order: list[str] = []
     while ready:
-        nid = ready.popleft()
+        nid = ids[heapq.heappop(ready)]
         order.append(nid)
         for t in succ[nid]:
             indeg[t] -= 1
             if indeg[t] == 0:
-                ready.append(t)
+                heapq.heappush(ready, index[t])
     placed = set(order)
     return order + [i for i in ids if i not in placed]  # nodes on cycles last, in document order
 
@@ -120,8 +129,9 @@ class Printer:
         for nid in self.order:
             for e in self.outs[nid]:
                 t = e.target
+                # the first edge into t, when any others are feedback (printed as `a ~> t` lines after the chain)
                 if (not e.feedback and e.source_port == self._port(nid)[1] and e.target_port == self._port(t)[0] and t != nid
-                        and len(self.ins[t]) == 1 and t not in self.prev):
+                        and self.ins[t][0] is e and all(x.feedback for x in self.ins[t][1:]) and t not in self.prev):
                     self.next[nid], self.prev[t] = e, e
                     break
         self.chains = self._chains()
@@ -160,24 +170,30 @@ class Printer:
                 break
         return seen
 
-    def _plan(self) -> tuple[dict[str, str | None], list[str]]:
-        """For each chain head: the prefix of references, or None when its edges get lines of their own."""
-        prefix: dict[str, str | None] = {}
+    def _plan(self) -> tuple[dict[str, str], dict[str, list[Edge]], set[str]]:
+        """Per chain head, the prefix of references (its leading plain edges); per node, the edges
+        printed as lines of their own right after its chain (so every input keeps its order);
+        and the nodes that must carry a name because something refers to them."""
+        prefix: dict[str, str] = {}
+        extras: dict[str, list[Edge]] = {}
         referenced: set[str] = set()
         for chain in self.chains:
             head = chain[0]
             edges = self.ins[head]
-            for e in edges:
-                referenced.add(e.source)
-            if not edges:
-                prefix[head] = ""
-            elif all(not e.feedback and e.target_port == self._port(head)[0] for e in edges):
-                refs = [self._ref(e.source, e.source_port, self._port(e.source)[1]) for e in edges]
-                prefix[head] = (refs[0] if len(refs) == 1 else "(" + ", ".join(refs) + ")") + " > "
-            else:
-                prefix[head] = None
-                referenced.add(head)
-        return prefix, sorted(referenced)
+            k = 0
+            while k < len(edges) and not edges[k].feedback and edges[k].target_port == self._port(head)[0]:
+                k += 1
+            refs = [self._ref(e.source, e.source_port, self._port(e.source)[1]) for e in edges[:k]]
+            prefix[head] = ((refs[0] if len(refs) == 1 else "(" + ", ".join(refs) + ")") + " > ") if refs else ""
+            extras[head] = edges[k:]
+            for nid in chain[1:]:
+                extras[nid] = self.ins[nid][1:]  # the first one is the inline edge
+            for nid in chain:
+                for e in (self.ins[nid] if nid == head else extras[nid]):
+                    referenced.add(e.source)
+                if extras[nid]:
+                    referenced.add(nid)
+        return prefix, extras, referenced
 
     def _ref(self, nid: str, port: str, default: str) -> str:
         name = fmt_string(nid)
@@ -212,8 +228,8 @@ class Printer:
             lines.append(f"@time_steps {fmt_value(g.params['time_steps'])}")
         for bname, bdoc in g.blocks.items():
             lines += self._block(bname, bdoc)
-        prefix, referenced = self._plan()
-        unnamed = self._unnamed(set(referenced))
+        prefix, extras, referenced = self._plan()
+        unnamed = self._unnamed(referenced)
         for chain in self.chains:
             parts = []
             for nid in chain:
@@ -221,12 +237,11 @@ class Printer:
                 args = self._args(n.type, n.params)
                 call = n.type + (args or ("()" if n.type in self.nodes else ""))
                 parts.append(call if nid in unnamed else f"{fmt_string(nid)}: {call}")
-            head = chain[0]
-            lines.append((prefix[head] or "") + " > ".join(parts))
-            if prefix[head] is None:
-                for e in self.ins[head]:
+            lines.append(prefix[chain[0]] + " > ".join(parts))
+            for nid in chain:
+                for e in extras[nid]:
                     arrow = " ~> " if e.feedback else " > "
-                    lines.append(self._ref(e.source, e.source_port, self._port(e.source)[1]) + arrow + self._ref(head, e.target_port, self._port(head)[0]))
+                    lines.append(self._ref(e.source, e.source_port, self._port(e.source)[1]) + arrow + self._ref(nid, e.target_port, self._port(nid)[0]))
         return "\n".join(lines) + "\n"
 
     def _port(self, nid: str) -> tuple[str, str]:
