@@ -90,7 +90,7 @@ export class LiveConnection {
       const batch = this.queue;
       this.queue = [];
       this.sink(batch);
-    }, 30);
+    }, 100);
   }
 
   private emitSubscribe(runId: string) {
