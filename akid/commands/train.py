@@ -104,8 +104,9 @@ class _Progress:
         if self.progress is None or self.task is None:
             return
         if kind == "status" and payload.get("worker", 0) == 0 and payload.get("total_steps"):
-            info = "  ".join(f"{k}={self.last[k]:.4g}" for k in sorted(self.last)
-                             if k.endswith("loss") or k.endswith("accuracy"))
+            shown = [("loss", "train/loss"), ("acc", next((k for k in sorted(self.last) if k.startswith("train/") and k.endswith("accuracy")), "")),
+                     ("val_acc", next((k for k in sorted(self.last) if k.startswith("val/") and k.endswith("accuracy")), ""))]
+            info = "  ".join(f"{label}={self.last[key]:.4f}" for label, key in shown if key in self.last)
             self.progress.update(self.task, total=payload["total_steps"], completed=payload["step"], epoch=payload["epoch"] + 1, info=info)
 
 
