@@ -88,6 +88,8 @@ class Studio:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.session = requests.Session()
+        self.cpu: CpuMeter | None = None
+        self.cpu_used: dict[str, float] = {}
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
                "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])}
         cmd = ([python(), str(HERE / "stream_latency.py"), "--serve-fake", str(self.port), str(data_dir)] if fake else
@@ -218,10 +220,32 @@ def _r(x: float) -> float | None:
     return None if x != x else round(x, 2)
 
 
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc; 0 elsewhere): who is busy, server or clients."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class CpuMeter:
+    """CPU seconds of the server process and of this process (all clients) over a phase, and its wall time."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pid = server_pid
+        self.t0, self.c0, self.s0 = time.monotonic(), time.process_time(), proc_cpu_s(server_pid)
+
+    def read(self) -> dict[str, float]:
+        return {"wall_s": round(time.monotonic() - self.t0, 2), "server_cpu_s": round(proc_cpu_s(self.pid) - self.s0, 2),
+                "clients_cpu_s": round(time.process_time() - self.c0, 2)}
+
+
 def _run_and_watch(studio: Studio, n_clients: int, graph: dict, config: dict, timeout: float = 300.0) -> list[Client]:
     """Connect clients, launch a run, subscribe all, wait for the run to end by itself (bounded)."""
     clients = _connect(studio.url, n_clients)
     try:
+        studio.cpu = CpuMeter(studio.proc.pid)
         rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
         for c in clients:
             c.subscribe(rid)
@@ -230,6 +254,7 @@ def _run_and_watch(studio: Studio, n_clients: int, graph: dict, config: dict, ti
         if status["status"] != "completed":
             raise RuntimeError(f"bench run {status['status']}: {status.get('reason')}")
         time.sleep(0.5)  # the last emits drain
+        studio.cpu_used = studio.cpu.read()
     except BaseException:
         _close(clients)
         raise
@@ -254,7 +279,7 @@ def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
                 if pts:
                     newest.append(min(lat))
         return {"clients": n_clients, "epochs": epochs, "messages_per_client": min(per_msg), "every_point": _stats(every),
-                "mid_epoch_points": _stats(mid), "newest_point": _stats(newest)}
+                "mid_epoch_points": _stats(mid), "newest_point": _stats(newest), **studio.cpu_used}
     finally:
         _close(clients)
 
@@ -270,7 +295,7 @@ def measure_fake(studio: Studio, n_clients: int, seconds: float, rate: float) ->
             if len(msgs) > 10:
                 ts = sorted(t for t, _ in msgs)
                 rates.append((len(ts) - 1) / (ts[-1] - ts[0]))
-        out: dict[str, Any] = {"clients": n_clients, "offered_per_s": rate or "max", "latency": _stats(lat)}
+        out: dict[str, Any] = {"clients": n_clients, "offered_per_s": rate or "max", "latency": _stats(lat), **studio.cpu_used}
         if rates:
             per_client = min(rates)
             out.update(events_per_s=round(per_client, 1), deliveries_per_s=round(per_client * n_clients, 1))
