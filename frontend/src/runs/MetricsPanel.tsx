@@ -32,7 +32,7 @@ export function MetricsPanel({ runs }: Props) {
         </label>
         <label>
           <input type="checkbox" checked={logY} data-testid="log-scale" onChange={(e) => setLogY(e.target.checked)} />
-          Log scale (loss)
+          Log scale (loss, lr, grad norm)
         </label>
         <label>
           X axis
@@ -45,7 +45,7 @@ export function MetricsPanel({ runs }: Props) {
       {groups.length === 0 && <p className="runs-muted">No metrics yet.</p>}
       <div className="runs-charts">
         {groups.map((g) => (
-          <GroupChart key={g.id} group={g} runs={runs} smoothing={smoothing} xAxis={xAxis} logY={logY && g.id === "loss"} />
+          <GroupChart key={g.id} group={g} runs={runs} smoothing={smoothing} xAxis={xAxis} logY={logY && !!g.logScalable} />
         ))}
       </div>
     </section>

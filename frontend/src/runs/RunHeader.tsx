@@ -74,6 +74,11 @@ export function RunHeader({ runId, name, h, connected, reason, onChanged }: Prop
         <dt>samples/s</dt>
         <dd>{h.samplesPerSec === null ? "–" : h.samplesPerSec.toFixed(0)}</dd>
       </dl>
+      {h.state === "queued" && (
+        <p className="runs-muted" data-testid="run-queued">
+          Waiting for a free worker; the run starts when the runs before it finish.
+        </p>
+      )}
       {reason && <p className="runs-error">{reason}</p>}
       {err && <p className="runs-error">{err}</p>}
     </header>

@@ -6,6 +6,11 @@ describe("groupMetrics", () => {
     const g = groupMetrics(["train/loss", "val/loss", "train/y/loss", "train/y/accuracy", "val/y/accuracy", "train/lr", "train/grad_norm", "train/custom"]);
     expect(g.map((x) => x.id)).toEqual(["loss", "accuracy", "lr", "grad_norm", "m:custom"]);
     expect(g[0].names).toEqual(["loss"]);
+    expect(g.filter((x) => x.logScalable).map((x) => x.id)).toEqual(["loss", "lr", "grad_norm"]);
+  });
+  it("shows each output's loss beside the total when there are several outputs", () => {
+    const g = groupMetrics(["train/loss", "train/a/loss", "train/b/loss"]);
+    expect(g[0].names).toEqual(["a/loss", "b/loss", "loss"]);
   });
 });
 

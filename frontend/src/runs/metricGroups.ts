@@ -7,8 +7,11 @@ export interface MetricGroup {
   title: string;
   /** metric names (without split), e.g. "loss", "y/accuracy" */
   names: string[];
-  logDefault?: boolean;
+  /** positive quantities that the log-scale toggle applies to */
+  logScalable?: boolean;
 }
+
+const LOG_GROUPS = ["loss", "lr", "grad_norm"];
 
 const FIXED: { id: string; title: string; match: (name: string) => boolean }[] = [
   { id: "loss", title: "Loss", match: (n) => n === "loss" || n.endsWith("/loss") },
@@ -32,11 +35,12 @@ export function groupMetrics(keys: readonly string[]): MetricGroup[] {
   for (const f of FIXED) {
     let ns = names.filter((n) => !used.has(n) && f.match(n));
     if (f.id === "loss" && ns.includes("loss")) {
+      // one output: its loss is the total; several: show each beside the total
       ns.forEach((n) => used.add(n));
-      ns = ["loss"];
+      if (ns.length <= 2) ns = ["loss"];
     }
     ns.forEach((n) => used.add(n));
-    if (ns.length) groups.push({ id: f.id, title: f.title, names: ns });
+    if (ns.length) groups.push({ id: f.id, title: f.title, names: ns, logScalable: LOG_GROUPS.includes(f.id) });
   }
   for (const n of names) {
     if (!used.has(n)) groups.push({ id: `m:${n}`, title: n, names: [n] });
