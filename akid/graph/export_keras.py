@@ -96,6 +96,7 @@ def layer_spec(type_name: str, p: Any) -> tuple[str, dict[str, Any]]:
 
 
 def layer_name(node_id: str) -> str:
+    """The Keras layer name of a node: its id, with '/' (forbidden by Keras) as '_', as the compiler does."""
     return node_id.replace("/", "_")
 
 
@@ -138,6 +139,7 @@ def _steps(plans: dict[str, Any], order: list[str], inferences: dict[str, Any], 
 
 
 def has_feedback(steps: list[Step]) -> bool:
+    """Whether any step reads a feedback edge (then only a subclassed, unrolled model can run it)."""
     return any(src[2] for s in steps for _, srcs in s.args for src in srcs)
 
 
@@ -169,6 +171,7 @@ def plan(doc: Any) -> tuple[Analysis, list[Step], dict[str, Composite]]:
 
 
 def make_layer(step: Step) -> keras.layers.Layer:
+    """The stock Keras layer for one step, named by its node id."""
     cls = SplitLayer if step.cls == "SplitLayer" else getattr(keras.layers, step.cls)
     return cls(**step.kwargs, name=layer_name(step.node_id))
 

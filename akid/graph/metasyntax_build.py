@@ -51,6 +51,7 @@ def auto_id(type_name: str, counters: dict[str, int], taken: set[str]) -> str:
 
 
 def suggest(word: str, candidates: list[str]) -> str:
+    """``; did you mean 'X'?`` for the closest candidate (case-insensitive), or nothing."""
     lowered = {c.lower(): c for c in candidates}
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f"; did you mean {lowered[close[0]]!r}?" if close else ""

@@ -32,6 +32,7 @@ def fmt_string(s: str) -> str:
 
 
 def fmt_value(v: Any) -> str:
+    """A param value as the lexer reads it back: JSON-like literals, bare names where unambiguous."""
     if v is True:
         return "true"
     if v is False:
