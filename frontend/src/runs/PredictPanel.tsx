@@ -108,6 +108,8 @@ export function PredictPanel({ runId, graph }: Props) {
   };
 
   if (!binding) return <p className="runs-muted">This graph has no Input node to feed.</p>;
+  const inputs = graph?.nodes.filter((n) => n.type === "Input").length ?? 0;
+  if (inputs > 1) return <p className="runs-muted">“Try it” feeds graphs with a single image input; this one has {inputs} inputs.</p>;
   return (
     <div className="runs-predict" data-testid="predict-panel">
       <div>
