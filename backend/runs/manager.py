@@ -32,6 +32,7 @@ log = logging.getLogger("akid.runs")
 TERMINAL = ("completed", "failed", "cancelled", "interrupted")
 RESUMABLE = ("interrupted", "failed", "cancelled")
 _STATUS_KEYS = ("step", "epoch", "total_steps", "progress")
+EXIT_GRACE_S = 15.0  # a worker that reported its end but lingers (stuck threads) is killed after this
 
 
 @dataclass
@@ -49,6 +50,7 @@ class _Handle:
     pending: list[dict[str, Any]] = field(default_factory=list)
     last_metrics: float = 0.0
     saw_error: bool = False
+    done_at: float | None = None
 
 
 class RunManager:
@@ -192,6 +194,9 @@ class RunManager:
                     continue
                 self._drain(h, budget=None)
                 self._finish(h)
+            elif h.done_at is not None and now - h.done_at > EXIT_GRACE_S:
+                log.warning("run %s finished but its worker did not exit; killing it", h.run_id)
+                h.proc.kill()
             elif h.cancel_deadline is not None and now > h.cancel_deadline:
                 if h.killed_at is None:
                     log.warning("run %s did not stop within %.1fs; terminating", h.run_id, self.cancel_grace)
@@ -294,7 +299,7 @@ class RunManager:
 
     def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
         if kind == "__done__":
-            h.done = payload
+            h.done, h.done_at = payload, time.monotonic()
             return
         if kind == "metrics":
             h.pending.extend(payload.get("points") or [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import signal
 import socket
 import subprocess
@@ -102,6 +103,13 @@ def _train_steps(srv: Server, rid: str) -> list[int]:
     return [p["step"] for e in evs if e["kind"] == "metrics" for p in e["payload"]["points"] if p["split"] == "train" and p["name"] == "loss"]
 
 
+def _alive(pid: int) -> bool:
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
 def _contiguous_until(seqs: list[int], start: int = 1) -> int:
     """The last seq n such that start..n were all received (handlers may run out of order)."""
     n = start - 1
@@ -148,8 +156,11 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         wait_for(lambda: list(ckpts.glob("ckpt-*.index")) and max(_train_steps(srv, rid) or [0]) >= 5, 120, what="a checkpoint")
         phase("run 2 checkpointed")
         before = srv.api("GET", f"/api/runs/{rid}/events").json()["events"]
+        worker = int((data_dir / "runs" / rid / "worker.pid").read_text())
         srv.stop(signal.SIGKILL)
-        saved = max(int(p.name.split("-")[1].split(".")[0]) for p in ckpts.glob("ckpt-*.index"))
+        wait_for(lambda: not _alive(worker), 20, what="the orphaned worker to exit (it watches its parent)")
+        # the newest complete checkpoint, as TensorFlow's CheckpointManager records it
+        saved = int(re.search(r'model_checkpoint_path: "ckpt-(\d+)"', (ckpts / "checkpoint").read_text()).group(1))
         first_seqs = watch.seqs()
         watch_last = _contiguous_until(first_seqs)
         assert first_seqs == list(range(1, watch_last + 1)), "gap or duplicate on the live stream"
