@@ -157,3 +157,19 @@ def test_generated_chains_parse_into_a_path(blocks):
     into = [e["target"] for e in doc["edges"]]
     assert len(set(into)) == len(into)  # every node has one predecessor: a path
     assert canon(parse(format(doc))) == canon(doc)
+
+
+TOKENS = ["Input(8)", "Dense(3)", "ReLU", "Add", "Split(2)", "x", "y:", "x:", "s.out1", ">", "~>", "(", ")", "[", "]", "*", "2",
+          ",", "=", "units", "\n", " ", "@time_steps", "@block B {", "}", "#c", '"q"', "'", "-", "[Dense(2)] * 2", ";"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=14))
+def test_any_text_parses_or_fails_with_positioned_issues(tokens):
+    text = "".join(tokens)
+    try:
+        doc = parse(text)
+    except MetaSyntaxError as exc:
+        assert exc.issues and all(i.code == "syntax_error" and i.path.startswith("line:") for i in exc.issues)
+    else:
+        load_graph(doc)  # whatever parses is a well-formed document
