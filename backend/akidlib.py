@@ -42,7 +42,7 @@ def validate(doc: Any, max_params: int | None = None) -> dict[str, Any]:
     return report.to_json()
 
 
-def load_graph(doc: Any):
+def load_graph(doc: Any) -> Any:
     """Strict format check (raises GraphFormatError with every problem)."""
     return module("akid.graph.schema").load_graph(doc)
 
@@ -77,7 +77,7 @@ def list_sources() -> list[dict[str, Any]]:
     return module("akid.data.registry").list_sources()
 
 
-def get_source(name: str, **params: Any):
+def get_source(name: str, **params: Any) -> Any:
     return module("akid.data.registry").get_source(name, **params)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, abort, send_from_directory
+from flask.typing import ResponseReturnValue
 from flask_socketio import SocketIO
 
 from backend import live, security
@@ -107,13 +108,13 @@ def shutdown(app: Flask) -> None:
 
 def _serve_frontend(app: Flask, dist: pathlib.Path) -> None:
     @app.get("/")
-    def index():
+    def index() -> ResponseReturnValue:
         if not (dist / "index.html").is_file():
             return ("<!doctype html><title>akid studio</title><p>The frontend is not built: run <code>make run</code>.</p>", 200)
         return send_from_directory(dist, "index.html")
 
     @app.get("/<path:path>")
-    def static_files(path: str):
+    def static_files(path: str) -> ResponseReturnValue:
         if path.startswith(("api/", "socket.io/")):
             abort(404)
         if (dist / path).is_file():

@@ -22,7 +22,7 @@ def _error(message: str, run_id: Any = None, code: str = "bad_request") -> None:
 
 def register(socketio: SocketIO) -> None:
     @socketio.on("connect", namespace=NAMESPACE)
-    def on_connect(auth: Any = None):
+    def on_connect(auth: Any = None) -> bool:
         app = current_app
         if app.config.get("LOOPBACK_ONLY") and not is_loopback(_host_name(request.host)):
             raise ConnectionRefusedError("forbidden host")
@@ -32,7 +32,7 @@ def register(socketio: SocketIO) -> None:
         return True
 
     @socketio.on("subscribe", namespace=NAMESPACE)
-    def on_subscribe(data: Any = None):
+    def on_subscribe(data: Any = None) -> dict[str, Any]:
         if not isinstance(data, dict) or not isinstance(data.get("run_id"), str):
             _error("subscribe needs {run_id: string, since_seq: integer}")
             return {"ok": False}
@@ -53,7 +53,7 @@ def register(socketio: SocketIO) -> None:
         return {"ok": True, "replayed": count}
 
     @socketio.on("unsubscribe", namespace=NAMESPACE)
-    def on_unsubscribe(data: Any = None):
+    def on_unsubscribe(data: Any = None) -> dict[str, Any]:
         if isinstance(data, dict) and isinstance(data.get("run_id"), str):
             leave_room(room(data["run_id"]), sid=request.sid, namespace=NAMESPACE)
             return {"ok": True}

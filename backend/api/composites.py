@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 from backend.api import field, json_body, services
@@ -14,12 +15,12 @@ NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
 @bp.get("")
-def list_composites():
+def list_composites() -> ResponseReturnValue:
     return jsonify({"composites": services().store.list_composites()})
 
 
 @bp.post("")
-def save_composite():
+def save_composite() -> ResponseReturnValue:
     body = json_body()
     name = field(body, "name", str)
     doc = field(body, "graph", dict)

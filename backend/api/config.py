@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 
@@ -9,5 +10,5 @@ bp = Blueprint("config", __name__, url_prefix="/api/config")
 
 
 @bp.get("/schema")
-def schema():
+def schema() -> ResponseReturnValue:
     return jsonify(akidlib.train_config_schema())

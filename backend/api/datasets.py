@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.utils import secure_filename
 
 from backend import akidlib
@@ -30,7 +31,7 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @bp.get("")
-def list_datasets():
+def list_datasets() -> ResponseReturnValue:
     specs = akidlib.list_sources()
     known = {s.get("name") for s in specs}
     for d in services().store.list_datasets():
@@ -72,7 +73,7 @@ def _jsonable(v: Any) -> Any:
 
 
 @bp.get("/<name>/samples")
-def samples(name: str):
+def samples(name: str) -> ResponseReturnValue:
     n = int_arg("n", 16, lo=1, hi=256)
     split = request.args.get("split", "train")
     source = _source_for(name)
@@ -91,7 +92,7 @@ def samples(name: str):
 
 
 @bp.post("")
-def upload():
+def upload() -> ResponseReturnValue:
     f = request.files.get("file")
     if f is None or not f.filename:
         raise api_error(400, "missing_file", "upload the data set as multipart form field 'file' (.npz, .csv or .zip)")

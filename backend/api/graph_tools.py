@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 from backend.api import field, json_body
@@ -26,12 +27,12 @@ def graph_from_body(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/validate")
-def validate_graph():
+def validate_graph() -> ResponseReturnValue:
     return jsonify(akidlib.validate(graph_from_body(json_body())))
 
 
 @bp.post("/parse")
-def parse_text():
+def parse_text() -> ResponseReturnValue:
     text = field(json_body(), "text", str)
     if len(text) > MAX_TEXT:
         raise api_error(400, "too_large", f"text is longer than {MAX_TEXT} characters", path="$.text")
@@ -39,7 +40,7 @@ def parse_text():
 
 
 @bp.post("/export")
-def export_graph():
+def export_graph() -> ResponseReturnValue:
     body = json_body()
     doc = field(body, "graph", dict)
     to = field(body, "to", str, required=False, default="python")
@@ -48,7 +49,7 @@ def export_graph():
 
 
 @bp.post("/import-keras")
-def import_keras():
+def import_keras() -> ResponseReturnValue:
     text = field(json_body(), "json", (str, dict))
     if isinstance(text, dict):
         import json

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 from backend.api import field, int_arg, json_body, services
@@ -26,35 +27,35 @@ def _checked_doc(body: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]
 
 
 @bp.get("")
-def list_graphs():
+def list_graphs() -> ResponseReturnValue:
     return jsonify({"graphs": services().store.list_graphs()})
 
 
 @bp.post("")
-def create_graph():
+def create_graph() -> ResponseReturnValue:
     doc, name, message = _checked_doc(json_body())
     return jsonify(services().store.create_graph(name, doc, message)), 201
 
 
 @bp.get("/<graph_id>")
-def get_graph(graph_id: str):
+def get_graph(graph_id: str) -> ResponseReturnValue:
     g = services().store.get_graph(graph_id, int_arg("version", lo=1))
     return jsonify({k: g[k] for k in ("id", "name", "version", "latest_version", "graph", "created_at")})
 
 
 @bp.put("/<graph_id>")
-def update_graph(graph_id: str):
+def update_graph(graph_id: str) -> ResponseReturnValue:
     doc, name, message = _checked_doc(json_body())
     return jsonify(services().store.add_graph_version(graph_id, name, doc, message))
 
 
 @bp.get("/<graph_id>/versions")
-def list_versions(graph_id: str):
+def list_versions(graph_id: str) -> ResponseReturnValue:
     return jsonify({"id": graph_id, "versions": services().store.list_graph_versions(graph_id)})
 
 
 @bp.post("/<graph_id>/revert")
-def revert(graph_id: str):
+def revert(graph_id: str) -> ResponseReturnValue:
     version = field(json_body(), "version", int)
     store = services().store
     old = store.get_graph(graph_id, version)
@@ -62,13 +63,13 @@ def revert(graph_id: str):
 
 
 @bp.delete("/<graph_id>")
-def delete_graph(graph_id: str):
+def delete_graph(graph_id: str) -> ResponseReturnValue:
     services().store.delete_graph(graph_id)
     return jsonify({"id": graph_id, "deleted": True})
 
 
 @bp.get("/<graph_id>/export")
-def export_saved(graph_id: str):
+def export_saved(graph_id: str) -> ResponseReturnValue:
     to = request.args.get("to", "python")
     if to not in akidlib.EXPORT_TARGETS:
         raise api_error(400, "bad_param", f"unknown export target {to!r}; one of {list(akidlib.EXPORT_TARGETS)}", param="to")

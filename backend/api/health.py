@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from backend.api import services
 
@@ -9,7 +10,7 @@ bp = Blueprint("health", __name__, url_prefix="/api")
 
 
 @bp.get("/health")
-def health():
+def health() -> ResponseReturnValue:
     svc = services()
     svc.store.max_seq("-")  # the database answers
     return jsonify({"ok": True, "pump_alive": svc.manager.alive()})

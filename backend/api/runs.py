@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 from backend.api import field, int_arg, json_body, services
@@ -33,7 +34,7 @@ def _check_graph(doc: dict[str, Any]) -> None:
 
 
 @bp.post("")
-def create_run():
+def create_run() -> ResponseReturnValue:
     body = json_body()
     store = services().store
     graph_id = field(body, "graph_id", str, required=False)
@@ -54,17 +55,17 @@ def create_run():
 
 
 @bp.get("")
-def list_runs():
+def list_runs() -> ResponseReturnValue:
     return jsonify({"runs": services().store.list_runs()})
 
 
 @bp.get("/<run_id>")
-def get_run(run_id: str):
+def get_run(run_id: str) -> ResponseReturnValue:
     return jsonify(services().store.get_run(run_id))
 
 
 @bp.post("/<run_id>/cancel")
-def cancel_run(run_id: str):
+def cancel_run(run_id: str) -> ResponseReturnValue:
     svc = services()
     run = svc.store.get_run(run_id)
     if run["status"] not in ("queued", "running"):
@@ -73,7 +74,7 @@ def cancel_run(run_id: str):
 
 
 @bp.post("/<run_id>/resume")
-def resume_run(run_id: str):
+def resume_run(run_id: str) -> ResponseReturnValue:
     svc = services()
     svc.store.get_run(run_id)
     try:
@@ -84,7 +85,7 @@ def resume_run(run_id: str):
 
 
 @bp.delete("/<run_id>")
-def delete_run(run_id: str):
+def delete_run(run_id: str) -> ResponseReturnValue:
     svc = services()
     svc.store.get_run(run_id)
     if svc.manager.is_active(run_id):
@@ -98,7 +99,7 @@ def delete_run(run_id: str):
 
 
 @bp.get("/<run_id>/metrics")
-def metrics(run_id: str):
+def metrics(run_id: str) -> ResponseReturnValue:
     store = services().store
     store.get_run(run_id)
     max_points = int_arg("max_points", 0, lo=0, hi=1_000_000)
@@ -113,7 +114,7 @@ def metrics(run_id: str):
 
 
 @bp.get("/<run_id>/events")
-def events(run_id: str):
+def events(run_id: str) -> ResponseReturnValue:
     store = services().store
     store.get_run(run_id)
     since = int_arg("since_seq", 0, lo=0)
@@ -124,13 +125,13 @@ def events(run_id: str):
 
 
 @bp.get("/<run_id>/images/<int:number>")
-def image(run_id: str, number: int):
+def image(run_id: str, number: int) -> ResponseReturnValue:
     data = services().store.get_attachment(run_id, number)
     return Response(data, mimetype="image/png", headers={"Cache-Control": "max-age=86400, immutable"})
 
 
 @bp.post("/<run_id>/predict")
-def predict(run_id: str):
+def predict(run_id: str) -> ResponseReturnValue:
     svc = services()
     run = svc.store.get_run(run_id)
     inputs = field(json_body(), "inputs", dict)

@@ -49,14 +49,14 @@ def _watch_parent(parent: int) -> None:
             os._exit(70)
 
 
-def worker_main(spec: WorkerSpec, conn, stop, parent_pid: int) -> None:
+def worker_main(spec: WorkerSpec, conn: Any, stop: Any, parent_pid: int) -> None:
     """Process entry point for a cold start (must stay importable without Flask)."""
     os.environ.update(spec.env)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
     run_spec(spec, conn, stop)
 
 
-def warm_main(target: str, preload: list[str], spec_conn, conn, stop, parent_pid: int) -> None:
+def warm_main(target: str, preload: list[str], spec_conn: Any, conn: Any, stop: Any, parent_pid: int) -> None:
     """A pre-started worker: import the trainer (TensorFlow: seconds) *before* a run is
     assigned, then wait for the run's spec (JSON) so a launched run starts at once."""
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
@@ -75,7 +75,7 @@ def warm_main(target: str, preload: list[str], spec_conn, conn, stop, parent_pid
     run_spec(spec, conn, stop)
 
 
-def run_spec(spec: WorkerSpec, conn, stop) -> None:
+def run_spec(spec: WorkerSpec, conn: Any, stop: Any) -> None:
     """Train one run, streaming events and a final ``__done__`` frame onto ``conn``."""
     lock = threading.Lock()
 
