@@ -224,19 +224,28 @@ def default_ports(doc: dict[str, Any]) -> tuple[str, str]:
     return (ins[0] if len(ins) == 1 else "in"), (outs[0] if len(outs) == 1 else "out")
 
 
-def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], issues: list[Issue]) -> dict[str, Any]:
-    """One graph document from one program; ``@block`` bodies recurse with the enclosing block names in scope."""
+def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], issues: list[Issue],
+                ports_only: bool = False) -> dict[str, Any]:
+    """One graph document from one program; ``@block`` bodies recurse with the enclosing blocks in scope.
+
+    Each body's default ports are found first (``ports_only``: nodes without
+    nested bodies, issues thrown away), so bodies may use sibling blocks
+    defined after them.
+    """
     defs = [s for s in program if isinstance(s, BlockDef)]
-    b = Builder({**outer, **{d.name: ("in", "out") for d in defs}}, issues)
+    scope = {**outer, **{d.name: ("in", "out") for d in defs}}
+    if not ports_only:
+        for d in defs:
+            scope[d.name] = default_ports(build_graph(d.body, d.name, scope, [], ports_only=True))
+    b = Builder(scope, issues)
     blocks: dict[str, dict[str, Any]] = {}
-    for d in defs:
+    for d in [] if ports_only else defs:
         if has_block(d.name):
             b.err(f"@block {d.name} has the name of a built-in block; choose another name", d.line, d.col)
         elif d.name in blocks:
             b.err(f"@block {d.name} is defined twice in the same scope", d.line, d.col)
         else:
             blocks[d.name] = build_graph(d.body, d.name, b.composites, issues)
-            b.composites[d.name] = default_ports(blocks[d.name])
     for stmt in program:
         if isinstance(stmt, Chain):
             b.collect(stmt)

@@ -63,6 +63,8 @@ def test_composite_blocks_are_scoped_and_checked():
     assert [n["id"] for n in doc["blocks"]["Unit"]["nodes"]] == ["i", "dense1", "o"]  # ids are per graph
     assert {(e["source_port"], e["target_port"]) for e in doc["edges"] if e["target"] == "twice1"} == {("out", "i")}  # its only port
     assert canon(parse(format(doc))) == canon(doc)
+    later = parse("@block A {\n  i: Input(4) > B > o: Output\n}\n@block B {\n  j: Input(4) > k: Output\n}\nInput(4) > A > Output")
+    assert [(e["source_port"], e["target_port"]) for e in later["blocks"]["A"]["edges"]] == [("out", "j"), ("k", "in")]
     with pytest.raises(MetaSyntaxError, match="takes no parameters"):
         parse("@block U {\n i: Input(4) > o: Output\n}\nInput(4) > U(3)")
     with pytest.raises(MetaSyntaxError, match="built-in block"):
