@@ -209,6 +209,24 @@ def test_text_code_import_and_quick_insert(page, server, tmp_path):
     page.keyboard.press("?")
     page.get_by_test_id("help-overlay").wait_for()
     assert "Ctrl+Z" in page.get_by_test_id("help-overlay").inner_text()
+    page.keyboard.press("Escape")
+
+    # copy/paste with the keyboard
+    n = len(graph(page)["nodes"])
+    page.get_by_test_id(f"node-{dense['id']}").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    page.wait_for_function("n => window.__akid.graph().nodes.length === n", arg=n + 1)
+    pasted = graph(page)["nodes"][-1]
+    assert pasted["type"] == "Dense" and pasted["id"] != dense["id"]
+
+    # unsaved work survives a reload
+    before = graph(page)
+    page.wait_for_timeout(700)  # the draft is written 500 ms after the last edit
+    page.reload()
+    page.get_by_test_id(f"node-{pasted['id']}").wait_for()
+    ready(page)
+    assert graph(page) == before
 
 
 def test_versions_and_revert(page):

@@ -18,6 +18,7 @@ import { SummaryBar } from './SummaryBar';
 import { Toolbar, type DialogName } from './Toolbar';
 import { useLiveValidation } from './useLiveValidation';
 import { installDevHooks } from './devHooks';
+import { readDraft, startDraftMirror, startupChoice } from './draft';
 
 export function EditorView() {
   return (
@@ -51,8 +52,16 @@ function Editor() {
     api.blocks().then((b) => editorStore.getState().setSpecs(b), (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
     api.templates().then(setTemplates, () => setTemplates([]));
     void refreshLibrary();
-    const id = urlGraph();
-    if (id) void openSaved(id);
+    const choice = startupChoice(urlGraph(), readDraft());
+    if (choice.kind === 'saved') void openSaved(choice.id);
+    else if (choice.kind === 'draft') {
+      const d = choice.draft;
+      if (loadGraph(d.doc, { savedId: d.savedId, savedVersion: d.savedVersion }) && d.dirty) {
+        editorStore.setState({ savedRev: -1 }); // still unsaved
+        editorStore.getState().notify('restored your unsaved changes');
+      }
+    }
+    return startDraftMirror(editorStore);
   }, []);
 
   const fit = useCallback(() => rf.fitView({ padding: 0.15, duration: 200 }), [rf]);
