@@ -63,6 +63,7 @@ class _Router:
         self.results: dict[int, dict] = {}
         self.errors: dict[int, tuple[str, Any, str]] = {}
         self.max_step = 0
+        self.last_message = time.monotonic()
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -85,6 +86,7 @@ class _Router:
         try:
             while True:
                 msg = conn.recv()
+                self.last_message = time.monotonic()
                 tag = msg[0]
                 if tag == "event":
                     _, kind, payload, attachments = msg
@@ -142,8 +144,9 @@ def _kill(procs: list[subprocess.Popen]) -> None:
 
 
 def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.PathLike, sink: Sink,
-           stop: Any = None, resume: bool = False, poll_s: float = 0.05) -> dict[str, Any]:
-    """Run ``cfg.workers`` worker processes to completion; restart them all when one dies."""
+           stop: Any = None, resume: bool = False, poll_s: float = 0.05,
+           silence_s: float = float(os.environ.get("AKID_WORKER_SILENCE_S", "600"))) -> dict[str, Any]:
+    """Run ``cfg.workers`` worker processes to completion; restart them all when one dies or all hang."""
     logdir = Path(logdir).resolve()
     (logdir / "workers").mkdir(parents=True, exist_ok=True)
     stop_file = logdir / "STOP"
@@ -162,25 +165,27 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
             procs = [_spawn(i, n, ports, spec_path, router, logdir) for i in range(n)]
             router.forward("log", {"level": "info", "message": f"started {n} workers on 127.0.0.1 (ports {ports})",
                                    "pids": [p.pid for p in procs], "restarts": restarts})
-            dead = _watch(procs, stop, stop_file, poll_s)
+            router.last_message = time.monotonic()
+            dead = _watch(procs, stop, stop_file, poll_s, router=router, silence_s=silence_s)
             if dead is None:
                 break
             index, code = dead
+            what = f"worker {index} died (exit {code})" if index >= 0 else f"workers sent nothing for {silence_s:.0f} s (hung)"
             time.sleep(0.2)  # let the dead worker's last messages arrive
             _kill(procs)
-            if index in router.errors and code > 0:
+            if index >= 0 and index in router.errors and code > 0:
                 message, issues, tb = router.errors[index]
                 if issues:
                     raise AkidError([Issue(**i) for i in issues])
                 raise WorkerFailed(f"worker {index} failed: {message}\n{tb}")
             if restarts >= cfg.max_restarts:
-                raise WorkerFailed(f"worker {index} died (exit {code}) and the {cfg.max_restarts} allowed restarts are used up")
+                raise WorkerFailed(f"{what} and the {cfg.max_restarts} allowed restarts are used up")
             resume_step = latest_step(logdir) or 0
             lost = max(router.max_step - resume_step, 0)
             restarts += 1
             lost_total += lost
             router.forward("log", {"level": "warning", "restarts": restarts, "lost_steps": lost, "resume_step": resume_step,
-                                   "message": f"worker {index} died (exit {code}); restarting all {n} workers from the checkpoint "
+                                   "message": f"{what}; restarting all {n} workers from the checkpoint "
                                               f"at step {resume_step} ({lost} steps lost; restart {restarts}/{cfg.max_restarts})"})
             router.reset(resume_step)
             attempt_resume = True
@@ -198,9 +203,16 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
         router.close()
 
 
-def _watch(procs: list[subprocess.Popen], stop: Any, stop_file: Path, poll_s: float) -> tuple[int, int] | None:
-    """Wait until all workers exit 0 (None) or one exits otherwise ((index, exit code))."""
+def _watch(procs: list[subprocess.Popen], stop: Any, stop_file: Path, poll_s: float, router: _Router | None = None,
+           silence_s: float = 600.0) -> tuple[int, int] | None:
+    """Wait until all workers exit 0 (None) or one exits otherwise ((index, exit code)).
+
+    ``(-1, 0)`` means the workers are alive but silent for ``silence_s`` seconds:
+    a collective waiting for a peer that froze never returns on its own.
+    """
     while True:
+        if router is not None and time.monotonic() - router.last_message > silence_s:
+            return -1, 0
         if stop is not None and stop.is_set() and not stop_file.exists():
             stop_file.touch()
         codes = [p.poll() for p in procs]

@@ -56,9 +56,10 @@ def test_killed_worker_restarts_from_checkpoint(tmp_path):
     assert result["steps"] == result["total_steps"] == 1295 // 32
     assert result["workers"][0]["weights_digest"] == result["workers"][1]["weights_digest"]
     # the chief's loss curve continues from the checkpoint's step after the restart
-    steps = [s for s, _ in rec.points("loss", worker=0)]
-    i = next(k for k in range(1, len(steps)) if steps[k] <= steps[k - 1])
-    assert steps[i] == restart["resume_step"] + 1
+    at = next(k for k, (kind, p, _) in enumerate(rec.events) if kind == "log" and p is restart)
+    after = [pt["step"] for kind, p, _ in rec.events[at:] if kind == "metrics" and p.get("worker") == 0
+             for pt in p["points"] if pt["name"] == "loss"]
+    assert after[0] == restart["resume_step"] + 1 and after[-1] == result["steps"]
 
 
 class _Proc:
@@ -92,3 +93,14 @@ def test_stop_event_becomes_a_stop_file(tmp_path):
     assert not flag.is_set()
     assert _watch([_Proc(0)], stop, tmp_path / "STOP", 0.0) is None
     assert flag.is_set()
+
+
+def test_silent_workers_count_as_hung(tmp_path):
+    import time
+
+    from akid.train.launcher import _watch
+
+    class R:
+        last_message = time.monotonic() - 10
+
+    assert _watch([_Proc(None), _Proc(None)], None, tmp_path / "STOP", 0.0, router=R(), silence_s=5) == (-1, 0)
