@@ -131,7 +131,7 @@ def test_build_wire_fix_branch_feedback_group_save_reload(page, server, shot):
     assert any(g["name"] == "e2e-branchy" for g in listed)
 
 
-def test_composite_opens_for_editing(page):
+def test_composite_opens_for_editing(page, server):
     open_editor(page)
     doc = json.loads((FIXTURES / "composite.json").read_text())
     load(page, doc)
@@ -146,6 +146,17 @@ def test_composite_opens_for_editing(page):
     page.get_by_test_id(f"node-{comp}").wait_for()
     ready(page)
     assert errors(page) == 0
+    # the edited definition went to the shared library, with the composites it uses inside it
+    deadline = time.time() + 5
+    while True:
+        lib = {c["name"]: c["graph"] for c in server.api("GET", "/api/composites")["composites"]}
+        if block in lib:
+            break
+        assert time.time() < deadline, "composite was not saved"
+        time.sleep(0.1)
+    inner_types = {n["type"] for n in lib[block]["nodes"]}
+    assert inner_types & set(doc["blocks"]) <= set(lib[block].get("blocks", {}))
+    page.get_by_test_id(f"palette-{block}").wait_for()
 
 
 def test_text_code_import_and_quick_insert(page, server, tmp_path):

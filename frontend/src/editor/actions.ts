@@ -1,8 +1,8 @@
 // Editor commands shared by the toolbar, the shortcuts and window.__akid.
 import { ApiError, api } from '../api';
 import { editorStore } from '../store';
-import type { GraphDoc } from '../types';
-import { FormatError } from '../graph/convert';
+import type { BlockDoc, GraphDoc } from '../types';
+import { FormatError, usedBlocks } from '../graph/convert';
 
 const st = () => editorStore.getState();
 
@@ -77,16 +77,24 @@ export async function newFromTemplate(doc: GraphDoc | null) {
   loadGraph(fresh ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, { savedId: null, savedVersion: null });
 }
 
+/** A definition for the shared library carries the composites it uses inside it. */
+function withNested(name: string, def: BlockDoc): BlockDoc {
+  const s = st();
+  const used = usedBlocks(def.nodes, { ...s.library, ...(s.meta.blocks ?? {}) });
+  delete used[name];
+  return Object.keys(used).length ? { ...def, blocks: { ...used, ...(def.blocks ?? {}) } } : def;
+}
+
 export async function groupSelectionAsComposite(name: string) {
   const def = st().groupSelection(name);
   if (!def) return;
-  await guard('saving composite', () => api.saveComposite(name, def));
+  await guard('saving composite', () => api.saveComposite(name, withNested(name, def)));
   st().notify(`composite ${name} created`);
 }
 
 export function closeCompositeAndSave() {
   const r = st().closeComposite();
-  if (r) void guard('saving composite', () => api.saveComposite(r.name, r.def));
+  if (r) void guard('saving composite', () => api.saveComposite(r.name, withNested(r.name, r.def)));
 }
 
 export function exportJson(): string {
