@@ -325,3 +325,21 @@ def test_500_nodes_load_pan_and_drag_without_freezing(page):
     assert load_s < 10, load_s
     assert interact_s < 10, interact_s
     assert worst < 1000, f"the page froze for {worst:.0f} ms"
+
+
+def test_split_ports_follow_num(page):
+    open_editor(page)
+    load(page, {"format": "akid.graph/v1", "name": "split", "nodes": [
+        {"id": "x", "type": "Input", "params": {"shape": [12]}, "position": {"x": 0, "y": 0}},
+        {"id": "s", "type": "Split", "params": {"num": 2}, "position": {"x": 260, "y": 0}},
+        {"id": "y", "type": "Output", "params": {}, "position": {"x": 560, "y": 120}},
+    ], "edges": [{"id": "e1", "source": "x", "target": "s"}]})
+    page.get_by_test_id("handle-s-out-out1").wait_for()
+    page.get_by_test_id("node-s").click()
+    page.get_by_test_id("param-num").fill("4")
+    page.get_by_test_id("handle-s-out-out3").wait_for()
+    connect(page, "s", "y", src_port="out3")
+    wait_edges(page, 2)
+    assert edges(page)[-1]["source_port"] == "out3"
+    page.get_by_test_id(f"edge-label-{edges(page)[-1]['id']}").wait_for()
+    assert page.get_by_test_id(f"edge-label-{edges(page)[-1]['id']}").inner_text() == "(3)"
