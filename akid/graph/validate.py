@@ -237,21 +237,9 @@ def _check_io(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue], *, 
         issues.append(Issue("no_input", "the graph has no Input node; add one to feed data in. Received: 0 Input nodes", path="$.nodes"))
     if not outputs:
         issues.append(Issue("no_output", "the graph has no Output node; add one to say what is predicted. Received: 0 Output nodes", path="$.nodes"))
-    if not bindings:
-        return
-    for kind, nodes, key in (("feature", inputs, "feature"), ("target", outputs, "target")):
-        seen: dict[str, str] = {}
-        for n in nodes:
-            p = plans[n.id].params
-            name = getattr(p, key, None) if p is not None else None
-            if name is None:
-                continue
-            if name in seen:
-                issues.append(Issue(f"duplicate_{kind}", f"{n.type} {n.id!r} binds {kind} {name!r}, already bound by "
-                                    f"{seen[name]!r}; each {kind} may be bound once. Received: {key}={name!r}",
-                                    node_id=n.id, param=key))
-            else:
-                seen[name] = n.id
+    # One feature may feed several Inputs (e.g. an image seen as [8, 8, 1] and as [64]) and one
+    # target may supervise several Outputs (two heads on one label): bindings are checked
+    # against the data set by the sensor, not for uniqueness here.
 
 
 def _check_reachable(graph: Graph, plans: dict[str, NodePlan], missing: set[str], issues: list[Issue]) -> None:

@@ -97,6 +97,4 @@ def test_templates_are_valid(client):
         report = check(client.post("/api/graphs/validate", json=t["graph"]), "post")
         if not report["ok"]:
             invalid[t["id"]] = [e["code"] for e in report["errors"]]
-    if set(invalid) == {"two_in_two_out"}:  # reported: the validator refuses two inputs binding one feature
-        pytest.xfail(f"library bug: {invalid}")
     assert not invalid
