@@ -98,9 +98,9 @@ class _Progress:
                 if payload.get("worker", 0) == 0:
                     self.last[f"{p['split']}/{p['name']}"] = p["value"]
         elif kind == "log" and payload.get("worker", 0) == 0:
-            self.console.print(f"[{payload.get('level', 'info')}] {payload['message']}", highlight=False)
+            self.console.print(f"{payload.get('level', 'info')}: {payload['message']}", markup=False, highlight=False)
         elif kind == "error":
-            self.console.print(f"[red]error:[/red] {payload['message']}", highlight=False)
+            self.console.print(f"error: {payload['message']}", style="red", markup=False, highlight=False)
         if self.progress is None or self.task is None:
             return
         if kind == "status" and payload.get("worker", 0) == 0 and payload.get("total_steps"):
