@@ -103,14 +103,15 @@ def metrics(run_id: str) -> ResponseReturnValue:
     store = services().store
     store.get_run(run_id)
     max_points = int_arg("max_points", 0, lo=0, hi=1_000_000)
-    series = series_from_events(store.list_events(run_id, 0, kinds=("metrics",)))
+    last_seq = store.max_seq(run_id)  # read first: the series covers exactly seq <= last_seq
+    series = series_from_events(e for e in store.list_events(run_id, 0, kinds=("metrics",)) if e["seq"] <= last_seq)
     wanted = request.args.get("names")
     if wanted:
         keep = set(wanted.split(","))
         series = {k: v for k, v in series.items() if k in keep or k.split("/", 1)[-1] in keep}
     if max_points:
         series = {k: downsample(v, max_points) for k, v in series.items()}
-    return jsonify({"run_id": run_id, "series": series})
+    return jsonify({"run_id": run_id, "series": series, "last_seq": last_seq})
 
 
 @bp.get("/<run_id>/events")

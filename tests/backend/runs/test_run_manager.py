@@ -40,7 +40,9 @@ def test_run_completes_with_ordered_events(client, mlp):
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     later = check(client.get(f"/api/runs/{rid}/events?since_seq={seqs[-3]}"), "get")
     assert [e["seq"] for e in later["events"]] == seqs[-2:] and later["last_seq"] == seqs[-1]
-    series = check(client.get(f"/api/runs/{rid}/metrics"), "get")["series"]
+    body = check(client.get(f"/api/runs/{rid}/metrics"), "get")
+    series = body["series"]
+    assert body["last_seq"] == seqs[-1]
     assert [s for s, _ in series["train/loss"]] == list(range(1, 31))
     small = check(client.get(f"/api/runs/{rid}/metrics?max_points=8"), "get")["series"]["train/loss"]
     assert len(small) <= 8 and small[0][0] == 1 and small[-1][0] == 30
