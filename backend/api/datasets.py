@@ -14,6 +14,7 @@ import pathlib
 import re
 import shutil
 import uuid
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -40,13 +41,19 @@ def list_datasets() -> ResponseReturnValue:
     return jsonify({"datasets": specs})
 
 
-def _source_for(name: str):
+def _source_for(name: str) -> Any:
     for d in services().store.list_datasets():
         if d["name"] == name:
             src = d["spec"].get("source")
             if src:
-                return akidlib.get_source(src, **(d["spec"].get("params") or {}))
-    return akidlib.get_source(name)
+                return _cached_source(src, json.dumps(d["spec"].get("params") or {}, sort_keys=True))
+    return _cached_source(name, "{}")
+
+
+@lru_cache(maxsize=8)
+def _cached_source(name: str, params_json: str) -> Any:
+    """Sources cache their arrays; keeping a few instances makes sample browsing instant."""
+    return akidlib.get_source(name, **json.loads(params_json))
 
 
 def _png_b64(arr: np.ndarray) -> str | None:
