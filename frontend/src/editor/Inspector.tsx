@@ -71,6 +71,9 @@ function NodeInspector({ id }: { id: string }) {
           <button onClick={() => editorStore.getState().openComposite(id)} data-testid="open-composite">Edit inside</button>
         </div>
       )}
+      <div className="node-actions">
+        <button onClick={() => editorStore.getState().deleteSelection()} data-testid="inspector-delete" title="Delete (Del)">Delete block</button>
+      </div>
       {info && (
         <div className="node-info">
           {Object.entries(info.outputs).map(([p, s]) => <div key={p}>{p}: {formatShape(s)}</div>)}

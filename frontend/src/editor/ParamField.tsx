@@ -26,7 +26,6 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
       setDraft(toText(shown, f));
       setLocalErr(null);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [JSON.stringify(shown), nodeId]);
 
   const id = `param-${nodeId}-${name}`;
