@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 
 from backend import akidlib
 from backend.api import field, int_arg, json_body, services
-from backend.api.graph_tools import graph_from_body
 from backend.errors import api_error
 
 bp = Blueprint("graphs", __name__, url_prefix="/api/graphs")

@@ -7,7 +7,6 @@ Config keys (plain dict; the app runs with CONVERT_CONFIG off): ``steps``,
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import pathlib

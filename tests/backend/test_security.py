@@ -1,7 +1,6 @@
 """Access control: token when exposed, loopback host check, origin check, JSON 500s."""
 import pytest
 
-from backend_testutil import check
 
 
 def test_exposed_server_requires_token(make_app):

@@ -1,6 +1,4 @@
 """Graphs REST: CRUD with versions, revert, export, validate/parse tools, JSON errors."""
-import pytest
-
 from backend_testutil import check
 
 
