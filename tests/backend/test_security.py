@@ -2,7 +2,6 @@
 import pytest
 
 
-
 def test_exposed_server_requires_token(make_app):
     app = make_app(HOST="0.0.0.0")
     token = app.config["TOKEN"]
