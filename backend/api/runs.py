@@ -7,6 +7,7 @@ of a failed run seconds later.
 from __future__ import annotations
 
 import shutil
+import threading
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events
 
 bp = Blueprint("runs", __name__, url_prefix="/api/runs")
+_PREDICT_LOCK = threading.Lock()
 
 
 def _check_graph(doc: dict[str, Any]) -> None:
@@ -142,5 +144,6 @@ def predict(run_id: str) -> ResponseReturnValue:
             arrays[k] = np.asarray(v, dtype=np.float32)
         except (TypeError, ValueError):
             raise api_error(400, "bad_input", f"inputs.{k} must be a nested list of numbers", path=f"$.inputs.{k}") from None
-    outputs = akidlib.predict(run["graph"], str(svc.manager.logdir(run_id)), arrays)
+    with _PREDICT_LOCK:  # one model build at a time in the web process (memory, TF threads)
+        outputs = akidlib.predict(run["graph"], str(svc.manager.logdir(run_id)), arrays)
     return jsonify({"run_id": run_id, "outputs": {k: np.asarray(v).tolist() for k, v in outputs.items()}})
