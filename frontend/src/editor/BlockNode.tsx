@@ -13,6 +13,7 @@ const PORT_TOP = 14;
 const PORT_GAP = 20;
 /** Below this zoom a node draws only its title (level of detail: big graphs stay fluid). */
 export const FAR_ZOOM = 0.3;
+export const BIG_GRAPH = 150;
 export const farSelector = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
@@ -24,7 +25,10 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
     () => portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : EMPTY),
     [data.type, data.params, spec, composite],
   );
-  const far = useFlowStore(farSelector);
+  const zoomedOut = useFlowStore(farSelector);
+  // A big graph arrives compact: its first frame must not lay out every node in full.
+  const bigLoading = useEditor((s) => !s.viewSettled && s.nodes.length > BIG_GRAPH);
+  const far = zoomedOut || bigLoading;
   const updateInternals = useUpdateNodeInternals();
   const portKey = ports.inputs.map((p) => p.name).join(',') + '|' + ports.outputs.map((p) => p.name).join(',');
   const firstPorts = useRef(portKey);
