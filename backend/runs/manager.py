@@ -246,10 +246,9 @@ class RunManager:
     def _stop_warm(self) -> None:
         warm, self._warm = self._warm, None
         if warm is not None:
-            warm[1].close()  # EOF: the spare exits by itself
+            warm[1].close()
+            warm[0].kill()  # an idle spare holds nothing worth saving
             warm[0].join(2)
-            if warm[0].is_alive():
-                warm[0].kill()
             warm[2].close()
 
     def _spawn(self, run_id: str, resume: bool) -> None:
