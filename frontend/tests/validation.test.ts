@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mapReport } from '../src/graph/validation';
+import { keepIdentity, mapReport } from '../src/graph/validation';
 import { startLiveValidation } from '../src/editor/useLiveValidation';
 import { createEditorStore } from '../src/store/editorStore';
 import type { GraphDoc, ValidationReport } from '../src/types';
@@ -32,6 +32,20 @@ describe('mapReport', () => {
     expect(m.edgeShapes.e1).toEqual([8, 8, 16]);
     expect(m.nodes.c.params).toBe(160);
     expect([m.params, m.flops, m.ok]).toEqual([160, 9216, false]);
+  });
+});
+
+describe('keepIdentity', () => {
+  it('reuses unchanged per-node and per-edge objects so only changed nodes re-render', () => {
+    const a = mapReport(report);
+    const changed = { ...report, nodes: { ...report.nodes, d: { outputs: { out: [3] }, params: 1, flops: 1 } }, shapes: { e1: [8, 8, 16], e2: [3] } };
+    const b = keepIdentity(a, mapReport(JSON.parse(JSON.stringify(changed))));
+    expect(b.nodes.c).toBe(a.nodes.c);
+    expect(b.edgeShapes.e1).toBe(a.edgeShapes.e1);
+    expect(b.nodeIssues.d).toBe(a.nodeIssues.d);
+    expect(b.nodes.d).toEqual({ outputs: { out: [3] }, params: 1, flops: 1 });
+    expect(b.edgeShapes.e2).toEqual([3]);
+    expect(keepIdentity(null, a)).toBe(a);
   });
 });
 

@@ -2,7 +2,7 @@
 // /api/graphs/validate. Each request carries an id; answers to older requests are dropped,
 // so a slow answer can never overwrite a newer one, and the UI never waits on the network.
 import { useEffect } from 'react';
-import { mapReport, requestFailed } from '../graph/validation';
+import { keepIdentity, mapReport, requestFailed } from '../graph/validation';
 import type { Api } from '../api';
 import type { EditorStore } from '../store/editorStore';
 
@@ -23,7 +23,7 @@ export function startLiveValidation(store: EditorStore, api: Pick<Api, 'validate
     try {
       const report = await api.validate(doc, ctl?.signal);
       if (id !== latest) return; // stale
-      store.getState().setReport(mapReport(report, ids));
+      store.getState().setReport(keepIdentity(store.getState().report, mapReport(report, ids)));
     } catch (e) {
       if (id !== latest || (e as Error).name === 'AbortError') return;
       store.getState().setReport(requestFailed(`validation failed: ${(e as Error).message}`));

@@ -52,3 +52,28 @@ export function requestFailed(message: string): MappedReport {
     graphIssues: [{ code: 'request_failed', message }], edgeShapes: {}, nodes: {}, params: 0, flops: 0,
   };
 }
+
+function reuseEntries<T>(prev: Record<string, T> | undefined, next: Record<string, T>): Record<string, T> {
+  if (!prev) return next;
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(next)) {
+    const old = prev[k];
+    out[k] = old !== undefined && JSON.stringify(old) === JSON.stringify(v) ? old : v;
+  }
+  return out;
+}
+
+/**
+ * Keep the previous report's objects where nothing changed, so that after an edit only the
+ * nodes and edges whose shapes or issues changed re-render (a 500-node graph stays fluid).
+ */
+export function keepIdentity(prev: MappedReport | null, next: MappedReport): MappedReport {
+  if (!prev) return next;
+  return {
+    ...next,
+    nodeIssues: reuseEntries(prev.nodeIssues, next.nodeIssues),
+    paramIssues: reuseEntries(prev.paramIssues, next.paramIssues),
+    edgeShapes: reuseEntries(prev.edgeShapes, next.edgeShapes),
+    nodes: reuseEntries(prev.nodes, next.nodes),
+  };
+}
