@@ -170,6 +170,13 @@ def test_text_code_import_and_quick_insert(page, server, tmp_path):
     assert len(graph(page)["nodes"]) == len(doc["nodes"])
     assert errors(page) == 0
 
+    # export the graph as JSON (a download that loads back as the same document)
+    page.get_by_test_id("export-menu").click()
+    with page.expect_download() as dl:
+        page.get_by_test_id("export-json").click()
+    exported = json.loads(pathlib.Path(dl.value.path()).read_text())
+    assert exported == graph(page)
+
     # export Python code, highlighted
     page.get_by_test_id("export-menu").click()
     page.get_by_test_id("export-code").click()
