@@ -265,6 +265,16 @@ def test_versions_and_revert(page):
     page.get_by_test_id("revert-1").click()
     page.wait_for_function("([id, u]) => window.__akid.graph().nodes.find(n => n.id === id).params.units === u", arg=[dense, units])
     assert page.evaluate("() => window.__akid.store.getState().savedVersion") >= 3
+    gid = page.evaluate("() => window.__akid.store.getState().savedId")
+
+    # start over, then open it again from the list of saved graphs
+    page.get_by_test_id("template-menu").click()
+    page.get_by_test_id("template-empty").click()
+    assert graph(page)["nodes"] == []
+    page.get_by_test_id("open-button").click()
+    page.get_by_test_id(f"open-graph-{gid}").click()
+    page.get_by_test_id(f"node-{dense}").wait_for()
+    assert graph(page)["name"] == "e2e-versions"
 
 
 def test_templates_menu(page, server):
