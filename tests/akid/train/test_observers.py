@@ -129,3 +129,15 @@ def test_scalar_observer_flushes_at_most_every_interval():
     assert kid.events == []
     obs.on_train_end(kid)
     assert len(kid.events) == 1 and len(kid.events[0]["points"]) == 100
+
+
+def test_tensorboard_itself_reads_the_run(cnn_run):
+    """The real TensorBoard loader (not our reader) finds scalars, histograms and images."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(cnn_run["logdir"] / "tb" / "train"), size_guidance={"tensors": 0})
+    acc.Reload()
+    tags = acc.Tags()["tensors"]
+    assert {"loss", "conv1/kernel", "filters/conv1"} <= set(tags)
+    losses = [e.tensor_proto.float_val[0] for e in acc.Tensors("loss")]
+    assert len(losses) > 3 and losses[-1] < losses[0]
