@@ -186,7 +186,7 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         wait_for(lambda: back.seqs() and back.seqs()[-1] == final_seq, 20, what="catch-up")
         assert first_seqs + watch2.seqs() == list(range(1, final_seq + 1)), "reconnect lost or repeated events"
         assert back.seqs() == list(range(early_last + 1, final_seq + 1))
-        assert watch2.ack["replayed"] >= 1 and back.ack["replayed"] > watch2.ack["replayed"]
+        assert watch2.ack["replayed"] >= 1 and back.ack["replayed"] >= watch2.ack["replayed"]
 
         steps = _train_steps(srv, rid)
         resumed = steps[len(seen):]
