@@ -67,6 +67,7 @@ class RunManager:
         self._warm: tuple[Any, Any, Any, Any] | None = None  # (proc, spec sender, event reader, stop)
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
+        self._resume_lock = threading.Lock()
         self._pending: deque[tuple[str, bool]] = deque()
         self._active: dict[str, _Handle] = {}
         self._starting: set[str] = set()  # popped from the queue, process not yet registered
@@ -98,11 +99,12 @@ class RunManager:
         self._wake.set()
 
     def resume(self, run_id: str) -> dict[str, Any]:
-        run = self.store.get_run(run_id)
-        if run["status"] not in RESUMABLE:
-            raise ValueError(f"only {'/'.join(RESUMABLE)} runs can be resumed; this run is {run['status']}")
-        self.store.update_run(run_id, status="queued", reason=None, resumes=run["resumes"] + 1, finished_at=None)
-        self.submit(run_id, resume=True)
+        with self._resume_lock:  # two clicks on "resume" must not start two workers
+            run = self.store.get_run(run_id)
+            if run["status"] not in RESUMABLE or self.is_active(run_id):
+                raise ValueError(f"only {'/'.join(RESUMABLE)} runs can be resumed; this run is {run['status']}")
+            self.store.update_run(run_id, status="queued", reason=None, resumes=run["resumes"] + 1, finished_at=None)
+            self.submit(run_id, resume=True)
         return self.store.get_run(run_id)
 
     def cancel(self, run_id: str) -> str:
