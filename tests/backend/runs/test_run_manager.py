@@ -162,3 +162,15 @@ def test_run_launch_validation(make_app, mlp):
     assert r.status_code == 400 and any(e["node_id"] for e in check(r, "post", "/api/runs")["errors"])
     r = client.post("/api/runs/zzz/resume")
     assert r.status_code == 404 and check(r, "post")
+
+
+def test_double_resume_starts_one_worker(client, mlp):
+    rid = _launch(client, mlp, steps=10_000, delay=0.01)
+    wait_for(lambda: client.get(f"/api/runs/{rid}").get_json()["step"] >= 5, what="progress")
+    client.post(f"/api/runs/{rid}/cancel")
+    assert _done(client, rid) == "cancelled"
+    codes = sorted(client.post(f"/api/runs/{rid}/resume").status_code for _ in range(2))
+    assert codes == [200, 409]
+    client.post(f"/api/runs/{rid}/cancel")
+    assert _done(client, rid) == "cancelled"
+    assert client.get(f"/api/runs/{rid}").get_json()["resumes"] == 1
