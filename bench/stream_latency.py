@@ -88,8 +88,6 @@ class Studio:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.session = requests.Session()
-        self.cpu: CpuMeter | None = None
-        self.cpu_used: dict[str, float] = {}
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
                "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])}
         cmd = ([python(), str(HERE / "stream_latency.py"), "--serve-fake", str(self.port), str(data_dir)] if fake else
@@ -172,6 +170,12 @@ class Client:
         ordered = sorted(self.got[:], key=lambda e: e[2].get("seq") or 0)
         return [(t, m) for t, k, m in ordered[self.replayed:] if k == kind]
 
+    def records(self) -> dict[str, list]:
+        """What the parent needs, compact: metrics as (t, [(wall, split)]), logs as (t, wall)."""
+        return {"metrics": [(t, [(p["wall"], p.get("split")) for p in m.get("points") or [] if p.get("wall")])
+                            for t, m in self.live("metrics")],
+                "log": [(t, m["wall"]) for t, m in self.live("log") if "wall" in m]}
+
     def close(self) -> None:
         try:
             self.sio.disconnect()
@@ -230,120 +234,147 @@ def proc_cpu_s(pid: int) -> float:
 
 
 class CpuMeter:
-    """CPU seconds of the server process and of this process (all clients) over a phase, and its wall time."""
+    """Wall time and CPU seconds of the server process (not its workers) over a phase."""
 
     def __init__(self, server_pid: int) -> None:
         self.pid = server_pid
-        self.t0, self.c0, self.s0 = time.monotonic(), time.process_time(), proc_cpu_s(server_pid)
+        self.t0, self.s0 = time.monotonic(), proc_cpu_s(server_pid)
 
     def read(self) -> dict[str, float]:
-        return {"wall_s": round(time.monotonic() - self.t0, 2), "server_cpu_s": round(proc_cpu_s(self.pid) - self.s0, 2),
-                "clients_cpu_s": round(time.process_time() - self.c0, 2)}
+        return {"wall_s": round(time.monotonic() - self.t0, 2), "server_cpu_s": round(proc_cpu_s(self.pid) - self.s0, 2)}
 
 
-class WorkerNicer:
-    """Experiment: lower the CPU priority of every thread of the server's child processes (the trainers).
-
-    Linux ``setpriority`` applies per thread, and TensorFlow starts its pools late, so this re-scans
-    every 0.2 s until stopped. Shows whether the server's fan-out waits behind the trainer for a CPU.
-    """
-
-    def __init__(self, server_pid: int, niceness: int = 10) -> None:
-        self.pid, self.niceness = server_pid, niceness
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="bench-nicer")
-        self._thread.start()
-
-    def _children(self) -> list[int]:
-        out = []
-        for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
-            try:
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.pid:
-                    out.append(int(stat.parent.name))
-            except (OSError, IndexError, ValueError):
-                continue
-        return out
-
-    def _loop(self) -> None:
-        while not self._stop.wait(0.2):
-            for pid in self._children():
-                for task in pathlib.Path(f"/proc/{pid}/task").glob("[0-9]*"):
-                    try:
-                        os.setpriority(os.PRIO_PROCESS, int(task.name), self.niceness)
-                    except OSError:
-                        continue
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-
-def _run_and_watch(studio: Studio, n_clients: int, graph: dict, config: dict, timeout: float = 300.0) -> list[Client]:
-    """Connect clients, launch a run, subscribe all, wait for the run to end by itself (bounded)."""
-    clients = _connect(studio.url, n_clients)
+def _client_group(url: str, n: int, conn: Any) -> None:
+    """Process entry: ``n`` clients. Protocol on ``conn``: ready; subscribe rid -> subscribed; collect -> records."""
+    clients: list[Client] = []
     try:
-        studio.cpu = CpuMeter(studio.proc.pid)
-        rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
+        clients = _connect(url, n)
+        conn.send(("ready", None))
+        rid = conn.recv()
         for c in clients:
             c.subscribe(rid)
+        conn.send(("subscribed", None))
+        c0 = time.process_time()
+        conn.recv()
+        conn.send(("records", {"clients": [c.records() for c in clients], "cpu_s": time.process_time() - c0}))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        _close(clients)
+
+
+class Fleet:
+    """Clients spread over processes of at most 10: like browser tabs, they do not share one GIL.
+
+    In one process, 50 python-socketio clients decode every ~33 kB metrics batch one after the
+    other under the GIL (the last client got a batch ~0.5 s after the first), which measured
+    the benchmark's clients rather than the server.
+    """
+
+    PER_PROCESS = 10
+
+    def __init__(self, url: str, n: int) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn")
+        sizes = [min(self.PER_PROCESS, n - i) for i in range(0, n, self.PER_PROCESS)]
+        self.members: list[tuple[Any, Any]] = []
+        try:
+            for k in sizes:
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_client_group, args=(url, k, theirs), daemon=True, name="bench-clients")
+                proc.start()
+                theirs.close()
+                self.members.append((proc, mine))
+            self._expect("ready", 120)
+        except BaseException:
+            self.close()
+            raise
+
+    def _expect(self, what: str, timeout: float) -> list[Any]:
+        out = []
+        for proc, conn in self.members:
+            if not conn.poll(timeout):
+                raise TimeoutError(f"a client process did not answer {what!r} within {timeout:.0f} s")
+            tag, value = conn.recv()
+            if tag != what:
+                raise RuntimeError(f"client process: {value}")
+            out.append(value)
+        return out
+
+    def subscribe(self, run_id: str) -> None:
+        for _, conn in self.members:
+            conn.send(run_id)
+        self._expect("subscribed", 120)
+
+    def collect(self) -> tuple[list[dict[str, list]], float]:
+        """Every client's records and the CPU seconds all client processes spent while subscribed."""
+        for _, conn in self.members:
+            conn.send("collect")
+        parts = self._expect("records", 120)
+        return [c for p in parts for c in p["clients"]], round(sum(p["cpu_s"] for p in parts), 2)
+
+    def close(self) -> None:
+        for proc, conn in self.members:
+            proc.join(20)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+            conn.close()
+
+
+def _run_and_watch(studio: Studio, n_clients: int, graph: dict, config: dict,
+                   timeout: float = 300.0) -> tuple[list[dict[str, list]], dict[str, float]]:
+    """Clients subscribe to a new run; wait for it to end by itself (bounded); their records and CPU use."""
+    fleet = Fleet(studio.url, n_clients)
+    try:
+        cpu = CpuMeter(studio.proc.pid)
+        rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
+        fleet.subscribe(rid)
         _wait(lambda: studio.api("GET", f"/api/runs/{rid}")["status"] not in ("queued", "running"), timeout, "the run to end")
         status = studio.api("GET", f"/api/runs/{rid}")
         if status["status"] != "completed":
             raise RuntimeError(f"bench run {status['status']}: {status.get('reason')}")
         time.sleep(0.5)  # the last emits drain
-        studio.cpu_used = studio.cpu.read()
-    except BaseException:
-        _close(clients)
-        raise
-    return clients
+        used = cpu.read()
+        records, used["clients_cpu_s"] = fleet.collect()
+        return records, used
+    finally:
+        fleet.close()
 
 
-def measure_real(studio: Studio, n_clients: int, epochs: int, nice_workers: bool = False) -> dict[str, Any]:
+def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
     """Latency of every metric point of a real digits run: client receive time - the trainer's ``wall``."""
     config = {"data": {"source": "digits"}, "epochs": epochs, "batch_size": 32, "checkpoint_every": 0, "observers": QUIET}
-    nicer = WorkerNicer(studio.proc.pid) if nice_workers else None
-    try:
-        clients = _run_and_watch(studio, n_clients, MLP, config)
-    finally:
-        if nicer is not None:
-            nicer.stop()
-    try:
-        every, mid, newest, per_msg = [], [], [], []
-        for c in clients:
-            msgs = c.live("metrics")
-            per_msg.append(len(msgs))
-            for t, m in msgs:
-                pts = [p for p in m.get("points") or [] if p.get("wall")]
-                lat = [(t - p["wall"]) * 1000 for p in pts]
-                every.extend(lat)
-                if not any(p.get("split") == "val" for p in pts):  # not held through an epoch-end validation
-                    mid.extend(lat)
-                if pts:
-                    newest.append(min(lat))
-        return {"clients": n_clients, "epochs": epochs, "workers_niced": nice_workers, "messages_per_client": min(per_msg), "every_point": _stats(every),
-                "mid_epoch_points": _stats(mid), "newest_point": _stats(newest), **studio.cpu_used}
-    finally:
-        _close(clients)
+    records, used = _run_and_watch(studio, n_clients, MLP, config)
+    every, mid, newest = [], [], []
+    for rec in records:
+        for t, pts in rec["metrics"]:
+            lat = [(t - wall) * 1000 for wall, _ in pts]
+            every.extend(lat)
+            if not any(split == "val" for _, split in pts):  # not held through an epoch-end validation
+                mid.extend(lat)
+            if lat:
+                newest.append(min(lat))
+    return {"clients": n_clients, "client_processes": -(-n_clients // Fleet.PER_PROCESS), "epochs": epochs,
+            "messages_per_client": min(len(r["metrics"]) for r in records), "every_point": _stats(every),
+            "mid_epoch_points": _stats(mid), "newest_point": _stats(newest), **used}
 
 
 def measure_fake(studio: Studio, n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
     """Stand-in trainer: ``log`` events at ``rate``/s (0 = as fast as possible); latency and delivered events/s."""
-    clients = _run_and_watch(studio, n_clients, MLP, {"rate": rate, "seconds": seconds})
-    try:
-        lat, rates = [], []
-        for c in clients:
-            msgs = [(t, m) for t, m in c.live("log") if "wall" in m]
-            lat.extend((t - m["wall"]) * 1000 for t, m in msgs)
-            if len(msgs) > 10:
-                ts = sorted(t for t, _ in msgs)
-                rates.append((len(ts) - 1) / (ts[-1] - ts[0]))
-        out: dict[str, Any] = {"clients": n_clients, "offered_per_s": rate or "max", "latency": _stats(lat), **studio.cpu_used}
-        if rates:
-            per_client = min(rates)
-            out.update(events_per_s=round(per_client, 1), deliveries_per_s=round(per_client * n_clients, 1))
-        return out
-    finally:
-        _close(clients)
+    records, used = _run_and_watch(studio, n_clients, MLP, {"rate": rate, "seconds": seconds})
+    lat, rates = [], []
+    for rec in records:
+        lat.extend((t - wall) * 1000 for t, wall in rec["log"])
+        ts = sorted(t for t, _ in rec["log"])
+        if len(ts) > 10:
+            rates.append((len(ts) - 1) / (ts[-1] - ts[0]))
+    out: dict[str, Any] = {"clients": n_clients, "offered_per_s": rate or "max", "latency": _stats(lat), **used}
+    if rates:
+        per_client = min(rates)
+        out.update(events_per_s=round(per_client, 1), deliveries_per_s=round(per_client * n_clients, 1))
+    return out
 
 
 def fake_train(graph: dict, config: dict, *, logdir: str, sink, stop, resume: bool = False) -> dict[str, Any]:
@@ -396,9 +427,6 @@ def run(quick: bool = False, smoke: bool = False) -> dict[str, Any]:
             for n in ((many,) if smoke else (1, many)):  # --smoke: one run (TensorFlow runs are the slow part)
                 out["real"].append(measure_real(studio, n, epochs))
                 _phase(f"real run, {n} clients", t0)
-            if not smoke:  # experiment: the same run with the trainer at a lower CPU priority than the server
-                out["real_workers_niced"] = measure_real(studio, many, epochs, nice_workers=True)
-                _phase(f"real run, {many} clients, workers niced", t0)
         finally:
             studio.stop()
         studio = Studio(pathlib.Path(tmp) / "fake", fake=True)
