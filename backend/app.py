@@ -47,7 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "FRONTEND_DIST": str(ROOT / "frontend" / "dist"),
     "START_RUN_MANAGER": True,
     "WORKER_ENV": {},
-    "WARM_WORKERS": True,  # keep one spare worker with TensorFlow imported (runs start in ~0s, not ~10s)
+    "WARM_WORKERS": True,
+    "K8S_POLL_S": 2.0,  # how often a Kubernetes run's Job status and worker event files are read  # keep one spare worker with TensorFlow imported (runs start in ~0s, not ~10s)
 }
 
 
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hub = EventHub(store, socketio)
     manager = RunManager(store, hub, runs_dir, cfg["MAX_CONCURRENT_RUNS"], cfg["TRAIN_TARGET"], cfg["CONVERT_CONFIG"],
                          cfg["CANCEL_GRACE_S"], cfg["METRICS_BATCH_S"], cfg["WORKER_ENV"], bool(cfg["WARM_WORKERS"]))
+    manager.kube.poll_s = float(cfg["K8S_POLL_S"])
     app.extensions["akid"] = Services(store, hub, manager, data_dir, socketio)
     live.register(socketio)
     if cfg["START_RUN_MANAGER"]:

@@ -21,6 +21,29 @@ from backend.metrics import downsample, series_from_events
 
 bp = Blueprint("runs", __name__, url_prefix="/api/runs")
 _PREDICT_LOCK = threading.Lock()
+TARGETS = ("local", "kubernetes")
+
+
+def _targets() -> list[dict[str, Any]]:
+    ok, reason = services().manager.kube.available()
+    return [{"id": "local", "available": True, "reason": "worker processes of this server"},
+            {"id": "kubernetes", "available": bool(ok), "reason": reason}]
+
+
+def _check_target(target: str) -> None:
+    if target not in TARGETS:
+        raise api_error(400, "bad_target", f"target must be one of {', '.join(TARGETS)}. Received: target={target!r}",
+                        param="target", path="$.target")
+    if target == "kubernetes":
+        ok, reason = services().manager.kube.available()
+        if not ok:
+            raise api_error(400, "target_unavailable", f"Kubernetes is not available on this server: {reason}. Received: target='kubernetes'",
+                            param="target", path="$.target")
+
+
+@bp.get("/targets")
+def targets() -> ResponseReturnValue:
+    return jsonify({"targets": _targets()})
 
 
 def _check_graph(doc: dict[str, Any]) -> None:
@@ -46,12 +69,14 @@ def create_run() -> ResponseReturnValue:
         saved = store.get_graph(graph_id, graph_version)
         graph, graph_version = saved["graph"], saved["version"]
     config = field(body, "config", dict, required=False, default={})
+    target = field(body, "target", str, required=False, default="local")
+    _check_target(target)
     if current_app.config.get("CONVERT_CONFIG", True):
         config = akidlib.load_train_config(config)
     akidlib.load_graph(graph)
     _check_graph(graph)
     name = field(body, "name", str, required=False) or str(graph.get("name") or "run")
-    run = store.create_run(name[:200], graph, config, graph_id, graph_version)
+    run = store.create_run(name[:200], graph, config, graph_id, graph_version, target=target)
     services().manager.submit(run["id"])
     return jsonify({"id": run["id"], "status": "queued"}), 201
 

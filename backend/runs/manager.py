@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-from backend.runs.hub import EventHub
-from backend.runs.wire import decode
 import json
 from dataclasses import asdict
 
+from backend.runs.hub import EventHub
+from backend.runs.kube import KubeRunner
+from backend.runs.wire import decode
 from backend.runs.worker import DEFAULT_PRELOAD, DEFAULT_TARGET, WorkerSpec, warm_main, worker_main
 from backend.store import AbstractStore
 
@@ -75,6 +76,8 @@ class RunManager:
         self._closing = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        #: runs whose target is "kubernetes": an indexed Job followed by one thread per run
+        self.kube = KubeRunner(store, hub, self._end, self._status_payload)
 
     # ---- public API (request threads) ---------------------------------
     def start(self) -> None:
@@ -94,6 +97,15 @@ class RunManager:
     def submit(self, run_id: str, resume: bool = False) -> None:
         run = self.store.get_run(run_id)
         self.hub.publish(run_id, "status", self._status_payload(run, "queued"))
+        if run.get("target") == "kubernetes":
+            try:
+                self.kube.submit(run_id, self.logdir(run_id), resume=resume)
+            except Exception as exc:  # noqa: BLE001 - the cluster refused: the run fails with its reason
+                log.exception("could not submit run %s to Kubernetes", run_id)
+                reason = f"could not submit the Kubernetes Job: {type(exc).__name__}: {exc}"
+                self.hub.publish(run_id, "error", {"message": reason})
+                self._end(run_id, {}, "failed", reason)
+            return
         with self._lock:
             self._pending.append((run_id, resume))
         self._wake.set()
@@ -109,6 +121,8 @@ class RunManager:
 
     def cancel(self, run_id: str) -> str:
         """Stop a run: queued runs end now; running ones get their stop event and a grace period."""
+        if self.kube.is_active(run_id):
+            return self.kube.cancel(run_id)
         with self._lock:
             queued = [p for p in self._pending if p[0] == run_id]
             for p in queued:
@@ -137,6 +151,8 @@ class RunManager:
             h.stop.set()
 
     def is_active(self, run_id: str) -> bool:
+        if self.kube.is_active(run_id):
+            return True
         with self._lock:
             return run_id in self._active or run_id in self._starting or any(p[0] == run_id for p in self._pending)
 
@@ -148,6 +164,7 @@ class RunManager:
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop workers (their runs become interrupted, resumable) and the pump thread."""
         self._closing.set()
+        self.kube.shutdown(timeout)
         with self._lock:
             handles = list(self._active.values())
             self._pending.clear()
@@ -303,7 +320,9 @@ class RunManager:
             h.done, h.done_at = payload, time.monotonic()
             return
         if kind == "metrics":
-            h.pending.extend(payload.get("points") or [])
+            points, worker = payload.get("points") or [], payload.get("worker")
+            # multi-worker runs: points keep their worker, so the UI can tell the workers apart
+            h.pending.extend(points if worker is None else [{**p, "worker": worker} for p in points])
             return
         if kind not in ("status", "histograms", "images", "log"):
             self._flush(h)  # errors follow the metrics that led to them; other kinds may overtake a batch

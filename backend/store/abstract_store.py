@@ -55,7 +55,8 @@ class AbstractStore(ABC):
 
     # ---- runs -----------------------------------------------------------
     @abstractmethod
-    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None) -> dict[str, Any]: ...
+    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None,
+                   target: str = "local") -> dict[str, Any]: ...
 
     @abstractmethod
     def get_run(self, run_id: str) -> dict[str, Any]: ...

@@ -42,6 +42,8 @@ class RunRow(Base):
     graph_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     graph: Mapped[dict] = mapped_column(JSON)
     config: Mapped[dict] = mapped_column(JSON)
+    #: where the run executes: "local" (worker processes of this server) or "kubernetes" (a Job)
+    target: Mapped[str] = mapped_column(String(20), default="local", server_default="local")
     status: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     step: Mapped[int] = mapped_column(Integer, default=0)

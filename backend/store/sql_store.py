@@ -150,17 +150,18 @@ class SqlStore(AbstractStore):
             return [{"name": r.name, "path": r.path, "spec": r.spec} for r in s.scalars(select(DatasetRow).order_by(DatasetRow.name))]
 
     # ---- runs -----------------------------------------------------------
-    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None) -> dict[str, Any]:
+    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None,
+                   target: str = "local") -> dict[str, Any]:
         rid = _new_id()
         with self._s() as s, s.begin():
-            s.add(RunRow(id=rid, name=name, graph_id=graph_id, graph_version=graph_version, graph=graph, config=config, status="queued",
+            s.add(RunRow(id=rid, name=name, graph_id=graph_id, graph_version=graph_version, graph=graph, config=config, target=target, status="queued",
                          step=0, epoch=0, progress=0.0, resumes=0, created_at=time.time()))
         return self.get_run(rid)
 
     @staticmethod
     def _run_dict(r: RunRow, full: bool = True) -> dict[str, Any]:
         d = {"id": r.id, "name": r.name, "status": r.status, "reason": r.reason, "step": r.step, "epoch": r.epoch,
-             "total_steps": r.total_steps, "progress": r.progress, "final": r.final, "resumes": r.resumes,
+             "total_steps": r.total_steps, "progress": r.progress, "final": r.final, "resumes": r.resumes, "target": r.target or "local",
              "graph_id": r.graph_id, "graph_version": r.graph_version,
              "created_at": r.created_at, "started_at": r.started_at, "finished_at": r.finished_at}
         if full:
