@@ -11,7 +11,8 @@ WebSocket transport, real worker processes. Three measurements:
    includes the two deliberate 100 ms batching stages (the trainer's
    ``ScalarObserver.flush_interval`` and the server's ``METRICS_BATCH_S``), so we
    report every point's latency and, separately, the newest point's latency per
-   message (how stale a chart is when a message lands).
+   message (how stale a chart is when a message lands), when the first of the
+   clients got each message and how much later the last one did (fan-out spread).
 2. ``transport``: the same server code with a stand-in trainer (this module's
    ``fake_train``) that sends paced ``log`` events stamped with ``wall``; these
    skip batching, so this is the pure worker pipe -> pump -> store -> emit ->
@@ -348,6 +349,7 @@ def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
     config = {"data": {"source": "digits"}, "epochs": epochs, "batch_size": 32, "checkpoint_every": 0, "observers": QUIET}
     records, used = _run_and_watch(studio, n_clients, MLP, config)
     every, mid, newest = [], [], []
+    by_message: dict[float, list[float]] = {}  # a message's newest wall -> its newest-point latency at each client
     for rec in records:
         for t, pts in rec["metrics"]:
             lat = [(t - wall) * 1000 for wall, _ in pts]
@@ -356,9 +358,13 @@ def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
                 mid.extend(lat)
             if lat:
                 newest.append(min(lat))
+                by_message.setdefault(max(w for w, _ in pts), []).append(min(lat))
+    first = [min(v) for v in by_message.values()]
+    spread = [max(v) - min(v) for v in by_message.values()]
     return {"clients": n_clients, "client_processes": -(-n_clients // Fleet.PER_PROCESS), "epochs": epochs,
             "messages_per_client": min(len(r["metrics"]) for r in records), "every_point": _stats(every),
-            "mid_epoch_points": _stats(mid), "newest_point": _stats(newest), **used}
+            "mid_epoch_points": _stats(mid), "newest_point": _stats(newest),
+            "first_client_newest_point": _stats(first), "first_to_last_client": _stats(spread), **used}
 
 
 def measure_fake(studio: Studio, n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
