@@ -10,11 +10,13 @@ from typing import Any, Iterable
 
 
 def series_from_events(events: Iterable[dict[str, Any]]) -> dict[str, list[list[float]]]:
-    """``{"train/loss": [[step, value], ...]}`` from stored metrics events, in step order."""
+    """``{"train/loss": [[step, value], ...]}`` from stored metrics events, in step order.
+
+    Multi-worker runs: the chief's (worker 0) points; the others measure the same synchronous steps."""
     series: dict[str, list[list[float]]] = {}
     for ev in events:
         for p in ev["payload"].get("points") or []:
-            if p.get("value") is None or p.get("name") is None:
+            if p.get("value") is None or p.get("name") is None or (p.get("worker") or 0) > 0:
                 continue
             key = f"{p.get('split') or 'train'}/{p['name']}"
             series.setdefault(key, []).append([p.get("step", 0), p["value"]])

@@ -1,5 +1,10 @@
 import type { LogLine } from "./eventReducer";
 
+/** One log line as text; multi-worker runs tag each line with its worker. */
+export function formatLogLine(l: LogLine): string {
+  return `[${l.level}]${typeof l.worker === "number" ? ` [worker ${l.worker}]` : ""} ${l.message}`;
+}
+
 export function LogPanel({ logs, error }: { logs: LogLine[]; error: { message: string } | null }) {
   return (
     <div className="runs-logs" data-testid="run-logs">
@@ -8,9 +13,7 @@ export function LogPanel({ logs, error }: { logs: LogLine[]; error: { message: s
           {error.message}
         </p>
       )}
-      <pre>
-        {logs.length === 0 ? "No log lines yet." : logs.map((l) => `[${l.level}] ${l.message}`).join("\n")}
-      </pre>
+      <pre>{logs.length === 0 ? "No log lines yet." : logs.map(formatLogLine).join("\n")}</pre>
     </div>
   );
 }

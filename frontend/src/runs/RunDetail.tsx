@@ -8,6 +8,7 @@ import { MetricsPanel } from "./MetricsPanel";
 import { PredictPanel } from "./PredictPanel";
 import { RunGraph } from "./RunGraph";
 import { RunHeader } from "./RunHeader";
+import { WorkersPanel } from "./WorkersPanel";
 import { headline } from "./runSummary";
 import { runsApi } from "./runsApi";
 import { useLiveRun, useRunsStore } from "./runsStore";
@@ -66,6 +67,7 @@ export function RunDetail({ runId, onChanged }: Props) {
         reason={live.status?.reason ?? null}
         onChanged={onChanged}
       />
+      <WorkersPanel workers={live.workers} />
       <MetricsPanel runs={chartRuns} />
       <section className="runs-section">
         <h3>Layers</h3>

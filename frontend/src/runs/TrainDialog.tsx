@@ -5,7 +5,7 @@ import { DatasetPicker, dataConfigFor } from "./DatasetPicker";
 import { JokerEditor, jokerErrors, type Joker, type JokerSpec } from "./JokerEditor";
 import { SchemaForm } from "./SchemaForm";
 import { checkBindings } from "./bindings";
-import { RunsApiError, runsApi, type ConfigSchema } from "./runsApi";
+import { RunsApiError, runsApi, type ConfigSchema, type RunTarget } from "./runsApi";
 import { useRunsStore } from "./runsStore";
 import { defaultsFromSchema, getPath, setPath, validate, withDefaults, type JsonValue } from "./schema";
 import type { DatasetSpec, GraphDoc, Issue } from "./types";
@@ -18,6 +18,41 @@ interface Props {
 // Fields with their own editors, and groups shown folded.
 const EXCLUDE = ["data", "jokers"];
 const COLLAPSED = ["observers", "early_stopping", "schedule"];
+const TARGET_LABELS: Record<string, string> = { local: "This machine", kubernetes: "Kubernetes" };
+const LOCAL: RunTarget = { id: "local", available: true };
+
+/** "Run on": local worker processes, or a Kubernetes Job (disabled, with the reason, when unusable). */
+export function TargetPicker({ targets, value, onChange }: { targets: RunTarget[]; value: string; onChange: (id: string) => void }) {
+  return (
+    <div className="runs-targets" role="radiogroup" aria-label="Run on" data-testid="run-targets">
+      <span className="runs-field-label">Run on</span>
+      {targets.map((t) => (
+        <label
+          key={t.id}
+          className={t.available ? undefined : "runs-target-disabled"}
+          title={t.available ? t.reason ?? undefined : `Unavailable: ${t.reason ?? "not configured"}`}
+          data-testid={`target-${t.id}`}
+        >
+          <input
+            type="radio"
+            name="run-target"
+            value={t.id}
+            checked={value === t.id}
+            disabled={!t.available}
+            onChange={() => onChange(t.id)}
+          />{" "}
+          {TARGET_LABELS[t.id] ?? t.id}
+          {!t.available && t.reason && (
+            <span className="runs-target-reason" data-testid={`target-${t.id}-reason`}>
+              {" "}
+              ({t.reason})
+            </span>
+          )}
+        </label>
+      ))}
+    </div>
+  );
+}
 
 export function TrainDialog({ graph, onClose }: Props) {
   const [cfgSchema, setCfgSchema] = useState<ConfigSchema | null>(null);
@@ -29,6 +64,8 @@ export function TrainDialog({ graph, onClose }: Props) {
   const [issues, setIssues] = useState<Issue[]>([]);
   const [loadErr, setLoadErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [targets, setTargets] = useState<RunTarget[]>([LOCAL]);
+  const [target, setTarget] = useState("local");
   const openRun = useRunsStore((s) => s.openRun);
 
   const loadDatasets = () => runsApi.datasets().then(setDatasets);
@@ -40,6 +77,8 @@ export function TrainDialog({ graph, onClose }: Props) {
         setJokerSpecs(blocks.filter((b) => b.category === "joker") as JokerSpec[]);
       })
       .catch((e: unknown) => setLoadErr(e instanceof Error ? e.message : String(e)));
+    // an older server without targets: local only
+    runsApi.targets().then((t) => t.length && setTargets(t), () => undefined);
   }, []);
 
   useEffect(() => {
@@ -67,7 +106,7 @@ export function TrainDialog({ graph, onClose }: Props) {
     setBusy(true);
     setIssues([]);
     try {
-      const res = await runsApi.create(graph, config, name || undefined);
+      const res = await runsApi.create(graph, config, name || undefined, target === "local" ? undefined : target);
       openRun(String(res.id));
       onClose();
     } catch (e) {
@@ -114,6 +153,7 @@ export function TrainDialog({ graph, onClose }: Props) {
                 <span className="runs-field-label">Run name</span>
                 <input value={name} data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
               </label>
+              <TargetPicker targets={targets} value={target} onChange={setTarget} />
               <SchemaForm
                 schema={cfgSchema.schema}
                 root={cfgSchema.schema}

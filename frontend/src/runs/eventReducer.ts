@@ -35,6 +35,18 @@ export interface LogLine {
   seq: number;
   level: string;
   message: string;
+  /** multi-worker runs: the worker that logged it */
+  worker?: number;
+}
+
+/** What one worker of a multi-worker run last reported. */
+export interface WorkerStats {
+  worker: number;
+  /** seq of the newest event from this worker */
+  seq: number;
+  step: number | null;
+  samplesPerSec: number | null;
+  events: number;
 }
 
 export interface LiveRunState {
@@ -53,6 +65,8 @@ export interface LiveRunState {
   logs: LogLine[];
   error: { message: string; seq: number } | null;
   eventCount: number;
+  /** multi-worker runs: per-worker activity, keyed by worker index (empty for single-process runs). */
+  workers: Record<number, WorkerStats>;
 }
 
 export const MAX_HISTOGRAM_SNAPSHOTS = 64;
@@ -71,6 +85,7 @@ export function emptyRunState(runId: string): LiveRunState {
     logs: [],
     error: null,
     eventCount: 0,
+    workers: {},
   };
 }
 
@@ -135,7 +150,9 @@ function lowerBound(arr: readonly number[], x: number): number {
   return lo;
 }
 
-/** Inserts points (step-sorted); a point at an existing step replaces it. Copies touched series. */
+/** Inserts points (step-sorted); a point at an existing step replaces it. Copies touched series.
+ * Multi-worker runs: the charts show the chief's (worker 0) series; the other workers measure the
+ * same synchronous steps, and their own numbers go to {@link LiveRunState.workers}. */
 export function insertPoints(
   series: Record<string, Series>,
   points: readonly MetricPoint[],
@@ -144,6 +161,7 @@ export function insertPoints(
   const copied = new Set<string>();
   for (const p of points) {
     if (typeof p.value !== "number" || typeof p.step !== "number") continue;
+    if (typeof p.worker === "number" && p.worker > 0) continue;
     const key = seriesKey(p);
     let s = out[key];
     if (!copied.has(key)) {
@@ -227,6 +245,43 @@ function insertImages(
   return out;
 }
 
+/** Folds one event's worker-tagged content into the per-worker stats (returns the input if untouched). */
+export function updateWorkers(workers: Record<number, WorkerStats>, ev: RunEvent): Record<number, WorkerStats> {
+  const touched = new Map<number, { step: number | null; sps: number | null }>();
+  const note = (w: unknown, step: number | null, sps: number | null) => {
+    if (typeof w !== "number" || !Number.isInteger(w) || w < 0) return;
+    const prev = touched.get(w) ?? { step: null, sps: null };
+    touched.set(w, {
+      step: step !== null && (prev.step === null || step > prev.step) ? step : prev.step,
+      sps: sps ?? prev.sps,
+    });
+  };
+  const payload = ev.payload as { worker?: unknown; step?: unknown };
+  if (ev.kind === "metrics") {
+    for (const p of ev.payload.points ?? []) {
+      const w = p.worker ?? payload.worker;
+      const train = p.split === "train" || p.split === undefined;
+      note(w, train && typeof p.step === "number" ? p.step : null, train && p.name === "samples_per_sec" && typeof p.value === "number" ? p.value : null);
+    }
+  } else {
+    note(payload.worker, ev.kind === "status" && typeof payload.step === "number" ? payload.step : null, null);
+  }
+  if (touched.size === 0) return workers;
+  const out = { ...workers };
+  for (const [w, t] of touched) {
+    const prev = out[w];
+    const newer = !prev || ev.seq >= prev.seq;
+    out[w] = {
+      worker: w,
+      seq: prev ? Math.max(prev.seq, ev.seq) : ev.seq,
+      step: t.step !== null && (prev?.step == null || t.step > prev.step) ? t.step : prev?.step ?? null,
+      samplesPerSec: t.sps !== null && newer ? t.sps : prev?.samplesPerSec ?? t.sps,
+      events: (prev?.events ?? 0) + 1,
+    };
+  }
+  return out;
+}
+
 function insertLog(logs: readonly LogLine[], line: LogLine): LogLine[] {
   const out = logs.slice();
   const i = out.findIndex((l) => l.seq > line.seq);
@@ -246,6 +301,7 @@ export function applyEvent(state: LiveRunState, ev: RunEvent): LiveRunState {
     applied: addSeq(state.applied, ev.seq),
     lastSeq: Math.max(state.lastSeq, ev.seq),
     eventCount: state.eventCount + 1,
+    workers: updateWorkers(state.workers, ev),
   };
   switch (ev.kind) {
     case "status":
@@ -270,7 +326,12 @@ export function applyEvent(state: LiveRunState, ev: RunEvent): LiveRunState {
       );
       break;
     case "log":
-      next.logs = insertLog(state.logs, { seq: ev.seq, ...ev.payload });
+      next.logs = insertLog(state.logs, {
+        seq: ev.seq,
+        level: ev.payload.level,
+        message: ev.payload.message,
+        ...(typeof ev.payload.worker === "number" ? { worker: ev.payload.worker } : {}),
+      });
       break;
     case "error":
       if (!state.error || state.error.seq < ev.seq) {

@@ -44,6 +44,13 @@ export interface ConfigSchema {
   defaults: Record<string, unknown>;
 }
 
+/** Where a run may execute (GET /api/runs/targets). */
+export interface RunTarget {
+  id: "local" | "kubernetes" | string;
+  available: boolean;
+  reason?: string | null;
+}
+
 export interface MetricsHistory {
   series: Record<string, [number, number][]>;
   last_seq?: number;
@@ -66,8 +73,9 @@ export const runsApi = {
     ).then((r) => r.blocks ?? []),
   list: () => call<{ runs: RunSummary[] }>("GET", "/api/runs").then((r) => r.runs ?? []),
   get: (id: string) => call<RunSummary>("GET", `/api/runs/${enc(id)}`),
-  create: (graph: GraphDoc, config: unknown, name?: string) =>
-    call<{ id: string; status: string }>("POST", "/api/runs", { graph, config, name }),
+  create: (graph: GraphDoc, config: unknown, name?: string, target?: string) =>
+    call<{ id: string; status: string }>("POST", "/api/runs", { graph, config, name, ...(target ? { target } : {}) }),
+  targets: () => call<{ targets: RunTarget[] }>("GET", "/api/runs/targets").then((r) => r.targets ?? []),
   cancel: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/cancel`),
   resume: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/resume`),
   remove: (id: string) => call<unknown>("DELETE", `/api/runs/${enc(id)}`),

@@ -18,6 +18,8 @@ export interface StatusPayload {
   total_steps?: number;
   progress?: number;
   reason?: string | null;
+  /** multi-worker runs: the worker that sent it (0 = chief) */
+  worker?: number;
 }
 
 export interface MetricPoint {
@@ -27,6 +29,8 @@ export interface MetricPoint {
   name: string;
   value: number;
   wall?: number;
+  /** multi-worker runs: the worker that measured it (0 = chief) */
+  worker?: number;
 }
 
 export interface HistogramItem {
@@ -64,7 +68,7 @@ export type RunEvent =
       payload: { step: number; items: ImageItem[] };
       attachments: ImageSource[];
     })
-  | (EventBase & { kind: "log"; payload: { level: string; message: string } })
+  | (EventBase & { kind: "log"; payload: { level: string; message: string; worker?: number } })
   | (EventBase & { kind: "error"; payload: { message: string; issues?: Issue[] } });
 
 export interface Issue {
