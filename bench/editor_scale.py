@@ -9,10 +9,10 @@ built ``frontend/dist``, headless Debian Chromium through Playwright.
   and unchanged for 3 frames (React Flow fits the view after measuring, which
   changes what is rendered); timed in the page with ``performance.now()``.
 - drag: ``page.mouse`` drags a node near the middle of the fitted view while the
-  page records, for every frame that handled a pointer move, the main-thread
-  time from the first pointer-move handler to the end of that frame's rendering
+  page records, for every pointer move, the main-thread busy time from the
+  first pointer-move listener to the end of the frame that renders the move
   (a message posted from requestAnimationFrame runs after style, layout and
-  paint): "frame work ms". Chrome's own counters (CDP ``Performance.getMetrics``)
+  paint), leaving out any idle wait for vsync in between: "frame work ms". Chrome's own counters (CDP ``Performance.getMetrics``)
   split the drag's main-thread time per input frame into script (React, React
   Flow), layout, style recalc and other (paint recording, compositing, GC).
   Raw requestAnimationFrame intervals are reported too;
@@ -69,17 +69,30 @@ RENDER_JS = """async (doc) => {
   return { ms: tDone - t0, dom_nodes: count };
 }"""
 
-# Frame instrumentation: rAF intervals, and per frame with pointer input: first pointermove -> end of rendering.
+# Frame instrumentation. Per pointer move: main-thread busy time from the first pointermove listener
+# to the end of the frame that renders it, *without* the idle wait for vsync between them: if the
+# move was handled in its own task (a message posted from the listener runs before that frame's
+# requestAnimationFrame), busy = (end of that task - move) + (end of frame - frame start); if it was
+# handled inside the frame, busy = end of frame - move. A message posted from requestAnimationFrame
+# runs after that frame's style, layout and paint. Also: every rAF interval.
 PROBE_JS = """() => {
-  const fb = { intervals: [], work: [], pending: null, on: true };
+  const fb = { intervals: [], work: [], on: true, move: null, moveEnd: null };
   window.__fb = fb;
-  window.addEventListener('pointermove', () => { if (fb.pending === null) fb.pending = performance.now(); }, { capture: true });
-  const ch = new MessageChannel();
-  ch.port1.onmessage = (ev) => fb.work.push(performance.now() - ev.data);
+  const afterInput = new MessageChannel();
+  afterInput.port1.onmessage = () => { if (fb.move !== null && fb.moveEnd === null) fb.moveEnd = performance.now(); };
+  window.addEventListener('pointermove', () => {
+    if (fb.move === null) { fb.move = performance.now(); fb.moveEnd = null; afterInput.port2.postMessage(0); }
+  }, { capture: true });
+  const afterFrame = new MessageChannel();
+  afterFrame.port1.onmessage = (ev) => {
+    const [move, moveEnd, frame] = ev.data, end = performance.now();
+    fb.work.push(moveEnd !== null && moveEnd <= frame ? (moveEnd - move) + (end - frame) : end - move);
+  };
   let last = performance.now();
   const tick = (t) => {
+    const now = performance.now();
     fb.intervals.push(t - last); last = t;
-    if (fb.pending !== null) { ch.port2.postMessage(fb.pending); fb.pending = null; }
+    if (fb.move !== null) { afterFrame.port2.postMessage([fb.move, fb.moveEnd, now]); fb.move = null; }
     if (fb.on && fb.intervals.length < 100000) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
