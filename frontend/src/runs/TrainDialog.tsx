@@ -26,30 +26,32 @@ export function TargetPicker({ targets, value, onChange }: { targets: RunTarget[
   return (
     <div className="runs-targets" role="radiogroup" aria-label="Run on" data-testid="run-targets">
       <span className="runs-field-label">Run on</span>
-      {targets.map((t) => (
-        <label
-          key={t.id}
-          className={t.available ? undefined : "runs-target-disabled"}
-          title={t.available ? t.reason ?? undefined : `Unavailable: ${t.reason ?? "not configured"}`}
-          data-testid={`target-${t.id}`}
-        >
-          <input
-            type="radio"
-            name="run-target"
-            value={t.id}
-            checked={value === t.id}
-            disabled={!t.available}
-            onChange={() => onChange(t.id)}
-          />{" "}
-          {TARGET_LABELS[t.id] ?? t.id}
-          {!t.available && t.reason && (
-            <span className="runs-target-reason" data-testid={`target-${t.id}-reason`}>
-              {" "}
-              ({t.reason})
-            </span>
-          )}
-        </label>
-      ))}
+      <div className="runs-target-options">
+        {targets.map((t) => (
+          <label
+            key={t.id}
+            className={t.available ? undefined : "runs-target-disabled"}
+            title={t.available ? t.reason ?? undefined : `Unavailable: ${t.reason ?? "not configured"}`}
+            data-testid={`target-${t.id}`}
+          >
+            <input
+              type="radio"
+              name="run-target"
+              value={t.id}
+              checked={value === t.id}
+              disabled={!t.available}
+              onChange={() => onChange(t.id)}
+            />{" "}
+            {TARGET_LABELS[t.id] ?? t.id}
+            {!t.available && t.reason && (
+              <span className="runs-target-reason" data-testid={`target-${t.id}-reason`}>
+                {" "}
+                ({t.reason})
+              </span>
+            )}
+          </label>
+        ))}
+      </div>
     </div>
   );
 }

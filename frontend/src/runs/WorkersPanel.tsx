@@ -9,9 +9,14 @@ export function WorkersPanel({ workers }: { workers: Record<number, WorkerStats>
     <ul className="runs-workers" data-testid="run-workers">
       {rows.map((w) => (
         <li key={w.worker} data-testid="worker-row" data-worker={w.worker} data-events={w.events}>
-          <span className="runs-worker-tag">worker {w.worker}{w.worker === 0 ? " (chief)" : ""}</span>
+          <span className="runs-worker-tag">
+            worker {w.worker}
+            {w.worker === 0 ? " (chief)" : ""}:
+          </span>{" "}
           <span>step {w.step ?? "–"}</span>
+          {" · "}
           <span>{w.samplesPerSec === null ? "– samples/s" : `${w.samplesPerSec.toFixed(0)} samples/s`}</span>
+          {" · "}
           <span className="runs-muted">{w.events} events</span>
         </li>
       ))}
