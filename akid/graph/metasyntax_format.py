@@ -1,13 +1,15 @@
 """Graph document -> meta-syntax text that parses back to the same graph.
 
 Layout: the graph is cut into *chains* — runs of nodes joined by the only edge
-entering each next node — printed one per line in topological order. Every
-other edge becomes a reference to a named node: a chain that starts from
-several sources reads ``(a, b) > Add > ...``; edges that need ports or
-feedback get a line of their own (``r ~> a``). Edge order into a merge node is
-part of the model (Concat), so all the edges entering one node are printed
-together, in their original order. Node ids are kept: a node is printed
-without a name only when the parser would give it that same id.
+entering each next node, always forward in a topological order that keeps
+document order where it can (a cycle of plain edges is cut at its first node) —
+printed one per line in that order. Every other edge becomes a reference to
+a named node: a chain that starts from several sources reads
+``(a, b) > Add > ...``; edges that need ports or feedback get a line of their
+own (``r ~> a``). Edge order into a merge node is part of the model (Concat),
+so all the edges entering one node are printed together, in their original
+order. Node ids are kept: a node is printed without a name only when the
+parser would give it that same id.
 """
 from __future__ import annotations
 
@@ -82,9 +84,12 @@ def fmt_args(type_name: str, params: dict[str, Any]) -> str:
 def _topo(graph: Graph) -> list[str]:
     """Topological order that keeps document order wherever the edges allow it.
 
-    When the document order already is topological (as it is for any parsed
-    text), it comes back unchanged — which is what makes printing a parsed
-    graph give the same text again.
+    Kahn's algorithm taking the ready node that comes first in the document;
+    when none is ready (a cycle of plain edges), the first unplaced node in
+    the document is placed anyway and the sort goes on. When the document
+    order already is such an order — as the text printed from any graph is —
+    it comes back unchanged, which is what makes printing a parsed graph give
+    the same text again.
     """
     ids = [n.id for n in graph.nodes]
     index = {nid: i for i, nid in enumerate(ids)}
@@ -97,15 +102,23 @@ def _topo(graph: Graph) -> list[str]:
     ready = [index[i] for i in ids if indeg[i] == 0]
     heapq.heapify(ready)
     order: list[str] = []
-    while ready:
+    placed: set[str] = set()
+    first = 0  # every node before this document index is placed
+    while len(order) < len(ids):
+        if not ready:  # a cycle: break it at its first node in the document
+            while ids[first] in placed:
+                first += 1
+            ready.append(first)
         nid = ids[heapq.heappop(ready)]
+        if nid in placed:  # a node placed to break a cycle, ready again once its inputs are
+            continue
         order.append(nid)
+        placed.add(nid)
         for t in succ[nid]:
             indeg[t] -= 1
-            if indeg[t] == 0:
+            if indeg[t] == 0 and t not in placed:
                 heapq.heappush(ready, index[t])
-    placed = set(order)
-    return order + [i for i in ids if i not in placed]  # nodes on cycles last, in document order
+    return order
 
 
 class Printer:
@@ -125,51 +138,37 @@ class Printer:
             self.ins[e.target].append(e)
             self.outs[e.source].append(e)
         self.order = _topo(graph)
+        pos = {nid: i for i, nid in enumerate(self.order)}
         self.next: dict[str, Edge] = {}  # inline edge out of a node
         self.prev: dict[str, Edge] = {}  # inline edge into a node
         for nid in self.order:
             for e in self.outs[nid]:
                 t = e.target
-                # the first edge into t, when any others are feedback (printed as `a ~> t` lines after the chain)
-                if (not e.feedback and e.source_port == self._port(nid)[1] and e.target_port == self._port(t)[0] and t != nid
-                        and self.ins[t][0] is e and all(x.feedback for x in self.ins[t][1:]) and t not in self.prev):
+                # the first edge into t, when any others are feedback (printed as `a ~> t` lines after the chain);
+                # only forward in the order (on a cycle of plain edges the edge closing it stays a reference), so
+                # that each chain lies in order and the printed text, parsed, gives back the same order and chains
+                if (not e.feedback and e.source_port == self._port(nid)[1] and e.target_port == self._port(t)[0]
+                        and pos[t] > pos[nid] and self.ins[t][0] is e and all(x.feedback for x in self.ins[t][1:])):
                     self.next[nid], self.prev[t] = e, e
                     break
         self.chains = self._chains()
 
     def _chains(self) -> list[list[str]]:
+        """Maximal runs along the inline edges, in order of their first node.
+
+        Inline edges point forward in ``self.order`` and each node has at most
+        one in and one out, so every run starts at a node without an inline
+        edge into it, reached before the rest of its run.
+        """
         chains: list[list[str]] = []
-        done: set[str] = set()
-        for nid in self.order + list(self.nodes):
-            if nid in done:
+        for nid in self.order:
+            if nid in self.prev:
                 continue
-            if nid in self.prev and self.prev[nid].source not in done:
-                if any(c == nid for c in self._walk_back(nid)):
-                    pass  # on a cycle of inline edges: start here
-                else:
-                    continue
-            if nid in self.prev:  # its chain predecessor is printed: the edge becomes a reference
-                e = self.prev.pop(nid)
-                self.next.pop(e.source, None)
             chain = [nid]
-            done.add(nid)
-            while chain[-1] in self.next and self.next[chain[-1]].target not in done:
+            while chain[-1] in self.next:
                 chain.append(self.next[chain[-1]].target)
-                done.add(chain[-1])
-            if chain[-1] in self.next:
-                e = self.next.pop(chain[-1])
-                self.prev.pop(e.target, None)
             chains.append(chain)
         return chains
-
-    def _walk_back(self, nid: str) -> list[str]:
-        seen, cur = [], nid
-        while cur in self.prev and len(seen) <= len(self.nodes):
-            cur = self.prev[cur].source
-            seen.append(cur)
-            if cur == nid:
-                break
-        return seen
 
     def _plan(self) -> tuple[dict[str, str], dict[str, list[Edge]], set[str]]:
         """Per chain head, the prefix of references (its leading plain edges); per node, the edges
