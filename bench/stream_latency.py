@@ -21,6 +21,10 @@ WebSocket transport, real worker processes. Three measurements:
    the clients received per second (each event is stored once, then emitted to
    every client), so fan-out deliveries/s = events/s x clients.
 
+Clients run in processes of at most 10 (``Fleet``), like browser tabs that do
+not share one interpreter; each phase also reports the CPU seconds of the server
+process and of the clients, to tell a busy server from busy clients.
+
 Target: p95 < 100 ms at 50 clients (of every point of the real run);
 ratio = 100 ms / that p95.
 
