@@ -6,6 +6,8 @@ of a failed run seconds later.
 """
 from __future__ import annotations
 
+import os
+import pathlib
 import shutil
 import threading
 from typing import Any
@@ -58,6 +60,26 @@ def _check_graph(doc: dict[str, Any]) -> None:
         raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")
 
 
+def _check_data_paths(config: dict[str, Any]) -> None:
+    """A run may read data files only under the server's data sets folder (or ``AKID_DATA_PATH``).
+
+    Without this, anyone who can start a run could have the server read any
+    file it can open by naming it as a CSV or image folder.
+    """
+    raw = ((config.get("data") or {}).get("params") or {}).get("path")
+    if raw is None:
+        return
+    roots = [(services().data_dir / "datasets").resolve()]
+    if os.environ.get("AKID_DATA_PATH"):
+        roots.append(pathlib.Path(os.environ["AKID_DATA_PATH"]).resolve())
+    candidate = pathlib.Path(str(raw))
+    resolved = (candidate if candidate.is_absolute() else roots[0] / candidate).resolve()
+    if not any(resolved == r or r in resolved.parents for r in roots):
+        raise api_error(400, "path_not_allowed", "data files must lie in the server's data sets folder (upload them, or set "
+                        f"AKID_DATA_PATH). Received: data.params.path={raw!r}", param="data.params.path", path="$.config.data.params.path")
+    config["data"]["params"]["path"] = str(resolved)
+
+
 @bp.post("")
 def create_run() -> ResponseReturnValue:
     body = json_body()
@@ -73,6 +95,7 @@ def create_run() -> ResponseReturnValue:
     _check_target(target)
     if current_app.config.get("CONVERT_CONFIG", True):
         config = akidlib.load_train_config(config)
+        _check_data_paths(config)
     akidlib.load_graph(graph)
     _check_graph(graph)
     name = field(body, "name", str, required=False) or str(graph.get("name") or "run")
