@@ -17,28 +17,35 @@ export class ApiError extends Error {
 
 type Fetch = typeof fetch;
 
-export function createApi(base = '', fetchImpl: Fetch = (...a) => fetch(...a)) {
-  async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await fetchImpl(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-    const text = await res.text();
-    let data: unknown = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      const errs = (data as { errors?: Issue[] } | null)?.errors;
-      const issues = Array.isArray(errs) ? errs : [{ code: 'http_error', message: `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}` }];
-      throw new ApiError(res.status, issues);
-    }
-    return data as T;
+/** One JSON request: FormData bodies go as multipart, other bodies as JSON; non-2xx throws ApiError. */
+export async function requestJson<T>(method: string, path: string, body?: unknown, signal?: AbortSignal,
+  fetchImpl: Fetch = (...a) => fetch(...a)): Promise<T> {
+  const init: RequestInit = { method, signal };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { 'Content-Type': 'application/json' };
   }
+  const res = await fetchImpl(path, init);
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const errs = (data as { errors?: Issue[] } | null)?.errors;
+    const issues = Array.isArray(errs) && errs.length ? errs
+      : [{ code: 'http_error', message: `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}` }];
+    throw new ApiError(res.status, issues);
+  }
+  return data as T;
+}
+
+export function createApi(base = '', fetchImpl: Fetch = (...a) => fetch(...a)) {
+  const call = <T,>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> =>
+    requestJson<T>(method, base + path, body, signal, fetchImpl);
   const enc = encodeURIComponent;
   return {
     blocks: () => call<{ blocks: BlockSpec[] }>('GET', '/api/blocks').then((r) => r.blocks),

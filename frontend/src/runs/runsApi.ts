@@ -1,41 +1,11 @@
 // REST client for the runs, data sets and config endpoints (docs/architecture.md "REST").
-import type { DatasetSample, DatasetSpec, GraphDoc, Issue, RunEvent, RunSummary } from "./types";
+import type { DatasetSample, DatasetSpec, GraphDoc, RunEvent, RunSummary } from "./types";
 import type { JsonSchema } from "./schema";
+import { requestJson } from "../api";
 
-export class RunsApiError extends Error {
-  status: number;
-  issues: Issue[];
-  constructor(status: number, issues: Issue[]) {
-    super(issues.map((i) => i.message).join("; ") || `HTTP ${status}`);
-    this.status = status;
-    this.issues = issues;
-  }
-}
+export { ApiError as RunsApiError } from "../api";
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method };
-  if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { "Content-Type": "application/json" };
-  }
-  const res = await fetch(path, init);
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const errs = (data as { errors?: Issue[] } | null)?.errors;
-    throw new RunsApiError(
-      res.status,
-      Array.isArray(errs) && errs.length ? errs : [{ code: "http_error", message: `${method} ${path}: HTTP ${res.status}` }],
-    );
-  }
-  return data as T;
-}
+const call = <T,>(method: string, path: string, body?: unknown): Promise<T> => requestJson<T>(method, path, body);
 
 const enc = encodeURIComponent;
 
