@@ -63,3 +63,22 @@ class DataError(AkidError):
 
 def issue(code: str, message: str, **where: Any) -> Issue:
     return Issue(code=code, message=message, **where)
+
+
+def issues_from_validation(exc: Any, prefix: str, **where: Any) -> list[Issue]:
+    """Issues from a pydantic ``ValidationError``: one per problem, each naming its parameter.
+
+    Blocks, data sources and the training config all validate JSON with
+    pydantic; this keeps their messages and codes the same
+    (``unknown_param`` for an unexpected key, ``bad_param`` otherwise, unless
+    ``codes`` names others). ``path_root`` (e.g. ``"$"``) also fills ``path``.
+    """
+    path_root = where.pop("path_root", None)
+    unknown_code, bad_code = where.pop("codes", ("unknown_param", "bad_param"))
+    issues = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or None
+        code = unknown_code if err["type"] == "extra_forbidden" else bad_code
+        path = None if path_root is None else (f"{path_root}.{loc}" if loc else path_root)
+        issues.append(Issue(code, f"{prefix}.{loc}: {err['msg']}. Received: {err.get('input')!r}", param=loc, path=path, **where))
+    return issues

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Sequence
 import keras
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from akid.errors import BlockParamError, Issue, ShapeError
+from akid.errors import BlockParamError, Issue, ShapeError, issues_from_validation
 
 Shape = tuple  # tuple[int | None, ...], batch dimension excluded
 
@@ -81,13 +81,7 @@ class Block(keras.layers.Layer):
         try:
             return cls.Params.model_validate(raw)
         except ValidationError as exc:
-            issues = []
-            for err in exc.errors():
-                loc = ".".join(str(x) for x in err["loc"]) or None
-                code = "unknown_param" if err["type"] == "extra_forbidden" else "bad_param"
-                msg = f"{cls.type_name}.{loc}: {err['msg']}. Received: {err.get('input')!r}"
-                issues.append(Issue(code, msg, node_id=node_id, param=loc))
-            raise BlockParamError(issues) from None
+            raise BlockParamError(issues_from_validation(exc, cls.type_name, node_id=node_id)) from None
 
     @classmethod
     def input_ports(cls, params: BlockParams) -> tuple[PortSpec, ...]:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from akid.errors import DataError, Issue
+from akid.errors import DataError, Issue, issues_from_validation
 
 SPLITS = ("train", "val", "test")
 Arrays = dict[str, np.ndarray]
@@ -73,12 +73,7 @@ class Source:
         try:
             return cls.Params.model_validate(raw)
         except ValidationError as exc:
-            issues = []
-            for err in exc.errors():
-                loc = ".".join(str(x) for x in err["loc"]) or None
-                code = "unknown_param" if err["type"] == "extra_forbidden" else "bad_param"
-                issues.append(Issue(code, f"{cls.name}.{loc}: {err['msg']}. Received: {err.get('input')!r}", param=loc))
-            raise DataError(issues) from None
+            raise DataError(issues_from_validation(exc, cls.name)) from None
 
     @classmethod
     def class_spec(cls) -> dict[str, Any]:

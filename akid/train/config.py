@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from akid.errors import AkidError, Issue
+from akid.errors import AkidError, Issue, issues_from_validation
 
 
 class ConfigError(AkidError):
@@ -107,12 +107,7 @@ def load_config(raw: TrainConfig | dict[str, Any] | None) -> TrainConfig:
     try:
         return TrainConfig.model_validate(raw)
     except ValidationError as exc:
-        issues = []
-        for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"])
-            code = "unknown_key" if err["type"] == "extra_forbidden" else "bad_config"
-            issues.append(Issue(code, f"config.{loc}: {err['msg']}. Received: {err.get('input')!r}", param=loc or None, path=f"$.{loc}" if loc else "$"))
-        raise ConfigError(issues) from None
+        raise ConfigError(issues_from_validation(exc, "config", path_root="$", codes=("unknown_key", "bad_config"))) from None
 
 
 def train_config_schema() -> dict[str, Any]:

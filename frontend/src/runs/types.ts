@@ -1,5 +1,8 @@
 // Types of the live protocol (namespace /runs) and of the runs REST API.
 // See docs/architecture.md "Event payloads" and shared/DESIGN.md "Live protocol".
+import type { Issue } from "../types";
+
+export type { Issue };
 
 export type RunState =
   | "queued"
@@ -71,13 +74,6 @@ export type RunEvent =
   | (EventBase & { kind: "log"; payload: { level: string; message: string; worker?: number } })
   | (EventBase & { kind: "error"; payload: { message: string; issues?: Issue[] } });
 
-export interface Issue {
-  code: string;
-  message: string;
-  node_id?: string | null;
-  port?: string | null;
-  param?: string | null;
-}
 
 export interface RunSummary {
   id: string;
