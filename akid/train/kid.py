@@ -192,6 +192,8 @@ class Kid:
                 train_means = {k: v / n_in_epoch for k, v in sums.items()}
             if state == "cancelled":
                 break
+            for o in self.observers:
+                o.on_epoch_end(self, self.step, epoch)
             val = self.evaluate(epoch)
             self._save(epoch + 1, 0)
             self._status()

@@ -31,6 +31,9 @@ class Observer:
 
     def on_step_end(self, kid: "Kid", step: int, epoch: int, logs: dict[str, float]) -> None: ...
 
+    def on_epoch_end(self, kid: "Kid", step: int, epoch: int) -> None:
+        """After the epoch's last training step, before validation and the checkpoint."""
+
     def on_validation_end(self, kid: "Kid", step: int, epoch: int, results: dict[str, Any]) -> None: ...
 
     def on_train_end(self, kid: "Kid") -> None: ...
@@ -50,6 +53,9 @@ class ScalarObserver(Observer):
         now = time.monotonic()
         if now - self._last_flush >= self.flush_interval:
             self.flush(kid)
+
+    def on_epoch_end(self, kid, step, epoch):
+        self.flush(kid)  # the epoch's last points must not wait for validation and the checkpoint
 
     def on_validation_end(self, kid, step, epoch, results):
         wall = time.time()

@@ -323,6 +323,8 @@ class RunManager:
             points, worker = payload.get("points") or [], payload.get("worker")
             # multi-worker runs: points keep their worker, so the UI can tell the workers apart
             h.pending.extend(points if worker is None else [{**p, "worker": worker} for p in points])
+            if time.monotonic() - h.last_metrics >= self.batch_interval:
+                self._flush(h)  # leading edge: a trainer that already paces itself adds no wait here
             return
         if kind not in ("status", "histograms", "images", "log"):
             self._flush(h)  # errors follow the metrics that led to them; other kinds may overtake a batch
