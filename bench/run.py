@@ -2,8 +2,10 @@
 
     python bench/run.py [--quick] [--smoke] [--only NAME ...] [--out FILE]
 
-``--quick`` finishes in under a minute on 2 cores; ``--smoke`` shrinks every
-workload further and only proves the benchmarks run (used by the test suite).
+``--quick`` shrinks the workloads (about 2.5 minutes on 2 shared cores: two
+benchmarks start a real server and Chromium, each paying TensorFlow's import);
+``--smoke`` shrinks them further and only proves the benchmarks run (the test
+suite uses it).
 Each benchmark lives in its own module exposing ``run(quick, smoke) -> dict``.
 """
 from __future__ import annotations
