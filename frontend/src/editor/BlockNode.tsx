@@ -1,11 +1,11 @@
 // One generic node component for every block type, rendered from the block spec: title,
 // ports as handles, key params, inferred output shape, parameter count, error highlight.
-import { Handle, Position, useStore as useFlowStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { createContext, memo, useContext, useEffect, useMemo, useRef } from 'react';
 import { formatCount, formatShape, formatValue } from '../graph/format';
 import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
-import { useEditor } from '../store';
+import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
 
 const EMPTY: Record<string, never> = {};
@@ -15,19 +15,22 @@ const PORT_GAP = 20;
 export const FAR_ZOOM = 0.3;
 export const BIG_GRAPH = 150;
 export const farSelector = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+/** `farSelector`, read once by the Canvas: one store subscription instead of one per node and edge. */
+export const FarContext = createContext(false);
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
-  const spec = useEditor((s) => s.specs[data.type]);
-  const composite = useEditor((s) => s.meta.blocks?.[data.type] ?? s.library[data.type]);
-  const issues = useEditor((s) => s.report?.nodeIssues[id]);
-  const info = useEditor((s) => s.report?.nodes[id]);
+  // useEditorDecor, not useEditor: these selectors must not run on every drag move of any node.
+  const spec = useEditorDecor((s) => s.specs[data.type]);
+  const composite = useEditorDecor((s) => s.meta.blocks?.[data.type] ?? s.library[data.type]);
+  const issues = useEditorDecor((s) => s.report?.nodeIssues[id]);
+  const info = useEditorDecor((s) => s.report?.nodes[id]);
   const ports = useMemo(
     () => portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : EMPTY),
     [data.type, data.params, spec, composite],
   );
-  const zoomedOut = useFlowStore(farSelector);
+  const zoomedOut = useContext(FarContext);
   // A big graph arrives compact: its first frame must not lay out every node in full.
-  const bigLoading = useEditor((s) => !s.viewSettled && s.nodes.length > BIG_GRAPH);
+  const bigLoading = useEditorDecor((s) => !s.viewSettled && s.nodeCount > BIG_GRAPH);
   const far = zoomedOut || bigLoading;
   const updateInternals = useUpdateNodeInternals();
   const portKey = ports.inputs.map((p) => p.name).join(',') + '|' + ports.outputs.map((p) => p.name).join(',');

@@ -1,13 +1,13 @@
 // The React Flow canvas: drop target for the palette, wiring with instant validation,
 // feedback edges for cycles, double-click to search-and-insert or open a composite.
 import {
-  Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore,
   type Connection, type Edge, type IsValidConnection, type NodeMouseHandler,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
-import { BlockNode } from './BlockNode';
+import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
@@ -32,6 +32,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   const layoutRequest = useEditor((s) => s.layoutRequest);
   const fitRequest = useEditor((s) => s.fitRequest);
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
+  const far = useFlowStore(farSelector);
   const wrap = useRef<HTMLDivElement>(null);
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
@@ -94,6 +95,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
 
   return (
     <div className="canvas" ref={wrap} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+      <FarContext.Provider value={far}>
       <ReactFlow<BlockNodeT, GraphEdgeT>
         nodes={nodes}
         edges={edges}
@@ -119,6 +121,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         <MiniMap pannable zoomable nodeColor={miniMapColor} />
         <Controls showInteractive={false} />
       </ReactFlow>
+      </FarContext.Provider>
     </div>
   );
 }

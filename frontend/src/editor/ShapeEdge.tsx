@@ -1,17 +1,17 @@
 // Edge with its inferred shape as label; feedback edges are dashed and coloured.
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore as useFlowStore, type EdgeProps } from '@xyflow/react';
-import { farSelector } from './BlockNode';
-import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { FarContext } from './BlockNode';
+import { memo, useContext } from 'react';
 import { formatShape } from '../graph/format';
 import type { GraphEdgeT } from '../graph/model';
-import { useEditor } from '../store';
+import { useEditorDecor } from '../store';
 
 function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
-  const shape = useEditor((s) => s.report?.edgeShapes[p.id]);
+  const shape = useEditorDecor((s) => s.report?.edgeShapes[p.id]);
   const feedback = !!p.data?.feedback;
-  const far = useFlowStore(farSelector);
+  const far = useContext(FarContext);
   // An issue on the port this edge feeds (e.g. a shape mismatch) colours the edge too.
-  const bad = useEditor((s) => !!s.report?.nodeIssues[p.target]?.some((i) => i.port && i.port === (p.targetHandleId ?? 'in')));
+  const bad = useEditorDecor((s) => !!s.report?.nodeIssues[p.target]?.some((i) => i.port && i.port === (p.targetHandleId ?? 'in')));
   const [path, lx, ly] = getBezierPath({
     sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition,
     targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition,
