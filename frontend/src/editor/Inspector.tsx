@@ -25,26 +25,27 @@ export function Inspector({ onGroup }: { onGroup: () => void }) {
 }
 
 function NodeInspector({ id }: { id: string }) {
-  const node = useEditor((s) => s.nodes.find((n) => n.id === id));
-  const spec = useEditor((s) => (node ? s.specs[node.data.type] : undefined));
-  const composite = useEditor((s) => (node ? s.meta.blocks?.[node.data.type] ?? s.library[node.data.type] : undefined));
+  // The node's data, not the node: a drag gives the node a new object on every move, its data stays.
+  const data = useEditor((s) => s.nodes.find((n) => n.id === id)?.data);
+  const spec = useEditor((s) => (data ? s.specs[data.type] : undefined));
+  const composite = useEditor((s) => (data ? s.meta.blocks?.[data.type] ?? s.library[data.type] : undefined));
   const paramIssues = useEditor((s) => s.report?.paramIssues[id]);
   const issues = useEditor((s) => s.report?.nodeIssues[id]);
   const info = useEditor((s) => s.report?.nodes[id]);
-  if (!node) return null;
+  if (!data) return null;
   const schema = spec?.params_schema;
   const props = schema?.properties ?? {};
   const known = new Set(Object.keys(props));
-  const extra = Object.keys(node.data.params).filter((k) => !known.has(k));
-  const ports = portsFor(node.data.type, node.data.params, spec, composite ? { [node.data.type]: composite } : {});
+  const extra = Object.keys(data.params).filter((k) => !known.has(k));
+  const ports = portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : {});
   const set = (k: string, v: unknown) => editorStore.getState().setParam(id, k, v);
   return (
     <div data-testid="inspector-node">
-      <h3>{node.data.type} <span className="muted">{id}</span></h3>
+      <h3>{data.type} <span className="muted">{id}</span></h3>
       {spec?.doc && <p className="doc">{spec.doc}</p>}
       <div className="param-field">
         <label htmlFor="node-label">Label</label>
-        <input id="node-label" type="text" value={node.data.label ?? ''} placeholder={id} onChange={(e) => editorStore.getState().setLabel(id, e.target.value)} />
+        <input id="node-label" type="text" value={data.label ?? ''} placeholder={id} onChange={(e) => editorStore.getState().setLabel(id, e.target.value)} />
       </div>
       {issues && issues.length > 0 && (
         <div className="issues" data-testid="inspector-issues">
@@ -54,7 +55,7 @@ function NodeInspector({ id }: { id: string }) {
       {schema && Object.entries(props).map(([k, ps]) => (
         <ParamField
           key={`${id}:${k}`} nodeId={id} name={k} schema={ps as JsonSchema} root={schema}
-          value={node.data.params[k]} defaultValue={spec?.defaults[k]} errors={paramIssues?.[k]}
+          value={data.params[k]} defaultValue={spec?.defaults[k]} errors={paramIssues?.[k]}
           onChange={(v) => set(k, v)}
         />
       ))}
