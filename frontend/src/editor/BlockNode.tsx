@@ -103,4 +103,6 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   );
 }
 
-export const BlockNode = memo(BlockNodeImpl);
+// Only what the node draws: React Flow also passes positionAbsoluteX/Y, dragging, zIndex…, which
+// change on every move of a drag and would re-render the dragged node's whole tree each time.
+export const BlockNode = memo(BlockNodeImpl, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);
