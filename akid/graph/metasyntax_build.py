@@ -194,7 +194,7 @@ class Builder:
                 self.err(f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}", a.line, a.col, node_id=nid)
                 return params
             name = order[slot]
-            if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list):
+            if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list) and not is_choice(a.value):
                 gathered = []
                 while i < len(args) and args[i].key is None and not isinstance(args[i].value, list) and type(args[i].value) is type(a.value):
                     gathered.append(args[i].value)
