@@ -34,10 +34,11 @@ class Trial:
     graph: dict[str, Any]
     config: dict[str, Any]
     handle: Any = field(repr=False, default=None)
-    state: str = "running"  # running | completed | pruned | failed
+    state: str = "running"  # running | completed | pruned | cancelled | failed
     objective: float | None = None
     intermediate: dict[int, float] = field(default_factory=dict)
     epochs: int = 1
+    run_id: str | None = None  # the run that trains it (server sweeps)
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "choices": self.assignment, "objective": self.objective, "state": self.state,
@@ -118,7 +119,7 @@ class Sweep:
         return bool(trial.handle.should_prune())
 
     def tell(self, trial: Trial, value: float | None, state: str) -> None:
-        """End ``trial``: completed (with its objective), pruned (stopped early) or failed."""
+        """End ``trial``: completed (with its objective), pruned (stopped early), cancelled or failed."""
         import optuna
 
         if trial.state != "running":
@@ -131,7 +132,7 @@ class Sweep:
             trial.objective = trial.intermediate[max(trial.intermediate)] if trial.intermediate else None
             self._tell(trial.handle, state=optuna.trial.TrialState.PRUNED)
         else:
-            trial.state = "failed"
+            trial.state = "cancelled" if state == "cancelled" else "failed"
             self._tell(trial.handle, state=optuna.trial.TrialState.FAIL)
 
     def _tell(self, handle: Any, value: float | None = None, state: Any = None) -> None:
@@ -156,7 +157,8 @@ def _epochs(config: dict[str, Any]) -> int:
     try:
         return int(load_config(config).epochs)
     except Exception:  # noqa: BLE001 - a bad config fails the trial itself, with its own message
-        return 1
+        epochs = config.get("epochs") if isinstance(config, dict) else None
+        return epochs if isinstance(epochs, int) and epochs >= 1 else 1
 
 
 def final_objective(objective: str, result: dict[str, Any], seen: dict[int, float]) -> float | None:

@@ -269,7 +269,8 @@ def probe_assignments(space: Space, enumerate_limit: int = ENUMERATE_LIMIT) -> l
     return out
 
 
-def invalid_variants(space: Space, *, enumerate_limit: int = ENUMERATE_LIMIT, max_params: int | None = None) -> list[dict[str, Any]]:
+def invalid_variants(space: Space, *, enumerate_limit: int = ENUMERATE_LIMIT, max_params: int | None = None,
+                     check_config: bool = True) -> list[dict[str, Any]]:
     """Each checked assignment whose variant does not validate: ``{"assignment", "errors"}`` (empty when all are fine).
 
     Config choices are checked by loading each config variant (learning rate > 0, known optimizer...).
@@ -289,7 +290,7 @@ def invalid_variants(space: Space, *, enumerate_limit: int = ENUMERATE_LIMIT, ma
         if errors:
             bad.append({"assignment": assignment, "errors": errors})
     config_dims = [d for d in space.dimensions if d.kind == "config"]
-    if config_dims:
+    if config_dims and check_config:
         bad += _invalid_configs(Space({}, space.config, config_dims), enumerate_limit)
     return bad
 
