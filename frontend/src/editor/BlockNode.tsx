@@ -7,6 +7,7 @@ import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
 import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
+import { hasChoices } from '../sweeps/choices';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -62,6 +63,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           {ports.inputs.length > 1 && <span className="handle-label in">{p.name}</span>}
         </Handle>
       ))}
+      {hasChoices(data.params) && <span className="akid-node-swept" data-testid={`node-${id}-swept`} title="swept: a parameter holds choices">swept</span>}
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
         <span className="akid-node-id">{data.label ?? id}</span>
