@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { SweepSummary, Trial } from "./sweepsApi";
 
-const show = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : typeof v === "string" ? v : JSON.stringify(v));
+const show = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(4))) : typeof v === "string" ? v : JSON.stringify(v));
 
 function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;

@@ -10,7 +10,8 @@ export interface Axis {
   pos: (v: unknown) => number | null;
 }
 
-const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : typeof v === "string" ? v : JSON.stringify(v));
+/** A value as a short label: numbers to 3 significant digits without trailing zeros. */
+export const fmt = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(3))) : typeof v === "string" ? v : JSON.stringify(v));
 
 export function dimensionAxis(d: Dimension): Axis {
   if (d.values) {
@@ -33,7 +34,12 @@ export function objectiveAxis(name: string, trials: Trial[]): Axis {
   const vals = trials.map((t) => t.objective).filter((v): v is number => typeof v === "number");
   let lo = vals.length ? Math.min(...vals) : 0;
   let hi = vals.length ? Math.max(...vals) : 1;
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+  if (hi - lo < 1e-9) {
+    const pad = Math.max(Math.abs(lo) * 0.1, 0.05);
+    lo -= pad;
+    hi += pad;
+    if (name.endsWith("accuracy")) { lo = Math.max(0, lo); hi = Math.min(1, hi); } // accuracies live in [0, 1]
+  }
   return {
     key: "__objective", label: name,
     ticks: [{ at: 0, text: fmt(lo) }, { at: 1, text: fmt(hi) }],
