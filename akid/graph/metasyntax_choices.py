@@ -12,7 +12,7 @@ from typing import Any
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_format import Printer, fmt_value
 from akid.graph.schema import load_graph
-from akid.sweep.choices import OPTIONAL, REPEATS, format_marker
+from akid.sweep.choices import OPTIONAL, REPEATS, format_marker, without_structure
 
 
 class ChoicePrinter(Printer):
@@ -38,7 +38,6 @@ class ChoicePrinter(Printer):
 
 def format_with_choices(doc: dict[str, Any]) -> str:
     """Meta-syntax for a graph that uses ``$optional`` nodes or ``$repeats`` groups."""
-    plain = {k: v for k, v in doc.items() if k != REPEATS}
-    plain["nodes"] = [{k: v for k, v in n.items() if k != OPTIONAL} if isinstance(n, dict) else n for n in doc.get("nodes", [])]
+    plain = without_structure(doc)
     optional = {n["id"] for n in doc.get("nodes", []) if isinstance(n, dict) and n.get(OPTIONAL) is True}
     return ChoicePrinter(load_graph(plain), optional, list(doc.get(REPEATS) or [])).text()

@@ -99,3 +99,14 @@ def format_marker(value: dict[str, Any], fmt_value: Callable[[Any], str]) -> str
     if value.get("step"):
         raise ValueError("a $range with a step has no meta-syntax form; use a $choice")
     return f"{fmt_value(lo)}..{fmt_value(hi)}" + (" log" if value.get("log") else "")
+
+
+def without_structure(doc: Any) -> Any:
+    """``doc`` without the structural marks (``$repeats``, node ``$optional``), for the plain loader's
+    format check; param choices stay (the loader does not read param values)."""
+    if not isinstance(doc, dict) or not (REPEATS in doc or any(isinstance(n, dict) and OPTIONAL in n for n in doc.get("nodes") or [])):
+        return doc
+    out = {k: v for k, v in doc.items() if k != REPEATS}
+    if isinstance(doc.get("nodes"), list):
+        out["nodes"] = [{k: v for k, v in n.items() if k != OPTIONAL} if isinstance(n, dict) else n for n in doc["nodes"]]
+    return out

@@ -176,12 +176,18 @@ def concretize(graph: dict[str, Any], assignment: dict[str, Any]) -> dict[str, A
         for param, value in list(params.items()):
             if is_choice(value):
                 params[param] = assignment.get(f"{nid}.{param}", first_value(value))
+    reshaped = False
     for group in groups:
-        times = assignment.get(f"{group['id']}*", first_value(group["times"]))
-        _repeat(doc, list(group["nodes"]), int(times), group["id"])
+        times = int(assignment.get(f"{group['id']}*", first_value(group["times"])))
+        _repeat(doc, list(group["nodes"]), times, group["id"])
+        reshaped |= times > 1
     for node in list(doc.get("nodes") or []):
         if node.pop(OPTIONAL, False) and assignment.get(f"{node['id']}?", True) is False:
             _bypass(doc, node["id"])
+            reshaped = True
+    if reshaped:  # the drawing no longer fits the structure: let the editor lay the variant out afresh
+        for node in doc.get("nodes") or []:
+            node.pop("position", None)
     return doc
 
 

@@ -3,6 +3,8 @@ sweep, watch the parallel-coordinates plot fill in while the sweep runs, and ope
 in the editor as a plain graph."""
 from __future__ import annotations
 
+import re
+
 from editor_helpers import errors, graph, load, open_editor
 from playwright.sync_api import Page, expect
 
@@ -81,4 +83,50 @@ def test_sweep_from_the_canvas(page: Page, server, shot):
     assert conv["params"]["filters"] == record["best"]["choices"]["c1.filters"]
     assert "$choice" not in str(opened)
     expect(page.get_by_test_id("node-c1-swept")).to_have_count(0)
+    shot("best-in-editor")
+
+
+DONE_WHEN = "Input(8,8,1) > [Conv2D({8|16},3,padding=same) > ReLU] * {1|2} > Flatten > Dense(10) > Output(label)"
+
+
+def test_sweep_of_a_metasyntax_family(page: Page, server, shot):
+    """The issue's family typed in the Text pane: 4 variants (filters x repeat count), a grid sweep
+    from the studio, every trial a concrete variant, the best opened as a plain graph."""
+    open_editor(page)
+    page.get_by_test_id("toggle-meta").click()
+    page.get_by_test_id("meta-text").fill(DONE_WHEN)
+    page.get_by_test_id("meta-apply").click()
+    expect(page.get_by_test_id("node-conv2d1")).to_be_visible()
+    for nid in ("conv2d1", "relu1"):  # a param choice, and both nodes of the repeat group
+        expect(page.get_by_test_id(f"node-{nid}-swept")).to_be_visible()
+    doc = graph(page)
+    assert doc["$repeats"] == [{"id": "repeat1", "nodes": ["conv2d1", "relu1"], "times": {"$choice": [1, 2]}}]
+    assert errors(page) == 0
+    expect(page.get_by_test_id("meta-text")).to_have_value(
+        "Input(8, 8, 1) > [Conv2D({8|16}, 3, padding=same) > ReLU] * {1|2} > Flatten > Dense(10) > Output(label)\n")
+    page.get_by_test_id("node-relu1").click()
+    expect(page.get_by_test_id("sweep-repeat")).to_have_value("1 | 2")
+    shot("family")
+
+    page.get_by_test_id("sweep-button").click()
+    expect(page.get_by_test_id("sweep-space-size")).to_have_text("4 variants")
+    page.get_by_test_id("start-sweep").click()
+    page.wait_for_function(f"() => ({STATUS})() === 'completed'", timeout=300_000)
+    expect(page.locator("[data-testid^=trial-row-]")).to_have_count(4)
+    sweep_id = server.api("GET", "/api/sweeps")["sweeps"][0]["id"]
+    record = server.api("GET", f"/api/sweeps/{sweep_id}")
+    assert {(t["choices"]["conv2d1.filters"], t["choices"]["repeat1*"]) for t in record["trials"]} == {(8, 1), (8, 2), (16, 1), (16, 2)}
+    for t in record["trials"]:
+        run = server.api("GET", f"/api/runs/{t['run_id']}")
+        convs = [n for n in run["graph"]["nodes"] if n["type"] == "Conv2D"]
+        assert len(convs) == t["choices"]["repeat1*"] and {n["params"]["filters"] for n in convs} == {t["choices"]["conv2d1.filters"]}
+    shot("completed")
+
+    page.get_by_test_id("sweep-open-best").click()
+    expect(page.get_by_test_id("node-conv2d1")).to_be_visible()
+    opened = graph(page)
+    assert "$repeats" not in opened and "$choice" not in str(opened)
+    assert len([n for n in opened["nodes"] if n["type"] == "Conv2D"]) == record["best"]["choices"]["repeat1*"]
+    assert errors(page) == 0
+    expect(page.get_by_test_id("meta-text")).not_to_have_value(re.compile(r"[{}]"))  # the text pane shows the plain variant
     shot("best-in-editor")

@@ -6,6 +6,7 @@ import { editorStore, useEditor } from '../store';
 import type { JsonSchema } from '../types';
 import { ParamField } from './ParamField';
 import { SweepField } from '../sweeps/SweepField';
+import { SweepNodeControls } from '../sweeps/SweepNodeControls';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) => s.nodes.filter((n) => n.selected).map((n) => n.id).join(' '));
@@ -75,6 +76,7 @@ function NodeInspector({ id }: { id: string }) {
           <button onClick={() => editorStore.getState().openComposite(id)} data-testid="open-composite">Edit inside</button>
         </div>
       )}
+      <SweepNodeControls id={id} />
       <div className="node-actions">
         <button onClick={() => editorStore.getState().deleteSelection()} data-testid="inspector-delete" title="Delete (Del)">Delete block</button>
       </div>

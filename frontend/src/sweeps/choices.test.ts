@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { firstVariant, graphHasChoices, markerSize, markerText, parseMarker } from "./choices";
+import { firstVariant, graphHasChoices, markerSize, markerText, parseMarker, sweptStructure } from "./choices";
+import { docToFlow, flowToDoc } from "../graph/convert";
 import type { GraphDoc } from "../types";
 
 describe("choice markers", () => {
@@ -37,5 +38,37 @@ describe("choice markers", () => {
     expect(plain.nodes[0].params).toEqual({ filters: 8, kernel_size: 3 });
     expect(graphHasChoices(plain)).toBe(false);
     expect(firstVariant(plain)).toBe(plain);
+  });
+});
+
+describe("structural choices", () => {
+  const doc = {
+    format: "akid.graph/v1",
+    name: "g",
+    nodes: [
+      { id: "x", type: "Input", params: { shape: [8] } },
+      { id: "d", type: "Dropout", params: { rate: 0.3 }, $optional: true },
+      { id: "h", type: "Dense", params: { units: 8 } },
+    ],
+    edges: [],
+    $repeats: [{ id: "repeat1", nodes: ["h"], times: { $choice: [1, 2] } }],
+  } as unknown as GraphDoc;
+
+  it("the first variant drops the marks", () => {
+    expect(graphHasChoices(doc)).toBe(true);
+    const plain = firstVariant(doc) as unknown as Record<string, unknown>;
+    expect("$repeats" in plain).toBe(false);
+    expect((plain.nodes as object[]).some((n) => "$optional" in n)).toBe(false);
+  });
+
+  it("the editor keeps them through load and save", () => {
+    const back = flowToDoc(docToFlow(doc)) as unknown as typeof doc & { $repeats: unknown };
+    expect(back.$repeats).toEqual([{ id: "repeat1", nodes: ["h"], times: { $choice: [1, 2] } }]);
+    expect((back.nodes[1] as unknown as { $optional?: boolean }).$optional).toBe(true);
+    const flow = docToFlow(doc);
+    flow.nodes = flow.nodes.filter((n) => n.id !== "h"); // a deleted node leaves its group
+    expect("$repeats" in flowToDoc(flow)).toBe(false);
+    expect(sweptStructure(flow.meta.sweep, "d")).toBe(true);
+    expect(sweptStructure(flow.meta.sweep, "x")).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // `{"$range": [lo, hi], "log"?: true}` param values. Pure helpers, shared by the inspector hook,
 // the canvas badge, live validation (which checks the first variant) and the sweep dialog.
 import type { GraphDoc } from "../types";
+import type { SweepStructure } from "../graph/model";
 
 export type Choice = { $choice: unknown[] };
 export type Range = { $range: [number, number]; log?: boolean };
@@ -20,23 +21,29 @@ export function hasChoices(params: Record<string, unknown> | undefined): boolean
   return !!params && Object.values(params).some(isChoice);
 }
 
+type Marked = GraphDoc & { $repeats?: unknown[] };
+const isOptional = (n: object) => (n as { $optional?: boolean }).$optional === true;
+
 export function graphHasChoices(doc: GraphDoc): boolean {
-  return (doc.nodes ?? []).some((n) => hasChoices(n.params as Record<string, unknown>));
+  return !!(doc as Marked).$repeats?.length || (doc.nodes ?? []).some((n) => isOptional(n) || hasChoices(n.params as Record<string, unknown>));
 }
 
-/** The graph with every choice at its first value: a plain graph the validator can check. */
+/** The graph with every choice at its first value, optional nodes kept and repeat groups once:
+ * a plain graph the validator can check (the sweep checks every variant on the server). */
 export function firstVariant(doc: GraphDoc): GraphDoc {
   if (!graphHasChoices(doc)) return doc;
+  const { $repeats: _repeats, ...rest } = doc as Marked;
   return {
-    ...doc,
+    ...rest,
     nodes: (doc.nodes ?? []).map((n) => {
+      const { $optional: _optional, ...node } = n as typeof n & { $optional?: boolean };
       const params = n.params as Record<string, unknown> | undefined;
-      if (!hasChoices(params)) return n;
+      if (!hasChoices(params)) return node;
       const plain: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(params!)) plain[k] = isChoice(v) ? firstValue(v) : v;
-      return { ...n, params: plain };
+      return { ...node, params: plain };
     }),
-  };
+  } as GraphDoc;
 }
 
 /** Editable text of a marker: `16 | 32 | 64`, `0.1 .. 0.5`, `0.0001 .. 0.1 log`. */
@@ -77,4 +84,9 @@ export function markerSize(m: Marker): number | null {
   if ("$choice" in m) return m.$choice.length;
   const [lo, hi] = m.$range;
   return Number.isInteger(lo) && Number.isInteger(hi) && !m.log ? hi - lo + 1 : null;
+}
+
+/** Whether node `id` is optional or part of a repeat group in the editor's sweep structure. */
+export function sweptStructure(sweep: SweepStructure | undefined, id: string): boolean {
+  return !!sweep && (!!sweep.optional?.includes(id) || !!sweep.repeats?.some((r) => r.nodes.includes(id)));
 }
