@@ -92,7 +92,8 @@ class Builder:
                 for c in term.chains:
                     self.collect(c, in_repeat)
             elif isinstance(term, RepeatTerm):
-                self.collect(term.chain, True)
+                # a sweep's choice of counts builds its chain once (copies come later), so names may stay
+                self.collect(term.chain, in_repeat or not isinstance(term.times, dict))
             elif in_repeat and isinstance(term, (RefTerm, Bare)) and (isinstance(term, RefTerm) or term.name in self.names):
                 self.err(f"a repeat cannot refer to node {term.name!r}; connect to the repeat from outside", term.line, term.col)
         self.taken |= set(self.names)

@@ -27,8 +27,8 @@ class ChoicePrinter(Printer):
             if not body or body[0] not in chain:
                 continue
             i = chain.index(body[0])
-            if chain[i:i + len(body)] != body or any(nid not in unnamed for nid in body):
-                raise AkidError([Issue("unsupported", f"repeat group {group['id']!r} ({', '.join(body)}) is not a run of unnamed "
+            if chain[i:i + len(body)] != body:
+                raise AkidError([Issue("unsupported", f"repeat group {group['id']!r} ({', '.join(body)}) is not a run of "
                                        "nodes in one chain; meta-syntax cannot write it", path=f"$.{REPEATS}")])
             inner = " > ".join(parts[i:i + len(body)])
             parts = parts[:i] + [f"[{inner}] * {format_marker(group['times'], fmt_value)}"] + parts[i + len(body):]

@@ -52,3 +52,15 @@ def test_objective_from_metrics_points():
 def test_bad_settings(kw, message):
     with pytest.raises(SweepError, match=message):
         Sweep(space_of(parse(GRAPH)), **{"strategy": "random", "trials": 2, **kw})
+
+
+def test_tpe_proposes_from_the_space():
+    space = space_of(parse("x: Input(8) > Dropout(0.1..0.5) > Dense({4|8}) > Output"))
+    sweep = Sweep(space, "tpe", trials=8, seed=0)
+    seen = []
+    while (trial := sweep.ask()) is not None:
+        rate, units = trial.assignment["dropout1.rate"], trial.assignment["dense1.units"]
+        assert 0.1 <= rate <= 0.5 and units in (4, 8)
+        seen.append(units)
+        sweep.tell(trial, 1.0 - rate + units / 100, "completed")
+    assert len(seen) == 8 and sweep.best().objective == max(t.objective for t in sweep.trials)

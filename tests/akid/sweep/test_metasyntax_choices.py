@@ -40,3 +40,11 @@ def test_bad_choices_are_syntax_errors(text, message):
     with pytest.raises(MetaSyntaxError) as err:
         parse(text)
     assert message in str(err.value)
+
+
+def test_named_nodes_in_a_repeat_choice_round_trip():
+    doc = parse("x: Input(8) > [h: Dense(8) > ReLU] * {1|2} > y: Output")
+    assert doc["$repeats"][0]["nodes"] == ["h", "relu1"]
+    assert parse(format(doc)) == doc
+    with pytest.raises(MetaSyntaxError, match="inside a repeat"):
+        parse("x: Input(8) > [h: Dense(8) > ReLU] * 2 > y: Output")  # a fixed repeat copies names: still refused

@@ -122,3 +122,24 @@ def test_live_updates_over_socketio(app, client):
     wait_for(ended, 60, what="sweep.update completed")
     assert updates[-1]["trials_done"] == 2 and len(updates[-1]["trials"]) == 2
     assert sio.emit("sweep.subscribe", {"sweep_id": "nope"}, namespace=NS, callback=True)["ok"] is False
+
+
+def test_budget_stops_starting_trials(client):
+    body = {"graph": swept_graph(), "config": {"epochs": 2, "delay": 0.2}, "strategy": "random", "trials": 50, "parallel": 1,
+            "budget_s": 0.5}
+    sid = client.post("/api/sweeps", json=body).get_json()["id"]
+    sweep = _wait_done(client, sid)
+    assert sweep["status"] == "completed" and "budget" in sweep["reason"]
+    assert 1 <= len(sweep["trials"]) < 50
+    assert all(t["state"] == "completed" for t in sweep["trials"])
+
+
+def test_graphs_with_choices_save_and_print(client):
+    g = swept_graph()
+    g["nodes"][1]["$optional"] = True
+    g["$repeats"] = [{"id": "repeat1", "nodes": ["d2"], "times": {"$choice": [1, 2]}}]
+    saved = client.post("/api/graphs", json={"graph": g})
+    assert saved.status_code == 201, saved.get_json()
+    assert client.get(f"/api/graphs/{saved.get_json()['id']}").get_json()["graph"]["$repeats"] == g["$repeats"]
+    text = client.post("/api/graphs/export", json={"graph": g, "to": "metasyntax"}).get_json()["text"]
+    assert "?d1: Dense({8|16}" in text and "* {1|2}" in text
