@@ -23,7 +23,7 @@ from akid.errors import AkidError, Issue
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("sweep", help="train the variants of a graph with choices; print every trial as one JSON line",
                               description=__doc__.splitlines()[0])
-    p.add_argument("graph", help="graph file: .json (akid.graph/v1 with choices) or .akid (meta-syntax)")
+    p.add_argument("graph", help="graph file: .json (akid.graph/v1 with choices) or .akid (meta-syntax); - reads either from stdin")
     p.add_argument("--data", default="digits", help="data source name (default: digits)")
     p.add_argument("--trials", type=int, default=10, help="number of trials (a grid stops at its size)")
     p.add_argument("--strategy", choices=["grid", "random", "tpe"], default="random")
@@ -58,8 +58,9 @@ def read_value(text: str, what: str) -> Any:
 
 
 def read_graph(path: str) -> dict[str, Any]:
-    text = Path(path).read_text(encoding="utf-8")
-    if path.endswith(".akid"):
+    """A graph document from a .json file, a .akid (meta-syntax) file, or stdin (``-``: JSON when it starts with '{')."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    if path.endswith(".akid") or (path == "-" and not text.lstrip().startswith("{")):
         from akid.graph.metasyntax import parse
 
         return parse(text)
@@ -121,8 +122,8 @@ def run_trials(sweep: Any, data_logdir: Path, progress: Any, stop: threading.Eve
         try:
             result = train(trial.graph, trial.config, logdir=str(logdir), sink=sink, stop=trial_stop)
         except AkidError as exc:
-            sweep.tell(trial, None, "failed")
             trial.error = exc.issues[0].message if exc.issues else "failed"
+            sweep.tell(trial, None, "failed")
         else:
             if pruned.is_set():
                 sweep.tell(trial, None, "pruned")

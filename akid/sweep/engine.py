@@ -38,11 +38,15 @@ class Trial:
     objective: float | None = None
     intermediate: dict[int, float] = field(default_factory=dict)
     epochs: int = 1
+    error: str | None = None  # why a trial failed
     run_id: str | None = None  # the run that trains it (server sweeps)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "choices": self.assignment, "objective": self.objective, "state": self.state,
-                "intermediate": {str(k): v for k, v in sorted(self.intermediate.items())}}
+        out = {"number": self.number, "choices": self.assignment, "objective": self.objective, "state": self.state,
+               "intermediate": {str(k): v for k, v in sorted(self.intermediate.items())}}
+        if self.error:
+            out["error"] = self.error
+        return out
 
 
 def objective_value(objective: str, points: list[dict[str, Any]]) -> dict[int, float]:
@@ -132,6 +136,8 @@ class Sweep:
             trial.objective = trial.intermediate[max(trial.intermediate)] if trial.intermediate else None
             self._tell(trial.handle, state=optuna.trial.TrialState.PRUNED)
         else:
+            if state == "completed":  # finished without the objective (e.g. val/accuracy of a regression)
+                trial.error = trial.error or f"the run reported no {self.objective}"
             trial.state = "cancelled" if state == "cancelled" else "failed"
             self._tell(trial.handle, state=optuna.trial.TrialState.FAIL)
 

@@ -156,6 +156,8 @@ class SweepService:
                     elif run["status"] == "completed":
                         search.tell(trial, final_objective(search.objective, run.get("final") or {}, st["seen"]), "completed")
                     else:
+                        if run["status"] == "failed":
+                            trial.error = run.get("reason") or "the run failed"
                         search.tell(trial, None, "cancelled" if stop.is_set() else "failed")
                     del active[run_id]
                     changed = True

@@ -48,7 +48,7 @@ export function TrialTable({ sweep, trials, hovered, onHover }: {
             onMouseEnter={() => onHover(t.number)} onMouseLeave={() => onHover(null)}
           >
             <td>{t.number}{t.number === best ? " ★" : ""}</td>
-            <td className={`state-${t.state}`}>{t.state}</td>
+            <td className={`state-${t.state}`} title={t.error}>{t.state}</td>
             {dims.map((d) => <td key={d}>{show(t.choices[d])}</td>)}
             <td>{t.objective === null ? "—" : t.objective.toFixed(4)}</td>
           </tr>

@@ -26,6 +26,8 @@ export interface Trial {
   objective: number | null;
   state: "running" | "completed" | "pruned" | "cancelled" | "failed";
   intermediate: Record<string, number>;
+  /** why a failed trial failed */
+  error?: string;
 }
 
 export interface SweepSummary {

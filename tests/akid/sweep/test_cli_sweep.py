@@ -52,3 +52,26 @@ def test_invalid_variant_is_reported_before_any_trial(tmp_path, capsys):
     assert code == 1 and not out["ok"]
     assert "reshape1.target_shape=[65]" in out["errors"][0]["message"]
     assert not (tmp_path / "out").exists()
+
+
+def test_config_choices_from_options(tmp_path):
+    import argparse
+
+    from akid.commands.sweep import build_config
+
+    args = argparse.Namespace(config=None, data="digits", epochs=2, steps_per_epoch=None, batch_size="{16|32}",
+                              lr="0.0001..0.1 log", set=["optimizer.name={adam|sgd}"])
+    cfg = build_config(args)
+    assert cfg == {"data": {"source": "digits"}, "epochs": 2, "batch_size": {"$choice": [16, 32]},
+                   "optimizer": {"learning_rate": {"$range": [0.0001, 0.1], "log": True}, "name": {"$choice": ["adam", "sgd"]}}}
+
+
+def test_a_trial_without_the_objective_fails_with_a_reason():
+    from akid.graph.metasyntax import parse
+    from akid.sweep.engine import Sweep
+    from akid.sweep.space import space_of
+
+    sweep = Sweep(space_of(parse("x: Input(8) > Dense({1|2}) > Output")), "grid", trials=2)
+    trial = sweep.ask()
+    sweep.tell(trial, None, "completed")
+    assert trial.state == "failed" and "no val/accuracy" in trial.to_dict()["error"]
