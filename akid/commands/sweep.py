@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from akid.errors import AkidError, Issue
 
@@ -147,13 +147,13 @@ class _Progress:
         self.total = total
         self.task = None
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> Self:
         if self.progress is not None:
             self.progress.start()
             self.task = self.progress.add_task("sweep", total=self.total, info="")
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
             self.progress.stop()
 

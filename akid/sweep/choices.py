@@ -17,7 +17,8 @@ plain-graph loader and validator ever see the graph.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 CHOICE, RANGE, OPTIONAL, REPEATS = "$choice", "$range", "$optional", "$repeats"
 

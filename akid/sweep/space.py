@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from akid.errors import AkidError, Issue
-from akid.sweep.choices import CHOICE, OPTIONAL, RANGE, REPEATS, check_marker, choice_values, first_value, is_choice
+from akid.sweep.choices import (
+    CHOICE,
+    OPTIONAL,
+    RANGE,
+    REPEATS,
+    check_marker,
+    choice_values,
+    first_value,
+    is_choice,
+)
 
 #: a sweep whose discrete part has more variants than this is refused (with its size)
 MAX_SPACE_SIZE = 100_000

@@ -23,7 +23,8 @@ import pathlib
 import threading
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("akid.sweeps")
 TERMINAL_RUN = ("completed", "failed", "cancelled", "interrupted")
@@ -112,7 +113,7 @@ class SweepService:
     def _drive(self, record: dict[str, Any], search: Any, stop: threading.Event) -> None:
         try:
             self._loop(record, search, stop)
-        except Exception as exc:  # noqa: BLE001 - a sweep that breaks ends as failed, with its reason
+        except Exception as exc:  # a sweep that breaks ends as failed, with its reason
             log.exception("sweep %s failed", record["id"])
             self._finish(record, search, "failed", f"{type(exc).__name__}: {exc}")
 

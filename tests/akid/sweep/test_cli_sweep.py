@@ -1,5 +1,6 @@
 """``python -m akid sweep``: the issue's two end-to-end runs on digits (in process, TensorFlow on CPU)."""
 import json
+from pathlib import Path
 
 from akid.cli import main
 
@@ -26,7 +27,7 @@ def test_grid_sweep_of_four_variants(tmp_path, capsys):
         convs = [n for n in graph["nodes"] if n["type"] == "Conv2D"]
         assert len(convs) == t["choices"]["repeat1*"]
         assert {n["params"]["filters"] for n in convs} == {t["choices"]["conv2d1.filters"]}
-    best = json.loads(open(out["best_graph"]).read())
+    best = json.loads(Path(out["best_graph"]).read_text())
     assert "$repeats" not in best
     assert max(t["objective"] for t in out["trials"]) == out["best"]["objective"]
 

@@ -5,7 +5,15 @@ import pytest
 
 from akid.graph.metasyntax import parse
 from akid.graph.validate import validate
-from akid.sweep.space import SweepError, check_space, concretize, concretize_config, invalid_variants, probe_assignments, space_of
+from akid.sweep.space import (
+    SweepError,
+    check_space,
+    concretize,
+    concretize_config,
+    invalid_variants,
+    probe_assignments,
+    space_of,
+)
 
 DONE_WHEN = "Input(8,8,1) > [Conv2D({8|16},3,padding=same) > ReLU] * {1|2} > Flatten > Dense(10) > Output(label)"
 

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # the worker processes import sweep_fake_trainer too
 
-from backend_testutil import MLP, check, wait_for  # noqa: E402
+from backend_testutil import MLP, check, wait_for
 
 NS = "/runs"
 
