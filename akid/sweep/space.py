@@ -34,7 +34,7 @@ from akid.sweep.choices import (
 #: a sweep whose discrete part has more variants than this is refused (with its size)
 MAX_SPACE_SIZE = 100_000
 #: spaces with at most this many variants are validated variant by variant
-ENUMERATE_LIMIT = 64
+ENUMERATE_LIMIT = 256
 
 
 class SweepError(AkidError):
