@@ -34,9 +34,6 @@ export function ParallelCoords({ sweep, trials, hovered, onHover }: {
         <g key={a.key} className="sweep-pc-axis">
           <line x1={x(i)} x2={x(i)} y1={y(0)} y2={y(1)} />
           <text className="sweep-pc-label" x={x(i)} y={PAD.top - 14} textAnchor="middle">{a.label}</text>
-          {a.ticks.map((t, k) => (
-            <text key={k} className="sweep-pc-tick" x={x(i) + 6} y={y(t.at) + 4}>{t.text}</text>
-          ))}
         </g>
       ))}
       {order.map((t) => (
@@ -48,6 +45,9 @@ export function ParallelCoords({ sweep, trials, hovered, onHover }: {
           <title>{`trial ${t.number} (${t.state}): ${sweep.objective} ${t.objective?.toFixed(4)}`}</title>
         </path>
       ))}
+      {axes.map((a, i) => a.ticks.map((t, k) => ( // above the lines, so values stay readable
+        <text key={`${a.key}:${k}`} className="sweep-pc-tick" x={x(i) + 6} y={y(t.at) + 4}>{t.text}</text>
+      )))}
       {plotted.length === 0 && (
         <text x={W / 2} y={H / 2} textAnchor="middle" className="sweep-pc-empty">Lines appear as trials finish.</text>
       )}
