@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("validate", "export", "parse", "train", "serve")
+COMMANDS = ("validate", "export", "parse", "train", "serve", "sweep")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from backend.errors import register_error_handlers
 from backend.runs.hub import EventHub
 from backend.runs.manager import RunManager
 from backend.runs.worker import DEFAULT_TARGET
+from backend.sweeps import live as sweep_live
 from backend.store import AbstractStore, open_store
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -95,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     manager.kube.poll_s = float(cfg["K8S_POLL_S"])
     app.extensions["akid"] = Services(store, hub, manager, data_dir, socketio)
     live.register(socketio)
+    sweep_live.install(app)  # sweeps: /api/sweeps and sweep.subscribe (backend/sweeps)
     if cfg["START_RUN_MANAGER"]:
         manager.start()
         atexit.register(manager.shutdown)
@@ -104,6 +106,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def shutdown(app: Flask) -> None:
     """Stop the run manager (runs in flight become interrupted) and close the store."""
     svc: Services = app.extensions["akid"]
+    if "akid_sweeps" in app.extensions:
+        app.extensions["akid_sweeps"].shutdown()
     svc.manager.shutdown()
     svc.store.close()
 

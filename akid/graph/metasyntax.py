@@ -40,6 +40,7 @@ from typing import Any
 from akid.graph.metasyntax_build import build
 from akid.graph.metasyntax_format import format_graph
 from akid.graph.metasyntax_lexer import MetaSyntaxError
+from akid.sweep.choices import OPTIONAL, REPEATS
 
 __all__ = ["MetaSyntaxError", "format", "parse"]
 
@@ -51,4 +52,8 @@ def parse(text: str) -> dict[str, Any]:
 
 def format(doc: dict[str, Any]) -> str:  # noqa: A001 - the contract's name
     """Graph document -> meta-syntax; ``parse(format(doc))`` is the same graph (ids kept)."""
+    if isinstance(doc, dict) and (REPEATS in doc or any(isinstance(n, dict) and OPTIONAL in n for n in doc.get("nodes") or [])):
+        from akid.graph.metasyntax_choices import format_with_choices  # sweep marks (docs/sweeps.md)
+
+        return format_with_choices(doc)
     return format_graph(doc)

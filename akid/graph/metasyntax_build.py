@@ -21,6 +21,7 @@ from akid.graph.metasyntax_layout import layout
 from akid.graph.metasyntax_lexer import MetaSyntaxError, syntax_issue
 from akid.graph.metasyntax_parser import Arg, Bare, BlockDef, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
 from akid.graph.schema import FORMAT
+from akid.sweep.choices import OPTIONAL, REPEATS, check_marker, first_value, is_choice
 
 SETTINGS = ("name", "description", "time_steps")
 
@@ -70,6 +71,8 @@ class Builder:
         self.taken: set[str] = set()
         self.counters: dict[str, int] = defaultdict(int)
         self.graph: dict[str, Any] = {}
+        #: sweep repeat groups (``[chain] * {1|2}``): {"id", "nodes", "times"}
+        self.repeats: list[dict[str, Any]] = []
 
     def err(self, message: str, line: int, col: int, **kw: Any) -> None:
         self.issues.append(syntax_issue(message, line, col, **kw))
@@ -89,7 +92,8 @@ class Builder:
                 for c in term.chains:
                     self.collect(c, in_repeat)
             elif isinstance(term, RepeatTerm):
-                self.collect(term.chain, True)
+                # a sweep's choice of counts builds its chain once (copies come later), so names may stay
+                self.collect(term.chain, in_repeat or not isinstance(term.times, dict))
             elif in_repeat and isinstance(term, (RefTerm, Bare)) and (isinstance(term, RefTerm) or term.name in self.names):
                 self.err(f"a repeat cannot refer to node {term.name!r}; connect to the repeat from outside", term.line, term.col)
         self.taken |= set(self.names)
@@ -127,11 +131,26 @@ class Builder:
                 heads += h
                 tails += t
             return heads, tails
+        if isinstance(term.times, dict):
+            return self.repeat_choice(term)
         heads, tails = self.chain(term.chain)
         for _ in range(term.times - 1):
             h, t = self.chain(term.chain)
             self.connect(tails, h, False, term.line, term.col)
             tails = t
+        return heads, tails
+
+    def repeat_choice(self, term: RepeatTerm) -> tuple[list, list]:
+        """``[chain] * {1|2|3}``: the chain once, recorded as a repeat group the sweep expands."""
+        first = len(self.nodes)
+        heads, tails = self.chain(term.chain)
+        ids = [n["id"] for n in self.nodes[first:]]
+        if len(heads) != 1 or len(tails) != 1:
+            self.err("a repeat with a choice of counts must be a single chain (one input, one output)", term.line, term.col)
+        elif any(r_id in ids for r in self.repeats for r_id in r["nodes"]):
+            self.err("repeats with a choice of counts cannot be nested", term.line, term.col)
+        else:
+            self.repeats.append({"id": f"repeat{len(self.repeats) + 1}", "nodes": ids, "times": term.times})
         return heads, tails
 
     def connect(self, tails: list, heads: list, feedback: bool, line: int, col: int) -> None:
@@ -155,7 +174,10 @@ class Builder:
         nid = term.name if term.name is not None else auto_id(term.type, self.counters, self.taken)
         self.taken.add(nid)
         params = self.params(term, nid)
-        self.nodes.append({"id": nid, "type": term.type, "params": params})
+        node: dict[str, Any] = {"id": nid, "type": term.type, "params": params}
+        if getattr(term, "optional", False):
+            node[OPTIONAL] = True
+        self.nodes.append(node)
         return nid
 
     def params(self, term: BlockTerm, nid: str) -> dict[str, Any]:
@@ -173,7 +195,7 @@ class Builder:
                 self.err(f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}", a.line, a.col, node_id=nid)
                 return params
             name = order[slot]
-            if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list):
+            if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list) and not is_choice(a.value):
                 gathered = []
                 while i < len(args) and args[i].key is None and not isinstance(args[i].value, list) and type(args[i].value) is type(a.value):
                     gathered.append(args[i].value)
@@ -196,15 +218,36 @@ class Builder:
                 continue
             params[a.key] = a.value
             where[a.key] = a
-        try:
-            get_block(term.type).parse_params(params, node_id=nid)
-        except AkidError as exc:
-            for iss in exc.issues:
-                top = (iss.param or "").split(".")[0]
-                at = where.get(top)
-                line, col = (at.line, at.col) if at else (term.line, term.col)
-                self.err(iss.message, line, col, node_id=nid, param=iss.param)
+        for variant in self.variants(params, where, term, nid):
+            try:
+                get_block(term.type).parse_params(variant, node_id=nid)
+            except AkidError as exc:
+                for iss in exc.issues:
+                    top = (iss.param or "").split(".")[0]
+                    at = where.get(top)
+                    line, col = (at.line, at.col) if at else (term.line, term.col)
+                    self.err(iss.message, line, col, node_id=nid, param=iss.param)
+                break
         return params
+
+    def variants(self, params: dict[str, Any], where: dict[str, Arg], term: BlockTerm, nid: str) -> list[dict[str, Any]]:
+        """The params to check: as written, or — with sweep choices — each choice's values in turn
+        (the other choices at their first value), so a bad value is caught without enumerating."""
+        swept = [k for k, v in params.items() if is_choice(v)]
+        if not swept:
+            return [params]
+        for k in swept:
+            msg = check_marker(params[k], f"{term.type}.{k}")
+            if msg:
+                at = where.get(k)
+                self.err(msg, at.line if at else term.line, at.col if at else term.col, node_id=nid, param=k)
+                return []
+        base = {k: first_value(v) if is_choice(v) else v for k, v in params.items()}
+        out = [base]
+        for k in swept:
+            values = params[k].get("$choice") or params[k]["$range"]
+            out += [{**base, k: v} for v in values[1:]]
+        return out
 
     def setting(self, s: Setting) -> None:
         if s.key not in SETTINGS:
@@ -269,6 +312,8 @@ def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], iss
         doc["blocks"] = blocks
     doc["nodes"] = b.nodes
     doc["edges"] = b.edges
+    if b.repeats:
+        doc[REPEATS] = b.repeats
     return doc
 
 

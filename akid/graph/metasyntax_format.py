@@ -23,6 +23,7 @@ from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_build import auto_id, default_ports, list_only, positional_fields
 from akid.graph.schema import FORMAT, Edge, Graph, load_graph
+from akid.sweep.choices import format_marker, is_choice
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _KEYWORDS = {"true", "false", "null", "True", "False", "None"}
@@ -51,6 +52,8 @@ def fmt_value(v: Any) -> str:
         return fmt_string(v)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(fmt_value(x) for x in v) + "]"
+    if is_choice(v):  # a sweep choice (docs/sweeps.md)
+        return format_marker(v, fmt_value)
     raise AkidError([Issue("unsupported", f"cannot write the value {v!r} in meta-syntax")])
 
 
@@ -237,12 +240,17 @@ class Printer:
                 args = self._args(n.type, n.params)
                 call = n.type + (args or ("()" if n.type in self.nodes else ""))
                 parts.append(call if nid in unnamed else f"{fmt_string(nid)}: {call}")
+            parts = self._decorate(chain, parts, unnamed)
             lines.append(prefix[chain[0]] + " > ".join(parts))
             for nid in chain:
                 for e in extras[nid]:
                     arrow = " ~> " if e.feedback else " > "
                     lines.append(self._ref(e.source, e.source_port, self._port(e.source)[1]) + arrow + self._ref(nid, e.target_port, self._port(nid)[0]))
         return "\n".join(lines) + "\n"
+
+    def _decorate(self, chain: list[str], parts: list[str], unnamed: set[str]) -> list[str]:
+        """Hook for sweep choices (akid.graph.metasyntax_choices): marks on a chain's printed nodes."""
+        return parts
 
     def _port(self, nid: str) -> tuple[str, str]:
         """The (input, output) port a reference to ``nid`` means when it names none (as the parser decides)."""

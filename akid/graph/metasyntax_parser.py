@@ -9,6 +9,8 @@ Grammar (one statement per line; ``#`` starts a comment)::
     chain    := term (('>' | '~>') term)*          # '~>' makes feedback edges
     term     := '(' chain (',' chain)* ')'         # tuple: fan-out / fan-in
               | '[' chain ']' '*' INT              # repeat a chain INT times in series
+              | '[' chain ']' '*' choice           # sweep: repeat count chosen from {1|2|3}
+              | '?' term                           # sweep: an optional block
               | (NAME | STRING) ':' NAME [args]    # named block
               | NAME args                          # unnamed block
               | (NAME | STRING) ['.' (NAME | STRING)]  # reference to a named node (optional port)
@@ -16,6 +18,8 @@ Grammar (one statement per line; ``#`` starts a comment)::
     args     := '(' [arg (',' arg)*] ')'
     arg      := NAME '=' value | value
     value    := NUMBER | STRING | NAME | '[' [value (',' value)*] ']'
+              | choice | NUMBER '..' NUMBER ['log']  # sweep choices (docs/sweeps.md)
+    choice   := '{' value ('|' value)* '}'
 
 Resolving a bare NAME (reference or block) needs the whole program, so the
 parser keeps it as :class:`Bare` and :mod:`akid.graph.metasyntax` decides.
@@ -47,6 +51,8 @@ class BlockTerm:
     name: str | None = None
     name_line: int = 0
     name_col: int = 0
+    #: ``?Block(...)``: the node may be left out (a sweep choice)
+    optional: bool = False
 
 
 @dataclass
@@ -76,7 +82,7 @@ class TupleTerm:
 @dataclass
 class RepeatTerm:
     chain: "Chain"
-    times: int
+    times: int | dict  # an int, or a ``{"$choice": [...]}`` (a sweep choice)
     line: int
     col: int
 
@@ -200,10 +206,17 @@ class Parser:
                 raise self.fail(f"expected '*' and a count after ']' (e.g. [Dense(8) > ReLU] * 3), found {describe(self.tok)}")
             self.next()
             n = self.tok
+            if self.at("{"):
+                times = self.choice()
+                if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in times["$choice"]):
+                    raise self.fail("the repeat counts of a choice must be positive integers, e.g. {1|2|3}", n)
+                return RepeatTerm(body, times, t.line, t.col)
             if n.kind != "NUMBER" or not isinstance(n.value, int) or n.value < 1:
                 raise self.fail(f"the repeat count must be a positive integer, found {describe(n)}")
             self.next()
             return RepeatTerm(body, n.value, t.line, t.col)
+        if self.at("?"):
+            return self.optional_term()
         if t.kind not in ("NAME", "STRING"):
             raise self.fail(f"expected a block, a node name, '(' or '[', found {describe(t)}")
         self.next()
@@ -226,6 +239,27 @@ class Parser:
             return BlockTerm(t.text, self.args(), t.line, t.col)
         return Bare(t.text, t.line, t.col)
 
+    def optional_term(self) -> BlockTerm:
+        """``?Block(...)`` / ``?name: Block(...)``: a block the sweep may leave out."""
+        q = self.next()
+        term = self.term()
+        if isinstance(term, Bare):
+            term = BlockTerm(term.name, [], term.line, term.col)
+        if not isinstance(term, BlockTerm):
+            raise self.fail("'?' marks a single block as optional (e.g. ?Dropout(0.3)), not a reference, group or repeat", q)
+        term.optional = True
+        return term
+
+    def choice(self) -> dict:
+        """``{a|b|c}`` -> ``{"$choice": [a, b, c]}``."""
+        self.next()  # '{'
+        values = [self.value()]
+        while self.at("|"):
+            self.next()
+            values.append(self.value())
+        self.expect("}", "to close the choice (values are separated by '|', e.g. {16|32|64})")
+        return {"$choice": values}
+
     def args(self) -> list[Arg]:
         self.next()  # '('
         args: list[Arg] = []
@@ -245,6 +279,23 @@ class Parser:
 
     def value(self) -> Any:
         t = self.tok
+        if self.at("{"):
+            return self.choice()
+        if t.kind == "NUMBER" and self.toks[self.i + 1].kind == "OP" and self.toks[self.i + 1].text == "..":
+            self.i += 2
+            hi = self.tok
+            if hi.kind != "NUMBER":
+                raise self.fail(f"expected the high bound of the range after '..', found {describe(hi)}")
+            self.next()
+            if not t.value < hi.value:
+                raise self.fail(f"a range needs low < high. Received: {t.text}..{hi.text}", t)
+            out: dict = {"$range": [t.value, hi.value]}
+            if self.tok.kind == "NAME" and self.tok.text == "log":
+                self.next()
+                if t.value <= 0:
+                    raise self.fail(f"a log range needs a low bound > 0. Received: {t.text}", t)
+                out["log"] = True
+            return out
         if t.kind in ("NUMBER", "STRING"):
             self.next()
             return t.value

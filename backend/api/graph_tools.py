@@ -44,7 +44,8 @@ def export_graph() -> ResponseReturnValue:
     body = json_body()
     doc = field(body, "graph", dict)
     to = field(body, "to", str, required=False, default="python")
-    akidlib.load_graph(doc)
+    if to != "metasyntax":  # metasyntax.format checks the format itself, and writes sweep choices back
+        akidlib.load_graph(doc)
     return jsonify({"text": akidlib.export(doc, to)})
 
 

@@ -19,7 +19,8 @@ bp = Blueprint("graphs", __name__, url_prefix="/api/graphs")
 
 def _checked_doc(body: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
     doc = field(body, "graph", dict)
-    akidlib.load_graph(doc)  # format errors (unknown keys, versions) are refused; shape errors are not
+    # format errors (unknown keys, versions) are refused; shape errors are not; sweep choices are kept (docs/sweeps.md)
+    akidlib.load_graph(akidlib.module("akid.sweep.choices").without_structure(doc))
     name = field(body, "name", str, required=False) or str(doc.get("name") or "graph")
     message = field(body, "message", str, required=False)
     return doc, name[:200], message

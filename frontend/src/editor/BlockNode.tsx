@@ -7,6 +7,7 @@ import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
 import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
+import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -24,6 +25,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const composite = useEditorDecor((s) => s.meta.blocks?.[data.type] ?? s.library[data.type]);
   const issues = useEditorDecor((s) => s.report?.nodeIssues[id]);
   const info = useEditorDecor((s) => s.report?.nodes[id]);
+  const sweptNode = useEditorDecor((s) => sweptStructure(s.meta.sweep, id)); // optional, or in a repeat group
   const ports = useMemo(
     () => portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : EMPTY),
     [data.type, data.params, spec, composite],
@@ -64,6 +66,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       ))}
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
+        {(sweptNode || hasChoices(data.params)) && <span className="akid-node-swept" data-testid={`node-${id}-swept`} title="swept: this block varies between the sweep's trials">swept</span>}
         <span className="akid-node-id">{data.label ?? id}</span>
       </div>
       {!far && keyParams.length > 0 && (
@@ -71,7 +74,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           {keyParams.map((k) => (
             <div key={k} className="kp">
               <span>{k}</span>
-              <b>{formatValue(data.params[k] ?? spec?.defaults[k])}</b>
+              <b>{isChoice(data.params[k]) ? markerText(data.params[k]) : formatValue(data.params[k] ?? spec?.defaults[k])}</b>
             </div>
           ))}
         </div>

@@ -5,6 +5,8 @@ import { portsFor } from '../graph/ports';
 import { editorStore, useEditor } from '../store';
 import type { JsonSchema } from '../types';
 import { ParamField } from './ParamField';
+import { SweepField } from '../sweeps/SweepField';
+import { SweepNodeControls } from '../sweeps/SweepNodeControls';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) => s.nodes.filter((n) => n.selected).map((n) => n.id).join(' '));
@@ -53,11 +55,13 @@ function NodeInspector({ id }: { id: string }) {
         </div>
       )}
       {schema && Object.entries(props).map(([k, ps]) => (
-        <ParamField
-          key={`${id}:${k}`} nodeId={id} name={k} schema={ps as JsonSchema} root={schema}
-          value={data.params[k]} defaultValue={spec?.defaults[k]} errors={paramIssues?.[k]}
-          onChange={(v) => set(k, v)}
-        />
+        <SweepField key={`${id}:${k}`} nodeId={id} name={k} value={data.params[k]} defaultValue={spec?.defaults[k]} onChange={(v) => set(k, v)}>
+          <ParamField
+            nodeId={id} name={k} schema={ps as JsonSchema} root={schema}
+            value={data.params[k]} defaultValue={spec?.defaults[k]} errors={paramIssues?.[k]}
+            onChange={(v) => set(k, v)}
+          />
+        </SweepField>
       ))}
       {extra.map((k) => (
         <div key={k} className="param-field has-error">
@@ -72,6 +76,7 @@ function NodeInspector({ id }: { id: string }) {
           <button onClick={() => editorStore.getState().openComposite(id)} data-testid="open-composite">Edit inside</button>
         </div>
       )}
+      <SweepNodeControls id={id} />
       <div className="node-actions">
         <button onClick={() => editorStore.getState().deleteSelection()} data-testid="inspector-delete" title="Delete (Del)">Delete block</button>
       </div>

@@ -4,6 +4,7 @@ import { editorStore, useEditor } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import type { Template } from '../types';
 import { TrainButton } from '../runs/TrainButton';
+import { SweepButton } from '../sweeps/SweepButton';
 import { closeCompositeAndSave, download, exportJson, importJsonText, importKerasText, newFromTemplate, saveGraph } from './actions';
 
 export type DialogName = 'open' | 'versions' | 'code' | 'help' | 'group' | null;
@@ -97,6 +98,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
       <button onClick={() => openDialog('group')} disabled={nSel === 0} data-testid="group-button" title="Group into composite (Ctrl+G)">Group</button>
       <span className="spacer" />
       <TrainButton getGraph={() => st().toDoc()} />
+      <SweepButton getGraph={() => st().toDoc()} />
       <button onClick={() => openDialog('help')} data-testid="help-button" title="Keyboard shortcuts (?)">?</button>
     </div>
   );

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { keepIdentity, mapReport, requestFailed } from '../graph/validation';
 import type { Api } from '../api';
 import type { EditorStore } from '../store/editorStore';
+import { firstVariant } from '../sweeps/choices';
 
 export const DEBOUNCE_MS = 250;
 
@@ -17,7 +18,7 @@ export function startLiveValidation(store: EditorStore, api: Pick<Api, 'validate
     controller?.abort();
     const ctl = (controller = typeof AbortController !== 'undefined' ? new AbortController() : null);
     const s = store.getState();
-    const doc = s.toDoc();
+    const doc = firstVariant(s.toDoc()); // sweep choices: check the first variant (the sweep checks them all)
     const ids = new Set(s.nodes.map((n) => n.id));
     s.setValidating(true);
     try {

@@ -1,7 +1,7 @@
 // akid.graph/v1 document <-> React Flow nodes/edges. flowToDoc emits the canonical form of
 // akid.graph.schema.dump_graph, so load -> save is the identity on canonical documents.
 import type { BlockDoc, GraphDoc, GraphEdge, GraphNode } from '../types';
-import { FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta } from './model';
+import { FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta, type SweepStructure } from './model';
 
 export interface FlowGraph {
   meta: GraphMeta;
@@ -19,6 +19,8 @@ export function docToFlow(doc: GraphDoc): FlowGraph {
   if (doc.params && Object.keys(doc.params).length) meta.params = { ...doc.params };
   if (doc.blocks && Object.keys(doc.blocks).length) meta.blocks = { ...doc.blocks };
   if (doc.ui !== undefined) meta.ui = doc.ui;
+  const sweep = readSweep(doc);
+  if (sweep) meta.sweep = sweep;
   const nodes: BlockNodeT[] = (doc.nodes ?? []).map((n) => ({
     id: n.id,
     type: 'block',
@@ -88,7 +90,25 @@ export function flowToDoc(g: FlowGraph, opts: { pruneBlocks?: boolean } = {}): G
   if (Object.keys(blocks).length) head.blocks = blocks;
   const doc: GraphDoc = { ...head, format: FORMAT, nodes: g.nodes.map(nodeToDoc), edges: g.edges.map(edgeToDoc) };
   if (g.meta.ui !== undefined) doc.ui = g.meta.ui;
+  writeSweep(doc, g.meta.sweep);
   return doc;
+}
+
+/** Sweep marks of a document (`$optional` nodes, `$repeats`), kept in the meta while editing. */
+function readSweep(doc: GraphDoc): SweepStructure | null {
+  const raw = doc as GraphDoc & { $repeats?: SweepStructure['repeats'] };
+  const optional = (doc.nodes ?? []).filter((n) => (n as { $optional?: boolean }).$optional === true).map((n) => n.id);
+  if (!optional.length && !raw.$repeats?.length) return null;
+  return { ...(optional.length ? { optional } : {}), ...(raw.$repeats?.length ? { repeats: raw.$repeats } : {}) };
+}
+
+/** Write the sweep marks back, dropping those of nodes that no longer exist. */
+function writeSweep(doc: GraphDoc, sweep: SweepStructure | undefined): void {
+  if (!sweep) return;
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  for (const n of doc.nodes) if (sweep.optional?.includes(n.id)) (n as { $optional?: boolean }).$optional = true;
+  const repeats = (sweep.repeats ?? []).filter((r) => r.nodes.length && r.nodes.every((id) => ids.has(id)));
+  if (repeats.length) (doc as GraphDoc & { $repeats?: unknown }).$repeats = repeats;
 }
 
 /** The canonical form of a document (what akid's dump_graph would write). */

@@ -26,6 +26,13 @@ export interface GraphMeta {
   params?: GraphDoc['params'];
   blocks?: Record<string, BlockDoc>;
   ui?: Record<string, unknown>;
+  /** Sweep structure choices (docs/sweeps.md): optional node ids and repeat groups (`$repeats`). */
+  sweep?: SweepStructure;
+}
+
+export interface SweepStructure {
+  optional?: string[];
+  repeats?: { id: string; nodes: string[]; times: { $choice: number[] } }[];
 }
 
 export const FORMAT = 'akid.graph/v1' as const;

@@ -1,0 +1,1 @@
+"""Sweeps on the server (see :mod:`backend.sweeps.service` and docs/sweeps.md)."""
