@@ -7,8 +7,9 @@ them for real. Test machines often cannot pull from a registry, so when ``python
 
 - ``$AKID_TEST_DOCKER_CACHE`` (default ``~/.cache/akid-test-docker/``): the Debian root file system
   tarball and the pip wheels of ``requirements.txt`` (+ ``deploy/requirements-deploy.txt``);
-- images named ``akid-test-cache/*``: the bases and the image's build stages (so an unchanged
-  ``requirements.txt`` or ``package-lock.json`` is not reinstalled).
+- images named ``akid-test-cache/*``: the bases and the image's three build stages (so an unchanged
+  ``requirements.txt`` or ``package-lock.json`` is not reinstalled and unchanged layers are
+  reused); a rebuilt stage replaces its previous image, which is removed.
 
 Everything else a test creates (the studio image, containers, volumes) carries the label
 ``akid.test`` and is removed by the fixtures. ``docker rmi $(docker images -q 'akid-test-cache/*')``
@@ -203,7 +204,7 @@ def wheels() -> Path:
 
 def python_build_base(base: str) -> str:
     """``base`` + the cached wheels + ``PIP_NO_INDEX``: the Dockerfile's ``pip install`` runs offline."""
-    base_id = docker("image", "inspect", "-f", "{{.Id}}", base).stdout.strip()
+    base_id = image_id(base) or ""
     tag = f"{CACHE_REPO}/python-build:{requirements_hash()}-{base_id.split(':')[-1][:12]}"
     if image_exists(tag):
         return tag
@@ -222,12 +223,25 @@ def build_studio_image() -> tuple[str, float, dict[str, str]]:
     python = python_base()
     args = {"NODE_BASE": node_base(), "PYTHON_BASE": python, "PYTHON_BUILD_BASE": python_build_base(python)}
     build_args = [a for k, v in args.items() for a in ("--build-arg", f"{k}={v}")]
-    for stage in ("frontend", "python-deps"):
-        docker("build", "--network", "host", *build_args, "--target", stage, "-t", f"{CACHE_REPO}/stage:{stage}",
-               str(ROOT), timeout=1800)
+    for stage in ("frontend", "python-deps", "runtime"):
+        build_cached(f"{CACHE_REPO}/stage:{stage}", "--network", "host", *build_args, "--target", stage, str(ROOT))
+    # The image under test: the runtime stage again (all layers cached) under its own name.
     tag = f"akid-test/studio:{uuid.uuid4().hex[:10]}"
     docker("build", "--network", "host", *build_args, "--label", f"{LABEL}=1", "-t", tag, str(ROOT), timeout=1800)
     return tag, time.monotonic() - t0, args
+
+
+def image_id(ref: str) -> str | None:
+    proc = docker("image", "inspect", "-f", "{{.Id}}", ref, check=False, timeout=30)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def build_cached(tag: str, *build_args: str) -> None:
+    """Build ``tag``; the image it replaces is removed, so no untagged ``<none>`` image is left behind."""
+    old = image_id(tag)
+    docker("build", "-t", tag, *build_args, timeout=1800)
+    if old and old != image_id(tag):
+        docker("rmi", old, check=False, timeout=120)  # refused (and kept) only if something still uses it
 
 
 def image_size_mb(tag: str) -> float:

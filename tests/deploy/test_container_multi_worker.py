@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 RUN_ID = "mw-container"
 CONFIG = {"data": {"source": "digits", "params": {}}, "epochs": 4, "batch_size": 32, "checkpoint_every": 5,
-          "histograms_every": 0, "images_every": 0, "tensorboard": False}
+          "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False}}
 
 
 def free_ports(n: int) -> list[int]:

@@ -8,6 +8,7 @@ entrypoint's refusal to serve off loopback without a token.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import uuid
@@ -20,7 +21,7 @@ import dockerlib
 TOKEN = "t0k3n-" + uuid.uuid4().hex
 GRAPH = json.loads((dockerlib.ROOT / "deploy" / "examples" / "mlp.graph.json").read_text())
 CONFIG = {"data": {"source": "digits", "params": {}}, "epochs": 2, "batch_size": 64,
-          "histograms_every": 0, "images_every": 0, "tensorboard": False}
+          "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False}}
 
 pytestmark = pytest.mark.docker
 
@@ -75,8 +76,10 @@ def test_studio_container_serves_trains_and_keeps_metrics_in_its_volume(studio_i
         assert health.status_code == 200 and health.json()
         page = requests.get(studio.url + "/", timeout=10)
         assert page.status_code == 200 and '<div id="root">' in page.text, page.text[:500]
-        asset = next(part.split('"')[0] for part in page.text.split('src="')[1:] if part.startswith("/assets/"))
-        assert requests.get(studio.url + asset, timeout=10).status_code == 200
+        script = re.search(r'<script[^>]+src="\.?/?(assets/[^"]+\.js)"', page.text)
+        assert script, page.text[:800]
+        js = requests.get(f"{studio.url}/{script.group(1)}", timeout=10)
+        assert js.status_code == 200 and len(js.content) > 10_000  # the built bundle, not a placeholder
         assert requests.get(studio.url + "/api/runs", timeout=5).status_code == 401  # the token is enforced
 
         # the server process (PID 1 after the entrypoint's exec) runs as the image's uid 10001
