@@ -21,6 +21,7 @@ def docker_engine():
         started = dockerlib.start_engine()
     except dockerlib.EngineUnavailable as exc:
         pytest.skip(f"no Docker engine can run here, so the image is not built: {exc}")
+    dockerlib.remove_labelled()  # leftovers of an interrupted earlier run
     try:
         yield
     finally:

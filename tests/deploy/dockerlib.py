@@ -255,13 +255,19 @@ def new_volume() -> str:
 
 
 def remove_labelled() -> None:
-    """Remove every container and volume the tests created (label ``akid.test``)."""
+    """Remove every container, volume and studio image the tests created (label ``akid.test``).
+
+    Called when the session starts too: a run that was killed leaves nothing behind for long.
+    """
     ids = docker("ps", "-aq", "--filter", f"label={LABEL}", check=False).stdout.split()
     if ids:
         docker("rm", "-f", "-v", *ids, check=False, timeout=120)
     vols = docker("volume", "ls", "-q", "--filter", f"label={LABEL}", check=False).stdout.split()
     if vols:
         docker("volume", "rm", "-f", *vols, check=False)
+    images = docker("images", "-q", "--filter", f"label={LABEL}", check=False).stdout.split()
+    if images:
+        docker("rmi", "-f", *sorted(set(images)), check=False, timeout=120)
 
 
 def container_logs(name: str) -> str:
