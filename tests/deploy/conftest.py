@@ -39,4 +39,4 @@ def studio_image(docker_engine):
         yield tag
     finally:
         dockerlib.remove_labelled()
-        dockerlib.docker("rmi", "-f", tag, check=False)
+        dockerlib.docker("rmi", tag, check=False)  # untags; the cached stage:runtime keeps the layers
