@@ -4,6 +4,7 @@ One engine and one image per session, shared by every container test; both are c
 the end (a ``dockerd`` we started is stopped, the studio image and labelled containers and
 volumes are removed; only the documented ``akid-test-cache/*`` images stay).
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import dockerlib  # noqa: E402
+import dockerlib
 
 
 @pytest.fixture(scope="session")

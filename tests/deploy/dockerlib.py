@@ -15,6 +15,7 @@ Everything else a test creates (the studio image, containers, volumes) carries t
 ``akid.test`` and is removed by the fixtures. ``docker rmi $(docker images -q 'akid-test-cache/*')``
 and ``rm -r ~/.cache/akid-test-docker`` drop the caches.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,7 +50,9 @@ def docker(*args: str, timeout: float = 120, check: bool = True, input: str | No
     """Run the docker CLI; on failure raise with its output (what a failed test should show)."""
     proc = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=ENV, input=input)
     if check and proc.returncode != 0:
-        raise RuntimeError(f"docker {' '.join(args[:6])} ... failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"docker {' '.join(args[:6])} ... failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
@@ -73,8 +76,9 @@ def start_engine() -> subprocess.Popen | None:
         raise EngineUnavailable("the docker CLI or dockerd is not installed (`make test` installs docker.io)")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     log = open(CACHE_DIR / "dockerd.log", "w")
-    proc = subprocess.Popen([dockerd, "--iptables=false", "--bridge=none"], stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [dockerd, "--iptables=false", "--bridge=none"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if engine_answers():
@@ -115,13 +119,18 @@ def debian_base() -> str:
     tar = CACHE_DIR / "debian-bookworm-minbase.tar"
     if not tar.exists():
         if not shutil.which("mmdebstrap"):
-            raise RuntimeError("no registry base image and no mmdebstrap to build one: apt-get install mmdebstrap "
-                               "(`make test` does)")
+            raise RuntimeError(
+                "no registry base image and no mmdebstrap to build one: apt-get install mmdebstrap (`make test` does)"
+            )
         part = CACHE_DIR / "debian-bookworm-minbase.part.tar"  # mmdebstrap picks the format from the suffix
-        subprocess.run(["mmdebstrap", "--variant=minbase", "--include=python3,python3-venv,ca-certificates,passwd",
-                        "bookworm", str(part)], check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            ["mmdebstrap", "--variant=minbase", "--include=python3,python3-venv,ca-certificates,passwd", "bookworm", str(part)],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
         part.rename(tar)
-    docker("import", "--change", "CMD [\"/bin/bash\"]", str(tar), tag, timeout=300)
+    docker("import", "--change", 'CMD ["/bin/bash"]', str(tar), tag, timeout=300)
     return tag
 
 
@@ -170,8 +179,10 @@ def node_base() -> str:
         ca = host_ca_bundle()
         if ca:
             files["host-ca.crt"] = ca
-            lines += ["COPY host-ca.crt /etc/ssl/certs/host-ca.crt",
-                      "ENV NPM_CONFIG_CAFILE=/etc/ssl/certs/host-ca.crt NODE_EXTRA_CA_CERTS=/etc/ssl/certs/host-ca.crt"]
+            lines += [
+                "COPY host-ca.crt /etc/ssl/certs/host-ca.crt",
+                "ENV NPM_CONFIG_CAFILE=/etc/ssl/certs/host-ca.crt NODE_EXTRA_CA_CERTS=/etc/ssl/certs/host-ca.crt",
+            ]
         lines.append("RUN node --version && npm --version")
         _build_small(tag, "\n".join(lines) + "\n", files)
     return tag
@@ -229,8 +240,7 @@ def build_studio_image() -> tuple[str, float, dict[str, str]]:
     # The runtime stage is the image under test: one build, two names (the cache keeps its layers
     # after the test removes its own name; building it twice would hash the 2 GB venv twice).
     tag = f"{STUDIO_REPO}:{uuid.uuid4().hex[:10]}"
-    build_cached(f"{CACHE_REPO}/stage:runtime", "-t", tag, "--network", "host", *build_args, "--label", f"{LABEL}=1",
-                 str(ROOT))
+    build_cached(f"{CACHE_REPO}/stage:runtime", "-t", tag, "--network", "host", *build_args, "--label", f"{LABEL}=1", str(ROOT))
     return tag, time.monotonic() - t0, args
 
 

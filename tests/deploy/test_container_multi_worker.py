@@ -8,6 +8,7 @@ container stopped on purpose); its restart policy brings it back, the survivor's
 abort (TensorFlow's peer health check) and it is restarted too, and both resume from the
 checkpoint on the shared volume: the run completes, and the workers' run logs say so.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,16 +18,20 @@ import socket
 import time
 import uuid
 
-import pytest
-
 import dockerlib
+import pytest
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 RUN_ID = "mw-container"
 # ~45 steps an epoch: long enough to crash a worker mid-run, short enough for the suite.
-CONFIG = {"data": {"source": "digits", "params": {}}, "epochs": 10, "batch_size": 32, "checkpoint_every": 5,
-          "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False}}
+CONFIG = {
+    "data": {"source": "digits", "params": {}},
+    "epochs": 10,
+    "batch_size": 32,
+    "checkpoint_every": 5,
+    "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False},
+}
 
 
 def free_ports(n: int) -> list[int]:
@@ -42,12 +47,25 @@ def free_ports(n: int) -> list[int]:
 
 def in_volume(image: str, volume: str, script: str) -> str:
     """Run a shell snippet in a throwaway container that mounts the shared volume."""
-    return dockerlib.docker("run", "--rm", "--label", f"{dockerlib.LABEL}=1", "--network", "none",
-                            "-v", f"{volume}:/shared", "--entrypoint", "sh", image, "-c", script, timeout=120).stdout
+    return dockerlib.docker(
+        "run",
+        "--rm",
+        "--label",
+        f"{dockerlib.LABEL}=1",
+        "--network",
+        "none",
+        "-v",
+        f"{volume}:/shared",
+        "--entrypoint",
+        "sh",
+        image,
+        "-c",
+        script,
+        timeout=120,
+    ).stdout
 
 
-READ_LOGS = (f"for i in 0 1; do f=/shared/runs/{RUN_ID}/workers/worker-$i/events.jsonl; "
-             "[ -f $f ] && sed \"s/^/$i /\" $f; done; true")
+READ_LOGS = f'for i in 0 1; do f=/shared/runs/{RUN_ID}/workers/worker-$i/events.jsonl; [ -f $f ] && sed "s/^/$i /" $f; done; true'
 
 
 def parse_records(out: str) -> dict[int, list[dict]]:
@@ -62,8 +80,7 @@ def parse_records(out: str) -> dict[int, list[dict]]:
 
 
 def max_step(records: list[dict]) -> int:
-    return max((p.get("step", 0) for r in records if r["kind"] == "metrics" for p in r["payload"].get("points", [])),
-               default=0)
+    return max((p.get("step", 0) for r in records if r["kind"] == "metrics" for p in r["payload"].get("points", [])), default=0)
 
 
 def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_image, tmp_path):
@@ -72,19 +89,62 @@ def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_
     for path in (tmp_path, tmp_path / "train.config.json"):  # readable by the image's uid 10001
         path.chmod(0o755)
     examples = dockerlib.ROOT / "deploy" / "examples"
-    dockerlib.docker("run", "--rm", "--label", f"{dockerlib.LABEL}=1", "--network", "none", "-v", f"{volume}:/shared",
-                     "-v", f"{examples}:/in:ro", "-v", f"{tmp_path}:/cfg:ro", studio_image,
-                     "python", "-m", "akid.deploy.jobspec", "--run-id", RUN_ID, "--graph", "/in/mlp.graph.json",
-                     "--config", "/cfg/train.config.json", "--out", "/shared/jobs/job.json", timeout=120)
+    dockerlib.docker(
+        "run",
+        "--rm",
+        "--label",
+        f"{dockerlib.LABEL}=1",
+        "--network",
+        "none",
+        "-v",
+        f"{volume}:/shared",
+        "-v",
+        f"{examples}:/in:ro",
+        "-v",
+        f"{tmp_path}:/cfg:ro",
+        studio_image,
+        "python",
+        "-m",
+        "akid.deploy.jobspec",
+        "--run-id",
+        RUN_ID,
+        "--graph",
+        "/in/mlp.graph.json",
+        "--config",
+        "/cfg/train.config.json",
+        "--out",
+        "/shared/jobs/job.json",
+        timeout=120,
+    )
     hosts = [f"127.0.0.1:{p}" for p in free_ports(2)]
     names = [f"akid-test-worker{i}-{uuid.uuid4().hex[:6]}" for i in range(2)]
     for i, name in enumerate(names):
         tf_config = {"cluster": {"worker": hosts}, "task": {"type": "worker", "index": i}}
-        dockerlib.docker("run", "-d", "--name", name, "--label", f"{dockerlib.LABEL}=1", "--network", "host",
-                         "--restart", "on-failure:5", "-v", f"{volume}:/shared",
-                         "-e", "AKID_JOB_SPEC=/shared/jobs/job.json", "-e", f"TF_CONFIG={json.dumps(tf_config)}",
-                         studio_image, "python", "-m", "akid.deploy.worker", "--wait")
+        dockerlib.docker(
+            "run",
+            "-d",
+            "--name",
+            name,
+            "--label",
+            f"{dockerlib.LABEL}=1",
+            "--network",
+            "host",
+            "--restart",
+            "on-failure:5",
+            "-v",
+            f"{volume}:/shared",
+            "-e",
+            "AKID_JOB_SPEC=/shared/jobs/job.json",
+            "-e",
+            f"TF_CONFIG={json.dumps(tf_config)}",
+            studio_image,
+            "python",
+            "-m",
+            "akid.deploy.worker",
+            "--wait",
+        )
     try:
+
         def logs() -> str:
             return "\n".join(f"--- {n}:\n{dockerlib.container_logs(n)}" for n in names)
 
@@ -92,9 +152,15 @@ def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_
         # (polled through `docker exec` in worker 0: much quicker than a new container per look)
         deadline = time.monotonic() + 240
         while True:
-            look = dockerlib.docker("exec", names[0], "sh", "-c",
-                                    f"{READ_LOGS}; echo; ls /shared/runs/{RUN_ID}/checkpoints 2>/dev/null; true",
-                                    check=False, timeout=60)
+            look = dockerlib.docker(
+                "exec",
+                names[0],
+                "sh",
+                "-c",
+                f"{READ_LOGS}; echo; ls /shared/runs/{RUN_ID}/checkpoints 2>/dev/null; true",
+                check=False,
+                timeout=60,
+            )
             records = parse_records(look.stdout.split("\n\n")[0])
             if min(max_step(records[0]), max_step(records[1])) >= 12 and ".index" in look.stdout:
                 break
@@ -107,8 +173,16 @@ def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_
         while True:
             states = [c["State"] for c in map(dockerlib.inspect, names)]
             if all(not s["Running"] and not s["Restarting"] for s in states):
-                results = [json.loads(in_volume(studio_image, volume, f"cat /shared/runs/{RUN_ID}/workers/worker-{i}/result.json "
-                                                                      "2>/dev/null || echo null")) for i in (0, 1)]
+                results = [
+                    json.loads(
+                        in_volume(
+                            studio_image,
+                            volume,
+                            f"cat /shared/runs/{RUN_ID}/workers/worker-{i}/result.json 2>/dev/null || echo null",
+                        )
+                    )
+                    for i in (0, 1)
+                ]
                 if all(r and r["state"] == "completed" for r in results):
                     break
             assert time.monotonic() < deadline, f"run did not complete:\n{logs()}"

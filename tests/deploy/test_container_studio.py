@@ -5,6 +5,7 @@ through the container's API that completes with its metrics in the container's v
 still there when a new container mounts the volume), a non-root server process, and the
 entrypoint's refusal to serve off loopback without a token.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,15 +14,18 @@ import socket
 import time
 import uuid
 
+import dockerlib
 import pytest
 import requests
 
-import dockerlib
-
 TOKEN = "t0k3n-" + uuid.uuid4().hex
 GRAPH = json.loads((dockerlib.ROOT / "deploy" / "examples" / "mlp.graph.json").read_text())
-CONFIG = {"data": {"source": "digits", "params": {}}, "epochs": 2, "batch_size": 64,
-          "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False}}
+CONFIG = {
+    "data": {"source": "digits", "params": {}},
+    "epochs": 2,
+    "batch_size": 64,
+    "observers": {"histograms_every": 0, "images_every": 0, "tensorboard": False},
+}
 
 pytestmark = pytest.mark.docker
 
@@ -39,8 +43,23 @@ class Studio:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.name = f"akid-test-studio-{uuid.uuid4().hex[:8]}"
-        dockerlib.docker("run", "-d", "--name", self.name, "--label", f"{dockerlib.LABEL}=1", "--network", "host",
-                         "-v", f"{volume}:/shared", "-e", f"AKID_TOKEN={TOKEN}", "-e", f"AKID_PORT={self.port}", image)
+        dockerlib.docker(
+            "run",
+            "-d",
+            "--name",
+            self.name,
+            "--label",
+            f"{dockerlib.LABEL}=1",
+            "--network",
+            "host",
+            "-v",
+            f"{volume}:/shared",
+            "-e",
+            f"AKID_TOKEN={TOKEN}",
+            "-e",
+            f"AKID_PORT={self.port}",
+            image,
+        )
         deadline = time.monotonic() + 120
         while not self.healthy():
             state = dockerlib.inspect(self.name)["State"]
@@ -116,8 +135,9 @@ def test_studio_container_serves_trains_and_keeps_metrics_in_its_volume(studio_i
 
 def test_image_refuses_to_serve_off_loopback_without_a_token(studio_image):
     name = f"akid-test-notoken-{uuid.uuid4().hex[:8]}"
-    proc = dockerlib.docker("run", "--name", name, "--label", f"{dockerlib.LABEL}=1", "--network", "none",
-                            studio_image, check=False, timeout=120)
+    proc = dockerlib.docker(
+        "run", "--name", name, "--label", f"{dockerlib.LABEL}=1", "--network", "none", studio_image, check=False, timeout=120
+    )
     try:
         assert proc.returncode == 78, proc.stdout + proc.stderr
         assert "AKID_TOKEN is not set" in proc.stdout + proc.stderr

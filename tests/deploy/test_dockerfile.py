@@ -1,4 +1,5 @@
 """Static checks of the Dockerfile and .dockerignore (the image is built and run by test_container_*.py)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -24,8 +25,11 @@ def build_arg_defaults() -> dict[str, str]:
 
 def test_multi_stage_node_then_slim_python_with_overridable_bases():
     args = build_arg_defaults()
-    assert args == {"NODE_BASE": "node:20-bookworm-slim", "PYTHON_BASE": "python:3.11-slim",
-                    "PYTHON_BUILD_BASE": "python:3.11-slim"}  # official images for users elsewhere
+    assert args == {
+        "NODE_BASE": "node:20-bookworm-slim",
+        "PYTHON_BASE": "python:3.11-slim",
+        "PYTHON_BUILD_BASE": "python:3.11-slim",
+    }  # official images for users elsewhere
     stages = instructions("FROM")
     assert stages == ["${NODE_BASE} AS frontend", "${PYTHON_BUILD_BASE} AS python-deps", "${PYTHON_BASE} AS runtime"]
     assert not DOCKERFILE.startswith("# syntax=")  # BuildKit would pull a frontend image for it
