@@ -34,6 +34,12 @@ CONFIG = {
 }
 
 
+RUN_ONCE = ["run", "--rm", "--label", "akid.test=1", "--network", "none"]
+# What users run per worker (docs/deployment.md): host network, restarted when it crashes.
+WORKER_RUN = ["run", "-d", "--label", "akid.test=1", "--network", "host", "--restart", "on-failure:5"]
+WORKER_CMD = ["python", "-m", "akid.deploy.worker", "--wait"]
+
+
 def free_ports(n: int) -> list[int]:
     socks = [socket.socket() for _ in range(n)]
     try:
@@ -47,22 +53,8 @@ def free_ports(n: int) -> list[int]:
 
 def in_volume(image: str, volume: str, script: str) -> str:
     """Run a shell snippet in a throwaway container that mounts the shared volume."""
-    return dockerlib.docker(
-        "run",
-        "--rm",
-        "--label",
-        f"{dockerlib.LABEL}=1",
-        "--network",
-        "none",
-        "-v",
-        f"{volume}:/shared",
-        "--entrypoint",
-        "sh",
-        image,
-        "-c",
-        script,
-        timeout=120,
-    ).stdout
+    shell = ["-v", f"{volume}:/shared", "--entrypoint", "sh", image, "-c", script]
+    return dockerlib.docker(*RUN_ONCE, *shell, timeout=120).stdout
 
 
 READ_LOGS = f'for i in 0 1; do f=/shared/runs/{RUN_ID}/workers/worker-$i/events.jsonl; [ -f $f ] && sed "s/^/$i /" $f; done; true'
@@ -89,60 +81,16 @@ def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_
     for path in (tmp_path, tmp_path / "train.config.json"):  # readable by the image's uid 10001
         path.chmod(0o755)
     examples = dockerlib.ROOT / "deploy" / "examples"
-    dockerlib.docker(
-        "run",
-        "--rm",
-        "--label",
-        f"{dockerlib.LABEL}=1",
-        "--network",
-        "none",
-        "-v",
-        f"{volume}:/shared",
-        "-v",
-        f"{examples}:/in:ro",
-        "-v",
-        f"{tmp_path}:/cfg:ro",
-        studio_image,
-        "python",
-        "-m",
-        "akid.deploy.jobspec",
-        "--run-id",
-        RUN_ID,
-        "--graph",
-        "/in/mlp.graph.json",
-        "--config",
-        "/cfg/train.config.json",
-        "--out",
-        "/shared/jobs/job.json",
-        timeout=120,
-    )
+    jobspec = f"python -m akid.deploy.jobspec --run-id {RUN_ID} --graph /in/mlp.graph.json"
+    jobspec += " --config /cfg/train.config.json --out /shared/jobs/job.json"
+    mounts = ["-v", f"{volume}:/shared", "-v", f"{examples}:/in:ro", "-v", f"{tmp_path}:/cfg:ro"]
+    dockerlib.docker(*RUN_ONCE, *mounts, studio_image, *jobspec.split(), timeout=120)
     hosts = [f"127.0.0.1:{p}" for p in free_ports(2)]
     names = [f"akid-test-worker{i}-{uuid.uuid4().hex[:6]}" for i in range(2)]
     for i, name in enumerate(names):
         tf_config = {"cluster": {"worker": hosts}, "task": {"type": "worker", "index": i}}
-        dockerlib.docker(
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--label",
-            f"{dockerlib.LABEL}=1",
-            "--network",
-            "host",
-            "--restart",
-            "on-failure:5",
-            "-v",
-            f"{volume}:/shared",
-            "-e",
-            "AKID_JOB_SPEC=/shared/jobs/job.json",
-            "-e",
-            f"TF_CONFIG={json.dumps(tf_config)}",
-            studio_image,
-            "python",
-            "-m",
-            "akid.deploy.worker",
-            "--wait",
-        )
+        env = ["-e", "AKID_JOB_SPEC=/shared/jobs/job.json", "-e", f"TF_CONFIG={json.dumps(tf_config)}"]
+        dockerlib.docker(*WORKER_RUN, "--name", name, "-v", f"{volume}:/shared", *env, studio_image, *WORKER_CMD)
     try:
 
         def logs() -> str:
@@ -152,15 +100,8 @@ def test_two_worker_containers_train_one_run_and_survive_a_killed_worker(studio_
         # (polled through `docker exec` in worker 0: much quicker than a new container per look)
         deadline = time.monotonic() + 240
         while True:
-            look = dockerlib.docker(
-                "exec",
-                names[0],
-                "sh",
-                "-c",
-                f"{READ_LOGS}; echo; ls /shared/runs/{RUN_ID}/checkpoints 2>/dev/null; true",
-                check=False,
-                timeout=60,
-            )
+            script = f"{READ_LOGS}; echo; ls /shared/runs/{RUN_ID}/checkpoints 2>/dev/null; true"
+            look = dockerlib.docker("exec", names[0], "sh", "-c", script, check=False, timeout=60)
             records = parse_records(look.stdout.split("\n\n")[0])
             if min(max_step(records[0]), max_step(records[1])) >= 12 and ".index" in look.stdout:
                 break

@@ -43,23 +43,9 @@ class Studio:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.name = f"akid-test-studio-{uuid.uuid4().hex[:8]}"
-        dockerlib.docker(
-            "run",
-            "-d",
-            "--name",
-            self.name,
-            "--label",
-            f"{dockerlib.LABEL}=1",
-            "--network",
-            "host",
-            "-v",
-            f"{volume}:/shared",
-            "-e",
-            f"AKID_TOKEN={TOKEN}",
-            "-e",
-            f"AKID_PORT={self.port}",
-            image,
-        )
+        env = ["-e", f"AKID_TOKEN={TOKEN}", "-e", f"AKID_PORT={self.port}"]  # the image's CMD serves on 0.0.0.0
+        labelled = ["--name", self.name, "--label", f"{dockerlib.LABEL}=1"]
+        dockerlib.docker("run", "-d", *labelled, "--network", "host", "-v", f"{volume}:/shared", *env, image)
         deadline = time.monotonic() + 120
         while not self.healthy():
             state = dockerlib.inspect(self.name)["State"]
