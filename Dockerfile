@@ -1,10 +1,21 @@
-# syntax=docker/dockerfile:1
 # akid studio image: the web studio + run manager (default CMD) and the training worker
 # (`python -m akid.deploy.worker`, used by docker-compose.yml and the Kubernetes Job).
 # Build: docker build -t akid-studio:latest .        Docs: docs/deployment.md
+# No `# syntax=` line: BuildKit would pull a frontend image for it, which fails offline; the
+# file uses only instructions both the classic builder and BuildKit understand.
+
+# Base images are build arguments so a machine without registry access can build from local
+# ones (tests/deploy builds them from Debian packages). Any Debian-based image with `python3`
+# (3.11) + `venv`, `useradd`, and one with Node.js >= 20.19 + npm will do. Both Python stages
+# must use the same base: the venv points at the interpreter of the stage that created it.
+ARG NODE_BASE=node:20-bookworm-slim
+ARG PYTHON_BASE=python:3.11-slim
+# The stage that runs `pip install` (default: PYTHON_BASE). The tests point it at PYTHON_BASE plus
+# a local wheel directory and a pip.conf, so `pip install` works without an index and is cached.
+ARG PYTHON_BUILD_BASE=python:3.11-slim
 
 # --- 1. Browser app: Vite build -> /src/frontend/dist --------------------------------------
-FROM node:20-bookworm-slim AS frontend
+FROM ${NODE_BASE} AS frontend
 WORKDIR /src/frontend
 # Lock files first so `npm ci` is cached until dependencies change.
 COPY frontend/package.json frontend/package-lock.json ./
@@ -13,15 +24,15 @@ COPY frontend/ ./
 RUN npm run build
 
 # --- 2. Python dependencies in a venv (nothing from this stage but /opt/venv ships) ---------
-FROM python:3.11-slim AS python-deps
+FROM ${PYTHON_BUILD_BASE} AS python-deps
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN python -m venv /opt/venv
+RUN python3 -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements.txt deploy/requirements-deploy.txt /tmp/req/
 RUN pip install -r /tmp/req/requirements.txt -r /tmp/req/requirements-deploy.txt
 
 # --- 3. Runtime ------------------------------------------------------------------------------
-FROM python:3.11-slim AS runtime
+FROM ${PYTHON_BASE} AS runtime
 LABEL org.opencontainers.image.title="akid studio" \
       org.opencontainers.image.description="Design, train and watch neural networks in the browser"
 ENV PATH=/opt/venv/bin:$PATH \

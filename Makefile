@@ -8,7 +8,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: run test venv frontend chromium bench clean
+.PHONY: run test lint fix venv frontend chromium tools bench clean
 .DEFAULT_GOAL := run
 
 $(VENV)/.stamp-deps: requirements.txt requirements-dev.txt
@@ -28,21 +28,45 @@ frontend/dist/index.html: $(FRONTEND_SRC)
 
 frontend: frontend/dist/index.html
 
-# System tools the tests drive: Debian's chromium (browser tests) and docker-compose
-# (validates docker-compose.yml offline; no engine needed).
-chromium:
-	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium docker-compose >/dev/null)
+# System tools the tests drive, installed with apt only when missing: Debian's chromium (browser
+# tests), docker-compose (validates docker-compose.yml offline), docker.io + mmdebstrap (build and
+# run the image in tests/deploy; mmdebstrap builds a Debian base when no registry answers) and
+# postgresql (the store's PostgreSQL tests start a throwaway cluster).
+tools:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	command -v dockerd >/dev/null || missing="$$missing docker.io"; \
+	command -v mmdebstrap >/dev/null || missing="$$missing mmdebstrap"; \
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+chromium: tools
 
 run: venv frontend
 	$(PY) -m akid serve --host $(HOST) --port $(PORT)
 
-# Frontend unit tests first so that pytest's summary is the run's closing line.
-test: venv frontend chromium
+# Linters (config: pyproject.toml [tool.ruff], frontend/biome.json). Fix with `make fix`.
+lint: venv frontend
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd frontend && npm run --silent lint
+
+fix: venv frontend
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	cd frontend && npm run --silent lint:fix
+
+# Linters and frontend unit tests first so that pytest's summary is the run's closing line.
+# tests/deploy builds and runs the Docker image (caches: docs/deployment.md, "Tests").
+test: venv frontend tools lint
 	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
 	$(PY) -m pytest
 
-bench: venv frontend chromium
+bench: venv frontend tools
 	$(PY) bench/run.py
 
 clean:

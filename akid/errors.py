@@ -61,10 +61,6 @@ class DataError(AkidError):
     """A data set is missing, corrupt, or does not match the graph."""
 
 
-def issue(code: str, message: str, **where: Any) -> Issue:
-    return Issue(code=code, message=message, **where)
-
-
 def issues_from_validation(exc: Any, prefix: str, **where: Any) -> list[Issue]:
     """Issues from a pydantic ``ValidationError``: one per problem, each naming its parameter.
 

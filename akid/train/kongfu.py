@@ -81,8 +81,3 @@ def make_optimizer(cfg: OptimizerConfig, schedule: ScheduleConfig, total_steps: 
     if cfg.name == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate=lr, momentum=cfg.momentum, weight_decay=wd)
     raise ValueError(f"unknown optimizer {cfg.name!r}")
-
-
-def current_lr(optimizer: keras.optimizers.Optimizer) -> float:
-    """The learning rate the optimizer uses at its current iteration, as a float."""
-    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))

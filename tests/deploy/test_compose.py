@@ -1,5 +1,6 @@
 """docker-compose.yml validates offline with docker-compose 1.29, demands its secrets, and wires
 health checks, volumes and ports as docs/deployment.md describes."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,8 +24,14 @@ def compose(*args: str, env: dict[str, str] | None = None, env_file: Path) -> su
     exe = shutil.which("docker-compose")
     assert exe, "docker-compose is missing: apt-get install -y docker-compose (make test does it)"
     clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
-    return subprocess.run([exe, "-f", str(COMPOSE), "--env-file", str(env_file), *args],
-                          cwd=ROOT, env=clean | (env or {}), capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [exe, "-f", str(COMPOSE), "--env-file", str(env_file), *args],
+        cwd=ROOT,
+        env=clean | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -63,8 +70,10 @@ def test_no_secret_literals_in_the_file():
     for line in text.splitlines():
         if re.search(r"(TOKEN|PASSWORD)\s*:", line):
             assert "${" in line, f"secret without interpolation: {line.strip()}"
-    assert not (ROOT / ".env").exists() or ".env" not in subprocess.run(
-        ["git", "ls-files", ".env"], cwd=ROOT, capture_output=True, text=True).stdout, ".env is tracked by git"
+    assert (
+        not (ROOT / ".env").exists()
+        or ".env" not in subprocess.run(["git", "ls-files", ".env"], cwd=ROOT, capture_output=True, text=True).stdout
+    ), ".env is tracked by git"
 
 
 def test_services_health_dependencies_and_exposure(empty_env):
@@ -75,8 +84,10 @@ def test_services_health_dependencies_and_exposure(empty_env):
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert "ports" not in services["postgres"] and "ports" not in services["worker"]
     assert services["studio"]["ports"] == ["127.0.0.1:5000:5000/tcp"]  # loopback unless AKID_BIND says otherwise
-    assert services["studio"]["environment"]["AKID_DB_URL"] == \
-        f"postgresql+psycopg://akid:{DUMMY['POSTGRES_PASSWORD']}@postgres:5432/akid"
+    assert (
+        services["studio"]["environment"]["AKID_DB_URL"]
+        == f"postgresql+psycopg://akid:{DUMMY['POSTGRES_PASSWORD']}@postgres:5432/akid"
+    )
 
 
 def test_studio_and_workers_share_one_volume_and_image(empty_env):

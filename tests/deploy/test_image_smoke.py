@@ -1,5 +1,6 @@
 """The image's default command, run without Docker: the entrypoint guard, then the real studio
 on 0.0.0.0 configured from the environment only, probed by the image's HEALTHCHECK command."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ SERVE = [sys.executable, "-m", "akid", "serve", "--host", "0.0.0.0"]  # the Dock
 
 
 def entrypoint(*cmd: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "akid.deploy.entrypoint", *cmd], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "akid.deploy.entrypoint", *cmd],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def base_env(tmp_path: Path) -> dict[str, str]:
@@ -47,15 +54,17 @@ def test_studio_answers_the_image_healthcheck(tmp_path):
     try:
         deadline, result = time.monotonic() + 45, None
         while time.monotonic() < deadline and server.poll() is None:
-            result = subprocess.run([sys.executable, "-m", "akid.deploy.healthcheck"], cwd=ROOT, env=env,
-                                    capture_output=True, text=True, timeout=20)
+            result = subprocess.run(
+                [sys.executable, "-m", "akid.deploy.healthcheck"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=20
+            )
             if "->" in result.stdout:  # the server answered (any status): stop polling
                 break
             time.sleep(0.5)
         assert server.poll() is None, f"studio exited: {server.communicate(timeout=5)[0][-2000:]}"
         assert result is not None and result.returncode == 0, (
             f"{result.stdout.strip() if result else 'no probe ran'}: the backend must serve GET /api/health "
-            "(200, no token needed) — see docs/deployment.md")
+            "(200, no token needed) — see docs/deployment.md"
+        )
     finally:
         server.terminate()
         try:

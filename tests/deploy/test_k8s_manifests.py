@@ -1,14 +1,13 @@
 """Every manifest under deploy/k8s/ (and a freshly rendered training Job) passes
 ``kubernetes-validate --strict`` offline, and the manifests agree with each other."""
+
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from akid.deploy import k8s
@@ -30,8 +29,9 @@ def validator() -> str:
 
 
 def validate(*paths: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([validator(), "--strict", "-k", K8S_VERSION, *map(str, paths)],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [validator(), "--strict", "-k", K8S_VERSION, *map(str, paths)], capture_output=True, text=True, timeout=60
+    )
 
 
 def docs(path: Path) -> list[dict]:
@@ -61,8 +61,9 @@ def test_strict_validation_really_rejects_unknown_fields(tmp_path):
 
 
 def test_rendered_training_job_validates(tmp_path):
-    objs = k8s.render_training_job("ci-run", {"format": "akid.graph/v1", "nodes": [], "edges": []},
-                                   {"epochs": 1}, 3, "registry.example/akid:1", "akid")
+    objs = k8s.render_training_job(
+        "ci-run", {"format": "akid.graph/v1", "nodes": [], "edges": []}, {"epochs": 1}, 3, "registry.example/akid:1", "akid"
+    )
     out = tmp_path / "job.yaml"
     out.write_text(k8s.to_yaml(objs))
     result = validate(out)
@@ -154,9 +155,17 @@ def test_studio_can_submit_jobs_that_mount_the_shared_claim():
     assert env["AKID_IMAGE"] == studio["spec"]["template"]["spec"]["containers"][0]["image"]
     role = next(d for d in objs if d["kind"] == "Role")
     granted = {(g, r, v) for rule in role["rules"] for g in rule["apiGroups"] for r in rule["resources"] for v in rule["verbs"]}
-    needed = {("batch", "jobs", "create"), ("batch", "jobs", "delete"), ("batch", "jobs/status", "get"),
-              ("", "configmaps", "create"), ("", "configmaps", "patch"), ("", "configmaps", "delete"),
-              ("", "services", "create"), ("", "services", "patch"), ("", "services", "delete")}
+    needed = {
+        ("batch", "jobs", "create"),
+        ("batch", "jobs", "delete"),
+        ("batch", "jobs/status", "get"),
+        ("", "configmaps", "create"),
+        ("", "configmaps", "patch"),
+        ("", "configmaps", "delete"),
+        ("", "services", "create"),
+        ("", "services", "patch"),
+        ("", "services", "delete"),
+    }
     assert needed <= granted, needed - granted
     binding = next(d for d in objs if d["kind"] == "RoleBinding")
     assert binding["subjects"][0]["name"] == studio["spec"]["template"]["spec"]["serviceAccountName"]

@@ -3,7 +3,7 @@
 - ``server`` (session): ``python -m akid serve`` on a free 127.0.0.1 port with a temporary data
   dir, serving the built ``frontend/dist``; stopped at the end. ``server.url``, ``server.api(...)``.
 - ``browser`` (session): Debian Chromium (``/usr/bin/chromium`` or ``$AKID_CHROMIUM``) driven by
-  Python Playwright's sync API; tests are skipped when no Chromium is installed.
+  Python Playwright's sync API; a missing Chromium fails them (`make test` installs it).
 - ``page``: a fresh browser context + page on the server, 1600x1000; a screenshot of the final
   state goes to ``test-artifacts/<test name>.png``; uncaught page errors fail the test.
 - ``shot(name)``: save a screenshot mid-test to ``test-artifacts/``.
@@ -68,7 +68,7 @@ class _Server(SimpleNamespace):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     if not DIST.exists():
-        pytest.skip("frontend/dist is not built (run `make frontend`)")
+        pytest.fail("frontend/dist is not built (run `make frontend`; `make test` does)")
     data = tmp_path_factory.mktemp("akid-data")
     port = _free_port()
     log_path = data / "server.log"
@@ -105,7 +105,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not pathlib.Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make chromium)")
+        pytest.fail(f"no Chromium at {CHROMIUM} (run `make chromium`; `make test` does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -35,10 +35,7 @@ def test_golden_graphs_round_trip(path):
 
 
 def test_feedback_golden_graph_prints_a_feedback_arrow():
-    path = FIXTURES / "graphs" / "feedback.json"
-    if not path.exists():
-        pytest.skip("no feedback fixture")
-    text = format(json.loads(path.read_text()))
+    text = format(json.loads((FIXTURES / "graphs" / "feedback.json").read_text()))
     assert "@time_steps 3" in text and "h ~> add" in text
 
 

@@ -1,6 +1,7 @@
-"""The SQL store on SQLite and (when the binaries are here) a throwaway PostgreSQL cluster."""
+"""The SQL store on SQLite and on a throwaway PostgreSQL cluster (`make test` installs PostgreSQL)."""
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -12,21 +13,36 @@ import pytest
 from backend.store import NotFound, open_store
 
 
+def pg_binary(name: str) -> str:
+    """``initdb``/``pg_ctl`` on PATH or in Debian's versioned directory (``make test`` installs postgresql)."""
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if not found:
+        pytest.fail(f"PostgreSQL's {name} is not installed: apt-get install postgresql (`make test` does)")
+    return found
+
+
 @pytest.fixture(scope="module")
 def pg_url():
-    if not (shutil.which("initdb") and shutil.which("pg_ctl") and shutil.which("runuser")) or os.geteuid() != 0:
-        pytest.skip("PostgreSQL binaries (run as root via runuser) not available")
+    """A throwaway cluster. Missing binaries or a cluster that will not start fail the tests:
+    the PostgreSQL store is what the compose deployment runs, so it is never silently untested."""
+    initdb, pg_ctl = pg_binary("initdb"), pg_binary("pg_ctl")
     d = tempfile.mkdtemp(prefix="akid-pg-")
-    shutil.chown(d, "postgres")
-    run = lambda *a: subprocess.run(["runuser", "-u", "postgres", "--", *a], check=True, capture_output=True, timeout=60)  # noqa: E731
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: drop to the postgres user
+        if not shutil.which("runuser"):
+            pytest.fail("running as root needs runuser (util-linux) to start PostgreSQL as the postgres user")
+        shutil.chown(d, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    else:
+        prefix = []
+    run = lambda *a: subprocess.run([*prefix, *a], check=True, capture_output=True, timeout=60)  # noqa: E731
     try:
-        run("initdb", "-D", f"{d}/db", "-A", "trust", "-U", "akid")
-        run("pg_ctl", "-D", f"{d}/db", "-o", f"-k {d} -p 54391 -c listen_addresses=''", "-l", f"{d}/log", "-w", "start")
+        run(initdb, "-D", f"{d}/db", "-A", "trust", "-U", "akid")
+        run(pg_ctl, "-D", f"{d}/db", "-o", f"-k {d} -p 54391 -c listen_addresses=''", "-l", f"{d}/log", "-w", "start")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, KeyError) as exc:
         shutil.rmtree(d, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {exc}")
+        pytest.fail(f"could not start PostgreSQL: {exc}: {getattr(exc, 'stderr', b'')!r}")
     yield f"postgresql+psycopg://akid@/postgres?host={d}&port=54391"
-    run("pg_ctl", "-D", f"{d}/db", "-m", "immediate", "stop")
+    run(pg_ctl, "-D", f"{d}/db", "-m", "immediate", "stop")
     shutil.rmtree(d, ignore_errors=True)
 
 
