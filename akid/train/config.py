@@ -64,7 +64,7 @@ class JokerConfig(_Strict):
 
 class ObserversConfig(_Strict):
     scalars: bool = Field(default=True, description="Loss, metrics, lr, grad norm, speed per step.")
-    flush_interval: float = Field(default=0.1, ge=0.0, le=60.0, description="Longest pause after a slow metrics send; points go out at once while the channel keeps up.")
+    flush_interval: float = Field(default=0.1, ge=0.0, le=60.0, description="Seconds between batched metric events (~10/s).")
     histograms_every: int = Field(default=100, ge=0, le=1_000_000, description="Steps between weight/gradient histograms (0: off).")
     images_every: int = Field(default=200, ge=0, le=1_000_000, description="Steps between filter and feature-map images (0: off).")
     confusion: bool = Field(default=True, description="Confusion matrix at each validation.")
