@@ -223,6 +223,7 @@ class Kid:
                 sums: dict[str, float] = {}
                 n_in_epoch = 0
                 b = skip
+                t_mark = time.perf_counter()
                 while b < steps:
                     stop_now = self._stop_requested()
                     if stop_now and self.worker.count == 1:
@@ -237,10 +238,7 @@ class Kid:
                         break
                     dt = time.perf_counter() - t_call
                     calls += 1
-                    if calls > 1 and not (b == skip and epoch == start_epoch):  # the first call traces
-                        speed_samples += setup.global_batch * n
-                        speed_time += dt
-                    if calls > 1:
+                    if calls > 1:  # the first call traces
                         pace.observe(dt, n)
                     per_step = dt / n
                     agreed_stop = False
@@ -266,6 +264,13 @@ class Kid:
                     if time.monotonic() - last_status >= 1.0:
                         last_status = time.monotonic()
                         self._status()
+                    # samples/s counts everything between calls too (observers, checkpoints), as a user
+                    # sees it; not the first call (tracing) nor epoch-end validation
+                    t_end = time.perf_counter()
+                    if calls > 1:
+                        speed_samples += setup.global_batch * n
+                        speed_time += t_end - t_mark
+                    t_mark = t_end
                 if n_in_epoch:
                     train_means = {k: v / n_in_epoch for k, v in sums.items()}
                 if state == "cancelled":
