@@ -17,7 +17,6 @@ import time
 from typing import Any
 
 
-
 def fake_train(graph: dict, config: dict, *, logdir: str, sink, stop, resume: bool = False) -> dict[str, Any]:
     """Stand-in trainer: ``log`` events stamped with ``wall``, paced at ``rate``/s."""
     rate, seconds = float(config.get("rate", 0)), float(config.get("seconds", 10))

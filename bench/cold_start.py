@@ -13,7 +13,6 @@ served without it). Target: < 1 s; ratio = 1 s / the figure.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from common import result

@@ -155,10 +155,10 @@ class Shared:
             self._tmp.cleanup()
             self._tmp = None
 
-    def __enter__(self) -> "Shared":
+    def __enter__(self) -> Shared:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

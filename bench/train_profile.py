@@ -53,7 +53,6 @@ def _group(name: str, op_type: str) -> str:
 
 def profile(kind: str, keras_side: bool, steps: int) -> dict:
     import tensorflow as tf
-
     from train_vs_keras import _config, _keras_model, model_doc
 
     logdir = tempfile.mkdtemp(prefix="akid-profile-")

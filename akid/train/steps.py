@@ -122,7 +122,7 @@ class StepFunctions:
             x, y = iterator.get_next()
             return i + 1, rows.write(i, self._train_step(x, y, stop))
 
-        i, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
+        _, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
         x, y = iterator.get_next()
         rows = rows.write(n - 1, self._train_step(x, y, stop))
         agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
