@@ -36,6 +36,7 @@ def test_big_graph_draws_boxes_far_out_and_full_nodes_zoomed_in(page, shot):
     page.mouse.up()
     after = next(n for n in graph(page)["nodes"] if n["id"] == "d30")["position"]
     assert after["x"] > before["x"] + 50 and after["y"] > before["y"] + 50
+    shot("dragged")  # the edge canvas redraws only around the moved node: no stale lines left behind
 
     # zoomed in: the full editor comes back (text, handles, SVG edges, minimap)
     for _ in range(4):
