@@ -52,7 +52,8 @@ for _p in (str(ROOT), str(HERE)):
         sys.path.insert(0, _p)
 
 from common import percentile, result  # noqa: E402
-from studio import Shared, Studio  # noqa: E402
+from bench_trainer import fake_train  # noqa: E402,F401 - re-exported: it used to live here
+from studio import Shared, Studio, free_port, python  # noqa: E402,F401 - Studio & co. used to live here
 
 NS = "/runs"
 TARGET_MS = 100.0

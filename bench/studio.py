@@ -49,10 +49,12 @@ def python() -> str:
 class Studio:
     """A studio server subprocess on a free 127.0.0.1 port; ``stop()`` always ends it.
 
-    ``started_s``: seconds from the process start until ``ready_path`` answered 200.
+    ``started_s``: seconds from the process start until ``ready_path`` answered 200. Every
+    such server also runs stand-in runs (``{"rate", "seconds"}`` configs), so ``fake`` (the old
+    separate stand-in server) is accepted and ignored.
     """
 
-    def __init__(self, data_dir: pathlib.Path, timeout: float = 120.0, ready_path: str = "/api/blocks") -> None:
+    def __init__(self, data_dir: pathlib.Path, fake: bool = False, timeout: float = 120.0, ready_path: str = "/api/blocks") -> None:
         import requests
 
         self.port = free_port()
