@@ -31,7 +31,7 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
     from train_vs_keras import measure_akid, model_doc
 
     doc = model_doc("cnn")
-    steps = 40 if smoke else (200 if quick else 1000)
+    steps = 40 if smoke else (150 if quick else 1000)
     batch = 64
     off, on = [], []
     sink = EncodingSink()

@@ -17,9 +17,9 @@ JOKERS = [{"type": "RandomTranslation", "params": {}}, {"type": "RandomColor", "
 def sensor_samples_per_sec(batch_size: int, epochs: int) -> tuple[float, float]:
     """Steady-state samples/s and the mean per-epoch start-up time (pipeline build + first batches).
 
-    Steady state skips the first two batches of each epoch, exactly as the Kid's
-    own samples/s does, so the two rates compare like with like; the start-up
-    cost is reported beside it.
+    Steady state skips the first two batches of each epoch; the start-up cost is
+    reported beside it. (The Kid's own samples/s counts every call but the
+    first, epoch starts included, so the model side is if anything slower.)
     """
     from akid.data.sensor import Sensor
 

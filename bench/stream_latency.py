@@ -5,19 +5,23 @@ tabs were slow, charts would lag the run. Everything here is real: a real
 server on a free 127.0.0.1 port, real python-socketio clients over the
 WebSocket transport, real worker processes. Three measurements:
 
-1. ``real``: a real run on ``digits`` under ``python -m akid serve``. Each metric
-   point carries the trainer's ``wall`` (``time.time()`` at the end of its step);
-   latency = client receive time - ``wall`` (same machine, same clock). This
-   includes the two deliberate 100 ms batching stages (the trainer's
-   ``ScalarObserver.flush_interval`` and the server's ``METRICS_BATCH_S``), so we
-   report every point's latency and, separately, the newest point's latency per
-   message (how stale a chart is when a message lands), when the first of the
-   clients got each message and how much later the last one did (fan-out spread).
-2. ``transport``: the same server code with a stand-in trainer (this module's
-   ``fake_train``) that sends paced ``log`` events stamped with ``wall``; these
+1. ``real``: a real run on ``digits`` under ``python -m akid serve`` (the shared
+   server of :mod:`studio`). Each metric point carries the trainer's ``wall`` (the
+   wall-clock end of its own step, interpolated within the multi-step call that
+   ran it); latency = client receive time - ``wall`` (same machine, same clock).
+   This includes the wait for the end of the step's call (~25 ms of training),
+   the trainer's and the server's coalescing, so we report every point's latency
+   and, separately, the newest point's latency per message (how stale a chart is
+   when a message lands), when the first of the clients got each message and how
+   much later the last one did (fan-out spread).
+2. ``transport``: the same server with the stand-in trainer
+   (``bench_trainer.fake_train``) that sends paced ``log`` events stamped with ``wall``; these
    skip batching, so this is the pure worker pipe -> pump -> store -> emit ->
    WebSocket -> client path.
-3. ``throughput``: the stand-in trainer floods ``log`` events; events/s is what
+3. ``trainer_hop``: the same real run in this process with a recording sink: the
+   trainer's share of the latency (wait for the end of the step's call + the
+   scalar sender's hand-off), to split ``real`` into trainer and server/socket.
+4. ``throughput``: the stand-in trainer floods ``log`` events; events/s is what
    the clients received per second (each event is stored once, then emitted to
    every client), so fan-out deliveries/s = events/s x clients.
 
@@ -25,8 +29,8 @@ Clients run in processes of at most 10 (``Fleet``), like browser tabs that do
 not share one interpreter; each phase also reports the CPU seconds of the server
 process and of the clients, to tell a busy server from busy clients.
 
-Target: p95 < 100 ms at 50 clients (of every point of the real run);
-ratio = 100 ms / that p95.
+Target: p95 of every point of the real run < 100 ms at 50 clients and < 50 ms
+at 1 client; ratio = the smaller of 100 ms / p95 at 50 and 50 ms / p95 at 1.
 
     python bench/stream_latency.py [--quick] [--smoke]
 """
@@ -35,9 +39,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -51,9 +52,12 @@ for _p in (str(ROOT), str(HERE)):
         sys.path.insert(0, _p)
 
 from common import percentile, result  # noqa: E402
+from bench_trainer import fake_train  # noqa: E402,F401 - re-exported: it used to live here
+from studio import Shared, Studio, free_port, python  # noqa: E402,F401 - Studio & co. used to live here
 
 NS = "/runs"
 TARGET_MS = 100.0
+TARGET_ONE_MS = 50.0
 MLP = {
     "format": "akid.graph/v1", "name": "bench-mlp",
     "nodes": [
@@ -68,82 +72,6 @@ MLP = {
 # No binary events: the python-socketio client handles each engine.io message on its own thread, so a
 # binary attachment can be decoded before its header (ValueError in the client). Metrics are what we time.
 QUIET = {"histograms_every": 0, "images_every": 0, "confusion": False, "tensorboard": False}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
-
-
-class Studio:
-    """A studio server subprocess on a free 127.0.0.1 port; ``stop()`` always ends it.
-
-    ``fake=True`` starts the same app with this module's ``fake_train`` as the trainer.
-    """
-
-    def __init__(self, data_dir: pathlib.Path, fake: bool = False, timeout: float = 120.0) -> None:
-        import requests
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.session = requests.Session()
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])}
-        cmd = ([python(), str(HERE / "stream_latency.py"), "--serve-fake", str(self.port), str(data_dir)] if fake else
-               [python(), "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(data_dir)])
-        self.log_path = data_dir / f"server-{self.port}.log"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            self._wait_up(timeout)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_up(self, timeout: float) -> None:
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                if self.session.get(self.url + "/api/runs", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"server did not answer within {timeout:.0f} s: {self.log_tail()}")
-
-    def log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-2000:]
-        except OSError:
-            return ""
-
-    def api(self, method: str, path: str, body: Any = None) -> Any:
-        r = self.session.request(method, self.url + path, json=body, timeout=60)
-        if r.status_code >= 400:
-            raise RuntimeError(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
-        return r.json()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._log.close()
-        self.session.close()
 
 
 class Client:
@@ -165,6 +93,8 @@ class Client:
         return on
 
     def subscribe(self, run_id: str) -> None:
+        """Subscribe to ``run_id``; what was recorded before (an earlier run) is forgotten."""
+        self.got = []
         ack = self.sio.call("subscribe", {"run_id": run_id, "since_seq": 0}, namespace=NS, timeout=30)
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"subscribe failed: {ack}")
@@ -250,20 +180,29 @@ class CpuMeter:
 
 
 def _client_group(url: str, n: int, conn: Any) -> None:
-    """Process entry: ``n`` clients. Protocol on ``conn``: ready; subscribe rid -> subscribed; collect -> records."""
+    """Process entry: ``n`` clients, for several runs in turn. Protocol on ``conn``: ready; then per run
+    ``("subscribe", rid)`` -> subscribed and ``("collect", None)`` -> records; ``("close", None)`` ends."""
     clients: list[Client] = []
     try:
         clients = _connect(url, n)
         conn.send(("ready", None))
-        rid = conn.recv()
-        for c in clients:
-            c.subscribe(rid)
-        conn.send(("subscribed", None))
         c0 = time.process_time()
-        conn.recv()
-        conn.send(("records", {"clients": [c.records() for c in clients], "cpu_s": time.process_time() - c0}))
+        while True:
+            what, rid = conn.recv()
+            if what == "close":
+                break
+            if what == "subscribe":
+                for c in clients:
+                    c.subscribe(rid)
+                c0 = time.process_time()
+                conn.send(("subscribed", None))
+            else:
+                conn.send(("records", {"clients": [c.records() for c in clients], "cpu_s": time.process_time() - c0}))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass
     finally:
         _close(clients)
 
@@ -309,17 +248,22 @@ class Fleet:
 
     def subscribe(self, run_id: str) -> None:
         for _, conn in self.members:
-            conn.send(run_id)
+            conn.send(("subscribe", run_id))
         self._expect("subscribed", 120)
 
     def collect(self) -> tuple[list[dict[str, list]], float]:
         """Every client's records and the CPU seconds all client processes spent while subscribed."""
         for _, conn in self.members:
-            conn.send("collect")
+            conn.send(("collect", None))
         parts = self._expect("records", 120)
         return [c for p in parts for c in p["clients"]], round(sum(p["cpu_s"] for p in parts), 2)
 
     def close(self) -> None:
+        for _, conn in self.members:
+            try:
+                conn.send(("close", None))
+            except OSError:
+                pass
         for proc, conn in self.members:
             proc.join(20)
             if proc.is_alive():
@@ -328,30 +272,26 @@ class Fleet:
             conn.close()
 
 
-def _run_and_watch(studio: Studio, n_clients: int, graph: dict, config: dict,
+def _run_and_watch(studio: Studio, fleet: "Fleet", graph: dict, config: dict,
                    timeout: float = 300.0) -> tuple[list[dict[str, list]], dict[str, float]]:
-    """Clients subscribe to a new run; wait for it to end by itself (bounded); their records and CPU use."""
-    fleet = Fleet(studio.url, n_clients)
-    try:
-        cpu = CpuMeter(studio.proc.pid)
-        rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
-        fleet.subscribe(rid)
-        _wait(lambda: studio.api("GET", f"/api/runs/{rid}")["status"] not in ("queued", "running"), timeout, "the run to end")
-        status = studio.api("GET", f"/api/runs/{rid}")
-        if status["status"] != "completed":
-            raise RuntimeError(f"bench run {status['status']}: {status.get('reason')}")
-        time.sleep(0.5)  # the last emits drain
-        used = cpu.read()
-        records, used["clients_cpu_s"] = fleet.collect()
-        return records, used
-    finally:
-        fleet.close()
+    """The fleet's clients subscribe to a new run; wait for it to end by itself (bounded); their records and CPU use."""
+    cpu = CpuMeter(studio.proc.pid)
+    rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
+    fleet.subscribe(rid)
+    _wait(lambda: studio.api("GET", f"/api/runs/{rid}")["status"] not in ("queued", "running"), timeout, "the run to end")
+    status = studio.api("GET", f"/api/runs/{rid}")
+    if status["status"] != "completed":
+        raise RuntimeError(f"bench run {status['status']}: {status.get('reason')}")
+    time.sleep(0.5)  # the last emits drain
+    used = cpu.read()
+    records, used["clients_cpu_s"] = fleet.collect()
+    return records, used
 
 
-def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
+def measure_real(studio: Studio, fleet: "Fleet", n_clients: int, epochs: int) -> dict[str, Any]:
     """Latency of every metric point of a real digits run: client receive time - the trainer's ``wall``."""
     config = {"data": {"source": "digits"}, "epochs": epochs, "batch_size": 32, "checkpoint_every": 0, "observers": QUIET}
-    records, used = _run_and_watch(studio, n_clients, MLP, config)
+    records, used = _run_and_watch(studio, fleet, MLP, config)
     every, mid, newest = [], [], []
     by_message: dict[float, list[float]] = {}  # a message's newest wall -> its newest-point latency at each client
     for rec in records:
@@ -371,9 +311,33 @@ def measure_real(studio: Studio, n_clients: int, epochs: int) -> dict[str, Any]:
             "first_client_newest_point": _stats(first), "first_to_last_client": _stats(spread), **used}
 
 
-def measure_fake(studio: Studio, n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
+def measure_trainer_hop(epochs: int) -> dict[str, Any]:
+    """The trainer's share alone: the same run in this process, latency = sink call time - ``wall``.
+
+    This is the wait for the end of the step's multi-step call plus the scalar
+    sender's hand-off; everything above it in ``real`` is the server and the sockets.
+    """
+    from akid.train import api
+
+    lat: list[float] = []
+    events = 0
+
+    def sink(kind: str, payload: dict, attachments: list) -> None:
+        nonlocal events
+        if kind == "metrics":
+            now = time.time()
+            events += 1
+            lat.extend((now - p["wall"]) * 1000 for p in payload["points"])
+
+    config = {"data": {"source": "digits"}, "epochs": epochs, "batch_size": 32, "checkpoint_every": 0, "observers": QUIET}
+    with tempfile.TemporaryDirectory(prefix="akid-bench-hop-") as logdir:
+        api.train(MLP, config, logdir=logdir, sink=sink)
+    return {"epochs": epochs, "events": events, "every_point": _stats(lat)}
+
+
+def measure_fake(studio: Studio, fleet: "Fleet", n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
     """Stand-in trainer: ``log`` events at ``rate``/s (0 = as fast as possible); latency and delivered events/s."""
-    records, used = _run_and_watch(studio, n_clients, MLP, {"rate": rate, "seconds": seconds})
+    records, used = _run_and_watch(studio, fleet, MLP, {"rate": rate, "seconds": seconds})
     lat, rates = [], []
     for rec in records:
         lat.extend((t - wall) * 1000 for t, wall in rec["log"])
@@ -387,72 +351,51 @@ def measure_fake(studio: Studio, n_clients: int, seconds: float, rate: float) ->
     return out
 
 
-def fake_train(graph: dict, config: dict, *, logdir: str, sink, stop, resume: bool = False) -> dict[str, Any]:
-    """Stand-in trainer (runs in the server's worker process): ``log`` events stamped with ``wall``."""
-    rate, seconds = float(config.get("rate", 0)), float(config.get("seconds", 10))
-    sink("status", {"state": "running", "step": 0, "epoch": 0, "total_steps": None, "progress": 0.0}, [])
-    end = time.monotonic() + seconds
-    i = 0
-    while time.monotonic() < end and not stop.is_set():
-        i += 1
-        sink("log", {"level": "info", "message": f"bench {i}", "wall": time.time()}, [])
-        if rate > 0:
-            time.sleep(1.0 / rate)
-    return {"events": i}
+def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) -> dict[str, Any]:
+    """1 and many (50; 5 for --smoke) clients: real-run latency, transport latency, events/s.
 
-
-def _serve_fake(port: int, data_dir: str) -> None:
-    """Entry point of ``--serve-fake``: the studio app with ``fake_train`` as its trainer."""
-    from backend.app import create_app, shutdown
-
-    app = create_app({"HOST": "127.0.0.1", "PORT": port, "DATA_DIR": data_dir, "TRAIN_TARGET": "stream_latency:fake_train",
-                      "CONVERT_CONFIG": False, "VALIDATE_RUNS": False, "WARM_WORKERS": False})
-
-    def _stop(signum, frame) -> None:  # noqa: ANN001 - like `akid serve`: stop workers, then exit
-        shutdown(app)
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        app.extensions["socketio"].run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True,
-                                       use_reloader=False, log_output=False)
-    finally:
-        shutdown(app)
-
-
-def run(quick: bool = False, smoke: bool = False) -> dict[str, Any]:
-    """1 and many (50; 5 for --smoke) clients: real-run latency, transport latency, events/s."""
+    One server (``shared``'s, else our own) serves every phase; each client count gets
+    one fleet of client processes that stays connected through its three phases.
+    """
     many = 5 if smoke else 50
-    secs = 2.0 if smoke else (4.0 if quick else 15.0)
-    epochs = 2 if smoke else (4 if quick else 15)
-    out: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, server + workers + all clients on one host"}
+    secs = 2.0 if smoke else (3.0 if quick else 15.0)
+    epochs = 2 if smoke else (3 if quick else 15)
+    out: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, server + workers + all clients on one host",
+                           "real": [], "transport": [], "throughput": []}
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="akid-bench-stream-") as tmp:
-        studio = Studio(pathlib.Path(tmp) / "real")
-        try:
-            _phase("real server up", t0)
-            studio.api("POST", "/api/graphs/validate", MLP)  # the server's first graph check imports TensorFlow
-            _phase("server warm", t0)
-            out["real"] = []
-            for n in ((many,) if smoke else (1, many)):  # --smoke: one run (TensorFlow runs are the slow part)
-                out["real"].append(measure_real(studio, n, epochs))
+    own = shared is None
+    shared = shared or Shared()
+    try:
+        studio = shared.studio()
+        _phase("server up", t0)
+        studio.api("POST", "/api/graphs/validate", MLP)  # the server's first graph check imports TensorFlow
+        for n in ((many,) if smoke else (1, many)):  # --smoke: one client count (TensorFlow runs are the slow part)
+            fleet = Fleet(studio.url, n)
+            try:
+                out["real"].append(measure_real(studio, fleet, n, epochs))
                 _phase(f"real run, {n} clients", t0)
-        finally:
-            studio.stop()
-        studio = Studio(pathlib.Path(tmp) / "fake", fake=True)
-        try:
-            _phase("fake server up", t0)
-            out["transport"] = [measure_fake(studio, n, secs, rate=50) for n in (1, many)]
-            _phase("transport", t0)
-            # a flood queues up faster than 50 Python clients drain it: a shorter flood keeps the phase bounded
-            out["throughput"] = [measure_fake(studio, n, secs / 2, rate=0) for n in (1, many)]
-            _phase("throughput", t0)
-        finally:
-            studio.stop()
+                if quick and n == 1 and not smoke:
+                    continue  # --quick: the 1-client transport and throughput are not part of any target
+                out["transport"].append(measure_fake(studio, fleet, n, secs, rate=50))
+                _phase(f"transport, {n} clients", t0)
+                # last for this fleet: a flood queues up faster than 50 Python clients drain it; shorter keeps it bounded
+                out["throughput"].append(measure_fake(studio, fleet, n, secs / 2, rate=0))
+                _phase(f"throughput, {n} clients", t0)
+            finally:
+                fleet.close()
+    finally:
+        if own:
+            shared.close()
+    out["trainer_hop"] = measure_trainer_hop(epochs)
     p95 = out["real"][-1]["every_point"]["p95_ms"]
-    ratio = TARGET_MS / p95 if p95 else None
-    return result("stream_latency", ratio, f"p95 < {TARGET_MS:.0f} ms at {many} clients (every metric point)",
-                  None if ratio is None else ratio >= 1.0, clients=many, seconds_per_phase=secs, real_run_epochs=epochs,
+    p95_one = out["real"][0]["every_point"]["p95_ms"] if out["real"][0]["clients"] == 1 else None
+    ratios = [TARGET_MS / p95] if p95 else []
+    if p95_one:
+        ratios.append(TARGET_ONE_MS / p95_one)
+    ratio = min(ratios) if ratios else None
+    target = f"every-point p95 < {TARGET_MS:.0f} ms at {many} clients" + (f" and < {TARGET_ONE_MS:.0f} ms at 1" if p95_one else "")
+    return result("stream_latency", ratio, target, None if ratio is None else ratio >= 1.0, clients=many,
+                  p95_ms_one_client=p95_one, trainer_hop_p95_ms=out["trainer_hop"]["every_point"]["p95_ms"], seconds_per_phase=secs, real_run_epochs=epochs,
                   p95_ms_many_clients=p95, mid_epoch_p95_ms_many_clients=out["real"][-1]["mid_epoch_points"]["p95_ms"],
                   newest_point_p95_ms_many_clients=out["real"][-1]["newest_point"]["p95_ms"],
                   transport_p95_ms_many_clients=out["transport"][-1]["latency"]["p95_ms"],
@@ -460,7 +403,4 @@ def run(quick: bool = False, smoke: bool = False) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve-fake":
-        _serve_fake(int(sys.argv[2]), sys.argv[3])
-    else:
-        print(json.dumps(run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv), indent=2))
+    print(json.dumps(run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv), indent=2))

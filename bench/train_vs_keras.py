@@ -114,4 +114,4 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
             row["ratio_xla"] = row["akid_xla_samples_per_sec"] / keras_sps
         rows[kind] = row
     worst = min(r["ratio"] for r in rows.values())
-    return result("train_vs_keras", worst, ">= 1.0 (worst model)", worst >= 1.0, batch_size=batch, steps=steps, models=rows)
+    return result("train_vs_keras", worst, ">= 1.2 (worst model)", worst >= 1.2, batch_size=batch, steps=steps, models=rows)

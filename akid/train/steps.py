@@ -1,11 +1,20 @@
 """The compiled step functions: train (distributed), evaluate and histogram gradients.
 
-One train step = one ``tf.function``: ``strategy.run`` computes per-replica
-losses, gradients and metric sums; gradients are all-reduced *before* the
-global norm is measured and clipped (the optimizer's own clipping would see
-only a replica's partial gradient); ``strategy.reduce`` packs every scalar,
-plus the stop flag, into one vector. Summing the stop flag across workers is
-how every worker agrees to stop after the same step.
+One train step: ``strategy.run`` computes per-replica losses, gradients and
+metric sums; gradients are all-reduced *before* the global norm is measured and
+clipped (the optimizer's own clipping would see only a replica's partial
+gradient); ``strategy.reduce`` packs every scalar, plus the stop flag, into one
+vector. Summing the stop flag across workers is how every worker agrees to stop
+after the same step.
+
+Several steps per call (:meth:`StepFunctions.train_steps`): one ``tf.function``
+draws ``n`` batches from the dataset iterator *inside the graph* and runs ``n``
+steps in a ``tf.while_loop``, returning the ``[n, k]`` matrix of packed vectors.
+A call then costs one Python round trip and one device->host copy for ``n``
+steps (Keras' ``steps_per_execution``), instead of a Python ``next()``, a
+function dispatch and a sync per step. ``n`` is a tensor argument, so one trace
+serves every chunk length. Each call also sums a per-worker *proposal* for the
+next chunk length, so multi-worker runs agree on it without another collective.
 """
 from __future__ import annotations
 
@@ -33,6 +42,8 @@ class StepFunctions:
         # autograph off: the steps hold no tensor-dependent Python control flow, and
         # converting every block's call() made tracing take seconds.
         self._train = tf.function(self._train_step, autograph=False)
+        self._train_loop = tf.function(self._train_steps, autograph=False)
+        self._n_consts: dict[int, tf.Tensor] = {}
         self._eval = tf.function(self._eval_step, autograph=False)
         self._grads = None  # traced on first use with a batch-agnostic signature (see local_gradients)
         self._val_sensor = None
@@ -94,25 +105,66 @@ class StepFunctions:
         return self.strategy.reduce(SUM, vec, axis=None)
 
     def train(self, x, y, stop: bool) -> np.ndarray:
+        """One step on a batch given from Python (tests, notebooks)."""
         return self._train(x, y, self._flags[int(stop)]).numpy()
+
+    def _train_steps(self, iterator, n, stop, proposal):
+        """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; returns (rows, agreed proposal, last x, last y).
+
+        The last step runs after the loop so that its batch can be returned
+        (histogram gradients are computed on it) without carrying batches
+        through the loop. ``parallel_iterations=1``: steps update variables and
+        read the iterator, so they must not overlap.
+        """
+        rows = tf.TensorArray(tf.float32, size=n, element_shape=[len(self.names) + 4])
+
+        def body(i, rows):
+            x, y = iterator.get_next()
+            return i + 1, rows.write(i, self._train_step(x, y, stop))
+
+        _, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
+        x, y = iterator.get_next()
+        rows = rows.write(n - 1, self._train_step(x, y, stop))
+        agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
+        local = lambda t: self.strategy.experimental_local_results(t)[0]  # noqa: E731
+        return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
+
+    def train_steps(self, iterator, n: int, stop: bool, proposal: int) -> tuple[np.ndarray, int, Any]:
+        """Run ``n`` steps in one call: the ``[n, k]`` packed rows, the next chunk length every worker
+        agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``."""
+        rows, agreed, x, y = self._train_loop(iterator, self._const(n), self._flags[int(stop)], tf.constant(float(proposal)))
+        workers = self.strategy.num_replicas_in_sync
+        return rows.numpy(), max(1, int(float(agreed) / workers)), (x, y)
+
+    def _const(self, n: int) -> tf.Tensor:
+        t = self._n_consts.get(n)
+        if t is None:
+            t = self._n_consts[n] = tf.constant(n, tf.int32)
+        return t
 
     def unpack(self, vec: np.ndarray) -> dict[str, float]:
         """Packed vector -> named scalars (metric sums divided by the sample count)."""
-        out: dict[str, float] = {}
-        i = 0
-        count = float(vec[-4]) or 1.0
-        out["loss"] = float(vec[0])
+        return self.unpack_rows(np.asarray(vec)[None, :])[0]
+
+    def unpack_rows(self, rows: np.ndarray) -> list[dict[str, float]]:
+        """``[n, k]`` packed rows -> one dict of named scalars per step (one vectorised division)."""
+        rows = np.asarray(rows, dtype=np.float64)
+        count = rows[:, -4:-3].copy()
+        count[count == 0] = 1.0
+        cols, names = [rows[:, 0:1]], ["loss"]
         i = 1
         for h in self.heads:
-            out[f"{h.node_id}/loss"] = float(vec[i])
+            cols.append(rows[:, i:i + 1])
+            names.append(f"{h.node_id}/loss")
             i += 1
             for m in h.metrics:
-                out[f"{h.node_id}/{m}"] = float(vec[i]) / count
+                cols.append(rows[:, i:i + 1] / count)
+                names.append(f"{h.node_id}/{m}")
                 i += 1
-        out["grad_norm"] = float(vec[-3])
-        out["lr"] = float(vec[-2])
-        out["_stop"] = float(vec[-1])
-        return out
+        cols += [rows[:, -3:-2], rows[:, -2:-1], rows[:, -1:]]
+        names += ["grad_norm", "lr", "_stop"]
+        table = np.concatenate(cols, axis=1).tolist()
+        return [dict(zip(names, r)) for r in table]
 
     def all_workers_agree(self, value: int) -> bool:
         """Whether every replica holds the same ``value`` (one small collective)."""

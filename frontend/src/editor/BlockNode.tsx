@@ -8,6 +8,7 @@ import { portsFor } from '../graph/ports';
 import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
 import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
+import { DetailContext, LodBoxNode } from './lod';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -108,4 +109,6 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
 
 // Only what the node draws: React Flow also passes positionAbsoluteX/Y, dragging, zIndex…, which
 // change on every move of a drag and would re-render the dragged node's whole tree each time.
-export const BlockNode = memo(BlockNodeImpl, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);
+// Level of detail (./lod): far out, a plain box instead of the full node.
+const BlockNodeLod = (p: NodeProps<BlockNodeT>) => (useContext(DetailContext) === 'box' ? <LodBoxNode {...p} /> : <BlockNodeImpl {...p} />);
+export const BlockNode = memo(BlockNodeLod, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);

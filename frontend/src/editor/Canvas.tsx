@@ -11,6 +11,7 @@ import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
+import { DetailContext, LodEdgeCanvas, detailSelector } from './lod';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
@@ -24,6 +25,7 @@ const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['o
 const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => editorStore.getState().onEdgesChange(ch);
 const onNodeDragStart = () => editorStore.getState().checkpoint();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
+const NO_EDGES: GraphEdgeT[] = [];
 const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id] ? '#e5484d' : '#8a9bb5');
 
 export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
@@ -33,6 +35,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   const fitRequest = useEditor((s) => s.fitRequest);
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
   const far = useFlowStore(farSelector);
+  const detail = useFlowStore(detailSelector);
   const wrap = useRef<HTMLDivElement>(null);
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
@@ -96,9 +99,10 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   return (
     <div className="canvas" ref={wrap} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
       <FarContext.Provider value={far}>
+      <DetailContext.Provider value={detail}>
       <ReactFlow<BlockNodeT, GraphEdgeT>
         nodes={nodes}
-        edges={edges}
+        edges={detail === 'box' ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -118,9 +122,11 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} />
+        {detail === 'box' && <LodEdgeCanvas nodes={nodes} edges={edges} />}
+        {detail !== 'box' && <MiniMap pannable zoomable nodeColor={miniMapColor} />}
         <Controls showInteractive={false} />
       </ReactFlow>
+      </DetailContext.Provider>
       </FarContext.Provider>
     </div>
   );

@@ -137,3 +137,35 @@ def test_predict_applies_the_runs_deterministic_jokers(tmp_path):
     got = np.asarray(api.predict(tiny_mlp(), tmp_path, {"image": x})["label"])
     e = np.exp(expected - expected.max(axis=1, keepdims=True))
     assert np.allclose(got, e / e.sum(axis=1, keepdims=True), atol=1e-5)
+
+
+def test_several_steps_per_call_end_exactly_where_observers_look(tmp_path):
+    """Calls run many steps, but an observer that reads the model at a step sees that step's model."""
+    from akid.train.kid import Kid
+    from akid.train.observers import Observer, ScalarObserver
+
+    class Watcher(Observer):
+        def __init__(self):
+            self.seen = {}
+
+        def next_step(self, step):
+            return (step // 7 + 1) * 7
+
+        def on_step_end(self, kid, step, epoch, logs):
+            self.seen[step] = int(kid.optimizer.iterations.numpy())
+
+    watcher, rec = Watcher(), Recorder()
+    cfg = {"epochs": 2, "steps_per_epoch": 30, "checkpoint_every": 0, "observers": QUIET}
+    kid = Kid(tiny_mlp(), cfg, tmp_path, sink=rec, observers=[ScalarObserver(), watcher])
+    kid.chunk_seconds = 60.0  # chunks as long as the boundaries allow
+    try:
+        result = kid.fit()
+    finally:
+        kid.close()
+    assert result["steps"] == 60 and sorted(watcher.seen) == list(range(1, 61))
+    assert all(watcher.seen[s] == s for s in range(7, 61, 7))  # boundaries: the model of exactly that step
+    assert watcher.seen[30] == 30 and watcher.seen[60] == 60  # epoch ends too
+    assert any(watcher.seen[s] > s for s in watcher.seen)  # and in between, one call ran several steps
+    assert sorted(s for s, _ in rec.points("loss")) == list(range(1, 61))
+    walls = [p["wall"] for k, pl, _ in rec.events if k == "metrics" for p in pl["points"] if p["name"] == "loss"]
+    assert walls == sorted(walls)  # each point carries its own step's time, in order

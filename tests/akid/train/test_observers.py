@@ -113,22 +113,82 @@ def test_pictures_helpers():
     assert pictures.feature_tiles(np.zeros((5,)), 4)[0].shape == (1, 5)
 
 
-def test_scalar_observer_flushes_at_most_every_interval():
+class _FakeKid:
+    """Records ``metrics`` events; ``gate`` (when given) blocks every send until it is set."""
+
+    def __init__(self, gate=None):
+        import threading
+
+        self.events, self.gate = [], gate
+        self.arrived, self.entered = threading.Event(), threading.Event()
+        self.step_wall = None
+
+    def emit(self, kind, payload, attachments=()):
+        self.entered.set()
+        if self.gate is not None:
+            self.gate.wait(10)
+        self.events.append(payload)
+        self.arrived.set()
+
+
+def test_scalar_observer_sends_at_once_when_the_channel_is_idle():
     from akid.train.observers import ScalarObserver
 
-    class FakeKid:
-        def __init__(self):
-            self.events = []
+    kid, obs = _FakeKid(), ScalarObserver(flush_interval=60.0)  # the hold applies only after a slow send
+    try:
+        obs.on_step_end(kid, 1, 0, {"loss": 1.0})
+        assert kid.arrived.wait(10)  # no flush, no further step: the point went out by itself
+        assert [p["step"] for p in kid.events[0]["points"]] == [1]
+    finally:
+        obs.close(kid)
 
+
+def test_scalar_observer_coalesces_while_a_send_is_in_flight():
+    import threading
+
+    from akid.train.observers import ScalarObserver
+
+    gate = threading.Event()
+    kid, obs = _FakeKid(gate), ScalarObserver(flush_interval=60.0)
+    try:
+        obs.on_step_end(kid, 1, 0, {"loss": 1.0})
+        assert kid.entered.wait(10)  # the sender took step 1 and is stuck in emit
+        for step in range(2, 101):
+            obs.on_step_end(kid, step, 0, {"loss": 1.0 / step, "lr": 0.1})
+        gate.set()
+        obs.on_train_end(kid)  # drains: what was held goes out now, in one event
+        assert len(kid.events) == 2
+        steps = [p["step"] for e in kid.events for p in e["points"] if p["name"] == "loss"]
+        assert steps == list(range(1, 101))  # every point, in order, none twice
+    finally:
+        obs.close(kid)
+
+
+def test_scalar_observer_survives_a_dead_sink():
+    from akid.train.observers import ScalarObserver
+
+    class Broken(_FakeKid):
         def emit(self, kind, payload, attachments=()):
-            self.events.append(payload)
+            raise BrokenPipeError("server gone")
 
-    kid, obs = FakeKid(), ScalarObserver(flush_interval=60.0)
-    for step in range(1, 101):
-        obs.on_step_end(kid, step, 0, {"loss": 1.0 / step})
-    assert kid.events == []
+    kid, obs = Broken(), ScalarObserver()
+    obs.on_step_end(kid, 1, 0, {"loss": 1.0})
     obs.on_train_end(kid)
-    assert len(kid.events) == 1 and len(kid.events[0]["points"]) == 100
+    obs.close(kid)  # training is not killed by the channel; the error is kept for whoever asks
+    assert isinstance(obs.sender_error, BrokenPipeError)
+
+
+def test_pace_sizes_chunks_from_the_median_step_time():
+    from akid.train.kid import Pace
+
+    pace = Pace(seconds=0.025, max_steps=512)
+    assert pace.propose() == 1  # nothing measured yet
+    pace.observe(0.001, 1)
+    assert pace.propose() == 4  # 25 steps fit, but it grows at most 4x per call
+    for _ in range(3):
+        pace.observe(0.016, 16)
+    pace.observe(5.0, 16)  # one stalled call does not collapse the chunk
+    assert pace.propose() == 25
 
 
 def test_tensorboard_itself_reads_the_run(cnn_run):
