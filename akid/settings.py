@@ -92,8 +92,8 @@ class Settings:
     max_concurrent_runs: int = 1
     #: Seconds a multi-worker launch waits for a silent worker before restarting all.
     worker_silence_s: float = 600.0
-    #: Seconds between heartbeats of a deploy worker.
-    heartbeat: float = 30.0
+    #: Heartbeat file a deploy worker touches (the container health check reads its age).
+    heartbeat: str = "/tmp/akid-worker.heartbeat"
     #: Seconds after which the container health check calls a worker's heartbeat stale.
     heartbeat_max_age: float = 900.0
     #: Job file of a deploy worker (``python -m akid.deploy.worker``).
@@ -178,6 +178,14 @@ def get_settings() -> Settings:
         return _settings
 
 
+def reload_settings() -> Settings:
+    """Read the environment again (tests that change ``AKID_*`` variables; never per request)."""
+    global _settings
+    with _lock:
+        _settings = Settings.from_env()
+        return _settings
+
+
 def environ() -> Mapping[str, str]:
     """The process environment, for variables that are not studio settings (``TF_CONFIG``,
     ``KUBECONFIG``, ``HOME``, ``JOB_COMPLETION_INDEX``) and to pass on to child processes."""
@@ -185,5 +193,9 @@ def environ() -> Mapping[str, str]:
 
 
 def set_process_env(values: Mapping[str, str]) -> None:
-    """Export ``values`` into this process's environment (worker processes: their spec's env)."""
+    """Export ``values`` into this process's environment (worker processes: their spec's env);
+    the settings are read again from it on next use."""
+    global _settings
     os.environ.update(values)
+    with _lock:
+        _settings = None
