@@ -124,7 +124,15 @@ def check_graph(doc: Any, limits: Limits, path: str = "$") -> None:
         raise over("max_expanded_nodes", limits.max_expanded_nodes, expanded, "nodes after expanding composites", path)
 
 
+class RangeError(BudgetError):
+    """An integer outside what the store or an index can hold."""
+
+    status = 400
+
+
 def check_int(value: int, limits: Limits, name: str) -> None:
     """Integers that reach SQLite or array indexing must fit in 64 bits (we allow 2^53)."""
     if abs(value) > limits.max_int_param:
-        raise over("max_int_param", limits.max_int_param, value, f"integer {name}", None)
+        text = str(value) if len(str(value)) <= 40 else f"a {len(str(value))}-digit number"
+        raise RangeError([Issue("out_of_range", f"{name} must be at most {limits.max_int_param} in magnitude "
+                                                f"(limit max_int_param). Received: {text}", param=name)])

@@ -60,6 +60,8 @@ def _check_graph(doc: dict[str, Any]) -> None:
     if not report.get("ok"):
         raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
     params = int(report.get("params") or 0)
+    if params < 0:
+        raise api_error(400, "bad_param", f"the model's parameter count is negative (a negative size parameter?). Received: params={params}")
     if limit and params > limit:
         raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")
 

@@ -9,6 +9,7 @@ unknown kind becomes a warning log line. The kinds are listed once, here.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -20,6 +21,7 @@ from backend.store import AbstractStore
 EVENT_KINDS = ("status", "metrics", "histograms", "images", "log", "error")
 #: kinds that may overtake a pending metrics batch (everything else flushes it first)
 _MAY_OVERTAKE = ("status", "histograms", "images", "log")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 TERMINAL = ("completed", "failed", "cancelled", "interrupted")
 STATUS_KEYS = ("step", "epoch", "total_steps", "progress")
 
@@ -41,6 +43,11 @@ class RunEvents:
     pending: list[dict[str, Any]] = field(default_factory=list)
     last_metrics: float = 0.0
     saw_error: bool = False
+
+
+def strip_ansi(text: str | None) -> str | None:
+    """``text`` without terminal colour codes (TensorFlow's errors carry them)."""
+    return _ANSI.sub("", text) if isinstance(text, str) else text
 
 
 def status_payload(status: dict[str, Any], state: str, reason: str | None = None) -> dict[str, Any]:
@@ -88,6 +95,8 @@ class EventRouter:
             payload = {**payload, "state": "running"}
         elif kind == "error":
             rs.saw_error = True
+            if isinstance(payload.get("message"), str):  # TensorFlow colours its messages: no ANSI escapes in the UI
+                payload = {**payload, "message": _ANSI.sub("", payload["message"])}
         elif kind not in EVENT_KINDS:
             kind, payload, atts = "log", {"level": "warning", "message": f"unknown event kind {kind[:80]!r} from the worker"}, []
         self.hub.publish(rs.run_id, kind, payload, atts)

@@ -24,7 +24,7 @@ import json
 from dataclasses import asdict
 
 from akid.settings import Settings, get_settings
-from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, TERMINAL, EventRouter, QueueFull, RunEvents, status_payload
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, TERMINAL, EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
 from backend.runs.hub import EventHub
 from backend.runs.kube import KubeRunner
 from backend.runs.wire import decode
@@ -393,7 +393,8 @@ class RunManager:
         self._wake.set()
 
     def _end(self, run_id: str, status: dict[str, Any], state: str, reason: str | None, final: dict[str, Any] | None = None) -> None:
-        log.info("run %s ended: %s%s", run_id, state, f" ({reason})" if reason else "")
+        reason = strip_ansi(reason)
+        log.info("run %s ended: %s%s", run_id, state, f" ({reason[:200]})" if reason else "")
         fields: dict[str, Any] = {"status": state, "reason": reason, "finished_at": time.time()}
         fields.update({k: v for k, v in status.items() if v is not None})
         if final:

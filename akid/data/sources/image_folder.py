@@ -46,6 +46,7 @@ class ImageFolder(Source):
         return {"label": {"shape": [], "dtype": "int32", "num_classes": len(self.classes())}}
 
     def spec(self) -> dict[str, Any]:
+        self._check_budget(self.root(), 0)  # the picture size alone can be over the limit
         out = super().spec()
         out["classes"] = self.classes()
         return out
