@@ -42,7 +42,27 @@ def _error(message: str, run_id: Any = None, code: str = "bad_request") -> None:
     emit("run.error", {"run_id": run_id, "seq": None, "message": message, "issues": [{"code": code, "message": message}]})
 
 
+def _guard_packets(socketio: SocketIO) -> None:
+    """Malformed Socket.IO packets (bad JSON, 10,000-deep arrays, unknown shapes) are dropped
+    with one log line instead of a traceback from python-socketio's message handler."""
+    server = socketio.server
+    handle = server._handle_eio_message  # noqa: SLF001 - the one hook python-socketio offers for this
+
+    def guarded(eio_sid: str, data: Any) -> Any:
+        try:
+            return handle(eio_sid, data)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+            log.info("refused a malformed socket packet from %s: %s", eio_sid, type(exc).__name__)
+            return None
+
+    server.eio.on("message", guarded)
+
+
 def register(socketio: SocketIO) -> None:
+    from backend import wsclose
+
+    _guard_packets(socketio)
+    wsclose.install(socketio)
     @socketio.on("connect", namespace=NAMESPACE)
     def on_connect(auth: Any = None) -> bool:
         app = current_app
