@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import RSS_SLACK
+from hostile_server import RSS_SLACK
 from hostile_cases import cases
 
 CASES = cases()

@@ -9,7 +9,7 @@ import time
 import pytest
 import socketio
 
-from conftest import RSS_SLACK, TOKEN
+from hostile_server import RSS_SLACK, TOKEN
 from sockets import raw_roundtrip
 
 

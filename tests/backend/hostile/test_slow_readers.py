@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from conftest import RSS_SLACK, TOKEN, fake_graph, wait_run
+from hostile_server import RSS_SLACK, TOKEN, fake_graph, wait_run
 from sockets import Reader, Sleeper
 
 STEPS, PICTURE = 300, 50_000
