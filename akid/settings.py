@@ -32,6 +32,8 @@ class Limits:
     max_model_params: int = 50_000_000
     #: Largest HTTP request body and Socket.IO message, bytes (uploads included).
     max_request_bytes: int = 64 * 1024 * 1024
+    #: Largest JSON request body, bytes (parsing costs several times its size; graphs are far smaller).
+    max_json_bytes: int = 8 * 1024 * 1024
     #: Deepest nesting of JSON objects/arrays in a request body.
     max_json_depth: int = 64
     #: Most nodes in one graph document, counting every composite definition's nodes.

@@ -56,6 +56,8 @@ def check_json(raw: bytes, limits: Limits) -> None:
     """Size and nesting of a request body."""
     if len(raw) > limits.max_request_bytes:
         raise over("max_request_bytes", limits.max_request_bytes, len(raw), "request body bytes")
+    if len(raw) > limits.max_json_bytes:
+        raise over("max_json_bytes", limits.max_json_bytes, len(raw), "JSON body bytes")
     depth = json_depth(raw)
     if depth > limits.max_json_depth:
         raise over("max_json_depth", limits.max_json_depth, depth, "JSON nesting depth")

@@ -134,6 +134,7 @@ def cases() -> list[Case]:
         Case("deep_json_100", "POST", "/api/graphs/validate", 413, B, deep_json("graph", 100)),
         Case("body_over_limit", "POST", "/api/graphs/validate", 413, B, raw(b'{"graph": "' + b"a" * (9 * 1024 * 1024) + b'"}')),
         Case("upload_over_limit", "POST", "/api/datasets", 413, B, upload("big", "big.csv", b"a,b\n" * (3 * 1024 * 1024))),
+        Case("json_over_json_limit", "POST", "/api/graphs", 413, B, raw(b'{"graph": {"name": "' + b"n" * (5 * 1024 * 1024) + b'"}}')),
         Case("not_json", "POST", "/api/graphs/validate", 400, "bad_json", raw(b"{nope")),
         Case("json_nan_literal_garbage", "POST", "/api/graphs", 400, "bad_json", raw(b'{"graph": NaNaN}')),
         Case("no_content_type", "POST", "/api/graphs", 400, "bad_json", {"data": json.dumps({"graph": MLP})}),

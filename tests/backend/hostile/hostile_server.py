@@ -23,7 +23,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 TOKEN = "hostile-suite-token-0123456789"
 #: limits lowered so refusals are cheap to provoke (values the suite asserts against)
-ENV = {"AKID_TOKEN": TOKEN, "AKID_MAX_REQUEST_BYTES": str(8 * 1024 * 1024), "AKID_MAX_QUEUED_RUNS": "2",
+ENV = {"AKID_TOKEN": TOKEN, "AKID_MAX_REQUEST_BYTES": str(8 * 1024 * 1024), "AKID_MAX_JSON_BYTES": str(4 * 1024 * 1024), "AKID_MAX_QUEUED_RUNS": "2",
        "AKID_CLIENT_QUEUE_MAX": "64", "AKID_MAX_CONCURRENT_RUNS": "1"}
 #: extra server memory any one request may cost before being refused (issue 13: ~200 MB); the
 #: server's own growth from importing TensorFlow happens in the warm-up, before the baseline
