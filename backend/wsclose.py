@@ -14,10 +14,10 @@ import socket
 from typing import Any
 
 import simple_websocket
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.events import CloseConnection
 from wsproto.frame_protocol import CloseReason
 from wsproto.utilities import LocalProtocolError
-from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
 CLOSE_WAIT_S = 0.1  # frames the peer sent before closing are already here; nothing more comes
 

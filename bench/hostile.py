@@ -17,10 +17,9 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "backend"), str(ROOT / "tests" / "backend" / "hostile")]
 
-from hostile_server import HostileServer, fake_graph, wait_run  # noqa: E402
-from hostile_cases import cases  # noqa: E402
-
 from backend_testutil import MLP  # noqa: E402
+from hostile_cases import cases  # noqa: E402
+from hostile_server import HostileServer, fake_graph, wait_run  # noqa: E402
 
 CPU_TARGET_S, MEM_TARGET = 2.0, 200 * 2**20
 

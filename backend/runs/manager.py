@@ -24,7 +24,7 @@ import json
 from dataclasses import asdict
 
 from akid.settings import Settings, get_settings
-from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, TERMINAL, EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
 from backend.runs.hub import EventHub
 from backend.runs.kube import KubeRunner
 from backend.runs.wire import decode

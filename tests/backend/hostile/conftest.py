@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from backend_testutil import MLP
 from hostile_server import HostileServer, fake_graph, wait_run
 

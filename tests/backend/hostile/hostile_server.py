@@ -13,10 +13,8 @@ import pathlib
 import socket
 import subprocess
 import sys
-import time
 
 import requests
-
 from backend_testutil import MLP, wait_for
 
 HERE = pathlib.Path(__file__).resolve().parent

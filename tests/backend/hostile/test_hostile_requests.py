@@ -3,9 +3,8 @@ code, the server stays healthy, its memory stays bounded, and nothing stored cha
 from __future__ import annotations
 
 import pytest
-
-from hostile_server import RSS_SLACK
 from hostile_cases import cases
+from hostile_server import RSS_SLACK
 
 CASES = cases()
 

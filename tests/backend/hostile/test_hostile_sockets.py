@@ -8,7 +8,6 @@ import time
 
 import pytest
 import socketio
-
 from hostile_server import RSS_SLACK, TOKEN
 from sockets import raw_roundtrip
 
