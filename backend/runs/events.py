@@ -82,8 +82,10 @@ class EventRouter:
             points, w = payload.get("points") or [], payload.get("worker")
             # multi-worker runs: points keep their worker, so the UI can tell the workers apart
             rs.pending.extend(points if w is None else [{**p, "worker": w} for p in points if isinstance(p, dict)])
-            if time.monotonic() - rs.last_metrics >= self.batch_interval:
-                self.flush(rs)  # leading edge: a trainer that already paces itself adds no wait here
+            # Nagle-like: send at once when every subscriber's queue is empty (the channel is idle)
+            # or the interval has passed; otherwise points gather into one batch for the room
+            if time.monotonic() - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id):
+                self.flush(rs)
             return
         if kind not in _MAY_OVERTAKE:
             self.flush(rs)  # errors follow the metrics that led to them

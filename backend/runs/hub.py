@@ -162,6 +162,17 @@ class EventHub:
             pass
         q.put(None)  # the writer thread exits when it next reads its queue
 
+    def room_idle(self, run_id: str) -> bool:
+        """Whether the run has subscribers and none has anything waiting to be sent (then a new
+        point goes out at once instead of waiting for the batch interval)."""
+        if self.socketio is None:
+            return False
+        try:
+            members = [sid for sid, _eio in self.socketio.server.manager.get_participants(NAMESPACE, room(run_id))]
+        except (KeyError, AttributeError):
+            return False
+        return bool(members) and all(self.backlog(sid) == 0 for sid in members)
+
     def _check_room(self, run_id: str) -> None:
         if self.socketio is None:
             return
