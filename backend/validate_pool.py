@@ -25,7 +25,7 @@ def validate_with_deadline(doc: Any, limits: Any) -> dict[str, Any]:
     if not _WAITING.acquire(blocking=False):
         raise api_error(503, "busy", "too many validations in progress; retry in a moment")
     try:
-        future = _POOL.submit(akidlib.validate, doc, limits.max_model_params)
+        future = _POOL.submit(akidlib.validate, doc, limits.max_model_params or None)
     except BaseException:
         _WAITING.release()
         raise

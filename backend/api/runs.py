@@ -22,6 +22,7 @@ from backend.api import field, int_arg, json_body, limits, services
 from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events
 from backend.runs.events import QueueFull
+from backend.validate_pool import validate_with_deadline
 
 log = logging.getLogger("akid.backend")
 
@@ -56,7 +57,7 @@ def _check_graph(doc: dict[str, Any]) -> None:
     if not current_app.config.get("VALIDATE_RUNS", True):
         return
     limit = int(limits().max_model_params or 0)
-    report = akidlib.validate(doc, max_params=limit or None)
+    report = validate_with_deadline(doc, limits())
     if not report.get("ok"):
         raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
     params = int(report.get("params") or 0)
