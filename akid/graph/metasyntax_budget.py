@@ -12,7 +12,7 @@ import re
 
 from akid.graph.budget import over
 from akid.graph.metasyntax_lexer import tokenize
-from akid.graph.metasyntax_parser import BlockDef, BlockTerm, Bare, Chain, RepeatTerm, TupleTerm, parse_program
+from akid.graph.metasyntax_parser import Bare, BlockDef, BlockTerm, Chain, RepeatTerm, TupleTerm, parse_program
 from akid.settings import Limits, get_settings
 
 _OPENERS, _CLOSERS = {"(", "[", "{"}, {")", "]", "}"}

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from backend import akidlib
 from akid.graph.budget import check_graph, over
+from backend import akidlib
 from backend.api import field, json_body, limits
 from backend.validate_pool import validate_with_deadline
 

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from backend import akidlib
 from akid.graph.budget import check_graph, check_int
+from backend import akidlib
 from backend.api import field, int_arg, json_body, limits, services
 from backend.errors import api_error
 

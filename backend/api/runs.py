@@ -16,8 +16,8 @@ import numpy as np
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from backend import akidlib
 from akid.graph.budget import check_graph, check_int
+from backend import akidlib
 from backend.api import field, int_arg, json_body, limits, services
 from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events

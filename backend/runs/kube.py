@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from akid.deploy import k8s
-from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, EventRouter, RunEvents
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
+from backend.runs.events import EventRouter, RunEvents
 from backend.runs.hub import EventHub
 from backend.store import AbstractStore
 

@@ -8,6 +8,7 @@ on one thread means run state changes need no cross-thread choreography.
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -16,15 +17,13 @@ import signal
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-import json
-from dataclasses import asdict
-
 from akid.settings import Settings, get_settings
-from backend.runs.events import STATUS_KEYS as _STATUS_KEYS, EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
+from backend.runs.events import EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
 from backend.runs.hub import EventHub
 from backend.runs.kube import KubeRunner
 from backend.runs.wire import decode

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from pathlib import Path
+
 import numpy as np
 from pydantic import Field
 
