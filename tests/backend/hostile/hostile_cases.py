@@ -154,6 +154,8 @@ def cases() -> list[Case]:
         Case("composite_bomb_save", "POST", "/api/graphs", 413, B, {"json": {"graph": bomb}}),
         Case("composite_bomb_export", "POST", "/api/graphs/export", 413, B, {"json": {"graph": bomb, "to": "python"}}),
         Case("composite_bomb_wrapped", "POST", "/api/graphs/validate", 413, B, {"json": {"graph": bomb}}),
+        Case("composite_bomb_library", "POST", "/api/composites", 413, B, {"json": {"name": "Bomb", "graph": bomb}}),
+        Case("composite_deep_json_library", "POST", "/api/composites", 413, B, deep_json("graph")),
         Case("composite_bomb_put", "PUT", lambda s: f"/api/graphs/{s.graph_id}", 413, B, {"json": {"graph": bomb}}),
         Case("composite_recursive", "POST", "/api/graphs/validate", 200, "bad_composite",
              {"json": graph_with(blocks={"R": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [4]}},

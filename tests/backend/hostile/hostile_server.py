@@ -79,9 +79,11 @@ class HostileServer:
         graphs = self.api("GET", "/api/graphs").json()["graphs"]
         runs = self.api("GET", "/api/runs").json()["runs"]
         datasets = self.api("GET", "/api/datasets").json()["datasets"]
+        composites = self.api("GET", "/api/composites").json()["composites"]
         return {"graphs": sorted((g["id"], g.get("latest_version") or g.get("version")) for g in graphs),
                 "runs": sorted(r["id"] for r in runs),
                 "datasets": sorted(str(d.get("name")) for d in datasets),
+                "composites": sorted(str(c.get("name")) for c in composites),
                 "files": sorted(str(p.relative_to(self.data_dir)) for p in (self.data_dir / "datasets").rglob("*"))
                 if (self.data_dir / "datasets").exists() else []}
 
