@@ -13,13 +13,15 @@ lists the limits, ``docs/architecture.md`` the module. Variables that are not ou
 (``TF_CONFIG``, ``KUBECONFIG``, ``HOME``, ``JOB_COMPLETION_INDEX``) are read through
 :func:`environ` by the code that interprets them.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
 PREFIX = "AKID_"
 
@@ -111,7 +113,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``env`` (default: the process environment), then ``overrides``.
 
         ``overrides`` may name limits too (``max_model_params=...``); ``None`` keeps the default.
@@ -137,7 +139,7 @@ class Settings:
                 raise TypeError(f"unknown setting {key!r}")
         return cls(**top, limits=Limits(**lim))
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (limits by name too)."""
         limit_names = {f.name for f in fields(Limits)}
         lim = {k: v for k, v in changes.items() if k in limit_names}

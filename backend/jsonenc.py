@@ -5,6 +5,7 @@ must arrive as ``null``. The fast path is the standard encoder with ``allow_nan=
 only a payload that actually holds a non-finite float (or numpy values) takes the
 slower cleaning pass (:func:`backend.runs.wire.clean`).
 """
+
 from __future__ import annotations
 
 import json

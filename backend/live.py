@@ -6,6 +6,7 @@ per-run lock), so a reconnecting client gets exactly what it missed. Each socket
 has one subscription set: subscribing twice to a run replays what was asked and
 joins once. Handlers run on the client's own reader thread (no thread per event).
 """
+
 from __future__ import annotations
 
 import json as _json
@@ -46,7 +47,7 @@ def _guard_packets(socketio: SocketIO) -> None:
     """Malformed Socket.IO packets (bad JSON, 10,000-deep arrays, unknown shapes) are dropped
     with one log line instead of a traceback from python-socketio's message handler."""
     server = socketio.server
-    handle = server._handle_eio_message  # noqa: SLF001 - the one hook python-socketio offers for this
+    handle = server._handle_eio_message
 
     def guarded(eio_sid: str, data: Any) -> Any:
         try:
@@ -63,6 +64,7 @@ def register(socketio: SocketIO) -> None:
 
     _guard_packets(socketio)
     wsclose.install(socketio)
+
     @socketio.on("connect", namespace=NAMESPACE)
     def on_connect(auth: Any = None) -> bool:
         app = current_app
@@ -99,14 +101,21 @@ def register(socketio: SocketIO) -> None:
             _error(f"run {run_id!r} not found", run_id, "not_found")
             return {"ok": False}
         sid = request.sid
-        count = svc.hub.subscribe(sid, run_id, since, lambda ev, msg: emit(ev, msg, to=sid),
-                                  join=lambda: join_room(room(run_id), sid=sid, namespace=NAMESPACE))
+        count = svc.hub.subscribe(
+            sid,
+            run_id,
+            since,
+            lambda ev, msg: emit(ev, msg, to=sid),
+            join=lambda: join_room(room(run_id), sid=sid, namespace=NAMESPACE),
+        )
         return {"ok": True, "replayed": count}
 
     @socketio.on("unsubscribe", namespace=NAMESPACE)
     def on_unsubscribe(data: Any = None) -> dict[str, Any]:
         if isinstance(data, dict) and isinstance(data.get("run_id"), str):
             sid, run_id = request.sid, data["run_id"]
-            current_app.extensions["akid"].hub.unsubscribe(sid, run_id, lambda: leave_room(room(run_id), sid=sid, namespace=NAMESPACE))
+            current_app.extensions["akid"].hub.unsubscribe(
+                sid, run_id, lambda: leave_room(room(run_id), sid=sid, namespace=NAMESPACE)
+            )
             return {"ok": True}
         return {"ok": False}

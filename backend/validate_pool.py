@@ -6,6 +6,7 @@ threads, a request waits at most ``validate_deadline_s`` (then 503 ``validate_ti
 and when more than a few are already waiting the request is refused at once (503
 ``busy``) instead of piling up threads and memory.
 """
+
 from __future__ import annotations
 
 import threading
@@ -34,5 +35,10 @@ def validate_with_deadline(doc: Any, limits: Any) -> dict[str, Any]:
         return future.result(timeout=limits.validate_deadline_s)
     except FutureTimeout:
         future.cancel()
-        raise api_error(503, "validate_timeout", f"validation took longer than validate_deadline_s={limits.validate_deadline_s}s "
-                        "(set AKID_VALIDATE_DEADLINE_S to change it)", param="validate_deadline_s") from None
+        raise api_error(
+            503,
+            "validate_timeout",
+            f"validation took longer than validate_deadline_s={limits.validate_deadline_s}s "
+            "(set AKID_VALIDATE_DEADLINE_S to change it)",
+            param="validate_deadline_s",
+        ) from None

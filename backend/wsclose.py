@@ -8,6 +8,7 @@ handler finishes the closing handshake itself (answers/sends the close frame, le
 WebSocket reader consume the peer's reply), then shuts the TCP connection down so
 Werkzeug sees an ordinary end of stream.
 """
+
 from __future__ import annotations
 
 import socket
@@ -61,5 +62,5 @@ class CleanCloseWebSocket(SimpleWebSocketWSGI):
 def install(socketio: Any) -> None:
     """Use :class:`CleanCloseWebSocket` for this server's WebSocket transport (threading mode)."""
     eio = socketio.server.eio
-    if eio.async_mode == "threading" and eio._async is not None:  # noqa: SLF001
-        eio._async = {**eio._async, "websocket": CleanCloseWebSocket}  # noqa: SLF001 - per server, not the shared module dict
+    if eio.async_mode == "threading" and eio._async is not None:
+        eio._async = {**eio._async, "websocket": CleanCloseWebSocket}

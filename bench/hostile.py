@@ -6,6 +6,7 @@ prints, per request, the server's CPU seconds (user+sys from /proc) and RSS grow
 the targets: < 2 s CPU and < 200 MB extra memory before a refusal. Not a test: figures
 depend on the machine and its load; run ``python bench/hostile.py`` on a calm machine.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,10 @@ def main() -> int:
                 worst_cpu, worst_mem = max(worst_cpu, cpu), max(worst_mem, mem)
                 ok = cpu < CPU_TARGET_S and mem < MEM_TARGET
                 print(f"{case.name:32} {resp.status_code:>6} {cpu:7.2f} {mem / 2**20:8.1f} {wall:7.2f}  {ok}")
-            print(f"worst: cpu {worst_cpu:.2f} s (target < {CPU_TARGET_S}), memory +{worst_mem / 2**20:.1f} MiB "
-                  f"(target < {MEM_TARGET / 2**20:.0f}); server RSS {server.rss() / 2**20:.0f} MiB")
+            print(
+                f"worst: cpu {worst_cpu:.2f} s (target < {CPU_TARGET_S}), memory +{worst_mem / 2**20:.1f} MiB "
+                f"(target < {MEM_TARGET / 2**20:.0f}); server RSS {server.rss() / 2**20:.0f} MiB"
+            )
         finally:
             server.stop()
     return 0

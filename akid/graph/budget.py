@@ -7,6 +7,7 @@ computed here arithmetically, with one pass over the document, and a body over a
 limit is refused with ``budget_exceeded`` naming the limit and the received value.
 Nothing here imports TensorFlow or the block registry.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,9 +30,17 @@ class BudgetError(AkidError):
 
 def over(limit: str, allowed: int | float, received: int | float, what: str, path: str | None = "$") -> BudgetError:
     """The error for ``what`` (e.g. "graph nodes") exceeding ``limit`` (a :class:`Limits` field)."""
-    return BudgetError([Issue("budget_exceeded", f"{what}: {received:,} exceeds the limit {limit}={allowed:,} "
-                                                 f"(set AKID_{limit.upper()} to change it). Received: {received}",
-                              param=limit, path=path)])
+    return BudgetError(
+        [
+            Issue(
+                "budget_exceeded",
+                f"{what}: {received:,} exceeds the limit {limit}={allowed:,} "
+                f"(set AKID_{limit.upper()} to change it). Received: {received}",
+                param=limit,
+                path=path,
+            )
+        ]
+    )
 
 
 def json_depth(raw: bytes) -> int:
@@ -94,8 +103,14 @@ def expanded_size(doc: dict[str, Any]) -> int:
         for node in graph.get("nodes") or []:
             if not isinstance(node, dict):
                 continue
-            definition = next((s[node.get("type")] for s in inner_scope if isinstance(node.get("type"), str)
-                               and isinstance(s.get(node.get("type")), dict)), None)
+            definition = next(
+                (
+                    s[node.get("type")]
+                    for s in inner_scope
+                    if isinstance(node.get("type"), str) and isinstance(s.get(node.get("type")), dict)
+                ),
+                None,
+            )
             total += size(definition, inner_scope) if definition is not None else 1
             if total > 2**62:
                 break
@@ -136,5 +151,12 @@ def check_int(value: int, limits: Limits, name: str) -> None:
     """Integers that reach SQLite or array indexing must fit in 64 bits (we allow 2^53)."""
     if abs(value) > limits.max_int_param:
         text = str(value) if len(str(value)) <= 40 else f"a {len(str(value))}-digit number"
-        raise RangeError([Issue("out_of_range", f"{name} must be at most {limits.max_int_param} in magnitude "
-                                                f"(limit max_int_param). Received: {text}", param=name)])
+        raise RangeError(
+            [
+                Issue(
+                    "out_of_range",
+                    f"{name} must be at most {limits.max_int_param} in magnitude (limit max_int_param). Received: {text}",
+                    param=name,
+                )
+            ]
+        )

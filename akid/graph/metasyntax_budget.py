@@ -6,6 +6,7 @@ conversion limit. :func:`check_metasyntax` refuses each with ``budget_exceeded``
 any node exists: number lengths by a regular expression, nesting over the (iterative)
 tokenizer's output, and the expanded node count over the syntax tree, arithmetically.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def check_metasyntax(text: str, limits: Limits | None = None) -> None:
     lim = limits or get_settings().limits
     if len(text) > lim.max_metasyntax_chars:
         raise over("max_metasyntax_chars", lim.max_metasyntax_chars, len(text), "meta-syntax characters", "$.text")
-    longest = max((len(m) for m in re.findall(r"\d{%d,}" % (lim.max_number_digits + 1), text)), default=0)
+    longest = max((len(m) for m in re.findall(rf"\d{{{lim.max_number_digits + 1},}}", text)), default=0)
     if longest:
         raise over("max_number_digits", lim.max_number_digits, longest, "digits in one number", "$.text")
     depth = deepest = 0

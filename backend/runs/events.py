@@ -7,12 +7,14 @@ most one batch per interval), status events update the stored run (the run's *en
 announced once, by whoever watches the process or Job), errors are remembered, and an
 unknown kind becomes a warning log line. The kinds are listed once, here.
 """
+
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from backend.runs.hub import EventHub
 from backend.store import AbstractStore
@@ -66,14 +68,21 @@ def status_payload(status: dict[str, Any], state: str, reason: str | None = None
 class EventRouter:
     """Interprets worker events and publishes them through the hub (which assigns seq)."""
 
-    def __init__(self, store: AbstractStore, hub: EventHub, end: Callable[..., None] | None = None,
-                 status_payload_fn: Callable[..., dict] = status_payload, batch_interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        store: AbstractStore,
+        hub: EventHub,
+        end: Callable[..., None] | None = None,
+        status_payload_fn: Callable[..., dict] = status_payload,
+        batch_interval: float = 0.1,
+    ) -> None:
         self.store, self.hub = store, hub
         self.batch_interval = batch_interval
         self._end = end
 
-    def handle(self, rs: RunEvents, kind: str, payload: dict[str, Any], atts: list[bytes] | None = None,
-               worker: int | None = None) -> None:
+    def handle(
+        self, rs: RunEvents, kind: str, payload: dict[str, Any], atts: list[bytes] | None = None, worker: int | None = None
+    ) -> None:
         """One decoded event of run ``rs``; ``worker`` tags multi-worker events (metrics points too)."""
         atts = list(atts or [])
         if worker is not None:

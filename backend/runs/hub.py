@@ -14,12 +14,14 @@ in pages that wait for the client's queue to drain (outside the run's lock, so a
 subscriber never stalls the run); a client that does not drain in ``drain_timeout_s`` is
 disconnected the same way.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from backend.store import AbstractStore
 
@@ -37,8 +39,9 @@ class SlowClient(Exception):
 
 
 class EventHub:
-    def __init__(self, store: AbstractStore, socketio: Any | None = None, queue_max: int = 256,
-                 drain_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, store: AbstractStore, socketio: Any | None = None, queue_max: int = 256, drain_timeout_s: float = 10.0
+    ) -> None:
         self.store = store
         self.socketio = socketio
         self.queue_max = max(8, int(queue_max))
@@ -74,7 +77,9 @@ class EventHub:
             self._subs.clear()
 
     @staticmethod
-    def message(run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]) -> dict[str, Any]:
+    def message(
+        run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]
+    ) -> dict[str, Any]:
         """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments)."""
         msg = dict(payload)
         msg["run_id"], msg["seq"] = run_id, seq
@@ -96,8 +101,9 @@ class EventHub:
         with self._guard:
             return set(self._subs.get(sid, ()))
 
-    def subscribe(self, sid: str, run_id: str, since_seq: int, send: Callable[[str, dict[str, Any]], None],
-                  join: Callable[[], None]) -> int:
+    def subscribe(
+        self, sid: str, run_id: str, since_seq: int, send: Callable[[str, dict[str, Any]], None], join: Callable[[], None]
+    ) -> int:
         """Replay stored events after ``since_seq`` then join the room (once per socket and run)."""
         with self._guard:
             if sid not in self._subs:
@@ -151,14 +157,14 @@ class EventHub:
             return
         try:
             s.close(wait=False, abort=True)
-        except Exception:  # noqa: BLE001 - already closing
+        except Exception:
             pass
         q = s.queue
         try:
             while True:
                 q.get_nowait()
                 q.task_done()
-        except Exception:  # noqa: BLE001 - queue.Empty (or the loop's equivalent)
+        except Exception:
             pass
         q.put(None)  # the writer thread exits when it next reads its queue
 
@@ -204,7 +210,9 @@ class EventHub:
             numbers = self.store.add_event(run_id, seq, kind, payload, atts)
             if self.socketio is not None:
                 self._check_room(run_id)
-                self.socketio.emit(f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE)
+                self.socketio.emit(
+                    f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE
+                )
         for fn in list(self.listeners):
             fn(run_id, kind, payload)
         return seq
@@ -214,8 +222,16 @@ class EventHub:
             atts = self.store.get_attachments(run_id, ev["images"]) if ev["kind"] == "images" else []
             send(f"run.{ev['kind']}", self.message(run_id, ev["seq"], ev["kind"], ev["payload"], ev["images"], atts))
 
-    def replay(self, run_id: str, since_seq: int, send: Callable[[str, dict[str, Any]], None], then: Callable[[], None] | None = None,
-               sid: str | None = None, final: bool = False, join: Callable[[], None] | None = None) -> int:
+    def replay(
+        self,
+        run_id: str,
+        since_seq: int,
+        send: Callable[[str, dict[str, Any]], None],
+        then: Callable[[], None] | None = None,
+        sid: str | None = None,
+        final: bool = False,
+        join: Callable[[], None] | None = None,
+    ) -> int:
         """Send stored events with seq > since_seq in order, then run ``then``/``join`` atomically.
 
         With ``sid``, full pages go out before taking the run's lock, each after the client's

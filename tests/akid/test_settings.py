@@ -1,4 +1,5 @@
 """akid.settings: one object, every AKID_* variable typed, limits overridable by name."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +16,15 @@ def test_defaults_are_the_documented_ones():
 
 
 def test_every_field_reads_its_variable_with_its_type():
-    env = {"AKID_PORT": "7000", "AKID_TOKEN": "t" * 20, "AKID_CORS_ORIGINS": "http://a, http://b,", "AKID_ALLOW_NO_TOKEN": "1",
-           "AKID_MAX_JSON_DEPTH": "9", "AKID_VALIDATE_DEADLINE_S": "1.5", "AKID_RUNS_DIR": ""}
+    env = {
+        "AKID_PORT": "7000",
+        "AKID_TOKEN": "t" * 20,
+        "AKID_CORS_ORIGINS": "http://a, http://b,",
+        "AKID_ALLOW_NO_TOKEN": "1",
+        "AKID_MAX_JSON_DEPTH": "9",
+        "AKID_VALIDATE_DEADLINE_S": "1.5",
+        "AKID_RUNS_DIR": "",
+    }
     s = Settings.from_env(env)
     assert s.port == 7000 and s.token == "t" * 20 and s.cors_origins == ("http://a", "http://b") and s.allow_no_token
     assert s.limits.max_json_depth == 9 and s.limits.validate_deadline_s == 1.5
@@ -49,7 +57,12 @@ def test_only_the_settings_module_reads_os_environ():
     import re
 
     root = pathlib.Path(__file__).resolve().parents[2]
-    hits = [f"{p.relative_to(root)}:{i}" for base in ("akid", "backend") for p in (root / base).rglob("*.py")
-            for i, line in enumerate(p.read_text().splitlines(), 1) if re.search(r"os\.environ\b", line)]
+    hits = [
+        f"{p.relative_to(root)}:{i}"
+        for base in ("akid", "backend")
+        for p in (root / base).rglob("*.py")
+        for i, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"os\.environ\b", line)
+    ]
     allowed = {"akid/settings.py", "akid/deploy/worker.py"}  # worker.py: exports TF_CONFIG for TensorFlow
     assert {h.split(":")[0] for h in hits} <= allowed, hits

@@ -1,4 +1,5 @@
 """One JSON encoder for HTTP and Socket.IO: no bare NaN/Infinity, numpy values as numbers."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,11 @@ def test_non_finite_floats_become_null():
 
 
 def test_numpy_values_are_numbers():
-    assert json.loads(jsonenc.dumps({"a": np.float32(np.nan), "b": np.arange(3), "c": np.int64(4)})) == {"a": None, "b": [0, 1, 2], "c": 4}
+    assert json.loads(jsonenc.dumps({"a": np.float32(np.nan), "b": np.arange(3), "c": np.int64(4)})) == {
+        "a": None,
+        "b": [0, 1, 2],
+        "c": 4,
+    }
 
 
 def test_deep_json_is_a_value_error_not_a_recursion_error():
@@ -43,5 +48,8 @@ def test_static_route_gives_the_same_answer_for_missing_and_outside_files(make_a
     (tmp_path / "secret.txt").write_text("secret")
     client = make_app(FRONTEND_DIST=str(dist), START_RUN_MANAGER=False).test_client()
     assert client.get("/app.js").get_data() == b"js"
-    answers = {(r.status_code, r.get_data()) for r in (client.get(p) for p in ("/../secret.txt", "/%2e%2e/secret.txt", "/missing.js", "/a%00b"))}
+    answers = {
+        (r.status_code, r.get_data())
+        for r in (client.get(p) for p in ("/../secret.txt", "/%2e%2e/secret.txt", "/missing.js", "/a%00b"))
+    }
     assert len(answers) == 1 and answers.pop()[0] == 200

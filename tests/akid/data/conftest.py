@@ -1,4 +1,5 @@
 """Tests here change ``AKID_DATA_PATH``; the settings are read again after each test."""
+
 from __future__ import annotations
 
 import pytest

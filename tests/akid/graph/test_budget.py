@@ -1,4 +1,5 @@
 """akid.graph.budget: limits computed on raw input before any work."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,11 @@ from akid.settings import Limits
 
 def chain(kind: str, n: int) -> dict:
     ids = [f"c{i}" for i in range(n)]
-    nodes = [{"id": "in", "type": "Input", "params": {"shape": [4]}}] + [{"id": i, "type": kind, "params": {}} for i in ids] + \
-            [{"id": "out", "type": "Output", "params": {}}]
+    nodes = (
+        [{"id": "in", "type": "Input", "params": {"shape": [4]}}]
+        + [{"id": i, "type": kind, "params": {}} for i in ids]
+        + [{"id": "out", "type": "Output", "params": {}}]
+    )
     return {"nodes": nodes, "edges": []}
 
 

@@ -1,4 +1,5 @@
 """The hostile-input suite's server: one per test session (see hostile_server.py)."""
+
 from __future__ import annotations
 
 import pytest

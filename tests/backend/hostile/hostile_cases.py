@@ -1,13 +1,15 @@
 """The hostile requests: each one what an attacker (or a buggy client) might send, and the
 answer the server must give. Shared by the test suite and ``bench/hostile.py``."""
+
 from __future__ import annotations
 
 import copy
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from backend_testutil import MLP
 
@@ -37,31 +39,53 @@ def raw(body: str | bytes) -> dict[str, Any]:
 
 
 def deep_json(key: str, n: int = 10_000) -> dict[str, Any]:
-    return raw('{"%s":' % key + "[" * n + "]" * n + "}")
+    return raw(f'{{"{key}":' + "[" * n + "]" * n + "}")
 
 
 def nested_composites(depth: int = 10, fan: int = 4) -> dict[str, Any]:
     """Composites nested ``depth`` deep, each using the previous ``fan`` times (~fan^depth layers, ~7 KB)."""
+
     def inner(kind: str, count: int) -> dict[str, Any]:
         ids = [f"c{i}" for i in range(count)]
-        nodes = [{"id": "in", "type": "Input", "params": {"shape": [4]}}] + [{"id": i, "type": kind, "params": {}} for i in ids] + \
-                [{"id": "out", "type": "Output", "params": {}}]
+        nodes = (
+            [{"id": "in", "type": "Input", "params": {"shape": [4]}}]
+            + [{"id": i, "type": kind, "params": {}} for i in ids]
+            + [{"id": "out", "type": "Output", "params": {}}]
+        )
         chain = ["in", *ids, "out"]
-        return {"name": kind, "nodes": nodes, "edges": [{"id": f"e{k}", "source": a, "target": b} for k, (a, b) in enumerate(zip(chain, chain[1:]))]}
+        return {
+            "name": kind,
+            "nodes": nodes,
+            "edges": [{"id": f"e{k}", "source": a, "target": b} for k, (a, b) in enumerate(zip(chain, chain[1:]))],
+        }
+
     blocks = {"B0": inner("ReLU", 1)}
     for k in range(1, depth):
         blocks[f"B{k}"] = inner(f"B{k - 1}", fan)
-    return {"format": "akid.graph/v1", "name": "bomb", "blocks": blocks,
-            "nodes": [{"id": "x", "type": "Input", "params": {"shape": [4]}}, {"id": "b", "type": f"B{depth - 1}", "params": {}},
-                      {"id": "y", "type": "Output", "params": {}}],
-            "edges": [{"id": "e1", "source": "x", "target": "b"}, {"id": "e2", "source": "b", "target": "y"}]}
+    return {
+        "format": "akid.graph/v1",
+        "name": "bomb",
+        "blocks": blocks,
+        "nodes": [
+            {"id": "x", "type": "Input", "params": {"shape": [4]}},
+            {"id": "b", "type": f"B{depth - 1}", "params": {}},
+            {"id": "y", "type": "Output", "params": {}},
+        ],
+        "edges": [{"id": "e1", "source": "x", "target": "b"}, {"id": "e2", "source": "b", "target": "y"}],
+    }
 
 
 def many_nodes(n: int) -> dict[str, Any]:
-    nodes = [{"id": "x", "type": "Input", "params": {"shape": [4]}}] + [{"id": f"r{i}", "type": "ReLU", "params": {}} for i in range(n)]
+    nodes = [{"id": "x", "type": "Input", "params": {"shape": [4]}}] + [
+        {"id": f"r{i}", "type": "ReLU", "params": {}} for i in range(n)
+    ]
     chain = [n["id"] for n in nodes]
-    return {"format": "akid.graph/v1", "name": "big", "nodes": nodes,
-            "edges": [{"id": f"e{i}", "source": a, "target": b} for i, (a, b) in enumerate(zip(chain, chain[1:]))]}
+    return {
+        "format": "akid.graph/v1",
+        "name": "big",
+        "nodes": nodes,
+        "edges": [{"id": f"e{i}", "source": a, "target": b} for i, (a, b) in enumerate(zip(chain, chain[1:]))],
+    }
 
 
 def many_edges(n: int) -> dict[str, Any]:
@@ -71,7 +95,11 @@ def many_edges(n: int) -> dict[str, Any]:
 
 
 def keras_nested(n: int) -> str:
-    return '{"class_name":"Sequential","config":{"name":"m","layers":[' * n + '{"class_name":"ReLU","config":{"name":"r"}}' + "]}}" * n
+    return (
+        '{"class_name":"Sequential","config":{"name":"m","layers":[' * n
+        + '{"class_name":"ReLU","config":{"name":"r"}}'
+        + "]}}" * n
+    )
 
 
 def graph_with(**changes: Any) -> dict[str, Any]:
@@ -108,6 +136,7 @@ def npz_header_bomb() -> bytes:
 
 def png() -> bytes:
     from backend_fake_trainer import PNG
+
     return PNG
 
 
@@ -134,7 +163,14 @@ def cases() -> list[Case]:
         Case("deep_json_100", "POST", "/api/graphs/validate", 413, B, deep_json("graph", 100)),
         Case("body_over_limit", "POST", "/api/graphs/validate", 413, B, raw(b'{"graph": "' + b"a" * (9 * 1024 * 1024) + b'"}')),
         Case("upload_over_limit", "POST", "/api/datasets", 413, B, upload("big", "big.csv", b"a,b\n" * (3 * 1024 * 1024))),
-        Case("json_over_json_limit", "POST", "/api/graphs", 413, B, raw(b'{"graph": {"name": "' + b"n" * (5 * 1024 * 1024) + b'"}}')),
+        Case(
+            "json_over_json_limit",
+            "POST",
+            "/api/graphs",
+            413,
+            B,
+            raw(b'{"graph": {"name": "' + b"n" * (5 * 1024 * 1024) + b'"}}'),
+        ),
         Case("not_json", "POST", "/api/graphs/validate", 400, "bad_json", raw(b"{nope")),
         Case("json_nan_literal_garbage", "POST", "/api/graphs", 400, "bad_json", raw(b'{"graph": NaNaN}')),
         Case("no_content_type", "POST", "/api/graphs", 400, "bad_json", {"data": json.dumps({"graph": MLP})}),
@@ -157,17 +193,52 @@ def cases() -> list[Case]:
         Case("composite_bomb_library", "POST", "/api/composites", 413, B, {"json": {"name": "Bomb", "graph": bomb}}),
         Case("composite_deep_json_library", "POST", "/api/composites", 413, B, deep_json("graph")),
         Case("composite_bomb_put", "PUT", lambda s: f"/api/graphs/{s.graph_id}", 413, B, {"json": {"graph": bomb}}),
-        Case("composite_recursive", "POST", "/api/graphs/validate", 200, "bad_composite",
-             {"json": graph_with(blocks={"R": {"nodes": [{"id": "in", "type": "Input", "params": {"shape": [4]}},
-                                                       {"id": "r", "type": "R", "params": {}}, {"id": "out", "type": "Output", "params": {}}],
-                                             "edges": [{"id": "a", "source": "in", "target": "r"}, {"id": "b", "source": "r", "target": "out"}]}})},
-             where="report"),
+        Case(
+            "composite_recursive",
+            "POST",
+            "/api/graphs/validate",
+            200,
+            "bad_composite",
+            {
+                "json": graph_with(
+                    blocks={
+                        "R": {
+                            "nodes": [
+                                {"id": "in", "type": "Input", "params": {"shape": [4]}},
+                                {"id": "r", "type": "R", "params": {}},
+                                {"id": "out", "type": "Output", "params": {}},
+                            ],
+                            "edges": [{"id": "a", "source": "in", "target": "r"}, {"id": "b", "source": "r", "target": "out"}],
+                        }
+                    }
+                )
+            },
+            where="report",
+        ),
         # ---- meta-syntax ----
         Case("meta_repeat_bomb", "POST", "/api/graphs/parse", 413, B, {"json": {"text": META.format("[[ReLU]*1000]*1000")}}),
-        Case("meta_repeat_huge_count", "POST", "/api/graphs/parse", 413, B, {"json": {"text": META.format("[ReLU]*99999999999")}}),
-        Case("meta_nested_5000", "POST", "/api/graphs/parse", 413, B, {"json": {"text": META.format("(" * 5000 + "ReLU" + ")" * 5000)}}),
-        Case("meta_brackets_5000", "POST", "/api/graphs/parse", 413, B, {"json": {"text": META.format("[" * 5000 + "ReLU" + "]*2" * 5000)}}),
-        Case("meta_number_5000_digits", "POST", "/api/graphs/parse", 413, B, {"json": {"text": "x: Input(" + "9" * 5000 + ")\n"}}),
+        Case(
+            "meta_repeat_huge_count", "POST", "/api/graphs/parse", 413, B, {"json": {"text": META.format("[ReLU]*99999999999")}}
+        ),
+        Case(
+            "meta_nested_5000",
+            "POST",
+            "/api/graphs/parse",
+            413,
+            B,
+            {"json": {"text": META.format("(" * 5000 + "ReLU" + ")" * 5000)}},
+        ),
+        Case(
+            "meta_brackets_5000",
+            "POST",
+            "/api/graphs/parse",
+            413,
+            B,
+            {"json": {"text": META.format("[" * 5000 + "ReLU" + "]*2" * 5000)}},
+        ),
+        Case(
+            "meta_number_5000_digits", "POST", "/api/graphs/parse", 413, B, {"json": {"text": "x: Input(" + "9" * 5000 + ")\n"}}
+        ),
         Case("meta_too_long", "POST", "/api/graphs/parse", 413, B, {"json": {"text": "# " + "a" * 300_000}}),
         Case("meta_syntax_error", "POST", "/api/graphs/parse", 400, "syntax_error", {"json": {"text": "x: Input(8\n"}}),
         Case("meta_not_string", "POST", "/api/graphs/parse", 400, "wrong_type", {"json": {"text": ["x"]}}),
@@ -182,8 +253,12 @@ def cases() -> list[Case]:
         Case("version_text", "GET", lambda s: f"/api/graphs/{s.graph_id}?version=abc", 400, "bad_param"),
         Case("version_5000_digits", "GET", lambda s: f"/api/graphs/{s.graph_id}?version={'9' * 5000}", 400, "bad_param"),
         Case("export_version_huge", "GET", lambda s: f"/api/graphs/{s.graph_id}/export?version={HUGE}", 400, "bad_param"),
-        Case("revert_huge", "POST", lambda s: f"/api/graphs/{s.graph_id}/revert", 400, "out_of_range", {"json": {"version": HUGE}}),
-        Case("revert_missing", "POST", lambda s: f"/api/graphs/{s.graph_id}/revert", 404, "not_found", {"json": {"version": 999}}),
+        Case(
+            "revert_huge", "POST", lambda s: f"/api/graphs/{s.graph_id}/revert", 400, "out_of_range", {"json": {"version": HUGE}}
+        ),
+        Case(
+            "revert_missing", "POST", lambda s: f"/api/graphs/{s.graph_id}/revert", 404, "not_found", {"json": {"version": 999}}
+        ),
         Case("since_seq_huge", "GET", lambda s: f"/api/runs/{s.run_id}/events?since_seq={HUGE}", 400, "bad_param"),
         Case("since_seq_negative", "GET", lambda s: f"/api/runs/{s.run_id}/events?since_seq=-5", 400, "bad_param"),
         Case("events_limit_zero", "GET", lambda s: f"/api/runs/{s.run_id}/events?limit=0", 400, "bad_param"),
@@ -191,51 +266,157 @@ def cases() -> list[Case]:
         Case("image_number_huge", "GET", lambda s: f"/api/runs/{s.run_id}/images/{HUGE}", 400, "out_of_range"),
         Case("image_missing", "GET", lambda s: f"/api/runs/{s.run_id}/images/999999", 404, "not_found"),
         Case("samples_n_huge", "GET", f"/api/datasets/digits/samples?n={HUGE}", 400, "bad_param"),
-        Case("run_graph_version_huge", "POST", "/api/runs", 400, "out_of_range",
-             lambda s: {"json": {"graph_id": s.graph_id, "graph_version": HUGE}}),
+        Case(
+            "run_graph_version_huge",
+            "POST",
+            "/api/runs",
+            400,
+            "out_of_range",
+            lambda s: {"json": {"graph_id": s.graph_id, "graph_version": HUGE}},
+        ),
         # ---- tokens, hosts, origins ----
         Case("no_token", "GET", "/api/graphs", 401, "unauthorized", auth=False),
         Case("wrong_token", "GET", "/api/graphs", 401, "unauthorized", {"headers": {"Authorization": "Bearer nope"}}, auth=False),
-        Case("non_ascii_token_header", "GET", "/api/graphs", 401, "unauthorized",
-             {"headers": {"Authorization": "Bearer \u00e9\u00e9".encode("utf-8")}}, auth=False),
+        Case(
+            "non_ascii_token_header",
+            "GET",
+            "/api/graphs",
+            401,
+            "unauthorized",
+            {"headers": {"Authorization": "Bearer \u00e9\u00e9".encode("utf-8")}},
+            auth=False,
+        ),
         Case("non_ascii_token_query", "GET", "/api/graphs?token=%C3%A9%E2%82%AC", 401, "unauthorized", auth=False),
         Case("nul_token_query", "GET", "/api/graphs?token=a%00b", 401, "unauthorized", auth=False),
-        Case("long_token", "GET", "/api/graphs", 401, "unauthorized", {"headers": {"Authorization": "Bearer " + "x" * 60_000}}, auth=False),
+        Case(
+            "long_token",
+            "GET",
+            "/api/graphs",
+            401,
+            "unauthorized",
+            {"headers": {"Authorization": "Bearer " + "x" * 60_000}},
+            auth=False,
+        ),
         Case("foreign_host", "GET", "/api/graphs", 403, "forbidden_host", {"headers": {"Host": "evil.example"}}),
-        Case("foreign_origin", "POST", "/api/graphs", 403, "forbidden_origin", {"json": {"graph": MLP}, "headers": {"Origin": "http://evil.example"}}),
+        Case(
+            "foreign_origin",
+            "POST",
+            "/api/graphs",
+            403,
+            "forbidden_origin",
+            {"json": {"graph": MLP}, "headers": {"Origin": "http://evil.example"}},
+        ),
         # ---- paths and names ----
-        Case("run_data_path_nul", "POST", "/api/runs", 400, "bad_path",
-             {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "a\x00b.csv"}}}}}),
-        Case("run_data_path_escape", "POST", "/api/runs", 400, "path_not_allowed",
-             {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "/etc/passwd"}}}}}),
-        Case("run_data_path_dotdot", "POST", "/api/runs", 400, "path_not_allowed",
-             {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "../../../etc/passwd"}}}}}),
+        Case(
+            "run_data_path_nul",
+            "POST",
+            "/api/runs",
+            400,
+            "bad_path",
+            {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "a\x00b.csv"}}}}},
+        ),
+        Case(
+            "run_data_path_escape",
+            "POST",
+            "/api/runs",
+            400,
+            "path_not_allowed",
+            {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "/etc/passwd"}}}}},
+        ),
+        Case(
+            "run_data_path_dotdot",
+            "POST",
+            "/api/runs",
+            400,
+            "path_not_allowed",
+            {"json": {"graph": MLP, "config": {"data": {"source": "csv", "params": {"path": "../../../etc/passwd"}}}}},
+        ),
         Case("run_bad_target", "POST", "/api/runs", 400, "bad_target", {"json": {"graph": MLP, "target": "mars"}}),
-        Case("run_graph_mismatch", "POST", "/api/runs", 409, "graph_mismatch", lambda s: {"json": {"graph_id": s.graph_id, "graph": MLP}}),
+        Case(
+            "run_graph_mismatch",
+            "POST",
+            "/api/runs",
+            409,
+            "graph_mismatch",
+            lambda s: {"json": {"graph_id": s.graph_id, "graph": MLP}},
+        ),
         Case("run_negative_kernel", "POST", "/api/runs", 400, None, {"json": {"graph": bad_node(units=-5)}}),
         Case("graph_missing_id", "GET", "/api/graphs/nope-not-there", 404, "not_found"),
         Case("run_missing_id", "GET", "/api/runs/nope-not-there", 404, "not_found"),
         Case("run_id_nul", "GET", "/api/runs/a%00b", 404, "not_found"),
         Case("run_id_long", "GET", "/api/runs/" + "a" * 5000, 404, "not_found"),
         Case("cancel_finished", "POST", lambda s: f"/api/runs/{s.run_id}/cancel", 409, "not_running"),
-        Case("predict_not_numbers", "POST", lambda s: f"/api/runs/{s.run_id}/predict", 400, "bad_input", {"json": {"inputs": {"image": [["a"]]}}}),
+        Case(
+            "predict_not_numbers",
+            "POST",
+            lambda s: f"/api/runs/{s.run_id}/predict",
+            400,
+            "bad_input",
+            {"json": {"inputs": {"image": [["a"]]}}},
+        ),
         # ---- uploads ----
-        Case("upload_builtin_name", "POST", "/api/datasets", 400, "name_taken", upload("digits", "d.csv", b"a,label\n1,0\n2,1\n")),
-        Case("upload_builtin_name_dotted", "POST", "/api/datasets", 400, "name_taken", upload("digits.", "d.csv", b"a,label\n1,0\n2,1\n")),
-        Case("upload_zip_file_and_folder", "POST", "/api/datasets", 400, "bad_upload",
-             lambda s: upload("zx", "x.zip", zip_bytes({"x": b"1", "x/y.png": png()}))),
-        Case("upload_zip_long_folder", "POST", "/api/datasets", 400, "bad_upload",
-             lambda s: upload("zl", "l.zip", zip_bytes({"a" * 300 + "/y.png": png(), "b/z.png": png()}))),
-        Case("upload_zip_slip", "POST", "/api/datasets", 400, "unsafe_path", lambda s: upload("zs", "s.zip", zip_bytes({"../evil.png": png()}))),
-        Case("upload_zip_huge_size", "POST", "/api/datasets", 400, "too_large",
-             lambda s: upload("zh", "h.zip", zip_bytes({"a/x.png": png(), "b/y.png": png()}), params=json.dumps({"size": [6000, 6000]}))),
-        Case("upload_npz_header_bomb", "POST", "/api/datasets", 400, "too_large",
-             lambda s: upload("nb", "nb.npz", npz_header_bomb(), params=json.dumps({"features": {"x": "x"}, "targets": {"label": "label"}}))),
+        Case(
+            "upload_builtin_name", "POST", "/api/datasets", 400, "name_taken", upload("digits", "d.csv", b"a,label\n1,0\n2,1\n")
+        ),
+        Case(
+            "upload_builtin_name_dotted",
+            "POST",
+            "/api/datasets",
+            400,
+            "name_taken",
+            upload("digits.", "d.csv", b"a,label\n1,0\n2,1\n"),
+        ),
+        Case(
+            "upload_zip_file_and_folder",
+            "POST",
+            "/api/datasets",
+            400,
+            "bad_upload",
+            lambda s: upload("zx", "x.zip", zip_bytes({"x": b"1", "x/y.png": png()})),
+        ),
+        Case(
+            "upload_zip_long_folder",
+            "POST",
+            "/api/datasets",
+            400,
+            "bad_upload",
+            lambda s: upload("zl", "l.zip", zip_bytes({"a" * 300 + "/y.png": png(), "b/z.png": png()})),
+        ),
+        Case(
+            "upload_zip_slip",
+            "POST",
+            "/api/datasets",
+            400,
+            "unsafe_path",
+            lambda s: upload("zs", "s.zip", zip_bytes({"../evil.png": png()})),
+        ),
+        Case(
+            "upload_zip_huge_size",
+            "POST",
+            "/api/datasets",
+            400,
+            "too_large",
+            lambda s: upload(
+                "zh", "h.zip", zip_bytes({"a/x.png": png(), "b/y.png": png()}), params=json.dumps({"size": [6000, 6000]})
+            ),
+        ),
+        Case(
+            "upload_npz_header_bomb",
+            "POST",
+            "/api/datasets",
+            400,
+            "too_large",
+            lambda s: upload(
+                "nb", "nb.npz", npz_header_bomb(), params=json.dumps({"features": {"x": "x"}, "targets": {"label": "label"}})
+            ),
+        ),
         Case("upload_bad_type", "POST", "/api/datasets", 400, "bad_file_type", upload("t", "t.exe", b"MZ")),
         Case("upload_bad_name", "POST", "/api/datasets", 400, "bad_name", upload("../x", "t.csv", b"a\n1\n")),
         Case("upload_no_file", "POST", "/api/datasets", 400, "missing_file", {"data": {"name": "x"}}),
         Case("upload_not_zip", "POST", "/api/datasets", 400, "corrupt_file", upload("nz", "nz.zip", b"not a zip")),
-        Case("upload_params_not_object", "POST", "/api/datasets", 400, "bad_param", upload("pp", "p.csv", b"a\n1\n", params="[1]")),
+        Case(
+            "upload_params_not_object", "POST", "/api/datasets", 400, "bad_param", upload("pp", "p.csv", b"a\n1\n", params="[1]")
+        ),
         Case("samples_unknown_set", "GET", "/api/datasets/nope/samples", 400, None),
         # ---- misc ----
         Case("method_not_allowed", "DELETE", "/api/health", 405, "method_not_allowed"),

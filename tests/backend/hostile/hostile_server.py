@@ -4,6 +4,7 @@ It runs with a token and lowered limits set through ``AKID_*`` variables (so the
 path is exercised as users configure it), converts and validates run configs as in
 production, and trains with :mod:`hostile_trainer` (no TensorFlow in the workers).
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,14 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 TOKEN = "hostile-suite-token-0123456789"
 #: limits lowered so refusals are cheap to provoke (values the suite asserts against)
-ENV = {"AKID_TOKEN": TOKEN, "AKID_MAX_REQUEST_BYTES": str(8 * 1024 * 1024), "AKID_MAX_JSON_BYTES": str(4 * 1024 * 1024), "AKID_MAX_QUEUED_RUNS": "2",
-       "AKID_CLIENT_QUEUE_MAX": "64", "AKID_MAX_CONCURRENT_RUNS": "1"}
+ENV = {
+    "AKID_TOKEN": TOKEN,
+    "AKID_MAX_REQUEST_BYTES": str(8 * 1024 * 1024),
+    "AKID_MAX_JSON_BYTES": str(4 * 1024 * 1024),
+    "AKID_MAX_QUEUED_RUNS": "2",
+    "AKID_CLIENT_QUEUE_MAX": "64",
+    "AKID_MAX_CONCURRENT_RUNS": "1",
+}
 #: extra server memory any one request may cost before being refused (issue 13: ~200 MB); the
 #: server's own growth from importing TensorFlow happens in the warm-up, before the baseline
 RSS_SLACK = 250 * 1024 * 1024
@@ -49,11 +56,17 @@ class HostileServer:
         self.data_dir = tmp / "data"
         self.log_path = tmp / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AKID_")}
-        env.update(ENV, TF_CPP_MIN_LOG_LEVEL="3",
-                   PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests" / "backend"), str(HERE)]))
+        env.update(
+            ENV, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests" / "backend"), str(HERE)])
+        )
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "serve_hostile.py"), str(self.port), str(self.data_dir)],
-                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "serve_hostile.py"), str(self.port), str(self.data_dir)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         wait_for(self._up, 90, 0.1, "hostile server to answer")
         self.baseline = 0
 
@@ -80,12 +93,15 @@ class HostileServer:
         runs = self.api("GET", "/api/runs").json()["runs"]
         datasets = self.api("GET", "/api/datasets").json()["datasets"]
         composites = self.api("GET", "/api/composites").json()["composites"]
-        return {"graphs": sorted((g["id"], g.get("latest_version") or g.get("version")) for g in graphs),
-                "runs": sorted(r["id"] for r in runs),
-                "datasets": sorted(str(d.get("name")) for d in datasets),
-                "composites": sorted(str(c.get("name")) for c in composites),
-                "files": sorted(str(p.relative_to(self.data_dir)) for p in (self.data_dir / "datasets").rglob("*"))
-                if (self.data_dir / "datasets").exists() else []}
+        return {
+            "graphs": sorted((g["id"], g.get("latest_version") or g.get("version")) for g in graphs),
+            "runs": sorted(r["id"] for r in runs),
+            "datasets": sorted(str(d.get("name")) for d in datasets),
+            "composites": sorted(str(c.get("name")) for c in composites),
+            "files": sorted(str(p.relative_to(self.data_dir)) for p in (self.data_dir / "datasets").rglob("*"))
+            if (self.data_dir / "datasets").exists()
+            else [],
+        }
 
     def log_text(self) -> str:
         self.log.flush()
@@ -112,4 +128,5 @@ def wait_run(server: HostileServer, run_id: str, timeout: float = 60) -> dict:
     def done():
         run = server.api("GET", f"/api/runs/{run_id}").json()
         return run if run["status"] in ("completed", "failed", "cancelled", "interrupted") else None
+
     return wait_for(done, timeout, 0.1, f"run {run_id} to end")

@@ -1,6 +1,7 @@
 """A fake trainer for the hostile-input server: takes the real ``TrainConfig`` (the server
 converts configs as in production) and reads its knobs from the graph's ``description``
 (JSON: ``steps``, ``delay``, ``images`` = send a picture every step, ``image_bytes``)."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,17 @@ def train(graph: dict[str, Any], config: Any, *, logdir: str, sink, stop, resume
     while step < steps and not stop.is_set():
         time.sleep(delay)
         step += 1
-        sink("metrics", {"points": [{"step": step, "epoch": 0, "split": "train", "name": "loss", "value": 1.0 / step, "wall": time.time()}]}, [])
+        sink(
+            "metrics",
+            {"points": [{"step": step, "epoch": 0, "split": "train", "name": "loss", "value": 1.0 / step, "wall": time.time()}]},
+            [],
+        )
         if knobs.get("images"):
-            sink("images", {"step": step, "items": [{"node_id": "d1", "kind": "filters", "index": 0, "width": 1, "height": 1}]}, [picture])
+            sink(
+                "images",
+                {"step": step, "items": [{"node_id": "d1", "kind": "filters", "index": 0, "width": 1, "height": 1}]},
+                [picture],
+            )
     state = "cancelled" if stop.is_set() else "completed"
     sink("status", {"state": state, "step": step, "epoch": 1, "total_steps": steps, "progress": step / steps}, [])
     return {"state": state, "steps": step}

@@ -2,6 +2,7 @@
 
 Usage: ``python serve_hostile.py PORT DATA_DIR`` (PYTHONPATH: repo, tests/backend, this folder).
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,7 +19,9 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = get_settings().replace(host="127.0.0.1", port=port, data_dir=data_dir)
     app = create_app({"TRAIN_TARGET": "hostile_trainer:train", "WARM_WORKERS": False, "CANCEL_GRACE_S": 3.0}, settings=settings)
-    app.extensions["socketio"].run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+    app.extensions["socketio"].run(
+        app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Socket.IO clients for the hostile suite: a careful reader that re-subscribes with
 ``since_seq`` after being dropped (what the frontend does), and a raw WebSocket client
 that subscribes and then never reads."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,10 @@ class Reader:
     def _on_connect(self) -> None:
         if self.seqs:
             self.reconnects += 1
-        threading.Thread(target=lambda: self.sio.emit("subscribe", {"run_id": self.run_id, "since_seq": self.contiguous()},
-                                                      namespace="/runs"), daemon=True).start()
+        threading.Thread(
+            target=lambda: self.sio.emit("subscribe", {"run_id": self.run_id, "since_seq": self.contiguous()}, namespace="/runs"),
+            daemon=True,
+        ).start()
 
     def _on(self, data) -> None:
         seq = data.get("seq") if isinstance(data, dict) else None

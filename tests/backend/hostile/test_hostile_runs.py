@@ -1,5 +1,6 @@
 """Runs and stored data under hostile use: the queue cap, provenance of a run's graph,
 NaN in stored documents, and the one-line log of every run, upload and refusal."""
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,9 @@ def test_nan_and_infinity_never_reach_the_client_as_bare_nan(hostile):
 
 
 def test_the_server_logs_runs_uploads_and_refusals_without_secrets(hostile):
-    resp = hostile.api("POST", "/api/datasets", files={"file": ("ok.csv", b"a,label\n1,0\n2,1\n3,0\n4,1\n")}, data={"name": "logged_set"})
+    resp = hostile.api(
+        "POST", "/api/datasets", files={"file": ("ok.csv", b"a,label\n1,0\n2,1\n3,0\n4,1\n")}, data={"name": "logged_set"}
+    )
     assert resp.status_code == 201, resp.text
     hostile.api("POST", "/api/graphs/parse", json={"text": "x: Input(" + "9" * 100 + ")\n"})
     log = hostile.log_text()
@@ -64,4 +67,5 @@ def test_the_server_logs_runs_uploads_and_refusals_without_secrets(hostile):
     assert "data set 'logged_set' uploaded" in log
     assert "refused POST /api/graphs/parse: budget_exceeded" in log
     from hostile_server import TOKEN
+
     assert TOKEN not in log

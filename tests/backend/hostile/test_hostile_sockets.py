@@ -1,6 +1,7 @@
 """Hostile Socket.IO traffic against the real server: bad subscribe payloads get a
 ``run.error`` (never a dead handler), subscriptions are a set per socket, disconnects
 leave no tracebacks, and the server stays healthy with bounded memory."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,12 @@ def test_subscribe_3000_times_then_disconnect(hostile):
     sio, _errors = _client(hostile)
     replayed = []
     for _ in range(3000):
-        sio.emit("subscribe", {"run_id": hostile.run_id, "since_seq": 10**6}, namespace="/runs",
-                 callback=lambda ack: replayed.append(ack))
+        sio.emit(
+            "subscribe",
+            {"run_id": hostile.run_id, "since_seq": 10**6},
+            namespace="/runs",
+            callback=lambda ack: replayed.append(ack),
+        )
     ack = sio.call("subscribe", {"run_id": hostile.run_id, "since_seq": 0}, namespace="/runs", timeout=60)
     assert ack["ok"] and ack["replayed"] > 0  # handled in order on the socket's own thread
     sio.disconnect()
@@ -83,8 +88,18 @@ def test_deep_json_on_the_socket(hostile):
 
 
 def test_garbage_packets_on_the_socket(hostile):
-    raw_roundtrip(hostile.port, ["42/runs,not json", "4", "9999", "42/nowhere,[\"subscribe\"]", "42/runs,[\"no-such-event\",{}]",
-                                 "42/runs," + json.dumps(["subscribe", {"run_id": hostile.run_id, "since_seq": float("nan")}])], TOKEN)
+    raw_roundtrip(
+        hostile.port,
+        [
+            "42/runs,not json",
+            "4",
+            "9999",
+            '42/nowhere,["subscribe"]',
+            '42/runs,["no-such-event",{}]',
+            "42/runs," + json.dumps(["subscribe", {"run_id": hostile.run_id, "since_seq": float("nan")}]),
+        ],
+        TOKEN,
+    )
     _healthy(hostile)
 
 

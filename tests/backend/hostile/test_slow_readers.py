@@ -6,6 +6,7 @@ it would reconnect and re-subscribe with ``since_seq``. So the server's memory s
 bounded (baseline + RSS_SLACK, where unbounded queues would hold 20 x the run's ~15 MB of
 pictures), the run completes, and careful readers get every event, in order.
 """
+
 from __future__ import annotations
 
 import threading
@@ -18,8 +19,9 @@ STEPS, PICTURE = 300, 50_000
 
 
 def test_slow_readers_are_bounded_and_fast_readers_get_everything(hostile):
-    run = hostile.api("POST", "/api/runs", json={"graph": fake_graph(steps=STEPS, delay=0.02, images=True, image_bytes=PICTURE),
-                                                 "config": {}}).json()
+    run = hostile.api(
+        "POST", "/api/runs", json={"graph": fake_graph(steps=STEPS, delay=0.02, images=True, image_bytes=PICTURE), "config": {}}
+    ).json()
     run_id = run["id"]
     readers = [Reader(hostile.url, TOKEN, run_id) for _ in range(2)]
     sleepers = [Sleeper(hostile.port, TOKEN, run_id) for _ in range(20)]

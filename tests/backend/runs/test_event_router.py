@@ -1,4 +1,5 @@
 """The one event pipeline: coalescing (Nagle-like), status bookkeeping, unknown kinds, ANSI codes."""
+
 from __future__ import annotations
 
 from backend.runs.events import EventRouter, RunEvents
