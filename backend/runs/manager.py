@@ -330,22 +330,31 @@ class RunManager:
             self._start_warm()
 
     def _drain(self, h: _Handle, budget: int | None) -> None:
-        n = 0
-        while h.conn_open and (budget is None or n < budget):
-            try:
-                if not h.conn.poll(0):
+        """Read what the worker sent; pictures read in the same pass go out after the scalars
+        (storing and sending them is the slow part: they must not delay a metrics point)."""
+        n, pictures = 0, []
+        try:
+            while h.conn_open and (budget is None or n < budget):
+                try:
+                    if not h.conn.poll(0):
+                        return
+                    frame = h.conn.recv_bytes()
+                except (EOFError, OSError):
+                    h.conn_open = False
                     return
-                frame = h.conn.recv_bytes()
-            except (EOFError, OSError):
-                h.conn_open = False
-                return
-            n += 1
-            try:
-                kind, payload, atts = decode(frame)
-            except (ValueError, KeyError, TypeError) as exc:
-                log.warning("run %s sent a bad frame: %s", h.run_id, exc)
-                continue
-            self._on_event(h, kind, payload, atts)
+                n += 1
+                try:
+                    kind, payload, atts = decode(frame)
+                except (ValueError, KeyError, TypeError) as exc:
+                    log.warning("run %s sent a bad frame: %s", h.run_id, exc)
+                    continue
+                if kind == "images":
+                    pictures.append((payload, atts))
+                else:
+                    self._on_event(h, kind, payload, atts)
+        finally:
+            for payload, atts in pictures:
+                self._on_event(h, "images", payload, atts)
 
     def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
         if kind == "__done__":
