@@ -43,7 +43,10 @@ def token_ok(given: str | None) -> bool:
     expected = current_app.config.get("TOKEN")
     if not expected:
         return True
-    return bool(given) and hmac.compare_digest(str(given), str(expected))
+    if not given:
+        return False
+    # bytes: compare_digest refuses non-ASCII str (a TypeError, i.e. a 500, for a token like "é")
+    return hmac.compare_digest(str(given).encode("utf-8", "surrogatepass"), str(expected).encode("utf-8", "surrogatepass"))
 
 
 COOKIE = "akid_token"

@@ -13,16 +13,16 @@ import threading
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("serve", help="start the studio web server")
-    env = os.environ.get
-    p.add_argument("--host", default=env("AKID_HOST", "127.0.0.1"), help="address to bind (default 127.0.0.1; others need a token)")
-    p.add_argument("--port", type=int, default=int(env("AKID_PORT", "5000")))
-    p.add_argument("--db", default=env("AKID_DB_URL"), help="SQLAlchemy URL (default: sqlite under the data dir; postgresql+psycopg://... works)")
-    p.add_argument("--runs-dir", default=env("AKID_RUNS_DIR"), help="run logdirs/checkpoints (default <data-dir>/runs)")
-    p.add_argument("--data-dir", default=os.environ.get("AKID_DATA_DIR", "var"), help="runs, uploads and the SQLite file (default ./var)")
-    p.add_argument("--token", default=os.environ.get("AKID_TOKEN"), help="access token for the API and sockets")
-    p.add_argument("--max-concurrent-runs", type=int, default=1)
-    p.add_argument("--max-model-params", type=int, default=50_000_000)
+    """Flags override the settings (``AKID_*`` variables, :mod:`akid.settings`); ``None`` keeps them."""
+    p = subparsers.add_parser("serve", help="start the studio web server (every AKID_* setting: docs/security.md)")
+    p.add_argument("--host", default=None, help="address to bind (default $AKID_HOST or 127.0.0.1; others need a token)")
+    p.add_argument("--port", type=int, default=None, help="default $AKID_PORT or 5000")
+    p.add_argument("--db", default=None, help="SQLAlchemy URL (default $AKID_DB_URL, else sqlite under the data dir; postgresql+psycopg://... works)")
+    p.add_argument("--runs-dir", default=None, help="run logdirs/checkpoints (default $AKID_RUNS_DIR or <data-dir>/runs)")
+    p.add_argument("--data-dir", default=None, help="runs, uploads and the SQLite file (default $AKID_DATA_DIR or ./var)")
+    p.add_argument("--token", default=None, help="access token for the API and sockets (default $AKID_TOKEN)")
+    p.add_argument("--max-concurrent-runs", type=int, default=None, help="default $AKID_MAX_CONCURRENT_RUNS or 1")
+    p.add_argument("--max-model-params", type=int, default=None, help="default $AKID_MAX_MODEL_PARAMS or 50,000,000")
 
 
 def _warm_up() -> None:
@@ -41,19 +41,22 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from akid.settings import get_settings
     from backend.app import create_app, shutdown
     from backend.security import is_loopback
 
-    app = create_app({
-        "HOST": args.host, "PORT": args.port, "DATABASE_URL": args.db, "DATA_DIR": args.data_dir, "TOKEN": args.token, "RUNS_DIR": args.runs_dir,
-        "MAX_CONCURRENT_RUNS": args.max_concurrent_runs, "MAX_MODEL_PARAMS": args.max_model_params,
-    })
-    token = app.config["TOKEN"]
-    url = f"http://{args.host if ':' not in args.host else '[' + args.host + ']'}:{args.port}/"
+    settings = get_settings().replace(**{k: v for k, v in {
+        "host": args.host, "port": args.port, "db_url": args.db, "data_dir": args.data_dir, "token": args.token, "runs_dir": args.runs_dir,
+        "max_concurrent_runs": args.max_concurrent_runs, "max_model_params": args.max_model_params}.items() if v is not None})
+    app = create_app(settings=settings)
+    settings = app.extensions["akid"].settings
+    host, port = settings.host, settings.port
+    token = settings.token
+    url = f"http://{host if ':' not in host else '[' + host + ']'}:{port}/"
     print(f"akid studio on {url}", flush=True)
     if token:
         print(f"access token: {token}  (open {url}?token={token})", flush=True)
-    elif not is_loopback(args.host):
+    elif not is_loopback(host):
         return 2
 
     def _stop(signum, _frame):  # noqa: ANN001
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     threading.Thread(target=_warm_up, daemon=True, name="akid-warm-up").start()
     socketio = app.extensions["socketio"]
     try:
-        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
     except KeyboardInterrupt:
         pass
     finally:

@@ -218,7 +218,9 @@ def data_root(path: str | None, subdirs: tuple[str, ...], marker: str, source: s
         if not root.is_dir():
             raise data_error(f"{source}: data directory not found: {root}. Received: path={path!r}", code="missing_file", path=root, param="path")
         return root
-    env = os.environ.get("AKID_DATA_PATH")
+    from akid.settings import get_settings
+
+    env = get_settings().data_path
     if not env:
         raise data_error(f"{source}: no data directory; set the 'path' param or the AKID_DATA_PATH environment variable "
                          f"(expected {'/'.join(['$AKID_DATA_PATH', subdirs[0], marker])}). Nothing is downloaded. Received: path=None",

@@ -5,11 +5,11 @@ look sources up here by name, so adding a data set is one decorated class.
 """
 from __future__ import annotations
 
-import os
 from typing import Any, TypeVar
 
 from akid.data.base import Source, data_error
 from akid.errors import DataError
+from akid.settings import get_settings
 
 _SOURCES: dict[str, type[Source]] = {}
 _LISTING_CACHE: dict[tuple[str, str | None], dict[str, Any]] = {}
@@ -59,7 +59,7 @@ def list_sources() -> list[dict[str, Any]]:
         cls = _SOURCES[name]
         spec = cls.class_spec()
         if spec["defaults"] is not None:
-            key = (name, os.environ.get("AKID_DATA_PATH"))
+            key = (name, get_settings().data_path)
             if key not in _LISTING_CACHE:
                 try:
                     _LISTING_CACHE[key] = cls().spec()

@@ -18,11 +18,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from akid.data.base import data_error
-from akid.data.registry import get_source
+from akid.data.registry import get_source, source_names
 
 Kind = Literal["npz", "csv", "zip"]
 SOURCE_FOR = {"npz": "npz", "csv": "csv", "zip": "image_folder"}
 MAX_ZIP_ENTRIES = 100_000
+MAX_NAME_BYTES = 255  # what file systems allow for one path component
 _CHUNK = 1 << 20
 
 
@@ -45,6 +46,8 @@ def import_upload(file_path: str | Path, kind: str, dest_dir: str | Path, max_by
     if size > max_bytes:
         raise data_error(f"upload too large: {size} bytes, the limit is {max_bytes}. Received: {size} bytes", code="too_large", path=src)
     dataset = safe_name(name if name is not None else src.stem)
+    if dataset in source_names():
+        raise data_error(f"{dataset!r} is a built-in data set; upload under another name. Received: name={dataset!r}", code="name_taken", param="name")
     dest_root = Path(dest_dir)
     dest_root.mkdir(parents=True, exist_ok=True)
     target = dest_root / dataset
@@ -117,6 +120,10 @@ def _member_path(name: str, archive: Path) -> PurePosixPath | None:
     parts = [x for x in p.parts if x not in ("", ".")]
     if not parts or parts[0] == "__MACOSX" or any(x.startswith(".") for x in parts):
         return None  # metadata and hidden files are skipped, not stored
+    longest = max(len(x.encode("utf-8", "surrogatepass")) for x in parts)
+    if longest > MAX_NAME_BYTES:
+        raise data_error(f"{archive.name}: refused entry with a file or folder name longer than {MAX_NAME_BYTES} bytes. "
+                         f"Received: a name of {longest} bytes", code="bad_upload", path=archive)
     return PurePosixPath(*parts)
 
 
@@ -143,10 +150,14 @@ def _extract_zip(archive: Path, target: Path, max_bytes: int) -> Path:
             out = (root / rel).resolve()
             if root not in out.parents:
                 raise data_error(f"{archive.name}: refused path escaping the archive (zip slip). Received: {info.filename!r}", code="unsafe_path", path=archive)
-            if info.is_dir():
-                out.mkdir(parents=True, exist_ok=True)
-                continue
-            out.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if info.is_dir():
+                    out.mkdir(parents=True, exist_ok=True)
+                    continue
+                out.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # "x" and "x/y.png": a file where a folder must be; names the OS refuses
+                raise data_error(f"{archive.name}: entry {info.filename!r} conflicts with another entry or is not a valid path "
+                                 f"({exc.strerror or exc}). Received: {info.filename!r}", code="bad_upload", path=archive) from None
             try:
                 with zf.open(info) as fin, open(out, "xb") as fout:
                     while chunk := fin.read(_CHUNK):
@@ -155,8 +166,8 @@ def _extract_zip(archive: Path, target: Path, max_bytes: int) -> Path:
                             raise data_error(f"{archive.name}: uncompressed data exceed the limit of {max_bytes} bytes. Received: more than {max_bytes} bytes",
                                              code="too_large", path=archive)
                         fout.write(chunk)
-            except FileExistsError:
-                raise data_error(f"{archive.name}: duplicate entry. Received: {info.filename!r}", code="bad_upload", path=archive) from None
+            except (FileExistsError, IsADirectoryError, NotADirectoryError):
+                raise data_error(f"{archive.name}: duplicate or conflicting entry. Received: {info.filename!r}", code="bad_upload", path=archive) from None
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
                 raise data_error(f"{archive.name}: corrupt entry {info.filename!r} ({exc}).", code="corrupt_file", path=archive) from None
     return target

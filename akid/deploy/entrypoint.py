@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     if not cmd:
         print("usage: python -m akid.deploy.entrypoint COMMAND [ARGS...]", file=sys.stderr)
         return 2
-    error = check(cmd, os.environ)
+    from akid.settings import environ
+
+    error = check(cmd, environ())  # the raw mapping: the guard also reads the variables serve will see
     if error:
         print(f"akid entrypoint: {error}", file=sys.stderr)
         return 78  # EX_CONFIG: a restart loop will not fix it

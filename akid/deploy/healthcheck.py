@@ -22,7 +22,9 @@ HEALTH_PATH = "/api/health"
 
 
 def default_url() -> str:
-    return f"http://127.0.0.1:{os.environ.get('AKID_PORT', '5000')}{HEALTH_PATH}"
+    from akid.settings import get_settings
+
+    return f"http://127.0.0.1:{get_settings().port}{HEALTH_PATH}"
 
 
 def check_http(url: str, timeout: float = 3.0) -> tuple[bool, str]:
@@ -49,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m akid.deploy.healthcheck")
     parser.add_argument("--url", default=None, help=f"default http://127.0.0.1:$AKID_PORT{HEALTH_PATH}")
     parser.add_argument("--heartbeat", default=None, help="worker mode: heartbeat file to check")
-    parser.add_argument("--max-age", type=float, default=float(os.environ.get("AKID_HEARTBEAT_MAX_AGE", "900")))
+    from akid.settings import get_settings
+
+    parser.add_argument("--max-age", type=float, default=get_settings().heartbeat_max_age)
     parser.add_argument("--timeout", type=float, default=3.0)
     args = parser.parse_args(argv)
     if args.heartbeat:

@@ -53,7 +53,9 @@ class JobSpec:
         """``logdir`` if given, else ``<runs_dir or $AKID_RUNS_DIR or /shared/runs>/<run_id>``."""
         if self.logdir:
             return Path(self.logdir)
-        return Path(runs_dir or os.environ.get("AKID_RUNS_DIR") or DEFAULT_RUNS_DIR) / self.run_id
+        from akid.settings import get_settings
+
+        return Path(runs_dir or get_settings().runs_dir or DEFAULT_RUNS_DIR) / self.run_id
 
     def to_json(self) -> dict:
         doc = {"format": FORMAT, "run_id": self.run_id, "graph": self.graph, "config": self.config}

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from akid.deploy.jobspec import JobSpec
+from akid.settings import environ, get_settings
 from akid.deploy.tfconfig import DEFAULT_PORT, tf_config_for
 
 __all__ = [
@@ -177,7 +178,7 @@ def to_yaml(objects: list[dict]) -> str:
 
 def kubernetes_available(env: Mapping[str, str] | None = None) -> tuple[bool, str]:
     """(usable, reason) without contacting the cluster, so the UI can grey the option out fast."""
-    env = os.environ if env is None else env
+    env = environ() if env is None else env
     if env.get("AKID_K8S", "").lower() in {"0", "off", "false", "no"}:
         return False, "Kubernetes submission is disabled (AKID_K8S=0)"
     try:
@@ -270,7 +271,9 @@ def delete_training_job(run_id: str, namespace: str = "default", *, core_api=Non
 def settings_from_env(env: Mapping[str, str] | None = None) -> dict:
     """Image, namespace and shared PVC for ``submit_training_job`` as the studio Deployment sets
     them (``AKID_IMAGE``, ``AKID_K8S_NAMESPACE``, ``AKID_K8S_SHARED_PVC``)."""
-    env = os.environ if env is None else env
+    if env is None:
+        s = get_settings()
+        return {"image": s.image, "namespace": s.k8s_namespace, "shared_pvc": s.k8s_shared_pvc}
     return {"image": env.get("AKID_IMAGE", "akid-studio:latest"),
             "namespace": env.get("AKID_K8S_NAMESPACE", "default"),
             "shared_pvc": env.get("AKID_K8S_SHARED_PVC", "akid-shared")}
@@ -303,8 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graph", help="akid.graph/v1 JSON file")
     parser.add_argument("--config", help="TrainConfig JSON file")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--image", default=os.environ.get("AKID_IMAGE", "akid-studio:latest"))
-    parser.add_argument("--namespace", default=os.environ.get("AKID_K8S_NAMESPACE", "default"))
+    parser.add_argument("--image", default=get_settings().image)
+    parser.add_argument("--namespace", default=get_settings().k8s_namespace)
     args = parser.parse_args(argv)
     if args.action == "check":
         ok, reason = kubernetes_available()

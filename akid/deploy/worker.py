@@ -26,6 +26,7 @@ from pathlib import Path
 
 from akid.deploy.jobspec import JobSpec, JobSpecError, load_job_spec
 from akid.deploy.tfconfig import TFConfigError, tf_config_from_env
+from akid.settings import environ, get_settings
 
 DEFAULT_HEARTBEAT = "/tmp/akid-worker.heartbeat"
 STARTED_MARKER = ".akid-job-started"
@@ -209,10 +210,11 @@ def _write_result(outdir: Path, state: str, metrics: dict | None, reason: str | 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m akid.deploy.worker", description=__doc__.split("\n")[0])
-    parser.add_argument("--job", default=os.environ.get("AKID_JOB_SPEC"), help="job file (default $AKID_JOB_SPEC)")
+    settings = get_settings()
+    parser.add_argument("--job", default=settings.job_spec, help="job file (default $AKID_JOB_SPEC)")
     parser.add_argument("--wait", action="store_true", help="wait for the job file to appear")
     parser.add_argument("--wait-timeout", type=float, default=None, help="seconds; default: forever")
-    parser.add_argument("--heartbeat", default=os.environ.get("AKID_HEARTBEAT", DEFAULT_HEARTBEAT))
+    parser.add_argument("--heartbeat", default=settings.heartbeat or DEFAULT_HEARTBEAT)
     args = parser.parse_args(argv)
     if not args.job:
         parser.error("no job file: pass --job or set AKID_JOB_SPEC")
@@ -233,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     except JobSpecError as exc:
         print(f"akid worker: {exc}", file=sys.stderr)
         return EXIT_BAD_JOB
-    return run_job(spec, os.environ, stop=stop, heartbeat=args.heartbeat)
+    return run_job(spec, environ(), stop=stop, heartbeat=args.heartbeat)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,13 @@ __all__ = ["MetaSyntaxError", "format", "parse"]
 
 
 def parse(text: str) -> dict[str, Any]:
-    """Meta-syntax text -> ``akid.graph/v1`` document (with a left-to-right layout)."""
+    """Meta-syntax text -> ``akid.graph/v1`` document (with a left-to-right layout).
+
+    Text over a limit of :class:`akid.settings.Limits` (length, nesting, number length,
+    expanded size) is refused first, before any node is built."""
+    from akid.graph.metasyntax_budget import check_metasyntax
+
+    check_metasyntax(text)
     return build(text)
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
+from akid.settings import environ
+
 
 @dataclass(frozen=True)
 class WorkerInfo:
@@ -28,7 +30,7 @@ class WorkerInfo:
 
 def worker_info() -> WorkerInfo:
     """This process's index and the number of workers, from TF_CONFIG (1 worker if unset)."""
-    raw = os.environ.get("TF_CONFIG")
+    raw = environ().get("TF_CONFIG")
     if not raw:
         return WorkerInfo()
     cfg = json.loads(raw)
@@ -51,7 +53,7 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
         gpus = tf.config.list_logical_devices("GPU")
         return tf.distribute.MirroredStrategy([d.name for d in gpus] or ["/cpu:0"])
     if name == "multi_worker":
-        if not os.environ.get("TF_CONFIG"):
+        if not environ().get("TF_CONFIG"):
             raise RuntimeError("strategy 'multi_worker' needs TF_CONFIG; start it through akid.train.launcher")
         options = tf.distribute.experimental.CommunicationOptions(implementation=tf.distribute.experimental.CommunicationImplementation.RING)
         return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)

@@ -31,6 +31,7 @@ from typing import Any, Callable
 
 from akid.errors import AkidError, Issue
 from akid.train.checkpoints import latest_step
+from akid.settings import environ, get_settings
 from akid.train.config import TrainConfig
 
 Sink = Callable[[str, dict, list], None]
@@ -120,7 +121,7 @@ class _Router:
 
 def _spawn(i: int, n: int, ports: list[int], spec_path: Path, router: _Router, logdir: Path) -> subprocess.Popen:
     tf_config = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": i}}
-    env = dict(os.environ, TF_CONFIG=json.dumps(tf_config), AKID_EVENTS=router.address, AKID_EVENTS_KEY=router.key.hex())
+    env = dict(environ(), TF_CONFIG=json.dumps(tf_config), AKID_EVENTS=router.address, AKID_EVENTS_KEY=router.key.hex())
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "") if env.get("PYTHONPATH") else root
@@ -145,8 +146,9 @@ def _kill(procs: list[subprocess.Popen]) -> None:
 
 def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.PathLike, sink: Sink,
            stop: Any = None, resume: bool = False, poll_s: float = 0.05,
-           silence_s: float = float(os.environ.get("AKID_WORKER_SILENCE_S", "600"))) -> dict[str, Any]:
+           silence_s: float | None = None) -> dict[str, Any]:
     """Run ``cfg.workers`` worker processes to completion; restart them all when one dies or all hang."""
+    silence_s = get_settings().worker_silence_s if silence_s is None else silence_s
     logdir = Path(logdir).resolve()
     (logdir / "workers").mkdir(parents=True, exist_ok=True)
     stop_file = logdir / "STOP"

@@ -18,6 +18,8 @@ import traceback
 from multiprocessing.connection import Client
 from pathlib import Path
 
+from akid.settings import environ
+
 
 class FileFlag:
     """A stop flag that another process raises by creating a file (``Event.is_set`` interface)."""
@@ -46,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _exit_with_parent()
     spec = json.loads(Path(argv[0]).read_text())
-    host, port = os.environ["AKID_EVENTS"].rsplit(":", 1)
-    conn = Client((host, int(port)), authkey=bytes.fromhex(os.environ["AKID_EVENTS_KEY"]))
+    env = environ()  # set by the launcher for this child process only
+    host, port = env["AKID_EVENTS"].rsplit(":", 1)
+    conn = Client((host, int(port)), authkey=bytes.fromhex(env["AKID_EVENTS_KEY"]))
     lock = threading.Lock()
 
     def send(*msg) -> None:

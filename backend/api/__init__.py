@@ -9,12 +9,25 @@ from backend.errors import api_error
 
 
 def services() -> Any:
-    """The app's :class:`backend.app.Services` (store, run manager, hub, paths)."""
+    """The app's :class:`backend.app.Services` (store, run manager, hub, paths, settings)."""
     return current_app.extensions["akid"]
 
 
+def limits() -> Any:
+    """The app's :class:`akid.settings.Limits`."""
+    return current_app.extensions["akid"].settings.limits
+
+
 def json_body(kind: type = dict) -> Any:
-    """The request's JSON body, or a 400 ``bad_json`` issue (never a Werkzeug HTML page)."""
+    """The request's JSON body, or a 400 ``bad_json`` issue (never a Werkzeug HTML page).
+
+    Size and nesting are checked on the raw bytes first (:mod:`akid.graph.budget`), so a
+    10,000-deep body is a 413 ``budget_exceeded``, not a RecursionError."""
+    from akid.graph.budget import check_json
+
+    if not request.is_json:
+        raise api_error(400, "bad_json", "the request body must be JSON (Content-Type: application/json)")
+    check_json(request.get_data(cache=True), limits())
     data = request.get_json(silent=True)
     if data is None:
         raise api_error(400, "bad_json", "the request body must be JSON (Content-Type: application/json)")
@@ -42,9 +55,12 @@ def int_arg(name: str, default: int | None = None, lo: int | None = None, hi: in
     if raw is None or raw == "":
         return default
     try:
+        if len(raw) > 20:
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         raise api_error(400, "bad_param", f"query parameter {name} must be an integer. Received: {raw!r}", param=name) from None
+    hi = min(hi, limits().max_int_param) if hi is not None else limits().max_int_param
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise api_error(400, "bad_param", f"query parameter {name} must be in [{lo}, {hi}]. Received: {value}", param=name)
     return value

@@ -7,7 +7,8 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from backend import akidlib
-from backend.api import field, json_body, services
+from akid.graph.budget import check_graph
+from backend.api import field, json_body, limits, services
 from backend.errors import api_error
 
 bp = Blueprint("composites", __name__, url_prefix="/api/composites")
@@ -32,5 +33,6 @@ def save_composite() -> ResponseReturnValue:
         builtin = False
     if builtin:
         raise api_error(409, "name_taken", f"{name!r} is a built-in block type", path="$.name")
+    check_graph(doc, limits(), "$.graph")
     akidlib.load_graph(doc)
     return jsonify(services().store.put_composite(name, doc)), 201

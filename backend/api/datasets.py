@@ -8,6 +8,7 @@ with ``allow_pickle=False`` by the library).
 from __future__ import annotations
 
 import base64
+import logging
 import io
 import json
 import pathlib
@@ -27,6 +28,7 @@ from backend.api import int_arg, services
 from backend.errors import api_error
 
 bp = Blueprint("datasets", __name__, url_prefix="/api/datasets")
+log = logging.getLogger("akid.backend")
 UPLOAD_TYPES = (".npz", ".csv", ".zip")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -42,6 +44,9 @@ def list_datasets() -> ResponseReturnValue:
 
 
 def _source_for(name: str) -> Any:
+    """The built-in source of that name, else the upload (an old upload never shadows a built-in)."""
+    if name in {str(s.get("name")) for s in akidlib.list_sources()}:
+        return _cached_source(name, "{}")
     for d in services().store.list_datasets():
         if d["name"] == name:
             src = d["spec"].get("source")
@@ -132,4 +137,5 @@ def upload() -> ResponseReturnValue:
     spec = dict(spec or {})
     dataset = str(spec.get("dataset") or name)
     services().store.put_dataset(dataset, str(spec.get("params", {}).get("path", "")), spec)
+    log.info("data set %r uploaded (%s, %d bytes)", dataset, suffix[1:], request.content_length or 0)
     return jsonify({"dataset": {**spec, "name": dataset, "uploaded": True}}), 201

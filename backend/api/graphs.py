@@ -10,8 +10,9 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from akid.graph.budget import check_graph, check_int
 from backend import akidlib
-from backend.api import field, int_arg, json_body, services
+from backend.api import field, int_arg, json_body, limits, services
 from backend.errors import api_error
 
 bp = Blueprint("graphs", __name__, url_prefix="/api/graphs")
@@ -19,6 +20,7 @@ bp = Blueprint("graphs", __name__, url_prefix="/api/graphs")
 
 def _checked_doc(body: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
     doc = field(body, "graph", dict)
+    check_graph(doc, limits(), "$.graph")
     # format errors (unknown keys, versions) are refused; shape errors are not; sweep choices are kept (docs/sweeps.md)
     akidlib.load_graph(akidlib.module("akid.sweep.choices").without_structure(doc))
     name = field(body, "name", str, required=False) or str(doc.get("name") or "graph")
@@ -57,6 +59,7 @@ def list_versions(graph_id: str) -> ResponseReturnValue:
 @bp.post("/<graph_id>/revert")
 def revert(graph_id: str) -> ResponseReturnValue:
     version = field(json_body(), "version", int)
+    check_int(version, limits(), "version")
     store = services().store
     old = store.get_graph(graph_id, version)
     return jsonify(store.add_graph_version(graph_id, old["name"], old["graph"], f"revert to version {version}"))

@@ -6,7 +6,7 @@ of a failed run seconds later.
 """
 from __future__ import annotations
 
-import os
+import logging
 import pathlib
 import shutil
 import threading
@@ -16,10 +16,15 @@ import numpy as np
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from akid.graph.budget import check_graph, check_int
 from backend import akidlib
-from backend.api import field, int_arg, json_body, services
+from backend.api import field, int_arg, json_body, limits, services
 from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events
+from backend.runs.events import QueueFull
+from backend.validate_pool import validate_with_deadline
+
+log = logging.getLogger("akid.backend")
 
 bp = Blueprint("runs", __name__, url_prefix="/api/runs")
 _PREDICT_LOCK = threading.Lock()
@@ -51,11 +56,13 @@ def targets() -> ResponseReturnValue:
 def _check_graph(doc: dict[str, Any]) -> None:
     if not current_app.config.get("VALIDATE_RUNS", True):
         return
-    limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
-    report = akidlib.validate(doc, max_params=limit or None)
+    limit = int(limits().max_model_params or 0)
+    report = validate_with_deadline(doc, limits())
     if not report.get("ok"):
         raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
     params = int(report.get("params") or 0)
+    if params < 0:
+        raise api_error(400, "bad_param", f"the model's parameter count is negative (a negative size parameter?). Received: params={params}")
     if limit and params > limit:
         raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")
 
@@ -70,8 +77,11 @@ def _check_data_paths(config: dict[str, Any]) -> None:
     if raw is None:
         return
     roots = [(services().data_dir / "datasets").resolve()]
-    if os.environ.get("AKID_DATA_PATH"):
-        roots.append(pathlib.Path(os.environ["AKID_DATA_PATH"]).resolve())
+    data_path = services().settings.data_path
+    if data_path:
+        roots.append(pathlib.Path(data_path).resolve())
+    if "\x00" in str(raw):
+        raise api_error(400, "bad_path", "data.params.path contains a NUL character", param="data.params.path", path="$.config.data.params.path")
     candidate = pathlib.Path(str(raw))
     resolved = (candidate if candidate.is_absolute() else roots[0] / candidate).resolve()
     if not any(resolved == r or r in resolved.parents for r in roots):
@@ -86,10 +96,17 @@ def create_run() -> ResponseReturnValue:
     store = services().store
     graph_id = field(body, "graph_id", str, required=False)
     graph_version = field(body, "graph_version", int, required=False)
+    if graph_version is not None:
+        check_int(graph_version, limits(), "graph_version")
     graph = field(body, "graph", dict, required=graph_id is None)
-    if graph is None:
+    if graph_id is not None:
+        # provenance: the run records exactly the graph that trains
         saved = store.get_graph(graph_id, graph_version)
+        if graph is not None and graph != saved["graph"]:
+            raise api_error(409, "graph_mismatch", f"the body's graph differs from saved graph {graph_id!r} version {saved['version']}; "
+                            "save it first, or send only graph_id (or only graph). Received: graph_id and a different graph", path="$.graph")
         graph, graph_version = saved["graph"], saved["version"]
+    check_graph(graph, limits(), "$.graph")
     config = field(body, "config", dict, required=False, default={})
     target = field(body, "target", str, required=False, default="local")
     _check_target(target)
@@ -99,7 +116,13 @@ def create_run() -> ResponseReturnValue:
     akidlib.load_graph(graph)
     _check_graph(graph)
     name = field(body, "name", str, required=False) or str(graph.get("name") or "run")
+    try:
+        services().manager.check_capacity()
+    except QueueFull as exc:
+        raise api_error(429, "queue_full", f"{exc} (limit max_queued_runs={exc.limit}; set AKID_MAX_QUEUED_RUNS to change it). "
+                        f"Received: run number {exc.waiting + 1} in the queue", param="max_queued_runs") from None
     run = store.create_run(name[:200], graph, config, graph_id, graph_version, target=target)
+    log.info("run %s created (%s, target %s)", run["id"], name[:80], target)
     services().manager.submit(run["id"])
     return jsonify({"id": run["id"], "status": "queued"}), 201
 
@@ -177,6 +200,7 @@ def events(run_id: str) -> ResponseReturnValue:
 
 @bp.get("/<run_id>/images/<int:number>")
 def image(run_id: str, number: int) -> ResponseReturnValue:
+    check_int(number, limits(), "image number")
     data = services().store.get_attachment(run_id, number)
     return Response(data, mimetype="image/png", headers={"Cache-Control": "max-age=86400, immutable"})
 

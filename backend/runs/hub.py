@@ -1,32 +1,56 @@
-"""Event hub: per-run sequence numbers, storage, and fan-out to Socket.IO rooms.
+"""Event hub: per-run sequence numbers, storage, fan-out to Socket.IO rooms, slow readers.
 
-Every event is stored *and* emitted while holding its run's lock, and a
-subscriber replays the store and joins the room while holding the same lock.
-So an event is either in the replay (stored before the subscriber joined) or
-delivered live (emitted after it joined), never both and never neither.
+Every event is stored *and* emitted while holding its run's lock, and a subscriber's
+last replay page and its joining the room happen under the same lock. So an event is
+either in the replay (stored before the subscriber joined) or delivered live (emitted
+after it joined), never both and never neither.
+
+Slow-reader policy (documented in docs/protocol.md and docs/security.md): every client
+has one Engine.IO send queue; the hub never lets it hold more than ``queue_max`` messages.
+A live event finding a subscriber's queue over the bound disconnects that client and frees
+its queue; its Socket.IO client reconnects and re-subscribes with ``since_seq`` (the last
+seq it applied), so it loses nothing and costs the server bounded memory. A replay is sent
+in pages that wait for the client's queue to drain (outside the run's lock, so a slow
+subscriber never stalls the run); a client that does not drain in ``drain_timeout_s`` is
+disconnected the same way.
 """
+
 from __future__ import annotations
 
+import logging
 import threading
-from typing import Any, Callable
+import time
+from collections.abc import Callable
+from typing import Any
 
 from backend.store import AbstractStore
 
 NAMESPACE = "/runs"
-EVENT_KINDS = ("status", "metrics", "histograms", "images", "log", "error")
+log = logging.getLogger("akid.live")
+REPLAY_PAGE = 64
 
 
 def room(run_id: str) -> str:
     return f"run:{run_id}"
 
 
+class SlowClient(Exception):
+    """The client did not drain its send queue in time; it was disconnected."""
+
+
 class EventHub:
-    def __init__(self, store: AbstractStore, socketio: Any | None = None) -> None:
+    def __init__(
+        self, store: AbstractStore, socketio: Any | None = None, queue_max: int = 256, drain_timeout_s: float = 10.0
+    ) -> None:
         self.store = store
         self.socketio = socketio
+        self.queue_max = max(8, int(queue_max))
+        self.drain_timeout_s = drain_timeout_s
         self._guard = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
         self._seq: dict[str, int] = {}
+        self._subs: dict[str, set[str]] = {}  # socket sid -> run ids it is subscribed to
+        self.dropped_clients = 0
         self.listeners: list[Callable[[str, str, dict[str, Any]], None]] = []
 
     def lock(self, run_id: str) -> threading.RLock:
@@ -48,8 +72,14 @@ class EventHub:
             self._seq.pop(run_id, None)
             self._locks.pop(run_id, None)
 
+    def close(self) -> None:
+        with self._guard:
+            self._subs.clear()
+
     @staticmethod
-    def message(run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]) -> dict[str, Any]:
+    def message(
+        run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]
+    ) -> dict[str, Any]:
         """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments)."""
         msg = dict(payload)
         msg["run_id"], msg["seq"] = run_id, seq
@@ -58,6 +88,120 @@ class EventHub:
             msg["images"] = list(numbers)  # their numbers for GET /api/runs/<id>/images/<n>
         return msg
 
+    # ---- subscriptions (one set per socket: subscribing twice is idempotent) ----
+    def connected(self, sid: str) -> None:
+        with self._guard:
+            self._subs.setdefault(sid, set())
+
+    def disconnected(self, sid: str) -> None:
+        with self._guard:
+            self._subs.pop(sid, None)
+
+    def subscriptions(self, sid: str) -> set[str]:
+        with self._guard:
+            return set(self._subs.get(sid, ()))
+
+    def subscribe(
+        self, sid: str, run_id: str, since_seq: int, send: Callable[[str, dict[str, Any]], None], join: Callable[[], None]
+    ) -> int:
+        """Replay stored events after ``since_seq`` then join the room (once per socket and run)."""
+        with self._guard:
+            if sid not in self._subs:
+                return 0  # disconnected meanwhile
+        count = self.replay(run_id, since_seq, send, then=None, sid=sid, final=True, join=lambda: self._join(sid, run_id, join))
+        return count
+
+    def _join(self, sid: str, run_id: str, join: Callable[[], None]) -> None:
+        with self._guard:
+            subs = self._subs.get(sid)
+            if subs is None or run_id in subs:
+                return
+            subs.add(run_id)
+        try:
+            join()
+        except (KeyError, ValueError):  # the socket went away between the check and the join
+            self.disconnected(sid)
+
+    def unsubscribe(self, sid: str, run_id: str, leave: Callable[[], None]) -> None:
+        with self._guard:
+            subs = self._subs.get(sid)
+            if subs is None or run_id not in subs:
+                return
+            subs.discard(run_id)
+        try:
+            leave()
+        except (KeyError, ValueError):
+            pass
+
+    # ---- slow readers ----
+    def _eio_socket(self, sid: str) -> Any:
+        try:
+            server = self.socketio.server
+            eio_sid = server.manager.eio_sid_from_sid(sid, NAMESPACE)
+            return server.eio.sockets.get(eio_sid) if eio_sid else None
+        except AttributeError:
+            return None
+
+    def backlog(self, sid: str) -> int:
+        """Messages waiting in the client's send queue (0 when unknown)."""
+        s = self._eio_socket(sid)
+        return s.queue.qsize() if s is not None else 0
+
+    def drop_client(self, sid: str, why: str) -> None:
+        """Disconnect a client that does not read, and free what was queued for it."""
+        s = self._eio_socket(sid)
+        self.disconnected(sid)
+        self.dropped_clients += 1
+        log.info("dropped slow socket client %s: %s", sid, why)
+        if s is None:
+            return
+        try:
+            s.close(wait=False, abort=True)
+        except Exception:
+            pass
+        q = s.queue
+        try:
+            while True:
+                q.get_nowait()
+                q.task_done()
+        except Exception:
+            pass
+        q.put(None)  # the writer thread exits when it next reads its queue
+
+    def room_idle(self, run_id: str) -> bool:
+        """Whether the run has subscribers and none has anything waiting to be sent (then a new
+        point goes out at once instead of waiting for the batch interval)."""
+        if self.socketio is None:
+            return False
+        try:
+            members = [sid for sid, _eio in self.socketio.server.manager.get_participants(NAMESPACE, room(run_id))]
+        except (KeyError, AttributeError):
+            return False
+        return bool(members) and all(self.backlog(sid) == 0 for sid in members)
+
+    def _check_room(self, run_id: str) -> None:
+        if self.socketio is None:
+            return
+        try:
+            members = [sid for sid, _eio in self.socketio.server.manager.get_participants(NAMESPACE, room(run_id))]
+        except (KeyError, AttributeError):
+            return
+        for sid in members:
+            n = self.backlog(sid)
+            if n > self.queue_max:
+                self.drop_client(sid, f"{n} messages waiting (limit client_queue_max={self.queue_max})")
+
+    def _wait_drain(self, sid: str | None) -> None:
+        if sid is None or self.socketio is None:
+            return
+        deadline = time.monotonic() + self.drain_timeout_s
+        while self.backlog(sid) > self.queue_max // 2:
+            if time.monotonic() > deadline:
+                self.drop_client(sid, f"replay not read within {self.drain_timeout_s:.0f}s")
+                raise SlowClient(sid)
+            time.sleep(0.01)
+
+    # ---- publish / replay ----
     def publish(self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None) -> int:
         """Assign the next seq, store, emit to the run's room; returns the seq."""
         atts = list(attachments or [])
@@ -65,18 +209,49 @@ class EventHub:
             seq = self._next_seq(run_id)
             numbers = self.store.add_event(run_id, seq, kind, payload, atts)
             if self.socketio is not None:
-                self.socketio.emit(f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE)
+                self._check_room(run_id)
+                self.socketio.emit(
+                    f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE
+                )
         for fn in list(self.listeners):
             fn(run_id, kind, payload)
         return seq
 
-    def replay(self, run_id: str, since_seq: int, send: Callable[[str, dict[str, Any]], None], then: Callable[[], None] | None = None) -> int:
-        """Send stored events with seq > since_seq in order, then run ``then`` (join the room) atomically."""
-        with self.lock(run_id):
-            events = self.store.list_events(run_id, since_seq)
-            for ev in events:
-                atts = self.store.get_attachments(run_id, ev["images"]) if ev["kind"] == "images" else []
-                send(f"run.{ev['kind']}", self.message(run_id, ev["seq"], ev["kind"], ev["payload"], ev["images"], atts))
-            if then is not None:
-                then()
-        return len(events)
+    def _send(self, run_id: str, events: list[dict[str, Any]], send: Callable[[str, dict[str, Any]], None]) -> None:
+        for ev in events:
+            atts = self.store.get_attachments(run_id, ev["images"]) if ev["kind"] == "images" else []
+            send(f"run.{ev['kind']}", self.message(run_id, ev["seq"], ev["kind"], ev["payload"], ev["images"], atts))
+
+    def replay(
+        self,
+        run_id: str,
+        since_seq: int,
+        send: Callable[[str, dict[str, Any]], None],
+        then: Callable[[], None] | None = None,
+        sid: str | None = None,
+        final: bool = False,
+        join: Callable[[], None] | None = None,
+    ) -> int:
+        """Send stored events with seq > since_seq in order, then run ``then``/``join`` atomically.
+
+        With ``sid``, full pages go out before taking the run's lock, each after the client's
+        queue has drained to half its bound (a client that never drains is dropped)."""
+        count, last = 0, since_seq
+        try:
+            while sid is not None:
+                page = self.store.list_events(run_id, last, REPLAY_PAGE)
+                if len(page) < REPLAY_PAGE:
+                    break
+                self._wait_drain(sid)
+                self._send(run_id, page, send)
+                count, last = count + len(page), page[-1]["seq"]
+            with self.lock(run_id):
+                events = self.store.list_events(run_id, last)
+                self._send(run_id, events, send)
+                count += len(events)
+                for fn in (then, join):
+                    if fn is not None:
+                        fn()
+        except SlowClient:
+            pass
+        return count

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from akid.deploy import k8s
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
+from backend.runs.events import EventRouter, RunEvents
 from backend.runs.hub import EventHub
 from backend.store import AbstractStore
 
 log = logging.getLogger("akid.runs.kube")
-_STATUS_KEYS = ("step", "epoch", "total_steps", "progress")
-_KINDS = ("status", "metrics", "histograms", "images", "log", "error")
 
 
 def default_api_factory() -> tuple[Any, Any]:
@@ -50,9 +50,13 @@ class _Follow:
     stop: threading.Event = field(default_factory=threading.Event)
     cancel_requested: bool = False
     tails: dict[int, _Tail] = field(default_factory=dict)
-    status: dict[str, Any] = field(default_factory=dict)
+    ev: RunEvents | None = None
     thread: threading.Thread | None = None
     state: str = "queued"
+
+    @property
+    def status(self) -> dict[str, Any]:
+        return self.ev.status
 
 
 class KubeRunner:
@@ -60,8 +64,10 @@ class KubeRunner:
 
     def __init__(self, store: AbstractStore, hub: EventHub, end: Callable[..., None], status_payload: Callable[..., dict],
                  poll_s: float = 2.0, api_factory: Callable[[], tuple[Any, Any]] | None = None,
-                 available: Callable[[], tuple[bool, str]] | None = None, settings: Callable[[], dict] | None = None) -> None:
+                 available: Callable[[], tuple[bool, str]] | None = None, settings: Callable[[], dict] | None = None,
+                 router: EventRouter | None = None) -> None:
         self.store, self.hub = store, hub
+        self.router = router or EventRouter(store, hub)
         self._end, self._status_payload = end, status_payload
         self.poll_s = poll_s
         self.api_factory = api_factory or default_api_factory
@@ -88,7 +94,7 @@ class KubeRunner:
             k8s.delete_training_job(run_id, namespace, core_api=core, batch_api=batch)
         info = k8s.submit_training_job(run_id, run["graph"], config, workers, core_api=core, batch_api=batch,
                                        logdir=str(logdir), **settings)
-        f = _Follow(run_id, logdir, namespace, status={k: run.get(k) for k in _STATUS_KEYS})
+        f = _Follow(run_id, logdir, namespace, ev=RunEvents(run_id, status={k: run.get(k) for k in _STATUS_KEYS}))
         # a resumed run appends to the same files: continue after what was already forwarded
         for i in range(workers):
             path = logdir / "workers" / f"worker-{i}" / "events.jsonl"
@@ -181,6 +187,7 @@ class KubeRunner:
         for t in f.tails.values():
             for rec in self._read_lines(t):
                 self._forward(f, t, rec)
+        self.router.flush(f.ev)  # the files are read in bulk: their metrics go out as one batch
 
     @staticmethod
     def _read_lines(t: _Tail) -> list[dict[str, Any]]:
@@ -204,22 +211,12 @@ class KubeRunner:
         return out
 
     def _forward(self, f: _Follow, t: _Tail, rec: dict[str, Any]) -> None:
+        """One ``events.jsonl`` record into the shared pipeline (attachments read from beside it)."""
         kind, payload = str(rec.get("kind")), dict(rec.get("payload") or {})
-        if kind not in _KINDS:
-            return
-        payload.setdefault("worker", t.worker)
         atts = []
         for name in rec.get("attachments") or []:
             try:
                 atts.append((t.path.parent / pathlib.Path(str(name)).name).read_bytes())
             except OSError:
                 pass
-        if kind == "metrics":
-            payload["points"] = [{**p, "worker": t.worker} for p in payload.get("points") or []]
-        if kind == "status":
-            f.status.update({k: payload[k] for k in _STATUS_KEYS if k in payload})
-            if payload.get("state") in ("completed", "failed", "cancelled", "interrupted"):
-                return  # the Job's state announces the end, once
-            self.store.update_run(f.run_id, **{k: v for k, v in f.status.items() if v is not None})
-            payload["state"] = "running"
-        self.hub.publish(f.run_id, kind, payload, atts)
+        self.router.handle(f.ev, kind, payload, atts, worker=t.worker)

@@ -8,6 +8,7 @@ on one thread means run state changes need no cross-thread choreography.
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -16,13 +17,13 @@ import signal
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-import json
-from dataclasses import asdict
-
+from akid.settings import Settings, get_settings
+from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
+from backend.runs.events import EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
 from backend.runs.hub import EventHub
 from backend.runs.kube import KubeRunner
 from backend.runs.wire import decode
@@ -30,9 +31,7 @@ from backend.runs.worker import DEFAULT_PRELOAD, DEFAULT_TARGET, WorkerSpec, war
 from backend.store import AbstractStore
 
 log = logging.getLogger("akid.runs")
-TERMINAL = ("completed", "failed", "cancelled", "interrupted")
 RESUMABLE = ("interrupted", "failed", "cancelled")
-_STATUS_KEYS = ("step", "epoch", "total_steps", "progress")
 EXIT_GRACE_S = 15.0  # a worker that reported its end but lingers (stuck threads) is killed after this
 
 
@@ -47,24 +46,46 @@ class _Handle:
     cancel_requested: bool = False
     cancel_deadline: float | None = None
     killed_at: float | None = None
-    status: dict[str, Any] = field(default_factory=dict)
-    pending: list[dict[str, Any]] = field(default_factory=list)
-    last_metrics: float = 0.0
-    saw_error: bool = False
+    ev: RunEvents | None = None
     done_at: float | None = None
+
+    @property
+    def status(self) -> dict[str, Any]:
+        return self.ev.status
+
+
+@dataclass(frozen=True)
+class ManagerConfig:
+    """What the run manager is configured with (the app factory fills it from the settings)."""
+
+    runs_dir: pathlib.Path
+    max_concurrent: int = 1
+    #: runs waiting for a worker slot; one more is refused with ``QueueFull``
+    max_queued: int = 20
+    train_target: str = DEFAULT_TARGET
+    convert_config: bool = True
+    cancel_grace: float = 10.0
+    #: at most one ``run.metrics`` per run per interval (leading edge sent at once)
+    batch_interval: float = 0.1
+    worker_env: dict[str, str] = field(default_factory=dict)
+    warm_workers: bool = False
+    #: how often a Kubernetes run's Job status and worker event files are read
+    k8s_poll_s: float = 2.0
+    settings: Settings | None = None
 
 
 class RunManager:
-    def __init__(self, store: AbstractStore, hub: EventHub, runs_dir: pathlib.Path, max_concurrent: int = 1,
-                 train_target: str = DEFAULT_TARGET, convert_config: bool = True, cancel_grace: float = 10.0,
-                 batch_interval: float = 0.1, worker_env: dict[str, str] | None = None, warm_workers: bool = False) -> None:
+    def __init__(self, store: AbstractStore, hub: EventHub, config: ManagerConfig) -> None:
         self.store, self.hub = store, hub
-        self.runs_dir = pathlib.Path(runs_dir)
-        self.max_concurrent = max(1, int(max_concurrent))
-        self.train_target, self.convert_config = train_target, convert_config
-        self.cancel_grace, self.batch_interval = cancel_grace, batch_interval
-        self.worker_env = dict(worker_env or {})
-        self.warm_workers = warm_workers
+        self.config = config
+        self.runs_dir = pathlib.Path(config.runs_dir)
+        self.max_concurrent = max(1, int(config.max_concurrent))
+        self.max_queued = max(1, int(config.max_queued))
+        self.train_target, self.convert_config = config.train_target, config.convert_config
+        self.cancel_grace, self.batch_interval = config.cancel_grace, config.batch_interval
+        self.worker_env = dict(config.worker_env or {})
+        self.warm_workers = config.warm_workers
+        settings = config.settings or get_settings()
         self._warm: tuple[Any, Any, Any, Any] | None = None  # (proc, spec sender, event reader, stop)
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
@@ -77,7 +98,10 @@ class RunManager:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         #: runs whose target is "kubernetes": an indexed Job followed by one thread per run
-        self.kube = KubeRunner(store, hub, self._end, self._status_payload)
+        self.router = EventRouter(store, hub, batch_interval=config.batch_interval)
+        self.kube = KubeRunner(store, hub, self._end, self._status_payload, poll_s=config.k8s_poll_s, router=self.router,
+                               settings=lambda: {"image": settings.image, "namespace": settings.k8s_namespace,
+                                                 "shared_pvc": settings.k8s_shared_pvc})
 
     # ---- public API (request threads) ---------------------------------
     def start(self) -> None:
@@ -93,6 +117,13 @@ class RunManager:
 
     def logdir(self, run_id: str) -> pathlib.Path:
         return self.runs_dir / run_id
+
+    def check_capacity(self) -> None:
+        """Raise :class:`QueueFull` when ``max_queued`` runs already wait (before a run is stored)."""
+        with self._lock:
+            waiting = len(self._pending)
+        if waiting >= self.max_queued:
+            raise QueueFull(self.max_queued, waiting)
 
     def submit(self, run_id: str, resume: bool = False) -> None:
         run = self.store.get_run(run_id)
@@ -287,70 +318,58 @@ class RunManager:
             proc.start()
             wconn.close()  # only the worker holds the write end: its death is our EOF
         (logdir / "worker.pid").write_text(str(proc.pid))
-        h = _Handle(run_id, proc, rconn, stop, status={k: run.get(k) for k in _STATUS_KEYS})
+        h = _Handle(run_id, proc, rconn, stop, ev=RunEvents(run_id, status={k: run.get(k) for k in _STATUS_KEYS}))
         with self._lock:
             self._active[run_id] = h
             if run_id in self._early_cancel:
                 self._request_cancel(h)
         self.store.update_run(run_id, status="running", started_at=time.time(), reason=None)
+        log.info("run %s started (worker pid %s%s)", run_id, proc.pid, ", resumed" if resume else "")
         self.hub.publish(run_id, "status", self._status_payload(h.status, "running"))
         if self.warm_workers and not self._closing.is_set():
             self._start_warm()
 
     def _drain(self, h: _Handle, budget: int | None) -> None:
-        n = 0
-        while h.conn_open and (budget is None or n < budget):
-            try:
-                if not h.conn.poll(0):
+        """Read what the worker sent; pictures read in the same pass go out after the scalars
+        (storing and sending them is the slow part: they must not delay a metrics point)."""
+        n, pictures = 0, []
+        try:
+            while h.conn_open and (budget is None or n < budget):
+                try:
+                    if not h.conn.poll(0):
+                        return
+                    frame = h.conn.recv_bytes()
+                except (EOFError, OSError):
+                    h.conn_open = False
                     return
-                frame = h.conn.recv_bytes()
-            except (EOFError, OSError):
-                h.conn_open = False
-                return
-            n += 1
-            try:
-                kind, payload, atts = decode(frame)
-            except (ValueError, KeyError, TypeError) as exc:
-                log.warning("run %s sent a bad frame: %s", h.run_id, exc)
-                continue
-            self._on_event(h, kind, payload, atts)
+                n += 1
+                try:
+                    kind, payload, atts = decode(frame)
+                except (ValueError, KeyError, TypeError) as exc:
+                    log.warning("run %s sent a bad frame: %s", h.run_id, exc)
+                    continue
+                if kind == "images":
+                    pictures.append((payload, atts))
+                else:
+                    self._on_event(h, kind, payload, atts)
+        finally:
+            for payload, atts in pictures:
+                self._on_event(h, "images", payload, atts)
 
     def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
         if kind == "__done__":
             h.done, h.done_at = payload, time.monotonic()
             return
-        if kind == "metrics":
-            points, worker = payload.get("points") or [], payload.get("worker")
-            # multi-worker runs: points keep their worker, so the UI can tell the workers apart
-            h.pending.extend(points if worker is None else [{**p, "worker": worker} for p in points])
-            if time.monotonic() - h.last_metrics >= self.batch_interval:
-                self._flush(h)  # leading edge: a trainer that already paces itself adds no wait here
-            return
-        if kind not in ("status", "histograms", "images", "log"):
-            self._flush(h)  # errors follow the metrics that led to them; other kinds may overtake a batch
-        if kind == "status":
-            h.status.update({k: payload[k] for k in _STATUS_KEYS if k in payload})
-            if payload.get("state") in TERMINAL:
-                return  # the manager announces the end, once, when the process has exited
-            self.store.update_run(h.run_id, **{k: v for k, v in h.status.items() if v is not None})
-            payload = {**payload, "state": "running"}
-        elif kind == "error":
-            h.saw_error = True
-        elif kind not in ("histograms", "images", "log"):
-            kind, payload = "log", {"level": "warning", "message": f"unknown event kind {kind!r} from the worker"}
-        self.hub.publish(h.run_id, kind, payload, atts)
+        self.router.handle(h.ev, kind, payload, atts)
 
     def _flush(self, h: _Handle) -> None:
-        if h.pending:
-            points, h.pending = h.pending, []
-            self.hub.publish(h.run_id, "metrics", {"points": points})
-            h.last_metrics = time.monotonic()
+        self.router.flush(h.ev)
 
     def _flush_metrics(self, now: float) -> None:
         with self._lock:
             handles = list(self._active.values())
         for h in handles:
-            if h.pending and now - h.last_metrics >= self.batch_interval:
+            if self.router.due(h.ev, now):
                 self._flush(h)
 
     def _finish(self, h: _Handle, forced_state: str | None = None, forced_reason: str | None = None) -> None:
@@ -370,7 +389,7 @@ class RunManager:
             state, reason = "failed", f"the worker was killed by signal {signal.Signals(-code).name}"
         else:
             state, reason = "failed", f"the worker exited with code {code} without finishing"
-        if state == "failed" and not h.saw_error:
+        if state == "failed" and not h.ev.saw_error:
             self.hub.publish(h.run_id, "error", {"message": reason or "training failed", **({"issues": done["issues"]} if done.get("issues") else {})})
         try:
             h.conn.close()
@@ -382,6 +401,8 @@ class RunManager:
         self._wake.set()
 
     def _end(self, run_id: str, status: dict[str, Any], state: str, reason: str | None, final: dict[str, Any] | None = None) -> None:
+        reason = strip_ansi(reason)
+        log.info("run %s ended: %s%s", run_id, state, f" ({reason[:200]})" if reason else "")
         fields: dict[str, Any] = {"status": state, "reason": reason, "finished_at": time.time()}
         fields.update({k: v for k, v in status.items() if v is not None})
         if final:
@@ -391,12 +412,4 @@ class RunManager:
 
     @staticmethod
     def _status_payload(status: dict[str, Any], state: str, reason: str | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {"state": state}
-        for k in _STATUS_KEYS:
-            out[k] = status.get(k)
-        out["step"] = out["step"] or 0
-        out["epoch"] = out["epoch"] or 0
-        out["progress"] = out["progress"] or 0.0
-        if reason:
-            out["reason"] = reason
-        return out
+        return status_payload(status, state, reason)

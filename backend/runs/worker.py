@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from akid.settings import set_process_env
 from backend.runs.wire import encode
 
 DEFAULT_TARGET = "akid.train.api:train"
@@ -51,7 +52,7 @@ def _watch_parent(parent: int) -> None:
 
 def worker_main(spec: WorkerSpec, conn: Any, stop: Any, parent_pid: int) -> None:
     """Process entry point for a cold start (must stay importable without Flask)."""
-    os.environ.update(spec.env)
+    set_process_env(spec.env)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="akid-parent-watch").start()
     run_spec(spec, conn, stop)
 
@@ -71,7 +72,7 @@ def warm_main(target: str, preload: list[str], spec_conn: Any, conn: Any, stop: 
     except (EOFError, OSError):
         return  # the server no longer needs this spare
     spec = WorkerSpec(**json.loads(data))
-    os.environ.update(spec.env)
+    set_process_env(spec.env)
     run_spec(spec, conn, stop)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 import pickle
 import struct
 import zlib
@@ -68,7 +69,8 @@ def read_idx(path: Path, expect_ndim: int | None = None) -> np.ndarray:
                              code="bad_magic", path=path)
         dims = struct.unpack(f">{ndim}I", _read_exact(f, 4 * ndim, path, "dimensions"))
         dtype = IDX_TYPES[head[2]]
-        count = int(np.prod(dims, dtype=np.int64)) if dims else 1
+        count = math.prod(dims)  # Python ints: a header of 4 x 2^32 must not overflow
+        check_array_bytes(path, count * dtype.itemsize, f"IDX header shape {list(dims)}")
         body = _read_exact(f, count * dtype.itemsize, path, f"data of shape {list(dims)}")
         try:
             extra = f.read(1)
@@ -103,12 +105,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return _latin1_encode
         if (module, name) in _NUMPY_ARRAY_GLOBALS:
             if module == "numpy":
-                return getattr(np, name)
+                return _guarded(np.ndarray, 0) if name == "ndarray" else getattr(np, name)
             try:
                 from numpy._core import multiarray, numeric
             except ImportError:  # numpy < 2
                 from numpy.core import multiarray, numeric  # type: ignore[no-redef]
-            return getattr(numeric if module.endswith("numeric") else multiarray, name)
+            found = getattr(numeric if module.endswith("numeric") else multiarray, name)
+            return _guarded(found, 1) if name == "_reconstruct" else found
         raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 
@@ -118,8 +121,47 @@ def _latin1_encode(text: str, encoding: str = "latin1") -> bytes:
     return text.encode("latin1")
 
 
-def read_pickle(path: Path, max_bytes: int = 2**30) -> Any:
+def check_array_bytes(path: Path, nbytes: int, what: str) -> None:
+    """Refuse an array a file *declares* before allocating it (``max_array_bytes``)."""
+    from akid.settings import get_settings
+
+    limit = get_settings().limits.max_array_bytes
+    if nbytes > limit:
+        raise data_error(f"{path}: {what} declares {nbytes:,} bytes, over the limit max_array_bytes={limit:,} "
+                         f"(set AKID_MAX_ARRAY_BYTES to change it). Received: {nbytes} bytes", code="too_large", path=path)
+
+
+def _guarded(fn: Any, shape_arg: int) -> Any:
+    """``numpy.ndarray`` / ``_reconstruct`` that refuse a shape over ``max_array_bytes``: a 3 KB
+    pickle could otherwise ask for a gigabyte array before any data is read."""
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(getattr(a, "wrapped_type", a) for a in args)  # _reconstruct(ndarray, ...) needs the class itself
+        shape = args[shape_arg] if len(args) > shape_arg else kwargs.get("shape", ())
+        dtype = args[shape_arg + 1] if len(args) > shape_arg + 1 else kwargs.get("dtype", float)
+        dims = (shape,) if isinstance(shape, int) else tuple(shape)
+        try:
+            nbytes = math.prod(int(d) for d in dims) * np.dtype(dtype).itemsize
+        except (TypeError, ValueError) as exc:
+            raise pickle.UnpicklingError(f"bad array arguments ({exc})") from None
+        from akid.settings import get_settings
+
+        limit = get_settings().limits.max_array_bytes
+        if nbytes > limit:
+            raise pickle.UnpicklingError(f"refused an array of {nbytes:,} bytes (limit max_array_bytes={limit:,})")
+        return fn(*args, **kwargs)
+
+    if isinstance(fn, type):
+        build.wrapped_type = fn  # type: ignore[attr-defined]
+    return build
+
+
+def read_pickle(path: Path, max_bytes: int | None = None) -> Any:
     """Unpickle ``path`` with :class:`_RestrictedUnpickler`; object arrays are refused too."""
+    if max_bytes is None:
+        from akid.settings import get_settings
+
+        max_bytes = get_settings().limits.max_pickle_bytes
     size = path.stat().st_size
     if size > max_bytes:
         raise data_error(f"{path}: file too large ({size} bytes, limit {max_bytes}).", code="too_large", path=path)
@@ -142,3 +184,25 @@ def _refuse_objects(obj: Any, path: Path, depth: int = 0) -> None:
     if isinstance(obj, dict):
         for v in obj.values():
             _refuse_objects(v, path, depth + 1)
+
+
+# ---- npz headers -----------------------------------------------------------
+def check_npz_headers(path: Path) -> None:
+    """Read every ``.npy`` header of an npz and refuse declared sizes over ``max_array_bytes``
+    (``np.load`` allocates the declared shape before reading the data)."""
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            with zf.open(info) as fp:
+                try:
+                    version = npy.read_magic(fp)
+                    reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+                    shape, _fortran, dtype = reader(fp, max_header_size=10_000)
+                except (ValueError, TypeError, SyntaxError, EOFError) as exc:
+                    raise data_error(f"{path}: bad array header in {info.filename!r} ({exc}).", code="corrupt_file", path=path) from None
+            check_array_bytes(path, math.prod(shape) * dtype.itemsize, f"array {info.filename[:-4]!r} of shape {list(shape)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field
@@ -21,7 +21,8 @@ EXTENSIONS = {".png", ".jpg", ".jpeg"}
 
 class ImageFolderParams(HoldoutParams):
     path: str | None = Field(default=None, description="Root folder with one sub-folder of pictures per class.")
-    size: list[int] = Field(default=[32, 32], min_length=2, max_length=2, description="[height, width] every picture is resized to.")
+    size: list[Annotated[int, Field(ge=1)]] = Field(default=[32, 32], min_length=2, max_length=2,
+                                                    description="[height, width] every picture is resized to.")
     color: Literal["rgb", "grayscale"] = Field(default="rgb", description="3 channels or 1.")
     max_images: int = Field(default=200_000, ge=1, description="Refuse folders with more pictures than this (memory guard).")
 
@@ -45,6 +46,7 @@ class ImageFolder(Source):
         return {"label": {"shape": [], "dtype": "int32", "num_classes": len(self.classes())}}
 
     def spec(self) -> dict[str, Any]:
+        self._check_budget(self.root(), 0)  # the picture size alone can be over the limit
         out = super().spec()
         out["classes"] = self.classes()
         return out
@@ -74,9 +76,25 @@ class ImageFolder(Source):
             files.extend((f, label) for f in pics)
         if len(files) > self.p.max_images:
             raise data_error(f"{root}: {len(files)} pictures exceed max_images={self.p.max_images}. Received: {len(files)}", code="too_large", path=root)
+        self._check_budget(root, len(files))
         images = np.stack([self._decode(f) for f, _ in files])
         labels = np.array([label for _, label in files], dtype=np.int32)
         return {"image": images, "label": labels}, None
+
+    def _check_budget(self, root: Path, count: int) -> None:
+        """Size x count against the server's limits before decoding a single picture (the
+        ``max_images`` param is the user's own guard; these are the server's)."""
+        from akid.settings import get_settings
+
+        lim = get_settings().limits
+        h, w = self.p.size
+        if h * w > lim.max_image_pixels:
+            raise data_error(f"{root}: size {h}x{w} = {h * w:,} pixels per picture is over the limit max_image_pixels={lim.max_image_pixels:,} "
+                             f"(set AKID_MAX_IMAGE_PIXELS to change it). Received: size={[h, w]}", code="too_large", path=root, param="size")
+        nbytes = count * h * w * (3 if self.p.color == "rgb" else 1) * 4
+        if nbytes > lim.max_image_bytes:
+            raise data_error(f"{root}: {count:,} pictures of {h}x{w} need {nbytes:,} bytes, over the limit max_image_bytes={lim.max_image_bytes:,} "
+                             f"(set AKID_MAX_IMAGE_BYTES to change it). Received: {count} pictures, size={[h, w]}", code="too_large", path=root, param="size")
 
     def _decode(self, path: Path) -> np.ndarray:
         from PIL import Image, UnidentifiedImageError

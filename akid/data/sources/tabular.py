@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import zipfile
 from pathlib import Path
+
 import numpy as np
 from pydantic import Field
 
 from akid.data.base import Arrays, HoldoutParams, Source, classify, data_error
 from akid.data.registry import register_source
+from akid.data.sources.files import check_npz_headers
+from akid.settings import get_settings
 
 MAX_NPZ_BYTES = 4 * 2**30
 
@@ -64,6 +67,7 @@ class Npz(Source):
             raise data_error(f"{path}: not an .npz (zip) archive ({exc}).", code="corrupt_file", path=path) from None
         if total > MAX_NPZ_BYTES:
             raise data_error(f"{path}: arrays too large ({total} bytes uncompressed, limit {MAX_NPZ_BYTES}).", code="too_large", path=path)
+        check_npz_headers(path)
         try:
             with np.load(path, allow_pickle=False) as npz:
                 available = sorted(npz.files)
@@ -122,6 +126,11 @@ class Csv(Source):
         return _finish(self, feats, targs, self.p.regression), None
 
     def _rows(self, path: Path) -> tuple[list[str], list[list[float]]]:
+        limit = get_settings().limits.max_csv_bytes
+        size = path.stat().st_size if path.is_file() else 0
+        if size > limit:
+            raise data_error(f"{path}: CSV of {size:,} bytes is over the limit max_csv_bytes={limit:,} (parsing costs ~25x the file in "
+                             f"memory; convert it to .npz, or set AKID_MAX_CSV_BYTES). Received: {size} bytes", code="too_large", path=path)
         try:
             with open(path, newline="", encoding="utf-8-sig") as f:
                 reader = csv.reader(f, delimiter=self.p.delimiter)

@@ -5,6 +5,8 @@ import pickle
 import numpy as np
 import pytest
 
+from akid.settings import reload_settings
+
 from akid.data import get_source
 from akid.errors import DataError
 from tests.akid.data.datafiles import idx_bytes, write_cifar10, write_mnist
@@ -26,6 +28,7 @@ def test_mnist_round_trip(tmp_path, gz):
 def test_fashion_mnist_from_env(tmp_path, monkeypatch):
     write_mnist(tmp_path / "fashion_mnist", gz=True)
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path))
+    reload_settings()
     assert get_source("fashion_mnist").sizes()["test"] == 10
 
 
@@ -36,9 +39,11 @@ def test_missing_file_names_its_path(tmp_path, monkeypatch):
         get_source("mnist", path=str(tmp_path / "m")).load("train")
     assert str(tmp_path / "m" / "t10k-labels-idx1-ubyte") in str(info.value)
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path / "nowhere"))
+    reload_settings()
     with pytest.raises(DataError, match="nowhere/mnist/train-images-idx3-ubyte"):
         get_source("mnist").load("train")
     monkeypatch.delenv("AKID_DATA_PATH")
+    reload_settings()
     with pytest.raises(DataError, match="AKID_DATA_PATH"):
         get_source("mnist").load("train")
 

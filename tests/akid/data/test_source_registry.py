@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from akid.settings import reload_settings
+
 from akid.data import get_source, list_sources, source_names
 from akid.errors import DataError
 
@@ -59,10 +61,12 @@ def test_listing_reports_missing_files_and_found_data(tmp_path, monkeypatch):
     from tests.akid.data.datafiles import write_mnist
 
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path))
+    reload_settings()
     specs = {s["name"]: s for s in list_sources()}
     assert specs["mnist"]["available"] is False and str(tmp_path / "mnist" / "train-images-idx3-ubyte") in specs["mnist"]["reason"]
     assert specs["npz"]["needs_params"] is True and specs["npz"]["available"] is False
     write_mnist(tmp_path / "elsewhere" / "mnist")
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path / "elsewhere"))
+    reload_settings()
     specs = {s["name"]: s for s in list_sources()}
     assert specs["mnist"]["available"] is True and specs["mnist"]["sizes"]["test"] == 10
