@@ -25,7 +25,8 @@ def _size(node: object) -> int:
     if isinstance(node, TupleTerm):
         return sum(_size(c) for c in node.chains)
     if isinstance(node, RepeatTerm):
-        return _size(node.chain) * node.times
+        times = node.times  # a sweep choice (docs/sweeps.md) counts at its largest value
+        return _size(node.chain) * (max(times["$choice"]) if isinstance(times, dict) else times)
     if isinstance(node, (BlockTerm, Bare)):
         return 1
     if isinstance(node, BlockDef):
