@@ -73,23 +73,14 @@ class BlockResolver:
 
 
 class CompositeBlock(Block):
-    """Base of composite block classes; :func:`make_composite` creates one per definition."""
+    """Base of composite block specs; :func:`make_composite` creates one per definition (runtime: CompositeLayer)."""
 
     category: ClassVar[str] = "composite"
     graph: ClassVar[Any] = None
     definition: ClassVar[dict[str, Any]] = {}
     plans: ClassVar[dict[str, Any]] = {}
     order: ClassVar[list[str]] = []
-
-    def __init__(self, params: dict[str, Any] | BlockParams | None = None, name: str | None = None, **kwargs: Any):
-        super().__init__(params, name, **kwargs)
-        from akid.graph.compile import GraphProgram
-
-        self.program = GraphProgram(self.graph, self.plans, self.order)
-        self.inner_blocks = list(self.program.layers.values())
-
-    def build(self, input_shape: Any = None) -> None:
-        self.built = True  # the inner blocks build on their first call (no symbolic trace)
+    runtime: ClassVar[str] = "akid.blocks.composite_runtime:CompositeLayer"
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -103,24 +94,6 @@ class CompositeBlock(Block):
         outputs = {p.name: infs[p.name].outputs["result"] for p in cls.output_spec_ports}
         return Inference(outputs, params=sum(i.params for i in infs.values()), flops=sum(i.flops for i in infs.values()),
                          notes={"inner": {k: v.outputs for k, v in infs.items()}})
-
-    def call(self, inputs, training=None):
-        names = [p.name for p in self.input_spec_ports]
-        feed = dict(inputs) if isinstance(inputs, dict) else {names[0]: inputs}
-        out = self.program.run(feed, training=training)
-        results = [out[p.name] for p in self.output_spec_ports]
-        return results[0] if len(results) == 1 else results
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config["composite"] = {"type": self.type_name, "graph": self.definition}
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "CompositeBlock":
-        config = dict(config)
-        config.pop("composite", None)
-        return super().from_config(config)
 
 
 def make_composite(name: str, doc: Any, parent: BlockResolver | None = None) -> type[CompositeBlock]:

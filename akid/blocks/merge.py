@@ -1,14 +1,15 @@
 """Blocks that merge several tensors or split one into several."""
 from __future__ import annotations
 
-import keras
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, PortSpec, prod, single_input
-from akid.blocks.core import _check_axis, _keras_axis
+from akid.blocks.base import Block, BlockParams, Inference, PortRule, PortSpec, prod, single_input
+from akid.blocks.core import check_axis
+from akid.blocks.keras_map import KerasMap, from_keras_axis, opt, to_keras_axis
 from akid.blocks.registry import register_block
 
 MERGE_IN = (PortSpec("in", multi=True, doc="Two or more tensors, in edge order."),)
+AXIS = opt("axis", to_keras=to_keras_axis, from_keras=from_keras_axis)
 
 
 def _merge_shapes(cls, shapes: list, node_id) -> tuple:
@@ -36,12 +37,7 @@ class Add(_Elementwise):
     """Element-wise sum (residual connections)."""
 
     type_name = "Add"
-
-    def call(self, inputs):
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out + x
-        return out
+    keras = KerasMap("Add", inner="add")
 
 
 @register_block
@@ -49,12 +45,23 @@ class Multiply(_Elementwise):
     """Element-wise product (gating)."""
 
     type_name = "Multiply"
+    keras = KerasMap("Multiply", inner="multiply")
 
-    def call(self, inputs):
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out * x
-        return out
+
+@register_block
+class Average(_Elementwise):
+    """Element-wise mean."""
+
+    type_name = "Average"
+    keras = KerasMap("Average", inner="average")
+
+
+@register_block
+class Maximum(_Elementwise):
+    """Element-wise maximum."""
+
+    type_name = "Maximum"
+    keras = KerasMap("Maximum", inner="maximum")
 
 
 @register_block
@@ -65,6 +72,7 @@ class Concat(Block):
     category = "merge"
     input_spec_ports = MERGE_IN
     key_params = ("axis",)
+    keras = KerasMap("Concatenate", (AXIS,), inner="concat")
 
     class Params(BlockParams):
         axis: int = Field(default=-1, ge=-4, le=3, description="Sample axis joined (batch excluded).")
@@ -77,7 +85,7 @@ class Concat(Block):
         rank = len(shapes[0])
         if any(len(s) != rank for s in shapes):
             raise cls.shape_error(f"all inputs must have the same rank. Received: shapes={[list(s) for s in shapes]}", node_id)
-        axis = _check_axis(cls, shapes[0], params.axis, node_id)
+        axis = check_axis(cls, shapes[0], params.axis, node_id)
         for i in range(rank):
             if i == axis:
                 continue
@@ -89,9 +97,6 @@ class Concat(Block):
         out[axis] = joined
         return Inference({"out": tuple(out)})
 
-    def call(self, inputs):
-        return keras.ops.concatenate(list(inputs), axis=_keras_axis(self.p.axis))
-
 
 @register_block
 class Split(Block):
@@ -100,25 +105,20 @@ class Split(Block):
     type_name = "Split"
     category = "merge"
     key_params = ("num", "axis")
+    output_rule = PortRule("num", "out{i}")
+    keras = KerasMap("SplitLayer", (opt("num"), AXIS), inner="split")
 
     class Params(BlockParams):
         num: int = Field(default=2, ge=2, le=64, description="Number of equal parts (output ports).")
         axis: int = Field(default=-1, ge=-4, le=3, description="Sample axis cut (batch excluded).")
 
     @classmethod
-    def output_ports(cls, params):
-        return tuple(PortSpec(f"out{i}") for i in range(params.num))
-
-    @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        axis = _check_axis(cls, shape, params.axis, node_id)
+        axis = check_axis(cls, shape, params.axis, node_id)
         size = shape[axis]
         if size is not None and size % params.num:
             raise cls.shape_error(f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}", node_id, param="num")
         part = list(shape)
         part[axis] = None if size is None else size // params.num
         return Inference({f"out{i}": tuple(part) for i in range(params.num)})
-
-    def call(self, inputs):
-        return list(keras.ops.split(inputs, self.p.num, axis=_keras_axis(self.p.axis)))

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from akid.commands.parse import print_errors, read_text, without_tensorflow
+from akid.commands.parse import print_errors, read_text
 from akid.errors import AkidError
 
 TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json")
@@ -67,10 +67,7 @@ def convert(doc: dict[str, Any], to: str) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         text = read_text(args.file)
-        if args.to == "keras-json":
-            out = convert(load_any(text), args.to)
-        else:
-            out = without_tensorflow(lambda: convert(load_any(text), args.to))
+        out = convert(load_any(text), args.to)
     except AkidError as exc:
         return print_errors(exc)
     print(out if out.endswith("\n") else out + "\n", end="")

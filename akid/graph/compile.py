@@ -16,7 +16,7 @@ from typing import Any
 
 import keras
 
-from akid.blocks.base import Block
+from akid.blocks.runtime import RuntimeLayer as Block
 from akid.errors import GraphValidationError, Issue
 from akid.graph.schema import Graph, dump_graph
 from akid.graph.shapes import NodePlan, infer_shapes
@@ -31,7 +31,7 @@ class GraphProgram:
         self.graph, self.plans, self.order = graph, plans, order
         self.fixed_feedback_shapes = fixed_feedback_shapes
         self.layers: dict[str, Block] = {
-            nid: plans[nid].cls(params=plans[nid].params, name=_layer_name(nid)) for nid in order}
+            nid: plans[nid].cls.build_layer(plans[nid].params, name=_layer_name(nid)) for nid in order}
         self.feedback = [e for nid in order for es in plans[nid].inputs.values() for e in es if e.feedback]
         self.steps = graph.time_steps if self.feedback else 1
         self.input_ids = [nid for nid in order if plans[nid].node.type == "Input"]
@@ -169,15 +169,10 @@ def build_model(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_param
     return model
 
 
-#: Blocks that consume integer ids as such; every other block gets int tensors as float32
-#: (an int32 Input wired straight into Dense would otherwise fail inside TensorFlow).
-INT_BLOCKS = {"Embedding", "OneHot"}
-
-
 def _pack(plan: NodePlan, values: dict[str, dict[str, Any]], previous: dict[str, Any]) -> Any:
     """A block's call argument: tensor for one single-edge port, list for one multi port, dict otherwise."""
     packed = {}
-    keep_ints = plan.node.type in INT_BLOCKS or getattr(plan.cls, "int_inputs", False)
+    keep_ints = getattr(plan.cls, "int_inputs", False)
     for port in plan.in_ports:
         vals = [previous[e.id] if e.feedback else values[e.source][e.source_port] for e in plan.inputs[port.name]]
         if not keep_ints:
@@ -198,5 +193,7 @@ def _unpack(plan: NodePlan, out: Any) -> dict[str, Any]:
 
 
 def _layer_name(node_id: str) -> str:
-    """Keras forbids '/' in layer names; everything else in a node id is kept."""
+    """A node's layer name is its id: ids are restricted to ``[A-Za-z_][A-Za-z0-9_]*`` (see
+    :data:`akid.graph.schema.NODE_ID`), so the mapping is the identity and never merges two nodes.
+    Graph names are free text: Keras forbids only '/' there."""
     return node_id.replace("/", "_")

@@ -8,6 +8,7 @@ is a model that differs from what the user drew.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,10 @@ _GRAPH_KEYS = {"format", "name", "params", "nodes", "edges", "ui", "description"
 _NODE_KEYS = {"id", "type", "params", "position", "ui", "label"}
 _EDGE_KEYS = {"id", "source", "source_port", "target", "target_port", "feedback", "ui"}
 _GRAPH_PARAM_KEYS = {"time_steps"}
+#: Node ids become Keras layer and checkpoint names verbatim, so the validator restricts them to a
+#: charset both keep as is (a graph with other ids loads and can be edited, but does not validate): ids map 1:1 to names (``d.1`` and ``d>1`` can no longer both become ``d_1``).
+NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+NODE_ID_RULE = "a letter or '_' followed by letters, digits or '_' (at most 128 ASCII characters)"
 
 
 @dataclass

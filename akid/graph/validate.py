@@ -17,7 +17,7 @@ from typing import Any
 
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
-from akid.graph.schema import Graph, load_graph
+from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.topology import order_and_cycles
 
@@ -107,7 +107,10 @@ def analyze(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, resolver: Any
     a = Analysis(graph)
     issues = a.issues
     plans = a.plans
-    for n in graph.nodes:
+    for i, n in enumerate(graph.nodes):
+        if not NODE_ID.fullmatch(n.id):
+            issues.append(Issue("invalid_id", f"node id {n.id!r} is not a valid id: use {NODE_ID_RULE}; ids become layer and "
+                                f"checkpoint names as they are. Received: id={n.id!r}", node_id=n.id, path=f"$.nodes[{i}].id"))
         plans[n.id] = _plan_node(n, resolver, issues)
     _check_definitions(graph, resolver, issues)
     bad_ports = _wire_edges(graph, plans, issues)

@@ -104,10 +104,10 @@ def _model_json(layer, shape=(8, 8, 3)):
 
 @pytest.mark.parametrize("layer, words", [
     (keras.layers.LeakyReLU(name="leaky"), ["'leaky'", "LeakyReLU", "cannot import"]),
-    (keras.layers.Conv2D(2, 3, dilation_rate=2, name="dil"), ["'dil'", "dilation_rate"]),
-    (keras.layers.Dense(2, activation="softplus", name="sp"), ["'sp'", "activation"]),
-    (keras.layers.Activation("elu", name="act"), ["'act'", "elu"]),
-    (keras.layers.GlobalAveragePooling2D(keepdims=True, name="gap"), ["'gap'", "keepdims"]),
+    (keras.layers.Conv2D(2, 3, data_format="channels_first", name="cf"), ["'cf'", "data_format"]),
+    (keras.layers.Dense(2, kernel_regularizer="l2", name="reg"), ["'reg'", "kernel_regularizer"]),
+    (keras.layers.Activation("glu", name="act"), ["'act'", "glu"]),
+    (keras.layers.BatchNormalization(renorm=True, name="bn"), ["'bn'", "renorm"]),
 ])
 def test_unsupported_layers_are_named(layer, words):
     with pytest.raises(AkidError) as info:
@@ -115,6 +115,18 @@ def test_unsupported_layers_are_named(layer, words):
     msg = str(info.value)
     for w in words:
         assert w in msg
+
+
+def test_every_unsupported_layer_and_option_is_listed_at_once():
+    x = keras.Input(shape=(8, 8, 3), name="x")
+    h = keras.layers.Conv2D(2, 3, data_format="channels_first", kernel_regularizer="l2", name="cf")(x)
+    h = keras.layers.LeakyReLU(name="leaky")(h)
+    h = keras.layers.Flatten(name="flat")(h)
+    y = keras.layers.Dense(2, bias_constraint="non_neg", name="dense")(h)
+    with pytest.raises(AkidError) as info:
+        from_keras_json(keras.Model(x, y).to_json())
+    found = {(i.node_id, i.param) for i in info.value.issues}
+    assert found == {("cf", "data_format"), ("cf", "kernel_regularizer"), ("leaky", None), ("dense", "bias_constraint")}
 
 
 def test_lambda_layers_are_refused_without_running_anything():
