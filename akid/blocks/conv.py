@@ -1,6 +1,8 @@
 """Convolutions, pooling, padding and cropping (channels-last)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
@@ -81,14 +83,14 @@ class Conv2D(_Conv):
     keras = _conv_keras("Conv2D", "conv", (opt("filters"), opt("groups")))
 
     class Params(BlockParams):
-        filters: PosInt = Field(default=16, le=4096, description="Output channels.")
+        filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
         strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
         padding: Padding = Field(default="valid", description="'same' keeps the size at stride 1.")
         activation: Activation = "linear"
         use_bias: bool = True
         dilation_rate: Size2 = Field(default=1, description="Spacing of the kernel taps (atrous convolution).")
-        groups: PosInt = Field(default=1, le=4096, description="Channel groups convolved separately.")
+        groups: int = Field(default=1, ge=1, le=4096, description="Channel groups convolved separately.")
 
 
 @register_block
@@ -100,14 +102,14 @@ class Conv1D(_Conv):
     keras = _conv_keras("Conv1D", "conv", (opt("filters"), opt("groups")))
 
     class Params(BlockParams):
-        filters: PosInt = Field(default=16, le=4096, description="Output channels.")
+        filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size1 = Field(default=3, description="Window length.")
         strides: Size1 = Field(default=1, description="Step.")
         padding: Padding = "valid"
         activation: Activation = "linear"
         use_bias: bool = True
         dilation_rate: Size1 = Field(default=1, description="Spacing of the kernel taps.")
-        groups: PosInt = Field(default=1, le=4096, description="Channel groups convolved separately.")
+        groups: int = Field(default=1, ge=1, le=4096, description="Channel groups convolved separately.")
 
 
 @register_block
@@ -123,7 +125,7 @@ class DepthwiseConv2D(Block):
         kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
         strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
         padding: Padding = "valid"
-        depth_multiplier: PosInt = Field(default=1, le=256, description="Output channels per input channel.")
+        depth_multiplier: int = Field(default=1, ge=1, le=256, description="Output channels per input channel.")
         activation: Activation = "linear"
         use_bias: bool = True
         dilation_rate: Size2 = 1
@@ -149,11 +151,11 @@ class SeparableConv2D(Block):
     keras = _conv_keras("SeparableConv2D", "conv", (opt("filters"), opt("depth_multiplier")))
 
     class Params(BlockParams):
-        filters: PosInt = Field(default=16, le=4096, description="Output channels.")
+        filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size2 = 3
         strides: Size2 = 1
         padding: Padding = "valid"
-        depth_multiplier: PosInt = Field(default=1, le=256)
+        depth_multiplier: int = Field(default=1, ge=1, le=256)
         activation: Activation = "linear"
         use_bias: bool = True
         dilation_rate: Size2 = 1
@@ -248,35 +250,32 @@ class GlobalMaxPool2D(_GlobalPool2D):
 
 
 def _edges(v) -> tuple[tuple[int, int], tuple[int, int]]:
-    """int | [h, w] | [[top, bottom], [left, right]] -> ((top, bottom), (left, right))."""
+    """int | [h, w] | [top, bottom, left, right] -> ((top, bottom), (left, right))."""
     if isinstance(v, int):
         return (v, v), (v, v)
-    if all(isinstance(x, int) for x in v):
+    if len(v) == 2:
         return (v[0], v[0]), (v[1], v[1])
-    return tuple(v[0]), tuple(v[1])
+    if len(v) == 4:
+        return (v[0], v[1]), (v[2], v[3])
+    raise ValueError(f"give one int, [h, w] or [top, bottom, left, right]. Received: {v!r}")
 
 
-def _edges_json(v) -> int | list:
-    """Keras' ((top, bottom), (left, right)) in akid's shortest form: 1, [1, 2] or [[1, 0], [2, 1]]."""
-    (t, b), (lf, r) = _edges(v)
+def _edges_json(v) -> int | list[int]:
+    """Keras' ((top, bottom), (left, right)) in akid's shortest form: 1, [1, 2] or [1, 0, 2, 1]."""
+    (t, b), (lf, r) = ((v, v), (v, v)) if isinstance(v, int) else (tuple(v[0]), tuple(v[1]))
     if t == b and lf == r:
         return t if t == lf else [t, lf]
-    return [[t, b], [lf, r]]
+    return [t, b, lf, r]
 
 
-Edges = int | list[int] | list[list[int]]
+Edges = Annotated[int, Field(ge=0, le=100_000)] | Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(min_length=2, max_length=4)]
 
 
 def _check_edges(cls, v, name: str, node_id) -> tuple:
     try:
-        e = _edges(v)
-        ok = len(e) == 2 and all(len(x) == 2 and all(isinstance(i, int) and i >= 0 for i in x) for x in e)
-    except (TypeError, IndexError):
-        ok = False
-    if not ok or (isinstance(v, list) and len(v) != 2):
-        raise cls.shape_error(f"{name} must be an int, [h, w] or [[top, bottom], [left, right]] of sizes >= 0. Received: {name}={v!r}",
-                              node_id, port=None, param=name, code="bad_param")
-    return e
+        return _edges(v)
+    except ValueError as exc:
+        raise cls.shape_error(f"{name}: {exc}", node_id, port=None, param=name, code="bad_param") from None
 
 
 @register_block
@@ -289,7 +288,7 @@ class ZeroPadding2D(Block):
     keras = KerasMap("ZeroPadding2D", (opt("padding", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="pad", fixed=CHANNELS_LAST)
 
     class Params(BlockParams):
-        padding: Edges = Field(default=1, description="int, [h, w] or [[top, bottom], [left, right]].")
+        padding: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -311,7 +310,7 @@ class Cropping2D(Block):
     keras = KerasMap("Cropping2D", (opt("cropping", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="crop", fixed=CHANNELS_LAST)
 
     class Params(BlockParams):
-        cropping: Edges = Field(default=1, description="int, [h, w] or [[top, bottom], [left, right]].")
+        cropping: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):

@@ -205,6 +205,14 @@ class Softmax(Block):
         return Inference({"out": shape}, flops=3 * (prod(shape) or 0))
 
 
+def _noise_to_keras(v: list[int] | None) -> tuple | None:
+    return None if v is None else tuple(None if d == -1 else d for d in v)
+
+
+def _noise_from_keras(v: list | None) -> list[int] | None:
+    return None if v is None else [-1 if d is None else int(d) for d in v]
+
+
 @register_block
 class Dropout(Block):
     """Randomly zero a fraction ``rate`` of values while training (``noise_shape`` shares the mask)."""
@@ -212,14 +220,14 @@ class Dropout(Block):
     type_name = "Dropout"
     category = "regularization"
     key_params = ("rate",)
-    keras = KerasMap("Dropout", (opt("rate"), opt("seed"), opt("noise_shape", to_keras=as_tuple, from_keras=lambda v: None if v is None else list(v))),
+    keras = KerasMap("Dropout", (opt("rate"), opt("seed"), opt("noise_shape", to_keras=_noise_to_keras, from_keras=_noise_from_keras)),
                      inner="dropout")
 
     class Params(BlockParams):
         rate: float = Field(default=0.5, ge=0.0, lt=1.0, description="Fraction of units dropped.")
         seed: int | None = Field(default=None, description="Seed for reproducible masks.")
-        noise_shape: list[int | None] | None = Field(default=None, min_length=1, max_length=5,
-                                                     description="Mask shape, batch included (1 = shared along that axis).")
+        noise_shape: list[int] | None = Field(default=None, min_length=1, max_length=5,
+                                              description="Mask shape, batch included: 1 shares the mask along an axis, -1 keeps its size.")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -227,7 +235,7 @@ class Dropout(Block):
         ns = params.noise_shape
         if ns is not None:
             dims = ns[1:]
-            if len(ns) != len(shape) + 1 or any(d is not None and d != 1 and d != s for d, s in zip(dims, shape)):
+            if len(ns) != len(shape) + 1 or ns[0] not in (-1, 1) or any(d not in (-1, 1, s) or d == 0 for d, s in zip(dims, shape)):
                 raise cls.shape_error(f"noise_shape {ns} does not broadcast to the batch of {list(shape)}. Received: shape={list(shape)}",
                                       node_id, param="noise_shape", code="bad_param")
         return Inference({"out": shape})
@@ -260,7 +268,7 @@ class Rescaling(_Elementwise):
     """x * scale + offset (image preprocessing, e.g. scale=1/255)."""
 
     type_name = "Rescaling"
-    category = "preprocessing"
+    category = "core"
     key_params = ("scale", "offset")
     keras = KerasMap("Rescaling", (opt("scale"), opt("offset")), inner="rescaling")
 

@@ -69,7 +69,7 @@ class Normalization(Block):
     """(x - mean) / sqrt(variance) per channel, with fixed or stored statistics (Keras' preprocessing layer)."""
 
     type_name = "Normalization"
-    category = "preprocessing"
+    category = "normalization"
     keras = KerasMap("Normalization", (AXIS, opt("mean"), opt("variance"), opt("invert")), inner="norm")
 
     class Params(BlockParams):

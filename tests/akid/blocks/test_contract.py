@@ -45,7 +45,7 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     "GlobalMaxPool2D": ({}, IMG, {}),
     "DepthwiseConv2D": ({"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, IMG, {}),
     "SeparableConv2D": ({"filters": 3, "kernel_size": [3, 2]}, IMG, {}),
-    "ZeroPadding2D": ({"padding": [[1, 0], [2, 1]]}, IMG, {}),
+    "ZeroPadding2D": ({"padding": [1, 0, 2, 1]}, IMG, {}),
     "Cropping2D": ({"cropping": [1, 2]}, IMG, {}),
     "Normalization": ({}, IMG, {}),
     "Average": ({}, {"in": [(4,), (4,)]}, {}),
@@ -88,7 +88,7 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("Normalization", {"mean": [0.5, 1.0], "variance": [2.0, 4.0]}, IMG),
     ("Normalization", {"mean": 0.5, "variance": 2.0, "invert": True, "axis": 0}, {"in": [(3, 2)]}),
     ("Rescaling", {"scale": [0.5, 2.0], "offset": [0.0, 1.0]}, IMG),
-    ("Dropout", {"rate": 0.3, "noise_shape": [None, 1, 1, 2], "seed": 3}, IMG),
+    ("Dropout", {"rate": 0.3, "noise_shape": [-1, 1, 1, 2], "seed": 3}, IMG),
     ("Reshape", {"target_shape": [6, 2]}, {"in": [(3, 4)]}),
     ("Concat", {"axis": -1}, {"in": [(2, 3), (2, 1)]}),
     ("Split", {"num": 2, "axis": 0}, {"in": [(4, 3)]}),
@@ -98,7 +98,7 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("GRU", {"units": 2, "use_bias": False, "go_backwards": True, "dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1}, {"in": [(4, 2)]}),
     ("Embedding", {"input_dim": 5, "output_dim": 2}, {"in": [(3,)]}),
     ("ZeroPadding2D", {"padding": 2}, IMG),
-    ("Cropping2D", {"cropping": [[0, 1], [2, 0]]}, IMG),
+    ("Cropping2D", {"cropping": [0, 1, 2, 0]}, IMG),
     ("Dropout", {"rate": 0.0}, VEC),
 ] + [("Activation", {"activation": name}, VEC) for name in ACTIVATION_NAMES]
 INT_CASES = {"Embedding": {"dtype": "int32", "int_high": 5}}
