@@ -13,13 +13,20 @@ AXIS = opt("axis", to_keras=to_keras_axis, from_keras=from_keras_axis)
 
 
 def _merge_shapes(cls, shapes: list, node_id) -> tuple:
+    """The broadcast shape (NumPy rules, as Keras' merge layers): sizes agree or one of them is 1."""
     if len(shapes) < 2:
         raise cls.shape_error(f"needs at least 2 inputs. Received: {len(shapes)}", node_id, code="missing_input")
-    first = tuple(shapes[0])
-    for i, s in enumerate(shapes[1:], start=1):
-        if len(s) != len(first) or any(a is not None and b is not None and a != b for a, b in zip(first, s)):
-            raise cls.shape_error(f"all inputs must have the same shape; input 0 is {list(first)} but input {i} is {list(s)}. Received: shapes={[list(x) for x in shapes]}", node_id)
-    return first
+    rank = max(len(s) for s in shapes)
+    padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
+    out = []
+    for axis in range(rank):
+        dims = {d for d in (p[axis] for p in padded) if d != 1}
+        known = {d for d in dims if d is not None}
+        if len(known) > 1:
+            raise cls.shape_error(f"inputs must have the same shape (or broadcast: size 1 on an axis); they differ on axis {axis}. "
+                                  f"Received: shapes={[list(x) for x in shapes]}", node_id)
+        out.append(known.pop() if known else (None if None in dims else 1))
+    return tuple(out)
 
 
 class _Elementwise(Block):

@@ -96,6 +96,18 @@ def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int
     return found
 
 
+#: Keras ops applied to a tensor and a number (``x + 3.0``, ``x * (1 / 6)``) are Rescaling blocks, exactly.
+SCALAR_OPS = {"Add": lambda c: {"scale": 1.0, "offset": float(c)}, "Multiply": lambda c: {"scale": float(c), "offset": 0.0}}
+
+
+def _constants(layer: dict) -> list[float]:
+    """Numbers among the positional args of a layer's (first) call: ``x + 3.0`` in Keras 3 JSON."""
+    nodes = layer.get("inbound_nodes") or []
+    if not nodes or not isinstance(nodes[0], dict):
+        return []
+    return [a for a in nodes[0].get("args", []) if isinstance(a, (int, float)) and not isinstance(a, bool)]
+
+
 def _empty(v: Any) -> bool:
     """No value: None/False, or a list of them (a nested model's per-input masks)."""
     return v in (None, False) or (isinstance(v, list) and all(_empty(x) for x in v))
@@ -246,7 +258,14 @@ class _Importer:
                 for (s, port), tp in zip(srcs, ports):
                     edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": tp})
                 continue
-            btype, params, problems = _convert(cls, lcfg, name, table)
+            consts = _constants(layer)
+            if consts and cls in SCALAR_OPS and len(srcs) == 1 and len(consts) == 1:
+                btype, params, problems = "Rescaling", SCALAR_OPS[cls](consts[0]), []
+            elif consts:
+                btype, params, problems = None, {}, [Issue("unsupported_config", f"layer {name!r} ({cls}) is called with constants {consts}; "
+                                                           f"akid reads only x + c and x * c. Received: {consts}", node_id=name)]
+            else:
+                btype, params, problems = _convert(cls, lcfg, name, table)
             if cls == "Identity" and name in out_names:
                 btype, problems = "Output", []
             if problems or blocked:
