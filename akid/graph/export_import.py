@@ -255,6 +255,8 @@ class _Importer:
                 first = args.get("args", [None])[0] if isinstance(args, dict) and args.get("args") else None
                 ports = list(first) if isinstance(first, dict) and first.get("class_name") != "__keras_tensor__" else in_ids
                 nodes.append({"id": nid, "type": btype, "params": {}})
+                if not inner:
+                    self.top_ids[name] = nid
                 for (s, port), tp in zip(srcs, ports):
                     edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": tp})
                 continue

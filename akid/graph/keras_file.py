@@ -63,5 +63,5 @@ def keras_weights(path: Path, ids: dict[str, str]) -> dict[str, list[np.ndarray]
         nid = ids.get(layer.name)
         ws = layer.get_weights()
         if nid is not None and ws:
-            out[nid] = [np.asarray(w) for w in ws]
+            out[nid] = [np.asarray(w) for w in ws]  # a nested model: its layers' weights in execution order
     return out
