@@ -26,3 +26,40 @@ class SplitLayer(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num": self.num, "axis": self.axis}
+
+
+@keras.saving.register_keras_serializable(package="akid_export")
+class LayerScale(keras.layers.Layer):
+    """x * gamma, one learned scale per channel (ConvNeXt's layer scale; same config as Keras')."""
+
+    def __init__(self, init_values=1e-6, projection_dim=1, **kwargs):
+        super().__init__(**kwargs)
+        self.init_values, self.projection_dim = init_values, projection_dim
+
+    def build(self, input_shape):
+        self.gamma = self.add_weight(shape=(self.projection_dim,), initializer=keras.initializers.Constant(self.init_values),
+                                     trainable=True, name="gamma")
+
+    def call(self, x):
+        return x * self.gamma
+
+    def get_config(self):
+        return {**super().get_config(), "init_values": self.init_values, "projection_dim": self.projection_dim}
+
+
+@keras.saving.register_keras_serializable(package="akid_export")
+class CustomScaleLayer(keras.layers.Layer):
+    """inputs[0] + inputs[1] * scale (Inception-ResNet's scaled residual; same config as Keras')."""
+
+    def __init__(self, scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def call(self, inputs):
+        return inputs[0] + inputs[1] * self.scale
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}

@@ -129,3 +129,24 @@ class Split(Block):
         part = list(shape)
         part[axis] = None if size is None else size // params.num
         return Inference({f"out{i}": tuple(part) for i in range(params.num)})
+
+
+@register_block
+class ScaledAdd(Block):
+    """in[0] + in[1] * scale: a residual branch added at a fixed scale (Inception-ResNet)."""
+
+    type_name = "ScaledAdd"
+    category = "merge"
+    input_spec_ports = (PortSpec("in", multi=True, doc="The shortcut, then the residual branch."),)
+    key_params = ("scale",)
+    keras = KerasMap("CustomScaleLayer", (opt("scale"),), inner="scaled_add")
+
+    class Params(BlockParams):
+        scale: float = Field(default=1.0, description="Factor on the second input.")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        if len(inputs["in"]) != 2:
+            raise cls.shape_error(f"takes exactly 2 inputs (shortcut, residual). Received: {len(inputs['in'])}", node_id, code="missing_input")
+        shape = _merge_shapes(cls, inputs["in"], node_id)
+        return Inference({"out": shape}, flops=2 * (prod(shape) or 0))

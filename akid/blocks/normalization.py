@@ -89,3 +89,25 @@ class Normalization(Block):
                 raise cls.shape_error(f"{name} has {len(v)} values but axis {params.axis} has {c}. Received: shape={list(shape)}",
                                       node_id, port=None, param=name, code="bad_param")
         return Inference({"out": shape}, params=0 if params.mean is not None else 2 * c + 1, flops=2 * (prod(shape) or 0))
+
+
+@register_block
+class LayerScale(Block):
+    """x * gamma with one learned scale per channel (ConvNeXt)."""
+
+    type_name = "LayerScale"
+    category = "normalization"
+    key_params = ("projection_dim",)
+    keras = KerasMap("LayerScale", (opt("init_values"), opt("projection_dim")), inner="layer_scale")
+
+    class Params(BlockParams):
+        init_values: float = Field(default=1e-6, description="Initial scale.")
+        projection_dim: int = Field(default=32, ge=1, le=65536, description="Channels (the last axis).")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        if not shape or shape[-1] != params.projection_dim:
+            raise cls.shape_error(f"projection_dim={params.projection_dim} must equal the last axis. Received: shape={list(shape)}",
+                                  node_id, param="projection_dim")
+        return Inference({"out": shape}, params=params.projection_dim, flops=prod(shape) or 0)

@@ -84,3 +84,10 @@ def build_keras_model(doc: Any) -> keras.Model:
 def split_source() -> str:
     """Source of :class:`SplitLayer`, pasted into generated code that needs it."""
     return inspect.getsource(SplitLayer)
+
+
+def extra_source(name: str) -> str:
+    """Source of one of akid's extra Keras layers (``akid.blocks.keras_extra``), pasted into generated code."""
+    from akid.blocks import keras_extra
+
+    return inspect.getsource(getattr(keras_extra, name))

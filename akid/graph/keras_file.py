@@ -53,6 +53,8 @@ def import_keras_file(path: str | Path) -> KerasImport:
 def keras_weights(path: Path, ids: dict[str, str]) -> dict[str, list[np.ndarray]]:
     import keras
 
+    import akid.blocks.keras_extra  # noqa: F401  (registers akid's few extra layers for Keras to load)
+
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # noqa: BLE001 - Keras raises many kinds; the user gets one clear issue

@@ -50,6 +50,8 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     "Normalization": ({}, IMG, {}),
     "Average": ({}, {"in": [(4,), (4,)]}, {}),
     "Maximum": ({}, {"in": [(4,), (4,)]}, {}),
+    "ScaledAdd": ({"scale": 0.17}, {"in": [(4, 2), (4, 2)]}, {}),
+    "LayerScale": ({"init_values": 0.5, "projection_dim": 2}, IMG, {}),
     # jokers (akid.data.jokers)
     "RandomFlip": ({"mode": "horizontal_and_vertical", "seed": 1}, IMG, {}),
     "RandomCrop": ({"padding": 1, "seed": 1}, IMG, {}),
