@@ -1,10 +1,12 @@
-"""``python -m akid export FILE|- --to python|keras|keras-json|metasyntax|json``.
+"""``python -m akid export FILE|- --to python|keras|keras-json|metasyntax|json|onnx``.
 
 FILE may be a graph JSON document, meta-syntax text, or a Keras model's JSON
 (``model.to_json()``, imported with :func:`akid.graph.export.from_keras_json`);
 the kind is recognised from the content. ``python`` writes the akid flavor,
 ``keras`` (alias ``python-keras``, as in the REST API) plain Keras code, ``json`` the graph document. Errors exit 1 with
-``{"ok": false, "errors": [...]}``. Only ``keras-json`` needs TensorFlow.
+``{"ok": false, "errors": [...]}``. ``onnx`` writes a binary file: give ``-o FILE`` (and
+``--weights`` for trained weights; otherwise the initial ones). Only ``keras-json`` and
+``onnx`` need TensorFlow.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 from akid.commands.parse import print_errors, read_text
 from akid.errors import AkidError
 
-TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json")
+TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json", "onnx")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -23,6 +25,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                               description=__doc__.splitlines()[0])
     p.add_argument("file", help="graph JSON, meta-syntax or Keras model JSON file, or - for stdin")
     p.add_argument("--to", required=True, choices=TARGETS, help="what to write")
+    p.add_argument("-o", "--out", help="output file (required for onnx; default stdout)")
+    p.add_argument("--weights", help="akid weights file for onnx (default: the initial weights)")
     p.set_defaults(func=run)
     return p
 
@@ -67,8 +71,25 @@ def convert(doc: dict[str, Any], to: str) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         text = read_text(args.file)
+        if args.to == "onnx":
+            return _onnx(load_any(text), args)
         out = convert(load_any(text), args.to)
     except AkidError as exc:
         return print_errors(exc)
+    if getattr(args, "out", None):
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(out if out.endswith("\n") else out + "\n")
+        return 0
     print(out if out.endswith("\n") else out + "\n", end="")
+    return 0
+
+
+def _onnx(doc: dict[str, Any], args: argparse.Namespace) -> int:
+    from akid.errors import Issue
+    from akid.graph.export_onnx import to_onnx
+
+    if not args.out:
+        raise AkidError([Issue("bad_param", "ONNX is binary: give an output file with -o FILE. Received: no -o", param="out")])
+    path = to_onnx(doc, args.out, weights=args.weights)
+    print(json.dumps({"ok": True, "onnx": str(path)}))
     return 0
