@@ -62,7 +62,11 @@ def validate(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_params: 
     ``resolver`` maps type names to block classes (default: the registry plus the
     composites in the graph's ``blocks``); ``max_params`` bounds the model size.
     """
-    a = analyze(doc_or_graph, resolver=resolver, max_params=max_params)
+    try:
+        a = analyze(doc_or_graph, resolver=resolver, max_params=max_params)
+    except RecursionError:  # e.g. 1,500 composites nested in one another: an answer, not a crash
+        return Report(errors=[Issue("too_deep", "the graph nests too deeply to check (composites inside composites, or "
+                                    "nested JSON); flatten it. Received: nesting beyond Python's recursion limit", path="$")])
     return report_from(a)
 
 
