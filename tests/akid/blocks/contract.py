@@ -20,6 +20,10 @@ from jsonschema import Draft202012Validator
 BATCH = 2
 
 
+#: Blocks whose FLOPs (multiply-adds x 2, per sample) are checked against TensorFlow's own count.
+FLOP_CHECKED = {"Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D"}
+
+
 def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes: dict[str, list[tuple]], *,
                           dtype: str = "float32", int_high: int = 3, seed: int = 0) -> dict[str, Any]:
     """Check ``block_cls`` with ``params`` on samples of ``input_shapes`` ({port: [shape, ...]}).
@@ -75,7 +79,11 @@ def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes:
 
     config = layer.get_config()
     json.dumps(config)
-    clone = type(layer).from_config(config)
+    from akid.blocks import has_block
+
+    # from_config finds the spec by type name; a spec made up in a test is not registered
+    known = has_block(spec["type"]) or "composite" in config
+    clone = type(layer).from_config(config) if known else block_cls.build_layer(config["params"], name="b")
     y2 = clone(arg, training=False) if clone._call_has_training_arg else clone(arg)
     clone.set_weights(layer.get_weights())
     y2 = clone(arg, training=False) if clone._call_has_training_arg else clone(arg)
@@ -97,6 +105,11 @@ def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes:
     assert np.isfinite(float(loss))
     if block_cls.keras is not None:
         assert_keras_mapping(block_cls, p, layer, arg)
+    # TensorFlow's count follows its kernels: grouped convs count 0, dilated ones count the
+    # space-to-batch padding; the check is for the plain case, where the formula must agree.
+    plain = getattr(p, "groups", 1) == 1 and getattr(p, "dilation_rate", 1) in (1, [1], [1, 1])
+    if spec["type"] in FLOP_CHECKED and plain:
+        assert_flops(spec["type"], layer, shapes["in"][0], inf)
     return {"inference": inf, "shapes": real, "layer": layer}
 
 
@@ -124,3 +137,25 @@ def assert_keras_mapping(block_cls: type, p: Any, layer: Any, arg: Any) -> None:
 
 def _flat(y: Any) -> list:
     return list(y) if isinstance(y, (list, tuple)) else [y]
+
+
+def tf_float_ops(layer: Any, shape: tuple) -> int:
+    """TensorFlow's profiler count of float ops for one sample through ``layer`` (bias adds included)."""
+    import tensorflow as tf
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    fn = tf.function(lambda x: layer(x))
+    graph = convert_variables_to_constants_v2(fn.get_concrete_function(tf.TensorSpec((1, *shape), tf.float32))).graph
+    opts = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    opts["output"] = "none"
+    return int(tf.compat.v1.profiler.profile(graph=graph, options=opts).total_float_ops)
+
+
+def assert_flops(type_name: str, layer: Any, shape: tuple, inf: Any) -> None:
+    """The spec counts 2 x multiply-adds; TensorFlow adds the bias and activation: at most a few ops per output value."""
+    counted = tf_float_ops(layer, shape)
+    outputs = 1
+    for d in next(iter(inf.outputs.values())):
+        outputs *= d or 1
+    assert inf.flops <= counted <= inf.flops + 4 * outputs, (
+        f"{type_name}: infer counts {inf.flops} FLOPs, TensorFlow {counted} (bias/activation slack {4 * outputs})")

@@ -158,6 +158,28 @@ def test_contract_catches_a_lying_infer():
         assert_block_contract(LyingDense, {"units": 2}, {"in": [(3,)]})
 
 
+def test_contract_catches_a_wrong_flop_count():
+    from akid.blocks.base import Inference
+    from akid.blocks.conv import Conv2D
+
+    class HalfConv(Conv2D):
+        type_name = "HalfConv"
+
+        @classmethod
+        def infer(cls, params, inputs, node_id=None):
+            inf = super().infer(params, inputs, node_id)
+            return Inference(inf.outputs, params=inf.params, flops=inf.flops // 2)
+
+    import tests.akid.blocks.contract as contract
+
+    contract.FLOP_CHECKED.add("HalfConv")
+    try:
+        with pytest.raises(AssertionError, match="FLOPs"):
+            assert_block_contract(HalfConv, {"filters": 3}, {"in": [(6, 6, 2)]})
+    finally:
+        contract.FLOP_CHECKED.discard("HalfConv")
+
+
 def test_composite_block_passes_the_contract():
     """Composites are blocks too: same harness, class made from a graph document."""
     from akid.blocks.composite import make_composite
