@@ -7,7 +7,7 @@ from pydantic import Field
 
 from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
 from akid.blocks.keras_map import KerasMap, as_tuple, opt, short
-from akid.blocks.params import Activation, Padding, PosInt, Size1, Size2, pair
+from akid.blocks.params import Activation, Padding, Size1, Size2, pair
 from akid.blocks.registry import register_block
 
 CHANNELS_LAST = {"data_format": ("channels_last", None)}

@@ -4,7 +4,8 @@ FILE may be a graph JSON document, meta-syntax text, or a Keras model's JSON
 (``model.to_json()``, imported with :func:`akid.graph.export.from_keras_json`);
 the kind is recognised from the content. ``python`` writes the akid flavor,
 ``keras`` (alias ``python-keras``, as in the REST API) plain Keras code, ``json`` the graph document. Errors exit 1 with
-``{"ok": false, "errors": [...]}``. ``onnx`` writes a binary file: give ``-o FILE`` (and
+``{"ok": false, "errors": [...]}``. ``onnx`` and ``keras-file`` (a ``.keras`` model with its
+weights, e.g. a trained run's) write binary files: give ``-o FILE`` (and
 ``--weights`` for trained weights; otherwise the initial ones). Only ``keras-json`` and
 ``onnx`` need TensorFlow.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from akid.commands.parse import print_errors, read_text
 from akid.errors import AkidError
 
-TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json", "onnx")
+TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json", "onnx", "keras-file")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -71,8 +72,8 @@ def convert(doc: dict[str, Any], to: str) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         text = read_text(args.file)
-        if args.to == "onnx":
-            return _onnx(load_any(text), args)
+        if args.to in ("onnx", "keras-file"):
+            return _binary(load_any(text), args)
         out = convert(load_any(text), args.to)
     except AkidError as exc:
         return print_errors(exc)
@@ -84,12 +85,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _onnx(doc: dict[str, Any], args: argparse.Namespace) -> int:
+def _binary(doc: dict[str, Any], args: argparse.Namespace) -> int:
+    """ONNX or a .keras file (with --weights, or the initial weights): binary, so -o is required."""
     from akid.errors import Issue
-    from akid.graph.export_onnx import to_onnx
+    from akid.graph.export_onnx import to_keras_file, to_onnx
 
     if not args.out:
-        raise AkidError([Issue("bad_param", "ONNX is binary: give an output file with -o FILE. Received: no -o", param="out")])
-    path = to_onnx(doc, args.out, weights=args.weights)
-    print(json.dumps({"ok": True, "onnx": str(path)}))
+        raise AkidError([Issue("bad_param", f"{args.to} is binary: give an output file with -o FILE. Received: no -o", param="out")])
+    write = to_onnx if args.to == "onnx" else to_keras_file
+    path = write(doc, args.out, weights=args.weights)
+    print(json.dumps({"ok": True, args.to.replace("-", "_"): str(path)}))
     return 0

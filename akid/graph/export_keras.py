@@ -91,3 +91,25 @@ def extra_source(name: str) -> str:
     from akid.blocks import keras_extra
 
     return inspect.getsource(getattr(keras_extra, name))
+
+
+def keras_model_with_weights(doc: Any, weights: Any = None) -> keras.Model:
+    """The plain-Keras model carrying akid weights: ``{node_id: arrays}``, a weights file path, or None (initial).
+
+    Layers are named by node id, so each node's weights go to its layer; the model has been
+    called once (Keras exports and saves only built models).
+    """
+    import numpy as np
+
+    from akid.graph.compile import build_model
+    from akid.graph.weights import read_weights, set_weights
+
+    model = build_keras_model(doc)
+    ours = build_model(doc, max_params=None)
+    if weights is not None:
+        set_weights(ours, weights if isinstance(weights, dict) else read_weights(weights))
+    for nid, layer in ours.program.layers.items():
+        if layer.weights:
+            model.get_layer(nid).set_weights(layer.get_weights())
+    model({t.name: np.zeros((1, *t.shape[1:]), t.dtype) for t in model.inputs})
+    return model

@@ -1,4 +1,4 @@
-"""Graph -> ONNX, through Keras' own exporter (``model.export(format="onnx")``, tf2onnx underneath).
+"""Graph -> ONNX (and a ``.keras`` file), through Keras' own exporter (``model.export(format="onnx")``, tf2onnx underneath).
 
 The model exported is the plain-Keras one (:func:`akid.graph.export_keras.build_keras_model`,
 layers named by node id) carrying the akid model's weights — from a weights
@@ -16,24 +16,23 @@ from akid.errors import AkidError, Issue
 
 def to_onnx(doc: dict[str, Any], path: str | Path, weights: str | Path | dict | None = None) -> Path:
     """Write ``doc`` as an ONNX file at ``path`` (weights: an akid weights file or ``{node_id: arrays}``)."""
-    import numpy as np
+    from akid.graph.export_keras import keras_model_with_weights
 
-    from akid.graph.compile import build_model
-    from akid.graph.export_keras import build_keras_model
-    from akid.graph.weights import read_weights, set_weights
-
-    model = build_keras_model(doc)
-    ours = build_model(doc, max_params=None)
-    if weights is not None:
-        set_weights(ours, weights if isinstance(weights, dict) else read_weights(weights))
-    for nid, layer in ours.program.layers.items():
-        if layer.weights:
-            model.get_layer(nid).set_weights(layer.get_weights())
-    model({t.name: np.zeros((1, *t.shape[1:]), t.dtype) for t in model.inputs})  # Keras exports only a called model
+    model = keras_model_with_weights(doc, weights)
     path = Path(path)
     try:
         import tf2onnx  # noqa: F401
     except ImportError:
         raise AkidError([Issue("not_available", "ONNX export needs tf2onnx (pip install tf2onnx, see README Dependencies)")]) from None
     model.export(str(path), format="onnx", verbose=False)
+    return path
+
+
+def to_keras_file(doc: dict[str, Any], path: str | Path, weights: str | Path | dict | None = None) -> Path:
+    """Write ``doc`` with its weights as a ``.keras`` file (plain Keras: loads without akid, except
+    for akid's few extra layers, see ``akid.blocks.keras_extra``)."""
+    from akid.graph.export_keras import keras_model_with_weights
+
+    path = Path(path)
+    keras_model_with_weights(doc, weights).save(path)
     return path

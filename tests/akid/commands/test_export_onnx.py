@@ -1,4 +1,4 @@
-"""``python -m akid export G --to onnx``: onnxruntime computes what the akid model computes."""
+"""``python -m akid export G --to onnx|keras-file``: onnxruntime and Keras compute what the akid model computes."""
 from __future__ import annotations
 
 import json
@@ -11,12 +11,13 @@ from akid.cli import main
 from akid.graph.compile import build_model
 from akid.graph.weights import model_weights, save_weights
 
-ort = pytest.importorskip("onnxruntime", reason="onnxruntime is in requirements-dev.txt")
 GRAPHS = Path(__file__).resolve().parents[2] / "fixtures" / "graphs"
 
 
 @pytest.mark.parametrize("name", ["residual.json", "two_in_two_out.json", "composite.json"])
 def test_onnx_matches_the_akid_model(name, tmp_path, capsys):
+    import onnxruntime as ort  # requirements-dev.txt
+
     doc = json.loads((GRAPHS / name).read_text())
     model = build_model(doc)
     weights = save_weights(model_weights(model), tmp_path / "w.weights.h5")
@@ -35,3 +36,17 @@ def test_onnx_matches_the_akid_model(name, tmp_path, capsys):
 def test_onnx_needs_an_output_file(capsys):
     assert main(["export", str(GRAPHS / "residual.json"), "--to", "onnx"]) == 1
     assert json.loads(capsys.readouterr().out)["errors"][0]["param"] == "out"
+
+
+def test_keras_file_export_carries_the_weights(tmp_path, capsys):
+    import keras
+
+    doc = json.loads((GRAPHS / "residual.json").read_text())
+    model = build_model(doc)
+    weights = save_weights(model_weights(model), tmp_path / "w.weights.h5")
+    out = tmp_path / "m.keras"
+    assert main(["export", str(GRAPHS / "residual.json"), "--to", "keras-file", "-o", str(out), "--weights", str(weights)]) == 0
+    assert json.loads(capsys.readouterr().out)["keras_file"] == str(out)
+    loaded = keras.saving.load_model(out, compile=False)
+    x = np.random.default_rng(1).normal(size=(2, *model.bindings["inputs"]["x"]["shape"])).astype("float32")
+    np.testing.assert_allclose(np.asarray(loaded({"x": x})["y"]), np.asarray(model({"x": x})["y"]), rtol=1e-6, atol=1e-6)
