@@ -27,7 +27,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("file", help="graph JSON, meta-syntax or Keras model JSON file, or - for stdin")
     p.add_argument("--to", required=True, choices=TARGETS, help="what to write")
     p.add_argument("-o", "--out", help="output file (required for onnx; default stdout)")
-    p.add_argument("--weights", help="akid weights file for onnx (default: the initial weights)")
+    p.add_argument("--weights", help="akid weights file for onnx/keras-file (default: the initial weights)")
+    p.add_argument("--run", help="a run's logdir: take the weights of its newest checkpoint (onnx/keras-file)")
     p.set_defaults(func=run)
     return p
 
@@ -93,6 +94,20 @@ def _binary(doc: dict[str, Any], args: argparse.Namespace) -> int:
     if not args.out:
         raise AkidError([Issue("bad_param", f"{args.to} is binary: give an output file with -o FILE. Received: no -o", param="out")])
     write = to_onnx if args.to == "onnx" else to_keras_file
-    path = write(doc, args.out, weights=args.weights)
+    weights = args.weights
+    if getattr(args, "run", None):
+        weights = _run_weights(doc, args.run)
+    path = write(doc, args.out, weights=weights)
     print(json.dumps({"ok": True, args.to.replace("-", "_"): str(path)}))
     return 0
+
+
+def _run_weights(doc: dict[str, Any], logdir: str) -> dict[str, Any]:
+    """``{node_id: arrays}`` from the newest checkpoint of a run (a trained model, ready to export)."""
+    from akid.graph.compile import build_model
+    from akid.graph.weights import model_weights
+    from akid.train.checkpoints import restore_model
+
+    model = build_model(doc, max_params=None)
+    restore_model(model, logdir)
+    return model_weights(model)

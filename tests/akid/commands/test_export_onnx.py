@@ -50,3 +50,21 @@ def test_keras_file_export_carries_the_weights(tmp_path, capsys):
     loaded = keras.saving.load_model(out, compile=False)
     x = np.random.default_rng(1).normal(size=(2, *model.bindings["inputs"]["x"]["shape"])).astype("float32")
     np.testing.assert_allclose(np.asarray(loaded({"x": x})["y"]), np.asarray(model({"x": x})["y"]), rtol=1e-6, atol=1e-6)
+
+
+def test_a_trained_run_exports_as_a_keras_file_with_its_checkpoint_weights(tmp_path, capsys):
+    import keras
+    import tensorflow as tf
+
+    from akid.train.checkpoints import checkpoint_dir, model_trackable
+
+    doc = json.loads((GRAPHS / "residual.json").read_text())
+    trained = build_model(doc)
+    ckpt = tf.train.Checkpoint(model=model_trackable(trained), step=tf.Variable(7, dtype=tf.int64))
+    tf.train.CheckpointManager(ckpt, str(checkpoint_dir(tmp_path / "run")), max_to_keep=1).save()
+    out = tmp_path / "trained.keras"
+    assert main(["export", str(GRAPHS / "residual.json"), "--to", "keras-file", "-o", str(out), "--run", str(tmp_path / "run")]) == 0
+    capsys.readouterr()
+    loaded = keras.saving.load_model(out, compile=False)
+    x = np.random.default_rng(2).normal(size=(2, *trained.bindings["inputs"]["x"]["shape"])).astype("float32")
+    np.testing.assert_allclose(np.asarray(loaded({"x": x})["y"]), np.asarray(trained({"x": x})["y"]), rtol=1e-6, atol=1e-6)
