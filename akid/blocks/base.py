@@ -117,7 +117,7 @@ class Block:
         try:
             return cls.Params.model_validate(raw)
         except ValidationError as exc:
-            raise BlockParamError(issues_from_validation(exc, cls.type_name, node_id=node_id)) from None
+            raise BlockParamError(_one_per_param(issues_from_validation(exc, cls.type_name, node_id=node_id))) from None
 
     @classmethod
     def input_ports(cls, params: BlockParams) -> tuple[PortSpec, ...]:
@@ -165,6 +165,24 @@ class Block:
         module, _, attr = cls.runtime.partition(":")
         layer_cls = getattr(importlib.import_module(module), attr)
         return layer_cls(spec=cls, params=p, name=name, **kwargs)
+
+
+def _one_per_param(issues: list[Issue]) -> list[Issue]:
+    """One issue per top-level param, named by it (``kernel_size``, not ``kernel_size.list[constrained-int]``).
+
+    A param typed ``int | [int, int]`` fails once per union branch; the branch whose
+    complaint is about the value (not about the type) says what is wrong.
+    """
+    by_param: dict[str | None, list[Issue]] = {}
+    for i in issues:
+        by_param.setdefault(i.param.split(".")[0] if i.param else None, []).append(i)
+    out = []
+    for param, group in by_param.items():
+        about_value = [i for i in group if "should be a valid" not in i.message]
+        best = (about_value or group)[0]
+        message = best.message.replace(f".{best.param}:", f".{param}:", 1) if best.param and param else best.message
+        out.append(Issue(best.code, message, node_id=best.node_id, port=best.port, param=param, path=best.path))
+    return out
 
 
 #: The name other modules use for a block declaration.
