@@ -16,11 +16,13 @@ importing the blocks does not import TensorFlow).
 Shapes in this package never include the batch dimension: ``(8, 8, 1)`` is an
 8x8 single-channel image; ``None`` is an unknown size.
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -96,7 +98,7 @@ class Block:
     #: Params shown on the node face in the editor.
     key_params: ClassVar[tuple[str, ...]] = ()
     #: The Keras mapping (both directions); ``None``: no stock Keras equivalent.
-    keras: ClassVar["KerasMap | None"] = None
+    keras: ClassVar[KerasMap | None] = None
     #: ``"module:Class"`` of the runtime layer, imported only when compiling.
     runtime: ClassVar[str] = "akid.blocks.runtime:SpecLayer"
     #: Whether integer inputs reach the block as integers (else they are cast to float32).
@@ -113,7 +115,13 @@ class Block:
         if isinstance(raw, BlockParams):
             return raw
         if not isinstance(raw, dict):
-            raise BlockParamError([Issue("bad_params", f"{cls.type_name}: params must be an object. Received: {raw!r}", node_id=node_id, param=None)])
+            raise BlockParamError(
+                [
+                    Issue(
+                        "bad_params", f"{cls.type_name}: params must be an object. Received: {raw!r}", node_id=node_id, param=None
+                    )
+                ]
+            )
         try:
             return cls.Params.model_validate(raw)
         except ValidationError as exc:
@@ -154,7 +162,9 @@ class Block:
         raise NotImplementedError
 
     @classmethod
-    def shape_error(cls, message: str, node_id: str | None, port: str | None = "in", param: str | None = None, code: str = "shape_mismatch") -> ShapeError:
+    def shape_error(
+        cls, message: str, node_id: str | None, port: str | None = "in", param: str | None = None, code: str = "shape_mismatch"
+    ) -> ShapeError:
         return ShapeError([Issue(code, f"{cls.type_name}: {message}", node_id=node_id, port=port, param=param)])
 
     # ---- runtime -----------------------------------------------------

@@ -1,4 +1,5 @@
 """The runtime of a composite block: its inner graph run as one Keras layer (imports TensorFlow)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,7 +34,7 @@ class CompositeLayer(RuntimeLayer):
         return config
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "CompositeLayer":
+    def from_config(cls, config: dict[str, Any]) -> CompositeLayer:
         from akid.blocks.composite import make_composite
 
         config = dict(config)

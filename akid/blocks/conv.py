@@ -1,4 +1,5 @@
 """Convolutions, pooling, padding and cropping (channels-last)."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -23,13 +24,20 @@ def out_len(n: int | None, k: int, s: int, padding: str, d: int = 1) -> int | No
 def spatial(cls, shape, kernel, strides, padding, rank: int, node_id, what: str = "kernel_size", dilation=None):
     """Output spatial sizes; a window larger than a 'valid' input is an error naming ``what``."""
     if len(shape) != rank + 1:
-        raise cls.shape_error(f"expects a rank-{rank + 1} sample ({'length' if rank == 1 else 'height, width'}, channels). Received: shape={list(shape)}", node_id)
+        raise cls.shape_error(
+            f"expects a rank-{rank + 1} sample ({'length' if rank == 1 else 'height, width'}, channels). Received: shape={list(shape)}",
+            node_id,
+        )
     dilation = dilation or (1,) * rank
     out = []
     for n, k, s, d in zip(shape[:rank], kernel, strides, dilation):
         o = out_len(n, k, s, padding, d)
         if o is not None and o < 1:
-            raise cls.shape_error(f"{what}={list(kernel)} is larger than the input {list(shape[:rank])} with padding='valid'. Received: shape={list(shape)}", node_id, param=what)
+            raise cls.shape_error(
+                f"{what}={list(kernel)} is larger than the input {list(shape[:rank])} with padding='valid'. Received: shape={list(shape)}",
+                node_id,
+                param=what,
+            )
         out.append(o)
     return tuple(out)
 
@@ -42,14 +50,30 @@ def _known_channels(cls, shape, node_id) -> int:
 
 def _no_stride_with_dilation(cls, s, d, node_id) -> None:
     if any(x > 1 for x in s) and any(x > 1 for x in d):
-        raise cls.shape_error(f"strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it). Received: strides={list(s)}, dilation_rate={list(d)}",
-                              node_id, port=None, param="dilation_rate", code="bad_param")
+        raise cls.shape_error(
+            f"strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it). Received: strides={list(s)}, dilation_rate={list(d)}",
+            node_id,
+            port=None,
+            param="dilation_rate",
+            code="bad_param",
+        )
 
 
 def _conv_keras(cls: str, inner: str, extra: tuple = ()) -> KerasMap:
-    return KerasMap(cls, (opt("kernel_size", to_keras=as_tuple, from_keras=short), opt("strides", to_keras=as_tuple, from_keras=short),
-                          opt("padding"), opt("dilation_rate", to_keras=as_tuple, from_keras=short), opt("activation"),
-                          opt("use_bias"), *extra), inner=inner, fixed=CHANNELS_LAST)
+    return KerasMap(
+        cls,
+        (
+            opt("kernel_size", to_keras=as_tuple, from_keras=short),
+            opt("strides", to_keras=as_tuple, from_keras=short),
+            opt("padding"),
+            opt("dilation_rate", to_keras=as_tuple, from_keras=short),
+            opt("activation"),
+            opt("use_bias"),
+            *extra,
+        ),
+        inner=inner,
+        fixed=CHANNELS_LAST,
+    )
 
 
 class _Conv(Block):
@@ -66,8 +90,11 @@ class _Conv(Block):
         cin = _known_channels(cls, shape, node_id)
         g = params.groups
         if cin % g or params.filters % g:
-            raise cls.shape_error(f"groups={g} must divide both the input channels ({cin}) and filters ({params.filters}). Received: shape={list(shape)}",
-                                  node_id, param="groups")
+            raise cls.shape_error(
+                f"groups={g} must divide both the input channels ({cin}) and filters ({params.filters}). Received: shape={list(shape)}",
+                node_id,
+                param="groups",
+            )
         kvol = prod(k)
         n = kvol * (cin // g) * params.filters + (params.filters if params.use_bias else 0)
         positions = prod([o or 1 for o in out])
@@ -198,8 +225,17 @@ class _Pool2D(Block):
 
 
 def _pool_keras(cls: str) -> KerasMap:
-    return KerasMap(cls, (opt("pool_size", to_keras=as_tuple, from_keras=short), opt("strides", to_keras=as_tuple, from_keras=short),
-                          opt("padding")), inner="pool", fixed=CHANNELS_LAST, post_import=_pool_post)
+    return KerasMap(
+        cls,
+        (
+            opt("pool_size", to_keras=as_tuple, from_keras=short),
+            opt("strides", to_keras=as_tuple, from_keras=short),
+            opt("padding"),
+        ),
+        inner="pool",
+        fixed=CHANNELS_LAST,
+        post_import=_pool_post,
+    )
 
 
 @register_block
@@ -268,7 +304,10 @@ def _edges_json(v) -> int | list[int]:
     return [t, b, lf, r]
 
 
-Edges = Annotated[int, Field(ge=0, le=100_000)] | Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(min_length=2, max_length=4)]
+Edges = (
+    Annotated[int, Field(ge=0, le=100_000)]
+    | Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(min_length=2, max_length=4)]
+)
 
 
 def _check_edges(cls, v, name: str, node_id) -> tuple:
@@ -285,7 +324,9 @@ class ZeroPadding2D(Block):
     type_name = "ZeroPadding2D"
     category = "reshape"
     key_params = ("padding",)
-    keras = KerasMap("ZeroPadding2D", (opt("padding", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="pad", fixed=CHANNELS_LAST)
+    keras = KerasMap(
+        "ZeroPadding2D", (opt("padding", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="pad", fixed=CHANNELS_LAST
+    )
 
     class Params(BlockParams):
         padding: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
@@ -307,7 +348,9 @@ class Cropping2D(Block):
     type_name = "Cropping2D"
     category = "reshape"
     key_params = ("cropping",)
-    keras = KerasMap("Cropping2D", (opt("cropping", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="crop", fixed=CHANNELS_LAST)
+    keras = KerasMap(
+        "Cropping2D", (opt("cropping", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="crop", fixed=CHANNELS_LAST
+    )
 
     class Params(BlockParams):
         cropping: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
@@ -322,5 +365,7 @@ class Cropping2D(Block):
         oh = None if h is None else h - t - b
         ow = None if w is None else w - lf - r
         if (oh is not None and oh < 1) or (ow is not None and ow < 1):
-            raise cls.shape_error(f"cropping {params.cropping!r} removes the whole image. Received: shape={list(shape)}", node_id, param="cropping")
+            raise cls.shape_error(
+                f"cropping {params.cropping!r} removes the whole image. Received: shape={list(shape)}", node_id, param="cropping"
+            )
         return Inference({"out": (oh, ow, c)})

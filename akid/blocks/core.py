@@ -1,4 +1,5 @@
 """Core blocks: graph boundaries, dense layers, reshaping, activations, dropout, embeddings."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -12,7 +13,12 @@ from akid.blocks.params import Activation as ActivationName
 from akid.blocks.registry import register_block
 
 LOSSES = Literal[
-    "sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mse", "mae", "huber",
+    "sparse_categorical_crossentropy",
+    "categorical_crossentropy",
+    "binary_crossentropy",
+    "mse",
+    "mae",
+    "huber",
 ]
 METRICS = Literal["accuracy", "mae", "mse", "top5_accuracy"]
 ACTIVATIONS = ActivationName  # kept for modules that imported the old name
@@ -67,8 +73,13 @@ class Dense(Block):
     type_name = "Dense"
     category = "core"
     key_params = ("units", "activation")
-    keras = KerasMap("Dense", (opt("units"), opt("activation"), opt("use_bias")), inner="dense",
-                     fixed={"lora_rank": (None,), "quantization_config": (None,)}, inert=("lora_alpha",))
+    keras = KerasMap(
+        "Dense",
+        (opt("units"), opt("activation"), opt("use_bias")),
+        inner="dense",
+        fixed={"lora_rank": (None,), "quantization_config": (None,)},
+        inert=("lora_alpha",),
+    )
 
     class Params(BlockParams):
         units: int = Field(default=10, ge=1, le=65536, description="Output features.")
@@ -108,7 +119,9 @@ class Reshape(Block):
     keras = KerasMap("Reshape", (opt("target_shape", to_keras=as_tuple, from_keras=list),), inner="reshape")
 
     class Params(BlockParams):
-        target_shape: list[int] = Field(default=[-1], min_length=1, max_length=4, description="New sample shape; -1 infers one axis.")
+        target_shape: list[int] = Field(
+            default=[-1], min_length=1, max_length=4, description="New sample shape; -1 infers one axis."
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -116,15 +129,28 @@ class Reshape(Block):
         total = prod(shape)
         target = list(params.target_shape)
         if target.count(-1) > 1 or any(d == 0 or d < -1 for d in target):
-            raise cls.shape_error(f"target_shape needs positive sizes and at most one -1. Received: target_shape={target}", node_id, param="target_shape", code="bad_param")
+            raise cls.shape_error(
+                f"target_shape needs positive sizes and at most one -1. Received: target_shape={target}",
+                node_id,
+                param="target_shape",
+                code="bad_param",
+            )
         known = prod([d for d in target if d != -1])
         if total is not None:
             if -1 in target:
                 if total % known:
-                    raise cls.shape_error(f"cannot reshape {list(shape)} ({total} values) into {target}. Received: shape={list(shape)}", node_id, param="target_shape")
+                    raise cls.shape_error(
+                        f"cannot reshape {list(shape)} ({total} values) into {target}. Received: shape={list(shape)}",
+                        node_id,
+                        param="target_shape",
+                    )
                 target[target.index(-1)] = total // known
             elif known != total:
-                raise cls.shape_error(f"cannot reshape {list(shape)} ({total} values) into {target} ({known} values). Received: shape={list(shape)}", node_id, param="target_shape")
+                raise cls.shape_error(
+                    f"cannot reshape {list(shape)} ({total} values) into {target} ({known} values). Received: shape={list(shape)}",
+                    node_id,
+                    param="target_shape",
+                )
         return Inference({"out": tuple(None if d == -1 else d for d in target)})
 
 
@@ -148,8 +174,13 @@ class Sigmoid(_Elementwise):
     """Logistic sigmoid."""
 
     type_name = "Sigmoid"
-    keras = KerasMap("Activation", inner="activation", constants={"activation": "sigmoid"},
-                     fixed={"activation": ("sigmoid",)}, match=_is("sigmoid"))
+    keras = KerasMap(
+        "Activation",
+        inner="activation",
+        constants={"activation": "sigmoid"},
+        fixed={"activation": ("sigmoid",)},
+        match=_is("sigmoid"),
+    )
 
 
 @register_block
@@ -157,8 +188,9 @@ class Tanh(_Elementwise):
     """Hyperbolic tangent."""
 
     type_name = "Tanh"
-    keras = KerasMap("Activation", inner="activation", constants={"activation": "tanh"},
-                     fixed={"activation": ("tanh",)}, match=_is("tanh"))
+    keras = KerasMap(
+        "Activation", inner="activation", constants={"activation": "tanh"}, fixed={"activation": ("tanh",)}, match=_is("tanh")
+    )
 
 
 @register_block
@@ -167,8 +199,12 @@ class Activation(_Elementwise):
 
     type_name = "Activation"
     key_params = ("activation",)
-    keras = KerasMap("Activation", (opt("activation"),), inner="activation",
-                     match=lambda cfg: cfg.get("activation") in ACTIVATION_NAMES or cfg.get("activation") in ("swish", "hard_swish"))
+    keras = KerasMap(
+        "Activation",
+        (opt("activation"),),
+        inner="activation",
+        match=lambda cfg: cfg.get("activation") in ACTIVATION_NAMES or cfg.get("activation") in ("swish", "hard_swish"),
+    )
 
     class Params(BlockParams):
         activation: ActivationName = Field(default="relu", description="Keras activation name.")
@@ -196,7 +232,9 @@ class Softmax(Block):
     keras = KerasMap("Softmax", (opt("axis", to_keras=to_keras_axis, from_keras=from_keras_axis),), inner="softmax")
 
     class Params(BlockParams):
-        axis: int = Field(default=-1, ge=-4, le=3, description="Axis normalised (batch excluded counts from 0 at the first sample axis).")
+        axis: int = Field(
+            default=-1, ge=-4, le=3, description="Axis normalised (batch excluded counts from 0 at the first sample axis)."
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -220,14 +258,21 @@ class Dropout(Block):
     type_name = "Dropout"
     category = "regularization"
     key_params = ("rate",)
-    keras = KerasMap("Dropout", (opt("rate"), opt("seed"), opt("noise_shape", to_keras=_noise_to_keras, from_keras=_noise_from_keras)),
-                     inner="dropout")
+    keras = KerasMap(
+        "Dropout",
+        (opt("rate"), opt("seed"), opt("noise_shape", to_keras=_noise_to_keras, from_keras=_noise_from_keras)),
+        inner="dropout",
+    )
 
     class Params(BlockParams):
         rate: float = Field(default=0.5, ge=0.0, lt=1.0, description="Fraction of units dropped.")
         seed: int | None = Field(default=None, description="Seed for reproducible masks.")
-        noise_shape: list[int] | None = Field(default=None, min_length=1, max_length=5,
-                                              description="Mask shape, batch included: 1 shares the mask along an axis, -1 keeps its size.")
+        noise_shape: list[int] | None = Field(
+            default=None,
+            min_length=1,
+            max_length=5,
+            description="Mask shape, batch included: 1 shares the mask along an axis, -1 keeps its size.",
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -235,9 +280,17 @@ class Dropout(Block):
         ns = params.noise_shape
         if ns is not None:
             dims = ns[1:]
-            if len(ns) != len(shape) + 1 or ns[0] not in (-1, 1) or any(d not in (-1, 1, s) or d == 0 for d, s in zip(dims, shape)):
-                raise cls.shape_error(f"noise_shape {ns} does not broadcast to the batch of {list(shape)}. Received: shape={list(shape)}",
-                                      node_id, param="noise_shape", code="bad_param")
+            if (
+                len(ns) != len(shape) + 1
+                or ns[0] not in (-1, 1)
+                or any(d not in (-1, 1, s) or d == 0 for d, s in zip(dims, shape))
+            ):
+                raise cls.shape_error(
+                    f"noise_shape {ns} does not broadcast to the batch of {list(shape)}. Received: shape={list(shape)}",
+                    node_id,
+                    param="noise_shape",
+                    code="bad_param",
+                )
         return Inference({"out": shape})
 
 
@@ -249,9 +302,13 @@ class Embedding(Block):
     category = "core"
     key_params = ("input_dim", "output_dim")
     int_inputs = True
-    keras = KerasMap("Embedding", (opt("input_dim"), opt("output_dim")), inner="embedding",
-                     fixed={"mask_zero": (False,), "quantization_config": (None,), "lora_rank": (None,), "input_length": (None,)},
-                     inert=("lora_alpha",))
+    keras = KerasMap(
+        "Embedding",
+        (opt("input_dim"), opt("output_dim")),
+        inner="embedding",
+        fixed={"mask_zero": (False,), "quantization_config": (None,), "lora_rank": (None,), "input_length": (None,)},
+        inert=("lora_alpha",),
+    )
 
     class Params(BlockParams):
         input_dim: int = Field(default=1000, ge=1, le=10_000_000, description="Vocabulary size.")
@@ -284,7 +341,13 @@ def keras_axis(axis: int) -> int:
 def check_axis(cls, shape, axis: int, node_id, port: str = "in") -> int:
     rank = len(shape)
     if not -rank <= axis < rank:
-        raise cls.shape_error(f"axis {axis} is out of range for rank {rank}. Received: shape={list(shape)}", node_id, port=port, param="axis", code="bad_param")
+        raise cls.shape_error(
+            f"axis {axis} is out of range for rank {rank}. Received: shape={list(shape)}",
+            node_id,
+            port=port,
+            param="axis",
+            code="bad_param",
+        )
     return axis % rank
 
 

@@ -1,2 +1,3 @@
 """Imports every block family so that their specs register (none of them imports TensorFlow)."""
+
 from akid.blocks import composite, conv, core, jokers, merge, normalization, recurrent  # noqa: F401

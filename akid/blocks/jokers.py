@@ -3,6 +3,7 @@
 The runtime (``augment``, the TensorFlow code) lives in :mod:`akid.data.jokers`;
 each spec names its runtime class there.
 """
+
 from __future__ import annotations
 
 from typing import ClassVar, Literal
@@ -17,7 +18,9 @@ FillMode = Literal["constant", "reflect", "nearest", "wrap"]
 
 class JokerParams(BlockParams):
     feature: str = Field(default="image", min_length=1, max_length=64, description="Data feature (or target) the joker acts on.")
-    seed: int | None = Field(default=None, ge=0, description="Seed for reproducible draws inside a graph (the sensor seeds per batch).")
+    seed: int | None = Field(
+        default=None, ge=0, description="Seed for reproducible draws inside a graph (the sensor seeds per batch)."
+    )
 
 
 class Joker(Block):
@@ -49,7 +52,9 @@ class RandomFlip(Joker):
     runtime = _runtime("RandomFlip")
 
     class Params(JokerParams):
-        mode: Literal["horizontal", "vertical", "horizontal_and_vertical"] = Field(default="horizontal", description="Which flips may happen.")
+        mode: Literal["horizontal", "vertical", "horizontal_and_vertical"] = Field(
+            default="horizontal", description="Which flips may happen."
+        )
 
 
 @register_block
@@ -89,8 +94,12 @@ class RandomTranslation(Joker):
     runtime = _runtime("RandomTranslation")
 
     class Params(JokerParams):
-        height_factor: float = Field(default=0.1, ge=0.0, le=1.0, description="Largest vertical shift as a fraction of the height.")
-        width_factor: float = Field(default=0.1, ge=0.0, le=1.0, description="Largest horizontal shift as a fraction of the width.")
+        height_factor: float = Field(
+            default=0.1, ge=0.0, le=1.0, description="Largest vertical shift as a fraction of the height."
+        )
+        width_factor: float = Field(
+            default=0.1, ge=0.0, le=1.0, description="Largest horizontal shift as a fraction of the width."
+        )
         fill_mode: FillMode = "constant"
         fill_value: float = 0.0
         interpolation: Literal["bilinear", "nearest"] = "bilinear"
@@ -107,7 +116,9 @@ class RandomColor(Joker):
     class Params(JokerParams):
         brightness: float = Field(default=0.1, ge=0.0, le=1.0, description="Largest value added or subtracted.")
         contrast: float = Field(default=0.1, ge=0.0, lt=1.0, description="Contrast factor drawn in [1 - contrast, 1 + contrast].")
-        clip: list[float] | None = Field(default=None, min_length=2, max_length=2, description="[low, high] to clip to, e.g. [0, 1].")
+        clip: list[float] | None = Field(
+            default=None, min_length=2, max_length=2, description="[low, high] to clip to, e.g. [0, 1]."
+        )
 
 
 @register_block
@@ -143,11 +154,17 @@ class Normalize(Joker):
         for name in ("mean", "std"):
             v = getattr(params, name)
             if isinstance(v, list) and len(v) not in (1, shape[-1] if shape else 1):
-                raise cls.shape_error(f"{name} has {len(v)} values but the last axis has {shape[-1] if shape else 1}. Received: shape={list(shape)}",
-                                      node_id, param=name, code="bad_param")
+                raise cls.shape_error(
+                    f"{name} has {len(v)} values but the last axis has {shape[-1] if shape else 1}. Received: shape={list(shape)}",
+                    node_id,
+                    param=name,
+                    code="bad_param",
+                )
         stds = params.std if isinstance(params.std, list) else [params.std]
         if any(s <= 0 for s in stds):
-            raise cls.shape_error(f"std must be > 0. Received: std={params.std!r}", node_id, port=None, param="std", code="bad_param")
+            raise cls.shape_error(
+                f"std must be > 0. Received: std={params.std!r}", node_id, port=None, param="std", code="bad_param"
+            )
         return Inference({"out": shape}, flops=2 * (prod(shape) or 0))
 
 

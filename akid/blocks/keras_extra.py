@@ -2,6 +2,7 @@
 
 Exported plain-Keras code pastes their source, so it still needs no akid.
 """
+
 from __future__ import annotations
 
 import keras
@@ -37,8 +38,9 @@ class LayerScale(keras.layers.Layer):
         self.init_values, self.projection_dim = init_values, projection_dim
 
     def build(self, input_shape):
-        self.gamma = self.add_weight(shape=(self.projection_dim,), initializer=keras.initializers.Constant(self.init_values),
-                                     trainable=True, name="gamma")
+        self.gamma = self.add_weight(
+            shape=(self.projection_dim,), initializer=keras.initializers.Constant(self.init_values), trainable=True, name="gamma"
+        )
 
     def call(self, x):
         return x * self.gamma

@@ -16,10 +16,12 @@ Export (:meth:`KerasMap.to_keras`) writes the mapped options; import
 (:meth:`KerasMap.from_keras`) returns the block params and *every* refused key
 as an :class:`~akid.errors.Issue`, so the importer can list all problems at once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from akid.errors import Issue
 
@@ -65,8 +67,9 @@ class KerasOption:
     from_keras: Callable[[Any], Any] = identity
 
 
-def opt(key: str, param: str | None = None, to_keras: Callable[[Any], Any] = identity,
-        from_keras: Callable[[Any], Any] = identity) -> KerasOption:
+def opt(
+    key: str, param: str | None = None, to_keras: Callable[[Any], Any] = identity, from_keras: Callable[[Any], Any] = identity
+) -> KerasOption:
     return KerasOption(key, param or key, to_keras, from_keras)
 
 
@@ -120,17 +123,38 @@ class KerasMap:
             elif key in self.fixed or key == "dtype":
                 allowed = self.fixed.get(key, FLOAT32)
                 if _norm(key, value) not in allowed:
-                    issues.append(Issue("unsupported_option", f"{where} uses {key}={_short_repr(value)}, which akid does not support "
-                                        f"(supported: {list(allowed)}). Received: {key}={_short_repr(value)}", node_id=layer, param=key))
+                    issues.append(
+                        Issue(
+                            "unsupported_option",
+                            f"{where} uses {key}={_short_repr(value)}, which akid does not support "
+                            f"(supported: {list(allowed)}). Received: {key}={_short_repr(value)}",
+                            node_id=layer,
+                            param=key,
+                        )
+                    )
             elif key in COMMON_INERT or key in self.inert or key.endswith(INERT_SUFFIXES):
                 continue
             elif key.endswith(NULL_SUFFIXES):
                 if value is not None:
-                    issues.append(Issue("unsupported_option", f"{where} uses {key}={_short_repr(value)}; akid does not support "
-                                        f"regularizers or constraints. Received: {key}={_short_repr(value)}", node_id=layer, param=key))
+                    issues.append(
+                        Issue(
+                            "unsupported_option",
+                            f"{where} uses {key}={_short_repr(value)}; akid does not support "
+                            f"regularizers or constraints. Received: {key}={_short_repr(value)}",
+                            node_id=layer,
+                            param=key,
+                        )
+                    )
             else:
-                issues.append(Issue("unsupported_option", f"{where} has option {key}={_short_repr(value)}, which akid does not "
-                                    f"know. Received: {key}={_short_repr(value)}", node_id=layer, param=key))
+                issues.append(
+                    Issue(
+                        "unsupported_option",
+                        f"{where} has option {key}={_short_repr(value)}, which akid does not "
+                        f"know. Received: {key}={_short_repr(value)}",
+                        node_id=layer,
+                        param=key,
+                    )
+                )
         if self.post_import is not None and not issues:
             params = self.post_import(params)
         return params, issues
@@ -139,7 +163,7 @@ class KerasMap:
         """Keras key -> 'mapped to <param>' / 'fixed to [...]' / 'inert' (documentation and tests)."""
         out = {o.key: f"mapped to {o.param}" for o in self.options}
         out.update({k: f"only {list(v)}" for k, v in self.fixed.items()})
-        out.update({k: "inert" for k in (*COMMON_INERT, *self.inert)})
+        out.update(dict.fromkeys((*COMMON_INERT, *self.inert), "inert"))
         return out
 
 

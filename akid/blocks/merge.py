@@ -1,4 +1,5 @@
 """Blocks that merge several tensors or split one into several."""
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -23,8 +24,11 @@ def _merge_shapes(cls, shapes: list, node_id) -> tuple:
         dims = {d for d in (p[axis] for p in padded) if d != 1}
         known = {d for d in dims if d is not None}
         if len(known) > 1:
-            raise cls.shape_error(f"inputs must have the same shape (or broadcast: size 1 on an axis); they differ on axis {axis}. "
-                                  f"Received: shapes={[list(x) for x in shapes]}", node_id)
+            raise cls.shape_error(
+                f"inputs must have the same shape (or broadcast: size 1 on an axis); they differ on axis {axis}. "
+                f"Received: shapes={[list(x) for x in shapes]}",
+                node_id,
+            )
         out.append(known.pop() if known else (None if None in dims else 1))
     return tuple(out)
 
@@ -98,7 +102,10 @@ class Concat(Block):
                 continue
             dims = {s[i] for s in shapes if s[i] is not None}
             if len(dims) > 1:
-                raise cls.shape_error(f"inputs disagree on axis {i} (only axis {axis} may differ). Received: shapes={[list(s) for s in shapes]}", node_id)
+                raise cls.shape_error(
+                    f"inputs disagree on axis {i} (only axis {axis} may differ). Received: shapes={[list(s) for s in shapes]}",
+                    node_id,
+                )
         joined = None if any(s[axis] is None for s in shapes) else sum(s[axis] for s in shapes)
         out = list(shapes[0])
         out[axis] = joined
@@ -125,7 +132,11 @@ class Split(Block):
         axis = check_axis(cls, shape, params.axis, node_id)
         size = shape[axis]
         if size is not None and size % params.num:
-            raise cls.shape_error(f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}", node_id, param="num")
+            raise cls.shape_error(
+                f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}",
+                node_id,
+                param="num",
+            )
         part = list(shape)
         part[axis] = None if size is None else size // params.num
         return Inference({f"out{i}": tuple(part) for i in range(params.num)})
@@ -147,6 +158,8 @@ class ScaledAdd(Block):
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         if len(inputs["in"]) != 2:
-            raise cls.shape_error(f"takes exactly 2 inputs (shortcut, residual). Received: {len(inputs['in'])}", node_id, code="missing_input")
+            raise cls.shape_error(
+                f"takes exactly 2 inputs (shortcut, residual). Received: {len(inputs['in'])}", node_id, code="missing_input"
+            )
         shape = _merge_shapes(cls, inputs["in"], node_id)
         return Inference({"out": shape}, flops=2 * (prod(shape) or 0))

@@ -1,4 +1,5 @@
 """Normalisation layers."""
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -26,8 +27,13 @@ class BatchNorm(Block):
     type_name = "BatchNorm"
     category = "normalization"
     key_params = ("momentum",)
-    keras = KerasMap("BatchNormalization", (opt("momentum"), opt("epsilon"), AXIS, opt("center"), opt("scale")), inner="bn",
-                     fixed={"synchronized": (False,), "renorm": (False,), "renorm_clipping": (None,)}, inert=("renorm_momentum",))
+    keras = KerasMap(
+        "BatchNormalization",
+        (opt("momentum"), opt("epsilon"), AXIS, opt("center"), opt("scale")),
+        inner="bn",
+        fixed={"synchronized": (False,), "renorm": (False,), "renorm_clipping": (None,)},
+        inert=("renorm_momentum",),
+    )
 
     class Params(BlockParams):
         momentum: float = Field(default=0.99, gt=0.0, lt=1.0, description="Moving-average momentum.")
@@ -74,7 +80,9 @@ class Normalization(Block):
 
     class Params(BlockParams):
         axis: int = Field(default=-1, ge=-4, le=3, description="Axis with one statistic per entry.")
-        mean: float | list[float] | None = Field(default=None, description="Fixed mean; empty: stored as weights (from a model file).")
+        mean: float | list[float] | None = Field(
+            default=None, description="Fixed mean; empty: stored as weights (from a model file)."
+        )
         variance: float | list[float] | None = Field(default=None, description="Fixed variance; empty: stored as weights.")
         invert: bool = Field(default=False, description="Undo the normalisation instead.")
 
@@ -82,12 +90,19 @@ class Normalization(Block):
     def infer(cls, params, inputs, node_id=None):
         shape, c = _axis_size(cls, params, inputs, node_id)
         if (params.mean is None) != (params.variance is None):
-            raise cls.shape_error("give both mean and variance, or neither. Received: only one", node_id, port=None, param="mean", code="bad_param")
+            raise cls.shape_error(
+                "give both mean and variance, or neither. Received: only one", node_id, port=None, param="mean", code="bad_param"
+            )
         for name in ("mean", "variance"):
             v = getattr(params, name)
             if isinstance(v, list) and len(v) not in (1, c):
-                raise cls.shape_error(f"{name} has {len(v)} values but axis {params.axis} has {c}. Received: shape={list(shape)}",
-                                      node_id, port=None, param=name, code="bad_param")
+                raise cls.shape_error(
+                    f"{name} has {len(v)} values but axis {params.axis} has {c}. Received: shape={list(shape)}",
+                    node_id,
+                    port=None,
+                    param=name,
+                    code="bad_param",
+                )
         return Inference({"out": shape}, params=0 if params.mean is not None else 2 * c + 1, flops=2 * (prod(shape) or 0))
 
 
@@ -108,6 +123,9 @@ class LayerScale(Block):
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         if not shape or shape[-1] != params.projection_dim:
-            raise cls.shape_error(f"projection_dim={params.projection_dim} must equal the last axis. Received: shape={list(shape)}",
-                                  node_id, param="projection_dim")
+            raise cls.shape_error(
+                f"projection_dim={params.projection_dim} must equal the last axis. Received: shape={list(shape)}",
+                node_id,
+                param="projection_dim",
+            )
         return Inference({"out": shape}, params=params.projection_dim, flops=prod(shape) or 0)

@@ -3,6 +3,7 @@
 A size of 0 or -3 is a validation error naming the param (``bad_param``), never
 a negative parameter count or a TensorFlow error at build time.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -18,10 +19,34 @@ Padding = Literal["valid", "same"]
 
 #: Keras' element-wise activations by their canonical (Keras 3) names.
 ACTIVATION_NAMES = (
-    "linear", "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "hard_silu", "mish",
-    "sigmoid", "hard_sigmoid", "log_sigmoid", "sparse_sigmoid", "tanh", "hard_tanh", "tanh_shrink", "softmax",
-    "log_softmax", "sparsemax", "softplus", "softsign", "sparse_plus", "squareplus", "exponential",
-    "soft_shrink", "hard_shrink",
+    "linear",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "celu",
+    "gelu",
+    "silu",
+    "hard_silu",
+    "mish",
+    "sigmoid",
+    "hard_sigmoid",
+    "log_sigmoid",
+    "sparse_sigmoid",
+    "tanh",
+    "hard_tanh",
+    "tanh_shrink",
+    "softmax",
+    "log_softmax",
+    "sparsemax",
+    "softplus",
+    "softsign",
+    "sparse_plus",
+    "squareplus",
+    "exponential",
+    "soft_shrink",
+    "hard_shrink",
 )
 #: Old or alternative names Keras writes back under another name.
 ACTIVATION_ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}

@@ -1,4 +1,5 @@
 """Recurrent layers over (steps, features) samples."""
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -8,8 +9,17 @@ from akid.blocks.keras_map import KerasMap, opt
 from akid.blocks.params import Activation
 from akid.blocks.registry import register_block
 
-_OPTIONS = (opt("units"), opt("return_sequences"), opt("activation"), opt("recurrent_activation"), opt("use_bias"),
-            opt("go_backwards"), opt("dropout"), opt("recurrent_dropout"), opt("seed"))
+_OPTIONS = (
+    opt("units"),
+    opt("return_sequences"),
+    opt("activation"),
+    opt("recurrent_activation"),
+    opt("use_bias"),
+    opt("go_backwards"),
+    opt("dropout"),
+    opt("recurrent_dropout"),
+    opt("seed"),
+)
 #: unroll changes how, not what, is computed; unit_forget_bias only initialises; no masks reach akid layers.
 _INERT = ("unroll", "unit_forget_bias", "zero_output_for_mask", "implementation", "time_major")
 _FIXED = {"return_state": (False,), "stateful": (False,)}
@@ -40,7 +50,9 @@ class _RNN(Block):
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         if len(shape) != 2 or shape[-1] is None:
-            raise cls.shape_error(f"expects a rank-2 sample (steps, features) with known features. Received: shape={list(shape)}", node_id)
+            raise cls.shape_error(
+                f"expects a rank-2 sample (steps, features) with known features. Received: shape={list(shape)}", node_id
+            )
         steps, feat, u = shape[0], shape[1], params.units
         n = cls.gates * (feat * u + u * u) + cls.bias(params)
         out = (steps, u) if params.return_sequences else (u,)
@@ -58,7 +70,9 @@ class LSTM(_RNN):
 
 
 class _GRUParams(_RNNParams):
-    reset_after: bool = Field(default=True, description="Apply the reset gate after the matrix product (Keras' default, cuDNN's).")
+    reset_after: bool = Field(
+        default=True, description="Apply the reset gate after the matrix product (Keras' default, cuDNN's)."
+    )
 
 
 @register_block

@@ -4,6 +4,7 @@ The palette, the validator, shape inference, the compiler, Keras import/export
 and the code exporter all look blocks up here, so adding a block is one
 decorated spec class (see docs/python-api.md).
 """
+
 from __future__ import annotations
 
 from typing import Any, TypeVar

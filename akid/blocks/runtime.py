@@ -7,6 +7,7 @@ by construction, and checkpoints keep the ``node_id/inner/kernel`` paths.
 Blocks with no stock equivalent (Input, Split, composites, jokers) have their
 own runtime classes, named by their spec's ``runtime``.
 """
+
 from __future__ import annotations
 
 from typing import Any

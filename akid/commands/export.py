@@ -9,6 +9,7 @@ weights, e.g. a trained run's) write binary files: give ``-o FILE`` (and
 ``--weights`` for trained weights; otherwise the initial ones). Only ``keras-json`` and
 ``onnx`` need TensorFlow.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ TARGETS = ("python", "keras", "python-keras", "keras-json", "metasyntax", "json"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("export", help="write a graph as Python code, Keras JSON, meta-syntax or graph JSON",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "export", help="write a graph as Python code, Keras JSON, meta-syntax or graph JSON", description=__doc__.splitlines()[0]
+    )
     p.add_argument("file", help="graph JSON, meta-syntax or Keras model JSON file, or - for stdin")
     p.add_argument("--to", required=True, choices=TARGETS, help="what to write")
     p.add_argument("-o", "--out", help="output file (required for onnx; default stdout)")
@@ -92,7 +94,9 @@ def _binary(doc: dict[str, Any], args: argparse.Namespace) -> int:
     from akid.graph.export_onnx import to_keras_file, to_onnx
 
     if not args.out:
-        raise AkidError([Issue("bad_param", f"{args.to} is binary: give an output file with -o FILE. Received: no -o", param="out")])
+        raise AkidError(
+            [Issue("bad_param", f"{args.to} is binary: give an output file with -o FILE. Received: no -o", param="out")]
+        )
     write = to_onnx if args.to == "onnx" else to_keras_file
     weights = args.weights
     if getattr(args, "run", None):

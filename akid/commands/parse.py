@@ -5,6 +5,7 @@ Errors exit 1 and print ``{"ok": false, "errors": [issue, ...]}`` (each with
 Parsing needs only the block specs, which import no TensorFlow, so it runs in
 well under a second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,9 +15,11 @@ from typing import Any
 
 from akid.errors import AkidError, Issue
 
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("parse", help="turn meta-syntax text into a graph JSON document",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "parse", help="turn meta-syntax text into a graph JSON document", description=__doc__.splitlines()[0]
+    )
     p.add_argument("file", help="meta-syntax file (.akid), or - for stdin")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(func=run)

@@ -4,6 +4,7 @@
 ``Y.npz`` holds each Output node's prediction under its node id. Prints one
 JSON line (outputs and their shapes); errors exit 1 as ``{"ok": false, "errors": [...]}``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,11 @@ from akid.errors import AkidError, Issue
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("predict", help="run a graph (with saved weights) on a NumPy array; write the outputs",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "predict",
+        help="run a graph (with saved weights) on a NumPy array; write the outputs",
+        description=__doc__.splitlines()[0],
+    )
     p.add_argument("graph", help="graph JSON file")
     p.add_argument("--weights", help="akid weights file (import-keras writes one)")
     p.add_argument("--input", required=True, help=".npy (the one Input) or .npz keyed by Input node id")
@@ -48,7 +52,7 @@ def predict(doc: dict[str, Any], feed: dict[str, Any] | Any, weights: str | None
     n = len(next(iter(feed.values())))
     parts: dict[str, list] = {}
     for start in range(0, n, batch_size):
-        out = model({k: np.asarray(feed[k][start:start + batch_size]) for k in ids}, training=False)
+        out = model({k: np.asarray(feed[k][start : start + batch_size]) for k in ids}, training=False)
         for k, v in out.items():
             parts.setdefault(k, []).append(np.asarray(v))
     return {k: np.concatenate(v) for k, v in parts.items()}

@@ -4,6 +4,7 @@ Validation is static: it reads only the block specs (``akid.blocks``), which
 import no TensorFlow, so the answer comes in milliseconds, not the five seconds
 importing TensorFlow takes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,11 @@ from akid.errors import Issue
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("validate", help="check a graph document; print errors, shapes, params and FLOPs as JSON",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "validate",
+        help="check a graph document; print errors, shapes, params and FLOPs as JSON",
+        description=__doc__.splitlines()[0],
+    )
     p.add_argument("file", help="graph JSON file, or - for stdin")
     p.add_argument("--max-params", type=int, default=None, help="largest allowed parameter count (default 50M)")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
@@ -26,7 +30,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read()
     except OSError as exc:
         issue = Issue("io_error", f"cannot read the graph file: {exc.strerror}. Received: {args.file!r}", path="$")
         out: dict[str, Any] = {"ok": False, "errors": [issue.to_dict()], "shapes": {}, "nodes": {}, "params": 0, "flops": 0}

@@ -13,6 +13,7 @@ Random jokers (``training_only``) are the identity at inference; ``Normalize``
 and ``OneHot`` change what the data mean, so they always apply.
 All inputs are batches (sample axis first); image jokers expect (height, width, channels) samples.
 """
+
 from __future__ import annotations
 
 import math
@@ -55,15 +56,18 @@ def _uniform(seed, batch, low, high):
 def _transform(x, transforms, fill_mode: str, fill_value: float, interpolation: str):
     x = _float(x)
     out = tf.raw_ops.ImageProjectiveTransformV3(
-        images=tf.cast(x, tf.float32), transforms=transforms, output_shape=tf.shape(x)[1:3], fill_value=tf.constant(fill_value, tf.float32),
-        interpolation=interpolation.upper(), fill_mode=fill_mode.upper())
+        images=tf.cast(x, tf.float32),
+        transforms=transforms,
+        output_shape=tf.shape(x)[1:3],
+        fill_value=tf.constant(fill_value, tf.float32),
+        interpolation=interpolation.upper(),
+        fill_mode=fill_mode.upper(),
+    )
     return tf.cast(out, x.dtype)
 
 
 class RandomFlip(Joker):
     """Mirror images at random (left-right and/or up-down), each sample on its own coin."""
-
-
 
     def augment(self, x, seed):
         s = tf.random.experimental.stateless_split(seed, 2)
@@ -76,8 +80,6 @@ class RandomFlip(Joker):
 
 class RandomCrop(Joker):
     """Pad by ``padding`` pixels, then crop back to the original size at a random offset."""
-
-
 
     def augment(self, x, seed):
         p = self.p.padding
@@ -96,8 +98,6 @@ class RandomCrop(Joker):
 class RandomRotation(Joker):
     """Rotate by a random angle in [-factor, factor] of a full turn (Keras convention)."""
 
-
-
     def augment(self, x, seed):
         shape = tf.shape(x)
         b = shape[0]
@@ -114,8 +114,6 @@ class RandomRotation(Joker):
 class RandomTranslation(Joker):
     """Shift by a random fraction of the height and width."""
 
-
-
     def augment(self, x, seed):
         shape = tf.shape(x)
         b = shape[0]
@@ -129,8 +127,6 @@ class RandomTranslation(Joker):
 
 class RandomColor(Joker):
     """Random brightness shift and contrast scaling per sample (optionally clipped)."""
-
-
 
     def augment(self, x, seed):
         x = _float(x)
@@ -148,8 +144,6 @@ class RandomColor(Joker):
 class GaussianNoise(Joker):
     """Add zero-mean Gaussian noise of standard deviation ``stddev``."""
 
-
-
     def augment(self, x, seed):
         x = _float(x)
         return x + tf.cast(tf.random.stateless_normal(tf.shape(x), seed, stddev=self.p.stddev), x.dtype)
@@ -157,9 +151,6 @@ class GaussianNoise(Joker):
 
 class Normalize(Joker):
     """(x - mean) / std, per channel when lists are given; applied at inference too."""
-
-
-
 
     def augment(self, x, seed):
         x = _float(x)
@@ -170,9 +161,6 @@ class Normalize(Joker):
 
 class OneHot(Joker):
     """Integer class ids -> one-hot vectors (adds a last axis of ``num_classes``)."""
-
-
-
 
     def augment(self, x, seed):
         return tf.one_hot(tf.cast(x, tf.int32), self.p.num_classes, dtype=tf.float32)

@@ -11,6 +11,7 @@
 User strings only ever reach generated code as ``repr`` literals, and imported
 JSON is parsed as data, never evaluated (see the modules below).
 """
+
 from __future__ import annotations
 
 from typing import Any

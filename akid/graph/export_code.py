@@ -6,6 +6,7 @@ identifier, a comment or f-string text — so a node id such as
 ``x'); import os; os.system('...')  #`` stays a string literal. Variables are
 named ``t0, t1, ...`` by position for the same reason.
 """
+
 from __future__ import annotations
 
 import pprint
@@ -27,10 +28,14 @@ def _lit(v: Any) -> str:
 def to_python_akid(doc: Any) -> str:
     """Source that rebuilds the model through akid's own compiler (composites and feedback included)."""
     graph = dump_graph(load_graph(doc))
-    return (HEADER.format(flavor="akid")
-            + "from akid.graph.compile import build_model\n\n"
-            + "GRAPH = " + _lit(graph) + "\n\n"
-            + "model = build_model(GRAPH)\n")
+    return (
+        HEADER.format(flavor="akid")
+        + "from akid.graph.compile import build_model\n\n"
+        + "GRAPH = "
+        + _lit(graph)
+        + "\n\n"
+        + "model = build_model(GRAPH)\n"
+    )
 
 
 def _kwargs(step: Step) -> str:
@@ -67,14 +72,16 @@ class _Writer:
         var: dict[str, str] = {}
         exprs = _outputs(steps, var)
         lines = []
-        ref = lambda src: exprs[(src[0], src[1])]  # noqa: E731
+        ref = lambda src: exprs[(src[0], src[1])]
         for st in steps:
             if st.cls == "Input":
                 kw = {**st.kwargs}
                 shape = input_shape(st) if input_shape else _lit(kw.pop("shape"))
                 kw.pop("shape", None)
                 extra = "".join(f", {k}={_lit(v)}" for k, v in kw.items())
-                lines.append(f"{indent}{var[st.node_id]} = keras.Input(shape={shape}{extra}, name={_lit(layer_name(st.node_id))})")
+                lines.append(
+                    f"{indent}{var[st.node_id]} = keras.Input(shape={shape}{extra}, name={_lit(layer_name(st.node_id))})"
+                )
             else:
                 lines.append(f"{indent}{var[st.node_id]} = {self.ctor(st, self.symbolic_shapes(st, ref))}({self.arg(st, ref)})")
         return lines, var
@@ -86,11 +93,19 @@ class _Writer:
             lines, var = self.body(c.steps, "    ", lambda st: f"tuple(shapes[{_lit(st.node_id)}])")
             ins = [st for st in c.steps if st.cls == "Input"]
             by_id = {st.node_id: st for st in c.steps}
-            inputs = var[ins[0].node_id] if len(ins) == 1 else "{" + ", ".join(f"{_lit(st.node_id)}: {var[st.node_id]}" for st in ins) + "}"
+            inputs = (
+                var[ins[0].node_id]
+                if len(ins) == 1
+                else "{" + ", ".join(f"{_lit(st.node_id)}: {var[st.node_id]}" for st in ins) + "}"
+            )
             outs = [var[by_id[o].node_id] for o in c.outputs]
             outputs = outs[0] if len(outs) == 1 else "[" + ", ".join(outs) + "]"
-            out += ["", "", f"def {self.fn[name]}(name, shapes):",
-                    "    \"\"\"A composite block as a nested functional model, sized by the shapes arriving at its ports.\"\"\""]
+            out += [
+                "",
+                "",
+                f"def {self.fn[name]}(name, shapes):",
+                '    """A composite block as a nested functional model, sized by the shapes arriving at its ports."""',
+            ]
             out += lines
             out.append(f"    return keras.Model(inputs={inputs}, outputs={outputs}, name=name)")
         return out
@@ -139,19 +154,25 @@ def _subclass(a, steps: list[Step], w: _Writer) -> list[str]:
     layers = [st for st in steps if st.cls != "Input"]
     index = {st.node_id: k for k, st in enumerate(layers)}
     first_input = next((st for st in steps if st.cls == "Input"), None)
-    out = ["", "", "class GraphModel(keras.Model):",
-           "    \"\"\"The graph unrolled over time: feedback edges carry the previous step's values.\"\"\"", "",
-           "    time_steps = " + repr(a.graph.time_steps), "",
-           "    def __init__(self, **kwargs):",
-           f"        super().__init__(name={_lit(layer_name(a.graph.name))}, **kwargs)",
-           "        self.node_layers = ["]
+    out = [
+        "",
+        "",
+        "class GraphModel(keras.Model):",
+        '    """The graph unrolled over time: feedback edges carry the previous step\'s values."""',
+        "",
+        "    time_steps = " + repr(a.graph.time_steps),
+        "",
+        "    def __init__(self, **kwargs):",
+        f"        super().__init__(name={_lit(layer_name(a.graph.name))}, **kwargs)",
+        "        self.node_layers = [",
+    ]
     for st in layers:
         static = "{" + ", ".join(f"{_lit(p)}: {_lit(st.in_shapes.get(p))}" for p in st.in_ports) + "}"
         out.append(f"            {w.ctor(st, static)},")
     out += ["        ]", "", "    def call(self, inputs, training=None):"]
     batch = f"keras.ops.shape(inputs[{_lit(first_input.node_id)}])[0]" if first_input else "1"
     out.append(f"        batch = {batch}")
-    for src, port, eid in feedback:
+    for _src, _port, eid in feedback:
         dims = ", ".join(str(int(d)) for d in shapes[eid])
         out.append(f"        {fb_var[eid]} = keras.ops.zeros((batch, {dims}), dtype='float32')")
     out.append("        for _step in range(self.time_steps):")
@@ -171,6 +192,5 @@ def _subclass(a, steps: list[Step], w: _Writer) -> list[str]:
     for src, port, eid in feedback:
         out.append(f"            {fb_var[eid]} = {exprs[(src, port)]}")
     outs = ", ".join(f"{_lit(st.node_id)}: {var[st.node_id]}" for st in steps if st.type == "Output")
-    out += [f"        return {{{outs}}}", "", "",
-            "model = GraphModel()", ""]
+    out += [f"        return {{{outs}}}", "", "", "model = GraphModel()", ""]
     return out

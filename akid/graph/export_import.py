@@ -9,6 +9,7 @@ listed at once), because an imported model that computes
 something else is worse than no import. Both the Keras 3 (``args`` with
 ``keras_history``) and the Keras 2 (nested lists) ``inbound_nodes`` forms are read.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,12 @@ from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_layout import layout
 from akid.graph.schema import FORMAT, NODE_ID
 
-ALIASES = {"MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
-           "GlobalMaxPool2D": "GlobalMaxPooling2D"}
+ALIASES = {
+    "MaxPool2D": "MaxPooling2D",
+    "AvgPool2D": "AveragePooling2D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+}
 #: Layers that pass their input on unchanged (no node).
 PASS_THROUGH = {"Identity"}
 _INPUT_KEYS = {"batch_shape", "batch_input_shape", "dtype", "sparse", "ragged", "name", "optional", "input_tensor"}
@@ -51,13 +56,39 @@ def _convert(cls: str, cfg: dict, name: str, table: dict[str, list[type]]) -> tu
     """(block type or None for a pass-through, params, issues) for one layer."""
     if cls in PASS_THROUGH or (cls == "Activation" and cfg.get("activation") == "linear"):
         extra = sorted(set(cfg) - {"name", "trainable", "dtype", "activation"})
-        return None, {}, [Issue("unsupported_option", f"layer {name!r} ({cls}) has options {extra} akid does not know", node_id=name)] if extra else []
+        return (
+            None,
+            {},
+            [Issue("unsupported_option", f"layer {name!r} ({cls}) has options {extra} akid does not know", node_id=name)]
+            if extra
+            else [],
+        )
     specs = table.get(cls)
     if not specs:
-        return None, {}, [Issue("unsupported_layer", f"layer {name!r} is a {cls}, which akid cannot import. Received: class_name={cls!r}", node_id=name)]
+        return (
+            None,
+            {},
+            [
+                Issue(
+                    "unsupported_layer",
+                    f"layer {name!r} is a {cls}, which akid cannot import. Received: class_name={cls!r}",
+                    node_id=name,
+                )
+            ],
+        )
     spec = next((s for s in specs if s.keras.match is None or s.keras.match(cfg)), None)
     if spec is None:
-        return None, {}, [Issue("unsupported_option", f"layer {name!r} ({cls}) uses a configuration no akid block reads. Received: {cfg!r}"[:300], node_id=name)]
+        return (
+            None,
+            {},
+            [
+                Issue(
+                    "unsupported_option",
+                    f"layer {name!r} ({cls}) uses a configuration no akid block reads. Received: {cfg!r}"[:300],
+                    node_id=name,
+                )
+            ],
+        )
     params, issues = spec.keras.from_keras(cfg, name)
     return spec.type_name, params, issues
 
@@ -79,8 +110,13 @@ def _history(obj: Any, found: list[tuple[str, int]]) -> None:
 def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int]]:
     nodes = layer.get("inbound_nodes") or []
     if len(nodes) > 1:
-        issues.append(Issue("unsupported_config", f"layer {name!r} is called {len(nodes)} times (a shared layer); "
-                            f"akid nodes run once per step", node_id=name))
+        issues.append(
+            Issue(
+                "unsupported_config",
+                f"layer {name!r} is called {len(nodes)} times (a shared layer); akid nodes run once per step",
+                node_id=name,
+            )
+        )
     if not nodes:
         return []
     node = nodes[0]
@@ -89,8 +125,14 @@ def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int
         _history(node.get("args", []), found)
         kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if not (k in ("training", "mask") and _empty(v))}
         if kwargs:
-            issues.append(Issue("unsupported_config", f"layer {name!r} is called with {sorted(kwargs)}, which akid does not pass on. "
-                                f"Received: call kwargs {sorted(kwargs)}", node_id=name))
+            issues.append(
+                Issue(
+                    "unsupported_config",
+                    f"layer {name!r} is called with {sorted(kwargs)}, which akid does not pass on. "
+                    f"Received: call kwargs {sorted(kwargs)}",
+                    node_id=name,
+                )
+            )
     else:  # Keras 2: [[name, node_index, tensor_index, kwargs], ...]
         found = [(item[0], item[2]) for item in node]
     return found
@@ -138,7 +180,10 @@ def from_keras_json(text: str | bytes | dict[str, Any]) -> dict[str, Any]:
         raise _fail(f"not valid JSON: {exc}", "bad_json") from None
     if not isinstance(top, dict) or top.get("class_name") not in MODELS or not isinstance(top.get("config"), dict):
         got = top.get("class_name") if isinstance(top, dict) else type(top).__name__
-        raise _fail(f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}", "bad_keras_json")
+        raise _fail(
+            f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}",
+            "bad_keras_json",
+        )
     imp = _Importer()
     try:
         doc = imp.model(top["class_name"], top["config"], inner=False)
@@ -205,7 +250,11 @@ class _Importer:
                 layer.setdefault("name", layer.get("config", {}).get("name", f"layer{i}"))
                 layer["inbound_nodes"] = [[[prev, 0, 0, {}]]] if prev else []
                 prev = layer["name"]
-            cfg = {**cfg, "input_layers": [[layers[0]["name"], 0, 0]] if layers else [], "output_layers": [[prev, 0, 0]] if prev else []}
+            cfg = {
+                **cfg,
+                "input_layers": [[layers[0]["name"], 0, 0]] if layers else [],
+                "output_layers": [[prev, 0, 0]] if prev else [],
+            }
         nodes: list[dict[str, Any]] = []
         edges: list[dict[str, Any]] = []
         alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
@@ -264,8 +313,18 @@ class _Importer:
             if consts and cls in SCALAR_OPS and len(srcs) == 1 and len(consts) == 1:
                 btype, params, problems = "Rescaling", SCALAR_OPS[cls](consts[0]), []
             elif consts:
-                btype, params, problems = None, {}, [Issue("unsupported_config", f"layer {name!r} ({cls}) is called with constants {consts}; "
-                                                           f"akid reads only x + c and x * c. Received: {consts}", node_id=name)]
+                btype, params, problems = (
+                    None,
+                    {},
+                    [
+                        Issue(
+                            "unsupported_config",
+                            f"layer {name!r} ({cls}) is called with constants {consts}; "
+                            f"akid reads only x + c and x * c. Received: {consts}",
+                            node_id=name,
+                        )
+                    ],
+                )
             else:
                 btype, params, problems = _convert(cls, lcfg, name, table)
             if cls == "Identity" and name in out_names:
@@ -275,7 +334,13 @@ class _Importer:
                 continue
             if btype is None:
                 if len(srcs) != 1:
-                    self.issues.append(Issue("bad_keras_json", f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}", node_id=name))
+                    self.issues.append(
+                        Issue(
+                            "bad_keras_json",
+                            f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}",
+                            node_id=name,
+                        )
+                    )
                     continue
                 alias[name] = srcs[0]
                 continue
@@ -300,10 +365,18 @@ def _input_params(lcfg: dict, name: str, ins: list, inner: bool, issues: list[Is
     extra = sorted(k for k in lcfg if k not in _INPUT_KEYS)
     flags = sorted(k for k in ("sparse", "ragged") if lcfg.get(k))
     if extra or flags:
-        issues.append(Issue("unsupported_option", f"input {name!r} uses {extra + flags}, which akid does not support", node_id=name))
+        issues.append(
+            Issue("unsupported_option", f"input {name!r} uses {extra + flags}, which akid does not support", node_id=name)
+        )
         return None
     if not shape or any(d is None for d in shape[1:]):
-        issues.append(Issue("unsupported_config", f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known", node_id=name))
+        issues.append(
+            Issue(
+                "unsupported_config",
+                f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known",
+                node_id=name,
+            )
+        )
         return None
     params: dict[str, Any] = {"shape": list(shape[1:])}
     if not inner:  # a composite's inner Inputs bind no data
@@ -320,7 +393,9 @@ def _short_params(btype: str, params: dict[str, Any], name: str, cls: str, issue
     try:
         block.parse_params(params, node_id=name)
     except AkidError as exc:
-        issues.extend(Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param) for i in exc.issues)
+        issues.extend(
+            Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param) for i in exc.issues
+        )
         return None
     defaults = block.Params().model_dump(mode="json")
     keep = set(block.key_params) - {"activation", "padding", "strides", "return_sequences"}

@@ -3,6 +3,7 @@
 See :mod:`akid.graph.export_plan` for the plan (the block specs' Keras mappings);
 this module only instantiates it: composites become nested functional models.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -38,8 +39,13 @@ def pack(step: Step, value: Any) -> Any:
     return packed[0] if len(packed) == 1 else packed
 
 
-def _functional(steps: list[Step], composites: dict[str, Composite], name: str,
-                input_shapes: dict[str, tuple] | None = None, output_order: list[str] | None = None) -> keras.Model:
+def _functional(
+    steps: list[Step],
+    composites: dict[str, Composite],
+    name: str,
+    input_shapes: dict[str, tuple] | None = None,
+    output_order: list[str] | None = None,
+) -> keras.Model:
     values: dict[tuple[str, str], Any] = {}
     inputs, outputs = {}, {}
     for s in steps:
@@ -53,8 +59,9 @@ def _functional(steps: list[Step], composites: dict[str, Composite], name: str,
         if s.cls == "Composite":
             given = arg if isinstance(arg, dict) else {s.in_ports[0]: arg}
             c = composites[s.type]
-            layer = _functional(c.steps, composites, layer_name(s.node_id),
-                                {port: tuple(t.shape[1:]) for port, t in given.items()}, c.outputs)
+            layer = _functional(
+                c.steps, composites, layer_name(s.node_id), {port: tuple(t.shape[1:]) for port, t in given.items()}, c.outputs
+            )
         else:
             layer = make_layer(s)
         out = layer(arg)
@@ -76,8 +83,15 @@ def build_keras_model(doc: Any) -> keras.Model:
     """The keras-flavor model itself (functional; composites become nested models; feedback is refused)."""
     a, steps, composites = plan(doc)
     if has_feedback(steps):
-        raise AkidError([Issue("unsupported", "a graph with feedback edges is not a Keras functional model; "
-                               "use to_python(doc, flavor='keras') for a keras.Model subclass")])
+        raise AkidError(
+            [
+                Issue(
+                    "unsupported",
+                    "a graph with feedback edges is not a Keras functional model; "
+                    "use to_python(doc, flavor='keras') for a keras.Model subclass",
+                )
+            ]
+        )
     return _functional(steps, composites, layer_name(a.graph.name))
 
 

@@ -6,6 +6,7 @@ file, or the fresh initial weights — so ONNX inputs and outputs are named by
 Input and Output node ids. Graphs with feedback edges have no functional form
 and are refused (as for Keras JSON). Imports TensorFlow and tf2onnx.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +24,9 @@ def to_onnx(doc: dict[str, Any], path: str | Path, weights: str | Path | dict | 
     try:
         import tf2onnx  # noqa: F401
     except ImportError:
-        raise AkidError([Issue("not_available", "ONNX export needs tf2onnx (pip install tf2onnx, see README Dependencies)")]) from None
+        raise AkidError(
+            [Issue("not_available", "ONNX export needs tf2onnx (pip install tf2onnx, see README Dependencies)")]
+        ) from None
     model.export(str(path), format="onnx", verbose=False)
     return path
 

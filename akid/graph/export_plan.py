@@ -8,6 +8,7 @@ writer (:mod:`akid.graph.export_code`) and :func:`akid.graph.export_keras.build_
 both read :func:`plan`, so the code we print and the model ``to_keras_json``
 serialises cannot drift apart. Layer names are node ids, so weights copy across by name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,7 +34,14 @@ def layer_spec(type_name: str, p: Any) -> tuple[str, dict[str, Any]]:
         return "Identity", {}
     spec = get_block(type_name)
     if spec.keras is None:
-        raise AkidError([Issue("unsupported", f"block type {type_name!r} has no plain-Keras equivalent; export with flavor='akid' instead. Received: type={type_name!r}")])
+        raise AkidError(
+            [
+                Issue(
+                    "unsupported",
+                    f"block type {type_name!r} has no plain-Keras equivalent; export with flavor='akid' instead. Received: type={type_name!r}",
+                )
+            ]
+        )
     return spec.keras.to_keras(p)
 
 
@@ -68,15 +76,19 @@ def _steps(plans: dict[str, Any], order: list[str], inferences: dict[str, Any], 
             found.setdefault(p.node.type, p.cls)
         else:
             cls, kwargs = layer_spec(p.node.type, p.params)
-        args = [(port.multi, [(e.source, e.source_port, e.id if e.feedback else None) for e in p.inputs.get(port.name, [])])
-                for port in p.in_ports]
+        args = [
+            (port.multi, [(e.source, e.source_port, e.id if e.feedback else None) for e in p.inputs.get(port.name, [])])
+            for port in p.in_ports
+        ]
         shapes = {}
         for port in p.in_ports:
             edges = p.inputs.get(port.name, [])
             inf = inferences.get(edges[0].source) if edges else None
             if inf is not None and edges[0].source_port in inf.outputs:
                 shapes[port.name] = tuple(inf.outputs[edges[0].source_port])
-        steps.append(Step(nid, p.node.type, cls, kwargs, args, [o.name for o in p.out_ports], [q.name for q in p.in_ports], shapes))
+        steps.append(
+            Step(nid, p.node.type, cls, kwargs, args, [o.name for o in p.out_ports], [q.name for q in p.in_ports], shapes)
+        )
     return steps
 
 
@@ -107,6 +119,13 @@ def plan(doc: Any) -> tuple[Analysis, list[Step], dict[str, Composite]]:
             continue
         composites[name] = Composite(_steps(cls.plans, cls.order, {}, found), [q.name for q in cls.output_spec_ports])
         if has_feedback(composites[name].steps):
-            raise AkidError([Issue("unsupported", f"composite block {name!r} has feedback edges; plain Keras export supports "
-                                   f"feedback only at the top level. Received: type={name!r}")])
+            raise AkidError(
+                [
+                    Issue(
+                        "unsupported",
+                        f"composite block {name!r} has feedback edges; plain Keras export supports "
+                        f"feedback only at the top level. Received: type={name!r}",
+                    )
+                ]
+            )
     return a, steps, composites

@@ -7,6 +7,7 @@ deserialised. Only when the whole architecture imports are the weights read,
 with ``keras.saving.load_model(..., safe_mode=True)`` (no Lambda code runs),
 and each Keras layer's weights go to the node its name became.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,9 +58,16 @@ def keras_weights(path: Path, ids: dict[str, str]) -> dict[str, list[np.ndarray]
 
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as exc:  # noqa: BLE001 - Keras raises many kinds; the user gets one clear issue
-        raise AkidError([Issue("bad_keras_file", f"Keras could not load the weights of {str(path)!r}: {type(exc).__name__}: {exc}"[:500],
-                               path="$")]) from None
+    except Exception as exc:
+        raise AkidError(
+            [
+                Issue(
+                    "bad_keras_file",
+                    f"Keras could not load the weights of {str(path)!r}: {type(exc).__name__}: {exc}"[:500],
+                    path="$",
+                )
+            ]
+        ) from None
     out = {}
     for layer in model.layers:
         nid = ids.get(layer.name)

@@ -10,6 +10,7 @@ Layout (HDF5): attribute ``format = "akid.weights/v1"``; group ``nodes/<node_id>
 holds datasets ``0, 1, ...`` in the layer's weight order (trainable and not:
 BatchNorm statistics included), each with its variable name as attribute ``name``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,8 +56,15 @@ def read_weights(path: str | Path) -> dict[str, list[np.ndarray]]:
     try:
         with h5py.File(path, "r") as f:
             if f.attrs.get("format") != FORMAT:
-                raise AkidError([Issue("bad_weights", f"{str(path)!r} is not an akid weights file ({FORMAT}). "
-                                       f"Received: format={f.attrs.get('format')!r}", path="$")])
+                raise AkidError(
+                    [
+                        Issue(
+                            "bad_weights",
+                            f"{str(path)!r} is not an akid weights file ({FORMAT}). Received: format={f.attrs.get('format')!r}",
+                            path="$",
+                        )
+                    ]
+                )
             return {nid: [np.asarray(g[str(k)]) for k in range(len(g))] for nid, g in f["nodes"].items()}
     except OSError as exc:
         raise AkidError([Issue("io_error", f"cannot read weights {str(path)!r}: {exc}", path="$")]) from None
@@ -73,16 +81,24 @@ def set_weights(model: Any, weights: dict[str, list[np.ndarray]], *, partial: bo
     for nid, arrays in weights.items():
         layer = layers.get(nid)
         if layer is None:
-            issues.append(Issue("bad_weights", f"the weights file has node {nid!r}, which the graph does not. Received: {nid!r}", node_id=nid))
+            issues.append(
+                Issue(
+                    "bad_weights", f"the weights file has node {nid!r}, which the graph does not. Received: {nid!r}", node_id=nid
+                )
+            )
             continue
         want = [tuple(w.shape) for w in layer.weights]
         got = [tuple(a.shape) for a in arrays]
         if want != got:
-            issues.append(Issue("bad_weights", f"node {nid!r} has weights of shapes {want}, the file {got}. Received: {got}", node_id=nid))
+            issues.append(
+                Issue("bad_weights", f"node {nid!r} has weights of shapes {want}, the file {got}. Received: {got}", node_id=nid)
+            )
     if not partial:
         for nid, layer in layers.items():
             if layer.weights and nid not in weights:
-                issues.append(Issue("bad_weights", f"the weights file has nothing for node {nid!r}. Received: no entry", node_id=nid))
+                issues.append(
+                    Issue("bad_weights", f"the weights file has nothing for node {nid!r}. Received: no entry", node_id=nid)
+                )
     if issues:
         raise AkidError(issues)
     for nid, arrays in weights.items():

@@ -9,6 +9,7 @@ exact and the stock Keras layer computes the same outputs from the same weights.
 A new block gets all of that checked by adding one row to the table in
 ``test_contract.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,15 @@ BATCH = 2
 FLOP_CHECKED = {"Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D"}
 
 
-def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes: dict[str, list[tuple]], *,
-                          dtype: str = "float32", int_high: int = 3, seed: int = 0) -> dict[str, Any]:
+def assert_block_contract(
+    block_cls: type,
+    params: dict[str, Any],
+    input_shapes: dict[str, list[tuple]],
+    *,
+    dtype: str = "float32",
+    int_high: int = 3,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Check ``block_cls`` with ``params`` on samples of ``input_shapes`` ({port: [shape, ...]}).
 
     Returns what it measured (inference, output shapes) for extra assertions.
@@ -73,9 +81,9 @@ def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes:
     for port, shape in real.items():
         want = tuple(inf.outputs[port])
         assert len(want) == len(shape) and all(w is None or w == r for w, r in zip(want, shape)), (
-            f"{spec['type']}: infer says {port}={list(want)}, TensorFlow gives {list(shape)}")
-    assert layer.count_params() == inf.params, (
-        f"{spec['type']}: infer counts {inf.params} params, Keras {layer.count_params()}")
+            f"{spec['type']}: infer says {port}={list(want)}, TensorFlow gives {list(shape)}"
+        )
+    assert layer.count_params() == inf.params, f"{spec['type']}: infer counts {inf.params} params, Keras {layer.count_params()}"
 
     config = layer.get_config()
     json.dumps(config)
@@ -88,18 +96,27 @@ def assert_block_contract(block_cls: type, params: dict[str, Any], input_shapes:
     clone.set_weights(layer.get_weights())
     y2 = clone(arg, training=False) if clone._call_has_training_arg else clone(arg)
     for a, b in zip(_flat(y), _flat(y2)):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{spec['type']}: from_config(get_config()) computes something else")
+        np.testing.assert_allclose(
+            np.asarray(a),
+            np.asarray(b),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"{spec['type']}: from_config(get_config()) computes something else",
+        )
 
     weights = layer.trainable_weights
     before = [np.array(w) for w in weights]
     with tf.GradientTape() as tape:
         y = layer(arg, training=True) if layer._call_has_training_arg else layer(arg)
-        loss = sum(tf.reduce_mean(tf.square(tf.cast(t, "float32") + 0.5)) for t in _flat(y))  # +0.5: not zero at a normalised output
+        loss = sum(
+            tf.reduce_mean(tf.square(tf.cast(t, "float32") + 0.5)) for t in _flat(y)
+        )  # +0.5: not zero at a normalised output
     if weights:
         grads = tape.gradient(loss, weights)
         assert any(g is not None for g in grads), f"{spec['type']}: no gradient reaches the weights"
-        keras.optimizers.SGD(learning_rate=0.1).apply([g if g is not None else tf.zeros_like(w) for g, w in zip(grads, weights)], weights)
+        keras.optimizers.SGD(learning_rate=0.1).apply(
+            [g if g is not None else tf.zeros_like(w) for g, w in zip(grads, weights)], weights
+        )
         changed = [not np.allclose(b, np.array(w)) for b, w in zip(before, weights)]
         assert any(changed), f"{spec['type']}: one SGD step changed no trainable weight"
     assert np.isfinite(float(loss))
@@ -131,8 +148,13 @@ def assert_keras_mapping(block_cls: type, p: Any, layer: Any, arg: Any) -> None:
         stock.set_weights(layer.get_weights())
         y_stock = stock(arg, training=False) if stock._call_has_training_arg else stock(arg)
     for a, b in zip(_flat(y), _flat(y_stock)):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{spec['type']}: the block and keras.layers.{cls_name} disagree")
+        np.testing.assert_allclose(
+            np.asarray(a),
+            np.asarray(b),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"{spec['type']}: the block and keras.layers.{cls_name} disagree",
+        )
 
 
 def _flat(y: Any) -> list:
@@ -158,4 +180,5 @@ def assert_flops(type_name: str, layer: Any, shape: tuple, inf: Any) -> None:
     for d in next(iter(inf.outputs.values())):
         outputs *= d or 1
     assert inf.flops <= counted <= inf.flops + 4 * outputs, (
-        f"{type_name}: infer counts {inf.flops} FLOPs, TensorFlow {counted} (bias/activation slack {4 * outputs})")
+        f"{type_name}: infer counts {inf.flops} FLOPs, TensorFlow {counted} (bias/activation slack {4 * outputs})"
+    )

@@ -4,6 +4,7 @@ The table gives each block type sensible params and input shapes. A block that
 is registered but missing here fails ``test_every_block_has_a_contract_case``,
 so no new block can skip the contract.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -69,11 +70,28 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("Dense", {"units": 2, "use_bias": False, "activation": "silu"}, VEC),
     ("Conv2D", {"filters": 4, "kernel_size": 3, "groups": 2, "use_bias": False, "activation": "relu6"}, {"in": [(6, 6, 4)]}),
     ("Conv2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"}, IMG),
-    ("Conv1D", {"filters": 2, "kernel_size": 2, "strides": 2, "padding": "same", "dilation_rate": 1, "groups": 1, "activation": "tanh", "use_bias": False}, {"in": [(7, 2)]}),
+    (
+        "Conv1D",
+        {
+            "filters": 2,
+            "kernel_size": 2,
+            "strides": 2,
+            "padding": "same",
+            "dilation_rate": 1,
+            "groups": 1,
+            "activation": "tanh",
+            "use_bias": False,
+        },
+        {"in": [(7, 2)]},
+    ),
     ("Conv1D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "groups": 2}, {"in": [(7, 2)]}),
     ("DepthwiseConv2D", {"kernel_size": 2, "strides": 2, "use_bias": False, "activation": "relu"}, IMG),
     ("DepthwiseConv2D", {"kernel_size": 2, "dilation_rate": 2}, IMG),
-    ("SeparableConv2D", {"filters": 2, "depth_multiplier": 2, "strides": 2, "padding": "same", "use_bias": False, "activation": "relu"}, IMG),
+    (
+        "SeparableConv2D",
+        {"filters": 2, "depth_multiplier": 2, "strides": 2, "padding": "same", "use_bias": False, "activation": "relu"},
+        IMG,
+    ),
     ("SeparableConv2D", {"filters": 2, "dilation_rate": 2}, {"in": [(7, 7, 2)]}),
     ("MaxPool2D", {"pool_size": 3, "strides": 1, "padding": "same"}, IMG),
     ("AvgPool2D", {"pool_size": 2, "strides": [1, 2]}, IMG),
@@ -95,9 +113,17 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("Concat", {"axis": -1}, {"in": [(2, 3), (2, 1)]}),
     ("Split", {"num": 2, "axis": 0}, {"in": [(4, 3)]}),
     ("LSTM", {"units": 2, "activation": "relu", "recurrent_activation": "hard_sigmoid", "use_bias": False}, {"in": [(4, 2)]}),
-    ("LSTM", {"units": 2, "go_backwards": True, "return_sequences": True, "dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1}, {"in": [(4, 2)]}),
+    (
+        "LSTM",
+        {"units": 2, "go_backwards": True, "return_sequences": True, "dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1},
+        {"in": [(4, 2)]},
+    ),
     ("GRU", {"units": 2, "reset_after": False, "activation": "relu", "recurrent_activation": "hard_sigmoid"}, {"in": [(4, 2)]}),
-    ("GRU", {"units": 2, "use_bias": False, "go_backwards": True, "dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1}, {"in": [(4, 2)]}),
+    (
+        "GRU",
+        {"units": 2, "use_bias": False, "go_backwards": True, "dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1},
+        {"in": [(4, 2)]},
+    ),
     ("Embedding", {"input_dim": 5, "output_dim": 2}, {"in": [(3,)]}),
     ("ZeroPadding2D", {"padding": 2}, IMG),
     ("Cropping2D", {"cropping": [0, 1, 2, 0]}, IMG),
@@ -119,7 +145,9 @@ def test_every_mapped_keras_option_has_a_case_off_its_default():
         if spec.keras is None:
             continue
         defaults = spec.Params().model_dump(mode="json")
-        cases = [spec.parse_params(p).model_dump(mode="json") for t, p, _ in [*OPTION_CASES, (name, *CASES[name][:2])] if t == name]
+        cases = [
+            spec.parse_params(p).model_dump(mode="json") for t, p, _ in [*OPTION_CASES, (name, *CASES[name][:2])] if t == name
+        ]
         for o in spec.keras.options:
             if o.param in ("seed",):
                 continue  # changes only which random mask is drawn
@@ -184,13 +212,21 @@ def test_composite_block_passes_the_contract():
     """Composites are blocks too: same harness, class made from a graph document."""
     from akid.blocks.composite import make_composite
 
-    inner = {"nodes": [{"id": "a", "type": "Input", "params": {"shape": [4]}},
-                       {"id": "b", "type": "Input", "params": {"shape": [4]}},
-                       {"id": "d", "type": "Dense", "params": {"units": 4}},
-                       {"id": "m", "type": "Add"},
-                       {"id": "o", "type": "Output"}],
-             "edges": [{"source": "a", "target": "d"}, {"source": "d", "target": "m"},
-                       {"source": "b", "target": "m"}, {"source": "m", "target": "o"}]}
+    inner = {
+        "nodes": [
+            {"id": "a", "type": "Input", "params": {"shape": [4]}},
+            {"id": "b", "type": "Input", "params": {"shape": [4]}},
+            {"id": "d", "type": "Dense", "params": {"units": 4}},
+            {"id": "m", "type": "Add"},
+            {"id": "o", "type": "Output"},
+        ],
+        "edges": [
+            {"source": "a", "target": "d"},
+            {"source": "d", "target": "m"},
+            {"source": "b", "target": "m"},
+            {"source": "m", "target": "o"},
+        ],
+    }
     cls = make_composite("DenseSkip", inner)
     assert [p.name for p in cls.input_ports(cls.Params())] == ["a", "b"]
     out = assert_block_contract(cls, {}, {"a": [(4,)], "b": [(4,)]})

@@ -4,6 +4,7 @@ That is what makes ``GET /api/blocks``, ``/api/graphs/validate`` and the
 validate/parse/export CLIs answer in milliseconds. Each check runs in a fresh
 interpreter (this test process has TensorFlow loaded already).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -17,8 +18,10 @@ GOLDEN = ROOT / "tests" / "fixtures" / "graphs"
 
 
 def _run(code: str) -> None:
-    probe = code + "\nimport sys\nleaked = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))\n" \
-                   "assert not leaked, leaked[:5]\nprint('clean')\n"
+    probe = (
+        code + "\nimport sys\nleaked = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras'))\n"
+        "assert not leaked, leaked[:5]\nprint('clean')\n"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip().endswith("clean"), out.stderr[-2000:] + out.stdout[-2000:]
 
@@ -39,10 +42,13 @@ for p in sorted(pathlib.Path({str(GOLDEN)!r}).glob('*.json')):
 """)
 
 
-@pytest.mark.parametrize("argv", [
-    ["validate", str(GOLDEN / "residual.json")],
-    ["export", str(GOLDEN / "composite.json"), "--to", "python"],
-    ["export", str(GOLDEN / "residual.json"), "--to", "metasyntax"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", str(GOLDEN / "residual.json")],
+        ["export", str(GOLDEN / "composite.json"), "--to", "python"],
+        ["export", str(GOLDEN / "residual.json"), "--to", "metasyntax"],
+    ],
+)
 def test_static_cli_commands_import_no_tensorflow(argv):
     _run(f"from akid.cli import main\nassert main({argv!r}) == 0")

@@ -1,4 +1,5 @@
 """``python -m akid export G --to onnx|keras-file``: onnxruntime and Keras compute what the akid model computes."""
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,9 @@ def test_a_trained_run_exports_as_a_keras_file_with_its_checkpoint_weights(tmp_p
     ckpt = tf.train.Checkpoint(model=model_trackable(trained), step=tf.Variable(7, dtype=tf.int64))
     tf.train.CheckpointManager(ckpt, str(checkpoint_dir(tmp_path / "run")), max_to_keep=1).save()
     out = tmp_path / "trained.keras"
-    assert main(["export", str(GRAPHS / "residual.json"), "--to", "keras-file", "-o", str(out), "--run", str(tmp_path / "run")]) == 0
+    assert (
+        main(["export", str(GRAPHS / "residual.json"), "--to", "keras-file", "-o", str(out), "--run", str(tmp_path / "run")]) == 0
+    )
     capsys.readouterr()
     loaded = keras.saving.load_model(out, compile=False)
     x = np.random.default_rng(2).normal(size=(2, *trained.bindings["inputs"]["x"]["shape"])).astype("float32")

@@ -5,6 +5,7 @@ BatchNorm statistics included): save a ``.keras`` file, ``python -m akid
 import-keras`` it, ``python -m akid predict`` on random images, and compare with
 Keras' own prediction (logits: ``classifier_activation=None``, so nothing saturates).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,15 @@ from akid.cli import main
 
 A = keras.applications
 FAMILIES = {
-    "MobileNet": (A.MobileNet, 32), "MobileNetV2": (A.MobileNetV2, 32), "MobileNetV3Small": (A.MobileNetV3Small, 32),
-    "ResNet50V2": (A.ResNet50V2, 32), "DenseNet121": (A.DenseNet121, 32), "EfficientNetB0": (A.EfficientNetB0, 32),
-    "EfficientNetV2B0": (A.EfficientNetV2B0, 32), "Xception": (A.Xception, 71), "InceptionV3": (A.InceptionV3, 75),
+    "MobileNet": (A.MobileNet, 32),
+    "MobileNetV2": (A.MobileNetV2, 32),
+    "MobileNetV3Small": (A.MobileNetV3Small, 32),
+    "ResNet50V2": (A.ResNet50V2, 32),
+    "DenseNet121": (A.DenseNet121, 32),
+    "EfficientNetB0": (A.EfficientNetB0, 32),
+    "EfficientNetV2B0": (A.EfficientNetV2B0, 32),
+    "Xception": (A.Xception, 71),
+    "InceptionV3": (A.InceptionV3, 75),
 }
 
 
@@ -54,8 +61,21 @@ def test_application_imports_and_predicts_like_keras(family, tmp_path, capsys):
     assert summary["params"] == model.count_params()
     assert summary["weights"].endswith("weights.weights.h5")
 
-    assert main(["predict", summary["graph"], "--weights", summary["weights"], "--input", str(tmp_path / "x.npy"),
-                 "-o", str(tmp_path / "y.npz")]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                summary["graph"],
+                "--weights",
+                summary["weights"],
+                "--input",
+                str(tmp_path / "x.npy"),
+                "-o",
+                str(tmp_path / "y.npz"),
+            ]
+        )
+        == 0
+    )
     ours = np.load(tmp_path / "y.npz")
     (y,) = [ours[k] for k in ours.files]
     want = model.predict(x, verbose=0)

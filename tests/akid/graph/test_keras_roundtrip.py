@@ -7,6 +7,7 @@ the re-imported graph predicts the same. Data bindings (Output loss, target,
 Input feature) are not part of a Keras model and are left out of the comparison.
 The feedback graph has no Keras functional form: it is refused with a clear error.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ def structure(doc: dict, blocks: dict | None = None) -> tuple:
             nodes[n["id"]] = (n["type"], {k: v for k, v in params.items() if k not in BINDINGS})
         else:  # a composite: compare its definition, not the type name Keras' nested model gave it
             nodes[n["id"]] = ("composite", structure(blocks[n["type"]], blocks))
-    wiring = sorted((e["source"], e.get("source_port", "out"), e["target"], e.get("target_port", "in")) for e in doc.get("edges", []))
+    wiring = sorted(
+        (e["source"], e.get("source_port", "out"), e["target"], e.get("target_port", "in")) for e in doc.get("edges", [])
+    )
     return tuple(sorted(nodes.items())), tuple(wiring)
 
 
@@ -75,20 +78,27 @@ def test_keras_file_round_trip_keeps_structure_and_weights(name, tmp_path):
     assert structure(back.doc) == structure(doc)
     again = build_model(back.doc)
     set_weights(again, back.weights)
-    feed = {nid: np.random.default_rng(0).normal(size=(2, *b["shape"])).astype(b["dtype"])
-            for nid, b in ours.bindings["inputs"].items()}
+    feed = {
+        nid: np.random.default_rng(0).normal(size=(2, *b["shape"])).astype(b["dtype"])
+        for nid, b in ours.bindings["inputs"].items()
+    }
     want, got = ours(feed, training=False), again(feed, training=False)
     for k in want:
         np.testing.assert_allclose(np.asarray(got[k]), np.asarray(want[k]), rtol=1e-6, atol=1e-6)
 
 
 def test_swish_comes_back_as_its_keras_name_and_the_same_function():
-    doc = {"format": "akid.graph/v1", "name": "g", "nodes": [
-        {"id": "x", "type": "Input", "params": {"shape": [4]}},
-        {"id": "d", "type": "Dense", "params": {"units": 3, "activation": "swish"}},
-        {"id": "a", "type": "Activation", "params": {"activation": "hard_swish"}},
-        {"id": "y", "type": "Output"}],
-        "edges": [{"source": "x", "target": "d"}, {"source": "d", "target": "a"}, {"source": "a", "target": "y"}]}
+    doc = {
+        "format": "akid.graph/v1",
+        "name": "g",
+        "nodes": [
+            {"id": "x", "type": "Input", "params": {"shape": [4]}},
+            {"id": "d", "type": "Dense", "params": {"units": 3, "activation": "swish"}},
+            {"id": "a", "type": "Activation", "params": {"activation": "hard_swish"}},
+            {"id": "y", "type": "Output"},
+        ],
+        "edges": [{"source": "x", "target": "d"}, {"source": "d", "target": "a"}, {"source": "a", "target": "y"}],
+    }
     back = from_keras_json(to_keras_json(doc))
     by_id = {n["id"]: n for n in back["nodes"]}
     assert by_id["d"]["params"]["activation"] == "silu" and by_id["a"]["params"]["activation"] == "hard_silu"

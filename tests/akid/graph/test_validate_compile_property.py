@@ -6,6 +6,7 @@ from two) — many are invalid, which is fine: the property is only
 ``validate ok  =>  build_model succeeds, compiled params == validator params,
 every node's output shape == the validator's``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,13 +22,28 @@ ACTS = st.sampled_from(["linear", "relu", "silu", "gelu", "tanh", "hard_silu"])
 
 BLOCKS = {
     "Dense": st.fixed_dictionaries({"units": st.integers(1, 5), "activation": ACTS, "use_bias": st.booleans()}),
-    "Conv2D": st.fixed_dictionaries({"filters": st.sampled_from([2, 4]), "kernel_size": sizes, "strides": st.sampled_from([1, 2]),
-                                     "padding": st.sampled_from(["valid", "same"]), "groups": st.sampled_from([1, 2]),
-                                     "dilation_rate": st.sampled_from([1, 2])}),
-    "Conv1D": st.fixed_dictionaries({"filters": st.integers(1, 3), "kernel_size": small, "padding": st.sampled_from(["valid", "same"])}),
-    "DepthwiseConv2D": st.fixed_dictionaries({"kernel_size": sizes, "depth_multiplier": st.integers(1, 2), "padding": st.sampled_from(["valid", "same"])}),
-    "SeparableConv2D": st.fixed_dictionaries({"filters": st.integers(1, 3), "kernel_size": sizes, "strides": st.sampled_from([1, 2])}),
-    "MaxPool2D": st.fixed_dictionaries({"pool_size": sizes, "strides": st.sampled_from([None, 1, 2]), "padding": st.sampled_from(["valid", "same"])}),
+    "Conv2D": st.fixed_dictionaries(
+        {
+            "filters": st.sampled_from([2, 4]),
+            "kernel_size": sizes,
+            "strides": st.sampled_from([1, 2]),
+            "padding": st.sampled_from(["valid", "same"]),
+            "groups": st.sampled_from([1, 2]),
+            "dilation_rate": st.sampled_from([1, 2]),
+        }
+    ),
+    "Conv1D": st.fixed_dictionaries(
+        {"filters": st.integers(1, 3), "kernel_size": small, "padding": st.sampled_from(["valid", "same"])}
+    ),
+    "DepthwiseConv2D": st.fixed_dictionaries(
+        {"kernel_size": sizes, "depth_multiplier": st.integers(1, 2), "padding": st.sampled_from(["valid", "same"])}
+    ),
+    "SeparableConv2D": st.fixed_dictionaries(
+        {"filters": st.integers(1, 3), "kernel_size": sizes, "strides": st.sampled_from([1, 2])}
+    ),
+    "MaxPool2D": st.fixed_dictionaries(
+        {"pool_size": sizes, "strides": st.sampled_from([None, 1, 2]), "padding": st.sampled_from(["valid", "same"])}
+    ),
     "AvgPool2D": st.fixed_dictionaries({"pool_size": sizes}),
     "GlobalAvgPool2D": st.fixed_dictionaries({"keepdims": st.booleans()}),
     "ZeroPadding2D": st.fixed_dictionaries({"padding": st.integers(0, 2)}),
@@ -43,7 +59,9 @@ BLOCKS = {
     "LSTM": st.fixed_dictionaries({"units": small, "return_sequences": st.booleans(), "use_bias": st.booleans()}),
     "GRU": st.fixed_dictionaries({"units": small, "reset_after": st.booleans()}),
     "Split": st.just({"num": 2}),
-    "Add": st.just({}), "Multiply": st.just({}), "Concat": st.just({}),
+    "Add": st.just({}),
+    "Multiply": st.just({}),
+    "Concat": st.just({}),
 }
 MERGES = {"Add", "Multiply", "Concat"}
 
@@ -58,7 +76,9 @@ def graphs(draw):
         t = draw(st.sampled_from(sorted(BLOCKS)))
         nid = f"n{i}"
         nodes.append({"id": nid, "type": t, "params": draw(BLOCKS[t])})
-        for src, port in (draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else [draw(st.sampled_from(ports))]):
+        for src, port in (
+            draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else [draw(st.sampled_from(ports))]
+        ):
             edges.append({"source": src, "source_port": port, "target": nid})
         ports.append((nid, "out0") if t == "Split" else (nid, "out"))
     src, port = ports[-1]
