@@ -11,6 +11,7 @@ side: architecture import + validate (no TensorFlow work), and weight loading.
     .venv/bin/python bench/keras_apps.py ResNet50   # some
 Timings on a shared machine are noisy; compare rows of one run, not runs.
 """
+
 from __future__ import annotations
 
 import sys
@@ -34,13 +35,24 @@ from akid.graph.weights import set_weights  # noqa: E402
 A = keras.applications
 #: family -> (constructor, smallest input side it accepts)
 FAMILIES = {
-    "VGG16": (A.VGG16, 32), "VGG19": (A.VGG19, 32),
-    "ResNet50": (A.ResNet50, 32), "ResNet101": (A.ResNet101, 32), "ResNet152": (A.ResNet152, 32),
-    "ResNet50V2": (A.ResNet50V2, 32), "ResNet101V2": (A.ResNet101V2, 32), "ResNet152V2": (A.ResNet152V2, 32),
-    "MobileNet": (A.MobileNet, 32), "MobileNetV2": (A.MobileNetV2, 32),
-    "MobileNetV3Small": (A.MobileNetV3Small, 32), "MobileNetV3Large": (A.MobileNetV3Large, 32),
-    "DenseNet121": (A.DenseNet121, 32), "DenseNet169": (A.DenseNet169, 32), "DenseNet201": (A.DenseNet201, 32),
-    "Xception": (A.Xception, 71), "InceptionV3": (A.InceptionV3, 75), "InceptionResNetV2": (A.InceptionResNetV2, 75),
+    "VGG16": (A.VGG16, 32),
+    "VGG19": (A.VGG19, 32),
+    "ResNet50": (A.ResNet50, 32),
+    "ResNet101": (A.ResNet101, 32),
+    "ResNet152": (A.ResNet152, 32),
+    "ResNet50V2": (A.ResNet50V2, 32),
+    "ResNet101V2": (A.ResNet101V2, 32),
+    "ResNet152V2": (A.ResNet152V2, 32),
+    "MobileNet": (A.MobileNet, 32),
+    "MobileNetV2": (A.MobileNetV2, 32),
+    "MobileNetV3Small": (A.MobileNetV3Small, 32),
+    "MobileNetV3Large": (A.MobileNetV3Large, 32),
+    "DenseNet121": (A.DenseNet121, 32),
+    "DenseNet169": (A.DenseNet169, 32),
+    "DenseNet201": (A.DenseNet201, 32),
+    "Xception": (A.Xception, 71),
+    "InceptionV3": (A.InceptionV3, 75),
+    "InceptionResNetV2": (A.InceptionResNetV2, 75),
     "NASNetMobile": (A.NASNetMobile, 32),
     **{f"EfficientNetB{i}": (getattr(A, f"EfficientNetB{i}"), 32) for i in range(8)},
     **{f"EfficientNetV2{v}": (getattr(A, f"EfficientNetV2{v}"), 32) for v in ("B0", "B1", "B2", "B3", "S", "M", "L")},
@@ -86,8 +98,10 @@ def run(name: str, fn, size: int, tmp: Path) -> str:
     got = np.asarray(next(iter(ours(x, training=False).values())))
     rel = float(np.max(np.abs(got - want)) / (np.max(np.abs(want)) or 1.0))
     ok = report.ok and report.params == model.count_params() and rel <= 1e-4
-    return (f"{name:20s} {'ok  ' if ok else 'FAIL'} nodes={len(doc['nodes']):5d} params akid={report.params:>10,} keras={model.count_params():>10,} "
-            f"rel_diff={rel:.1e} import+validate={t_arch:.2f}s weights+build={t_weights:.2f}s")
+    return (
+        f"{name:20s} {'ok  ' if ok else 'FAIL'} nodes={len(doc['nodes']):5d} params akid={report.params:>10,} keras={model.count_params():>10,} "
+        f"rel_diff={rel:.1e} import+validate={t_arch:.2f}s weights+build={t_weights:.2f}s"
+    )
 
 
 def main(names: list[str]) -> int:
@@ -99,7 +113,7 @@ def main(names: list[str]) -> int:
             fn, size = table[name]
             try:
                 row = run(name, fn, size, Path(d))
-            except Exception as exc:  # noqa: BLE001 - a benchmark row, not a crash
+            except Exception as exc:
                 row = f"{name:20s} FAIL {type(exc).__name__}: {str(exc)[:300]}"
             failed += "FAIL" in row
             print(row, flush=True)
