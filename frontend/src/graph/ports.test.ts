@@ -3,13 +3,26 @@ import type { BlockSpec } from '../types';
 import { portsFor } from './ports';
 
 const spec = (over: Partial<BlockSpec>): BlockSpec => ({
-  type: 'X', category: 'merge', doc: '', inputs: [{ name: 'in', multi: false }], outputs: [{ name: 'out', multi: false }],
-  dynamic_outputs: false, params_schema: {}, defaults: {}, key_params: [], ...over,
+  type: 'X',
+  category: 'merge',
+  doc: '',
+  inputs: [{ name: 'in', multi: false }],
+  outputs: [{ name: 'out', multi: false }],
+  dynamic_outputs: false,
+  params_schema: {},
+  defaults: {},
+  key_params: [],
+  ...over,
 });
 
 describe('portsFor', () => {
   it('applies the output rule from the spec JSON to the node params', () => {
-    const s = spec({ type: 'Chunk', dynamic_outputs: true, output_rule: { param: 'parts', pattern: 'part{i}' }, defaults: { parts: 2 } });
+    const s = spec({
+      type: 'Chunk',
+      dynamic_outputs: true,
+      output_rule: { param: 'parts', pattern: 'part{i}' },
+      defaults: { parts: 2 },
+    });
     expect(portsFor('Chunk', { parts: 3 }, s).outputs.map((p) => p.name)).toEqual(['part0', 'part1', 'part2']);
     expect(portsFor('Chunk', {}, s).outputs.map((p) => p.name)).toEqual(['part0', 'part1']);
   });

@@ -43,7 +43,11 @@ export function portsFor(
 }
 
 /** Ports from a rule, or null when the param is not a sane count (the spec's default ports stand). */
-export function ruleOutputs(rule: PortRule, params: Record<string, unknown>, defaults: Record<string, unknown>): PortSpec[] | null {
+export function ruleOutputs(
+  rule: PortRule,
+  params: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+): PortSpec[] | null {
   const raw = params[rule.param] ?? defaults[rule.param];
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > 256) return null;
   return Array.from({ length: raw }, (_, i) => ({ name: rule.pattern.replace('{i}', String(i)), multi: false }));
