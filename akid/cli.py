@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("validate", "export", "parse", "train", "serve", "sweep")
+COMMANDS = ("validate", "export", "parse", "import-keras", "predict", "train", "serve", "sweep")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,9 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     modules = {}
     for name in COMMANDS:
         try:
-            mod = importlib.import_module(f"akid.commands.{name}")
+            mod = importlib.import_module(f"akid.commands.{name.replace('-', '_')}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"akid.commands.{name}":
+            if exc.name != f"akid.commands.{name.replace('-', '_')}":
                 raise
             continue
         mod.add_parser(sub)

@@ -1,5 +1,20 @@
-"""Blocks: every layer, merge and data-processing step is a Block."""
-from akid.blocks.base import Block, BlockParams, Inference, PortSpec, Shape
-from akid.blocks.registry import block_specs, block_types, get_block, has_block, register_block
+"""Blocks: every layer, merge and data-processing step is a declarative block spec."""
 
-__all__ = ["Block", "BlockParams", "Inference", "PortSpec", "Shape", "block_specs", "block_types", "get_block", "has_block", "register_block"]
+from akid.blocks.base import Block, BlockParams, BlockSpec, Inference, PortRule, PortSpec, Shape
+from akid.blocks.registry import all_blocks, block_specs, block_types, get_block, has_block, register_block
+
+__all__ = [
+    "Block",
+    "BlockParams",
+    "BlockSpec",
+    "Inference",
+    "PortRule",
+    "PortSpec",
+    "Shape",
+    "all_blocks",
+    "block_specs",
+    "block_types",
+    "get_block",
+    "has_block",
+    "register_block",
+]

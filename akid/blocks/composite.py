@@ -11,6 +11,7 @@ defines them. :class:`BlockResolver` is the hook through which the validator and
 the compiler see them — registered blocks first, then the document's composites,
 then those of the enclosing documents.
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar
@@ -27,7 +28,7 @@ class BlockResolver:
     ``bad_composite`` / ``recursive_composite``) for a broken definition.
     """
 
-    def __init__(self, blocks: dict[str, Any] | None = None, parent: "BlockResolver | None" = None) -> None:
+    def __init__(self, blocks: dict[str, Any] | None = None, parent: BlockResolver | None = None) -> None:
         self.defs = dict(blocks or {})
         self.parent = parent
         self._cache: dict[str, type[Block]] = {}
@@ -35,7 +36,7 @@ class BlockResolver:
         self._building: set[str] = parent._building if parent is not None else set()
 
     @classmethod
-    def for_graph(cls, graph: Any, parent: "BlockResolver | None" = None) -> "BlockResolver":
+    def for_graph(cls, graph: Any, parent: BlockResolver | None = None) -> BlockResolver:
         return cls(getattr(graph, "blocks", None) or {}, parent)
 
     def names(self) -> list[str]:
@@ -58,8 +59,15 @@ class BlockResolver:
             raise AkidError(self._failed[name])
         key = f"{id(self)}:{name}"
         if key in self._building:
-            raise AkidError([Issue("recursive_composite", f"composite block {name!r} contains itself. Received: type={name!r}",
-                                   path=f"$.blocks.{name}")])
+            raise AkidError(
+                [
+                    Issue(
+                        "recursive_composite",
+                        f"composite block {name!r} contains itself. Received: type={name!r}",
+                        path=f"$.blocks.{name}",
+                    )
+                ]
+            )
         self._building.add(key)
         try:
             cls = make_composite(name, self.defs[name], self)
@@ -73,23 +81,14 @@ class BlockResolver:
 
 
 class CompositeBlock(Block):
-    """Base of composite block classes; :func:`make_composite` creates one per definition."""
+    """Base of composite block specs; :func:`make_composite` creates one per definition (runtime: CompositeLayer)."""
 
     category: ClassVar[str] = "composite"
     graph: ClassVar[Any] = None
     definition: ClassVar[dict[str, Any]] = {}
     plans: ClassVar[dict[str, Any]] = {}
     order: ClassVar[list[str]] = []
-
-    def __init__(self, params: dict[str, Any] | BlockParams | None = None, name: str | None = None, **kwargs: Any):
-        super().__init__(params, name, **kwargs)
-        from akid.graph.compile import GraphProgram
-
-        self.program = GraphProgram(self.graph, self.plans, self.order)
-        self.inner_blocks = list(self.program.layers.values())
-
-    def build(self, input_shape: Any = None) -> None:
-        self.built = True  # the inner blocks build on their first call (no symbolic trace)
+    runtime: ClassVar[str] = "akid.blocks.composite_runtime:CompositeLayer"
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -101,26 +100,12 @@ class CompositeBlock(Block):
             raise ShapeError([_outer(i, cls.type_name, node_id) for i in result.issues])
         infs = result.inferences
         outputs = {p.name: infs[p.name].outputs["result"] for p in cls.output_spec_ports}
-        return Inference(outputs, params=sum(i.params for i in infs.values()), flops=sum(i.flops for i in infs.values()),
-                         notes={"inner": {k: v.outputs for k, v in infs.items()}})
-
-    def call(self, inputs, training=None):
-        names = [p.name for p in self.input_spec_ports]
-        feed = dict(inputs) if isinstance(inputs, dict) else {names[0]: inputs}
-        out = self.program.run(feed, training=training)
-        results = [out[p.name] for p in self.output_spec_ports]
-        return results[0] if len(results) == 1 else results
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config["composite"] = {"type": self.type_name, "graph": self.definition}
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "CompositeBlock":
-        config = dict(config)
-        config.pop("composite", None)
-        return super().from_config(config)
+        return Inference(
+            outputs,
+            params=sum(i.params for i in infs.values()),
+            flops=sum(i.flops for i in infs.values()),
+            notes={"inner": {k: v.outputs for k, v in infs.items()}},
+        )
 
 
 def make_composite(name: str, doc: Any, parent: BlockResolver | None = None) -> type[CompositeBlock]:
@@ -134,8 +119,15 @@ def make_composite(name: str, doc: Any, parent: BlockResolver | None = None) -> 
 
     where = f"$.blocks.{name}"
     if has_block(name):
-        raise AkidError([Issue("bad_composite", f"composite {name!r} has the name of a built-in block; rename it. "
-                               f"Received: blocks.{name}", path=where)])
+        raise AkidError(
+            [
+                Issue(
+                    "bad_composite",
+                    f"composite {name!r} has the name of a built-in block; rename it. Received: blocks.{name}",
+                    path=where,
+                )
+            ]
+        )
     if isinstance(doc, dict) and "format" not in doc:
         doc = {"format": "akid.graph/v1", **doc}
     try:
@@ -150,8 +142,14 @@ def make_composite(name: str, doc: Any, parent: BlockResolver | None = None) -> 
     ins = tuple(PortSpec(n.id, doc=f"inner Input {n.id}") for n in graph.nodes if n.type == "Input")
     outs = tuple(PortSpec(n.id, doc=f"inner Output {n.id}") for n in graph.nodes if n.type == "Output")
     attrs = {
-        "type_name": name, "graph": graph, "definition": doc, "plans": a.plans, "order": a.order,
-        "input_spec_ports": ins, "output_spec_ports": outs, "Params": BlockParams,
+        "type_name": name,
+        "graph": graph,
+        "definition": doc,
+        "plans": a.plans,
+        "order": a.order,
+        "input_spec_ports": ins,
+        "output_spec_ports": outs,
+        "Params": BlockParams,
         "__doc__": graph.description or f"Composite block {name!r} ({len(graph.nodes)} nodes).",
         "__module__": __name__,
     }

@@ -1,38 +1,79 @@
-"""Convolutions and pooling (channels-last)."""
+"""Convolutions, pooling, padding and cropping (channels-last)."""
+
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-import keras
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, single_input
-from akid.blocks.core import ACTIVATIONS
+from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
+from akid.blocks.keras_map import KerasMap, as_tuple, opt, short
+from akid.blocks.params import Activation, Padding, Size1, Size2, pair
 from akid.blocks.registry import register_block
 
-Padding = Literal["valid", "same"]
+CHANNELS_LAST = {"data_format": ("channels_last", None)}
 
 
-def _out_len(n: int | None, k: int, s: int, padding: str) -> int | None:
+def out_len(n: int | None, k: int, s: int, padding: str, d: int = 1) -> int | None:
     if n is None:
         return None
-    return -(-n // s) if padding == "same" else (n - k) // s + 1
+    span = (k - 1) * d + 1
+    return -(-n // s) if padding == "same" else (n - span) // s + 1
 
 
-def _spatial(cls, shape, kernel, strides, padding, rank: int, node_id, what: str = "kernel_size"):
+def spatial(cls, shape, kernel, strides, padding, rank: int, node_id, what: str = "kernel_size", dilation=None):
+    """Output spatial sizes; a window larger than a 'valid' input is an error naming ``what``."""
     if len(shape) != rank + 1:
-        raise cls.shape_error(f"expects a rank-{rank + 1} sample ({'length' if rank == 1 else 'height, width'}, channels). Received: shape={list(shape)}", node_id)
+        raise cls.shape_error(
+            f"expects a rank-{rank + 1} sample ({'length' if rank == 1 else 'height, width'}, channels). Received: shape={list(shape)}",
+            node_id,
+        )
+    dilation = dilation or (1,) * rank
     out = []
-    for n, k, s in zip(shape[:rank], kernel, strides):
-        o = _out_len(n, k, s, padding)
+    for n, k, s, d in zip(shape[:rank], kernel, strides, dilation):
+        o = out_len(n, k, s, padding, d)
         if o is not None and o < 1:
-            raise cls.shape_error(f"{what}={list(kernel)} is larger than the input {list(shape[:rank])} with padding='valid'. Received: shape={list(shape)}", node_id, param=what)
+            raise cls.shape_error(
+                f"{what}={list(kernel)} is larger than the input {list(shape[:rank])} with padding='valid'. Received: shape={list(shape)}",
+                node_id,
+                param=what,
+            )
         out.append(o)
     return tuple(out)
 
 
-def _pair(v: int | list[int], rank: int) -> tuple[int, ...]:
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * rank
+def _known_channels(cls, shape, node_id) -> int:
+    if not shape or shape[-1] is None:
+        raise cls.shape_error(f"the channel axis must be known. Received: shape={list(shape)}", node_id)
+    return int(shape[-1])
+
+
+def _no_stride_with_dilation(cls, s, d, node_id) -> None:
+    if any(x > 1 for x in s) and any(x > 1 for x in d):
+        raise cls.shape_error(
+            f"strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it). Received: strides={list(s)}, dilation_rate={list(d)}",
+            node_id,
+            port=None,
+            param="dilation_rate",
+            code="bad_param",
+        )
+
+
+def _conv_keras(cls: str, inner: str, extra: tuple = ()) -> KerasMap:
+    return KerasMap(
+        cls,
+        (
+            opt("kernel_size", to_keras=as_tuple, from_keras=short),
+            opt("strides", to_keras=as_tuple, from_keras=short),
+            opt("padding"),
+            opt("dilation_rate", to_keras=as_tuple, from_keras=short),
+            opt("activation"),
+            opt("use_bias"),
+            *extra,
+        ),
+        inner=inner,
+        fixed=CHANNELS_LAST,
+    )
 
 
 class _Conv(Block):
@@ -40,47 +81,43 @@ class _Conv(Block):
     rank = 2
     key_params = ("filters", "kernel_size", "strides", "padding")
 
-    def __init__(self, params=None, name=None, **kw):
-        super().__init__(params, name, **kw)
-        layer = keras.layers.Conv2D if self.rank == 2 else keras.layers.Conv1D
-        self.inner = layer(self.p.filters, self.p.kernel_size, strides=self.p.strides, padding=self.p.padding,
-                           activation=self.p.activation, use_bias=self.p.use_bias, name="conv")
-
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        k, s = _pair(params.kernel_size, cls.rank), _pair(params.strides, cls.rank)
-        spatial = _spatial(cls, shape, k, s, params.padding, cls.rank, node_id)
-        cin = shape[-1]
-        if cin is None:
-            raise cls.shape_error(f"the channel axis must be known. Received: shape={list(shape)}", node_id)
-        kvol = 1
-        for d in k:
-            kvol *= d
-        n = kvol * cin * params.filters + (params.filters if params.use_bias else 0)
-        positions = 1
-        for d in spatial:
-            positions *= d or 1
-        return Inference({"out": spatial + (params.filters,)}, params=n, flops=2 * kvol * cin * params.filters * positions)
-
-    def call(self, inputs):
-        return self.inner(inputs)
+        k, s, d = pair(params.kernel_size, cls.rank), pair(params.strides, cls.rank), pair(params.dilation_rate, cls.rank)
+        _no_stride_with_dilation(cls, s, d, node_id)
+        out = spatial(cls, shape, k, s, params.padding, cls.rank, node_id, dilation=d)
+        cin = _known_channels(cls, shape, node_id)
+        g = params.groups
+        if cin % g or params.filters % g:
+            raise cls.shape_error(
+                f"groups={g} must divide both the input channels ({cin}) and filters ({params.filters}). Received: shape={list(shape)}",
+                node_id,
+                param="groups",
+            )
+        kvol = prod(k)
+        n = kvol * (cin // g) * params.filters + (params.filters if params.use_bias else 0)
+        positions = prod([o or 1 for o in out])
+        return Inference({"out": out + (params.filters,)}, params=n, flops=2 * kvol * (cin // g) * params.filters * positions)
 
 
 @register_block
 class Conv2D(_Conv):
-    """2-D convolution over (height, width, channels) samples."""
+    """2-D convolution over (height, width, channels) samples; ``groups`` > 1 is a grouped convolution."""
 
     type_name = "Conv2D"
     rank = 2
+    keras = _conv_keras("Conv2D", "conv", (opt("filters"), opt("groups")))
 
     class Params(BlockParams):
         filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
-        kernel_size: int | list[int] = Field(default=3, description="Window size: one int or [h, w].")
-        strides: int | list[int] = Field(default=1, description="Step: one int or [h, w].")
+        kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
+        strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
         padding: Padding = Field(default="valid", description="'same' keeps the size at stride 1.")
-        activation: ACTIVATIONS = "linear"
+        activation: Activation = "linear"
         use_bias: bool = True
+        dilation_rate: Size2 = Field(default=1, description="Spacing of the kernel taps (atrous convolution).")
+        groups: int = Field(default=1, ge=1, le=4096, description="Channel groups convolved separately.")
 
 
 @register_block
@@ -89,44 +126,116 @@ class Conv1D(_Conv):
 
     type_name = "Conv1D"
     rank = 1
+    keras = _conv_keras("Conv1D", "conv", (opt("filters"), opt("groups")))
 
     class Params(BlockParams):
         filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
-        kernel_size: int | list[int] = Field(default=3, description="Window length.")
-        strides: int | list[int] = Field(default=1, description="Step.")
+        kernel_size: Size1 = Field(default=3, description="Window length.")
+        strides: Size1 = Field(default=1, description="Step.")
         padding: Padding = "valid"
-        activation: ACTIVATIONS = "linear"
+        activation: Activation = "linear"
         use_bias: bool = True
+        dilation_rate: Size1 = Field(default=1, description="Spacing of the kernel taps.")
+        groups: int = Field(default=1, ge=1, le=4096, description="Channel groups convolved separately.")
+
+
+@register_block
+class DepthwiseConv2D(Block):
+    """One spatial filter per input channel (times ``depth_multiplier``): MobileNet's building block."""
+
+    type_name = "DepthwiseConv2D"
+    category = "conv"
+    key_params = ("kernel_size", "strides", "depth_multiplier")
+    keras = _conv_keras("DepthwiseConv2D", "conv", (opt("depth_multiplier"),))
+
+    class Params(BlockParams):
+        kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
+        strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
+        padding: Padding = "valid"
+        depth_multiplier: int = Field(default=1, ge=1, le=256, description="Output channels per input channel.")
+        activation: Activation = "linear"
+        use_bias: bool = True
+        dilation_rate: Size2 = 1
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        k, s, d = pair(params.kernel_size, 2), pair(params.strides, 2), pair(params.dilation_rate, 2)
+        _no_stride_with_dilation(cls, s, d, node_id)
+        out = spatial(cls, shape, k, s, params.padding, 2, node_id, dilation=d)
+        cout = _known_channels(cls, shape, node_id) * params.depth_multiplier
+        n = prod(k) * cout + (cout if params.use_bias else 0)
+        return Inference({"out": out + (cout,)}, params=n, flops=2 * prod(k) * cout * prod([o or 1 for o in out]))
+
+
+@register_block
+class SeparableConv2D(Block):
+    """Depthwise then pointwise (1x1) convolution (Xception)."""
+
+    type_name = "SeparableConv2D"
+    category = "conv"
+    key_params = ("filters", "kernel_size", "strides")
+    keras = _conv_keras("SeparableConv2D", "conv", (opt("filters"), opt("depth_multiplier")))
+
+    class Params(BlockParams):
+        filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
+        kernel_size: Size2 = 3
+        strides: Size2 = 1
+        padding: Padding = "valid"
+        depth_multiplier: int = Field(default=1, ge=1, le=256)
+        activation: Activation = "linear"
+        use_bias: bool = True
+        dilation_rate: Size2 = 1
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        k, s, d = pair(params.kernel_size, 2), pair(params.strides, 2), pair(params.dilation_rate, 2)
+        _no_stride_with_dilation(cls, s, d, node_id)
+        out = spatial(cls, shape, k, s, params.padding, 2, node_id, dilation=d)
+        mid = _known_channels(cls, shape, node_id) * params.depth_multiplier
+        n = prod(k) * mid + mid * params.filters + (params.filters if params.use_bias else 0)
+        positions = prod([o or 1 for o in out])
+        return Inference({"out": out + (params.filters,)}, params=n, flops=2 * (prod(k) * mid + mid * params.filters) * positions)
+
+
+def _pool_post(params: dict) -> dict:
+    """Keras writes the default strides (= pool_size) out; akid leaves them empty."""
+    if params.get("strides") is not None and short(params["strides"]) == short(params.get("pool_size", 2)):
+        params = {**params, "strides": None}
+    return params
 
 
 class _Pool2D(Block):
     category = "pooling"
     key_params = ("pool_size", "strides")
-    keras_layer = None
 
     class Params(BlockParams):
-        pool_size: int | list[int] = Field(default=2, description="Window: one int or [h, w].")
-        strides: int | list[int] | None = Field(default=None, description="Step; defaults to pool_size.")
+        pool_size: Size2 = Field(default=2, description="Window: one int or [h, w].")
+        strides: Size2 | None = Field(default=None, description="Step; defaults to pool_size.")
         padding: Padding = "valid"
-
-    def __init__(self, params=None, name=None, **kw):
-        super().__init__(params, name, **kw)
-        self.inner = self.keras_layer(pool_size=self.p.pool_size, strides=self.p.strides, padding=self.p.padding, name="pool")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        k = _pair(params.pool_size, 2)
-        s = _pair(params.strides if params.strides is not None else params.pool_size, 2)
-        spatial = _spatial(cls, shape, k, s, params.padding, 2, node_id, what="pool_size")
-        out = spatial + (shape[-1],)
-        flops = 1
-        for d in out:
-            flops *= d or 1
-        return Inference({"out": out}, flops=flops * k[0] * k[1])
+        k = pair(params.pool_size, 2)
+        s = pair(params.strides if params.strides is not None else params.pool_size, 2)
+        out = spatial(cls, shape, k, s, params.padding, 2, node_id, what="pool_size") + (shape[-1],)
+        return Inference({"out": out}, flops=prod([d or 1 for d in out]) * k[0] * k[1])
 
-    def call(self, inputs):
-        return self.inner(inputs)
+
+def _pool_keras(cls: str) -> KerasMap:
+    return KerasMap(
+        cls,
+        (
+            opt("pool_size", to_keras=as_tuple, from_keras=short),
+            opt("strides", to_keras=as_tuple, from_keras=short),
+            opt("padding"),
+        ),
+        inner="pool",
+        fixed=CHANNELS_LAST,
+        post_import=_pool_post,
+    )
 
 
 @register_block
@@ -134,7 +243,7 @@ class MaxPool2D(_Pool2D):
     """Maximum over spatial windows."""
 
     type_name = "MaxPool2D"
-    keras_layer = keras.layers.MaxPooling2D
+    keras = _pool_keras("MaxPooling2D")
 
 
 @register_block
@@ -142,22 +251,121 @@ class AvgPool2D(_Pool2D):
     """Mean over spatial windows."""
 
     type_name = "AvgPool2D"
-    keras_layer = keras.layers.AveragePooling2D
+    keras = _pool_keras("AveragePooling2D")
 
 
-@register_block
-class GlobalAvgPool2D(Block):
-    """Mean over height and width: (h, w, c) -> (c,)."""
-
-    type_name = "GlobalAvgPool2D"
+class _GlobalPool2D(Block):
     category = "pooling"
+
+    class Params(BlockParams):
+        keepdims: bool = Field(default=False, description="Keep height and width as size-1 axes.")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         if len(shape) != 3:
             raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
-        return Inference({"out": (shape[-1],)}, flops=(shape[0] or 1) * (shape[1] or 1) * (shape[2] or 1))
+        out = (1, 1, shape[-1]) if params.keepdims else (shape[-1],)
+        return Inference({"out": out}, flops=prod([d or 1 for d in shape]))
 
-    def call(self, inputs):
-        return keras.ops.mean(inputs, axis=(1, 2))
+
+@register_block
+class GlobalAvgPool2D(_GlobalPool2D):
+    """Mean over height and width: (h, w, c) -> (c,)."""
+
+    type_name = "GlobalAvgPool2D"
+    keras = KerasMap("GlobalAveragePooling2D", (opt("keepdims"),), inner="pool", fixed=CHANNELS_LAST)
+
+
+@register_block
+class GlobalMaxPool2D(_GlobalPool2D):
+    """Maximum over height and width: (h, w, c) -> (c,)."""
+
+    type_name = "GlobalMaxPool2D"
+    keras = KerasMap("GlobalMaxPooling2D", (opt("keepdims"),), inner="pool", fixed=CHANNELS_LAST)
+
+
+def _edges(v) -> tuple[tuple[int, int], tuple[int, int]]:
+    """int | [h, w] | [top, bottom, left, right] -> ((top, bottom), (left, right))."""
+    if isinstance(v, int):
+        return (v, v), (v, v)
+    if len(v) == 2:
+        return (v[0], v[0]), (v[1], v[1])
+    if len(v) == 4:
+        return (v[0], v[1]), (v[2], v[3])
+    raise ValueError(f"give one int, [h, w] or [top, bottom, left, right]. Received: {v!r}")
+
+
+def _edges_json(v) -> int | list[int]:
+    """Keras' ((top, bottom), (left, right)) in akid's shortest form: 1, [1, 2] or [1, 0, 2, 1]."""
+    (t, b), (lf, r) = ((v, v), (v, v)) if isinstance(v, int) else (tuple(v[0]), tuple(v[1]))
+    if t == b and lf == r:
+        return t if t == lf else [t, lf]
+    return [t, b, lf, r]
+
+
+Edges = (
+    Annotated[int, Field(ge=0, le=100_000)]
+    | Annotated[list[Annotated[int, Field(ge=0, le=100_000)]], Field(min_length=2, max_length=4)]
+)
+
+
+def _check_edges(cls, v, name: str, node_id) -> tuple:
+    try:
+        return _edges(v)
+    except ValueError as exc:
+        raise cls.shape_error(f"{name}: {exc}", node_id, port=None, param=name, code="bad_param") from None
+
+
+@register_block
+class ZeroPadding2D(Block):
+    """Add rows and columns of zeros around an image."""
+
+    type_name = "ZeroPadding2D"
+    category = "reshape"
+    key_params = ("padding",)
+    keras = KerasMap(
+        "ZeroPadding2D", (opt("padding", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="pad", fixed=CHANNELS_LAST
+    )
+
+    class Params(BlockParams):
+        padding: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        (t, b), (lf, r) = _check_edges(cls, params.padding, "padding", node_id)
+        if len(shape) != 3:
+            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
+        h, w, c = shape
+        return Inference({"out": (None if h is None else h + t + b, None if w is None else w + lf + r, c)})
+
+
+@register_block
+class Cropping2D(Block):
+    """Remove rows and columns at the borders of an image."""
+
+    type_name = "Cropping2D"
+    category = "reshape"
+    key_params = ("cropping",)
+    keras = KerasMap(
+        "Cropping2D", (opt("cropping", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="crop", fixed=CHANNELS_LAST
+    )
+
+    class Params(BlockParams):
+        cropping: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        (t, b), (lf, r) = _check_edges(cls, params.cropping, "cropping", node_id)
+        if len(shape) != 3:
+            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
+        h, w, c = shape
+        oh = None if h is None else h - t - b
+        ow = None if w is None else w - lf - r
+        if (oh is not None and oh < 1) or (ow is not None and ow < 1):
+            raise cls.shape_error(
+                f"cropping {params.cropping!r} removes the whole image. Received: shape={list(shape)}", node_id, param="cropping"
+            )
+        return Inference({"out": (oh, ow, c)})

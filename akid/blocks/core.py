@@ -1,19 +1,27 @@
-"""Core blocks: graph boundaries, dense layers, reshaping, activations, dropout."""
+"""Core blocks: graph boundaries, dense layers, reshaping, activations, dropout, embeddings."""
+
 from __future__ import annotations
 
 from typing import Literal
 
-import keras
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, PortSpec, prod, single_input
+from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
+from akid.blocks.keras_map import KerasMap, as_tuple, from_keras_axis, opt, to_keras_axis
+from akid.blocks.params import ACTIVATION_NAMES, PosInt
+from akid.blocks.params import Activation as ActivationName
 from akid.blocks.registry import register_block
 
 LOSSES = Literal[
-    "sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mse", "mae", "huber",
+    "sparse_categorical_crossentropy",
+    "categorical_crossentropy",
+    "binary_crossentropy",
+    "mse",
+    "mae",
+    "huber",
 ]
 METRICS = Literal["accuracy", "mae", "mse", "top5_accuracy"]
-ACTIVATIONS = Literal["linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "elu", "selu", "swish"]
+ACTIVATIONS = ActivationName  # kept for modules that imported the old name
 
 
 @register_block
@@ -24,21 +32,16 @@ class Input(Block):
     category = "io"
     input_spec_ports = ()
     key_params = ("shape", "feature")
+    runtime = "akid.blocks.runtime:PassLayer"
 
     class Params(BlockParams):
-        shape: list[int] = Field(default=[8, 8, 1], min_length=1, max_length=4, description="Sample shape, batch excluded.")
+        shape: list[PosInt] = Field(default=[8, 8, 1], min_length=1, max_length=4, description="Sample shape, batch excluded.")
         feature: str = Field(default="image", min_length=1, max_length=64, description="Data set feature fed here.")
         dtype: Literal["float32", "int32"] = Field(default="float32", description="int32 for token ids (Embedding).")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
-        for i, d in enumerate(params.shape):
-            if d < 1:
-                raise cls.shape_error(f"every dimension of shape must be >= 1. Received: shape={params.shape}", node_id, port=None, param="shape", code="bad_param")
         return Inference({"out": tuple(params.shape)})
-
-    def call(self, inputs):
-        return inputs
 
 
 @register_block
@@ -49,6 +52,7 @@ class Output(Block):
     category = "io"
     output_spec_ports = ()
     key_params = ("target", "loss")
+    runtime = "akid.blocks.runtime:PassLayer"
 
     class Params(BlockParams):
         target: str = Field(default="label", min_length=1, max_length=64, description="Data set target predicted here.")
@@ -61,9 +65,6 @@ class Output(Block):
     def infer(cls, params, inputs, node_id=None):
         return Inference({"result": single_input(inputs)})
 
-    def call(self, inputs):
-        return inputs
-
 
 @register_block
 class Dense(Block):
@@ -72,27 +73,27 @@ class Dense(Block):
     type_name = "Dense"
     category = "core"
     key_params = ("units", "activation")
+    keras = KerasMap(
+        "Dense",
+        (opt("units"), opt("activation"), opt("use_bias")),
+        inner="dense",
+        fixed={"lora_rank": (None,), "quantization_config": (None,)},
+        inert=("lora_alpha",),
+    )
 
     class Params(BlockParams):
         units: int = Field(default=10, ge=1, le=65536, description="Output features.")
-        activation: ACTIVATIONS = Field(default="linear", description="Applied after the affine map.")
+        activation: ActivationName = Field(default="linear", description="Applied after the affine map.")
         use_bias: bool = True
-
-    def __init__(self, params=None, name=None, **kw):
-        super().__init__(params, name, **kw)
-        self.inner = keras.layers.Dense(self.p.units, activation=self.p.activation, use_bias=self.p.use_bias, name="dense")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        if shape[-1] is None:
+        if not shape or shape[-1] is None:
             raise cls.shape_error(f"the last axis must be known. Received: shape={list(shape)}", node_id)
         n = shape[-1] * params.units + (params.units if params.use_bias else 0)
         positions = prod(shape[:-1]) or 1
         return Inference({"out": shape[:-1] + (params.units,)}, params=n, flops=2 * shape[-1] * params.units * positions)
-
-    def call(self, inputs):
-        return self.inner(inputs)
 
 
 @register_block
@@ -101,18 +102,11 @@ class Flatten(Block):
 
     type_name = "Flatten"
     category = "reshape"
+    keras = KerasMap("Flatten", inner="flatten", fixed={"data_format": ("channels_last", None)})
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         return Inference({"out": (prod(single_input(inputs)),)})
-
-    def call(self, inputs):
-        # A static size keeps the output shape known when tracing symbolically
-        # (a dynamic batch * -1 reshape loses it and Dense can no longer build).
-        size = prod(inputs.shape[1:])
-        if size is not None:
-            return keras.ops.reshape(inputs, (-1, size))
-        return keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], -1))
 
 
 @register_block
@@ -122,9 +116,12 @@ class Reshape(Block):
     type_name = "Reshape"
     category = "reshape"
     key_params = ("target_shape",)
+    keras = KerasMap("Reshape", (opt("target_shape", to_keras=as_tuple, from_keras=list),), inner="reshape")
 
     class Params(BlockParams):
-        target_shape: list[int] = Field(default=[-1], min_length=1, max_length=4, description="New sample shape; -1 infers one axis.")
+        target_shape: list[int] = Field(
+            default=[-1], min_length=1, max_length=4, description="New sample shape; -1 infers one axis."
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
@@ -132,28 +129,34 @@ class Reshape(Block):
         total = prod(shape)
         target = list(params.target_shape)
         if target.count(-1) > 1 or any(d == 0 or d < -1 for d in target):
-            raise cls.shape_error(f"target_shape needs positive sizes and at most one -1. Received: target_shape={target}", node_id, param="target_shape", code="bad_param")
+            raise cls.shape_error(
+                f"target_shape needs positive sizes and at most one -1. Received: target_shape={target}",
+                node_id,
+                param="target_shape",
+                code="bad_param",
+            )
         known = prod([d for d in target if d != -1])
         if total is not None:
             if -1 in target:
                 if total % known:
-                    raise cls.shape_error(f"cannot reshape {list(shape)} ({total} values) into {target}. Received: shape={list(shape)}", node_id, param="target_shape")
+                    raise cls.shape_error(
+                        f"cannot reshape {list(shape)} ({total} values) into {target}. Received: shape={list(shape)}",
+                        node_id,
+                        param="target_shape",
+                    )
                 target[target.index(-1)] = total // known
             elif known != total:
-                raise cls.shape_error(f"cannot reshape {list(shape)} ({total} values) into {target} ({known} values). Received: shape={list(shape)}", node_id, param="target_shape")
+                raise cls.shape_error(
+                    f"cannot reshape {list(shape)} ({total} values) into {target} ({known} values). Received: shape={list(shape)}",
+                    node_id,
+                    param="target_shape",
+                )
         return Inference({"out": tuple(None if d == -1 else d for d in target)})
 
-    def call(self, inputs):
-        target = list(self.p.target_shape)
-        size = prod(inputs.shape[1:])
-        if -1 in target and size is not None:  # resolve -1 statically: keeps the shape known
-            target[target.index(-1)] = size // (prod([d for d in target if d != -1]) or 1)
-        if -1 not in target:
-            return keras.ops.reshape(inputs, (-1, *target))
-        return keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], *target))
 
+class _Elementwise(Block):
+    """Same shape out as in; one FLOP per value (a rough count for activations)."""
 
-class _Activation(Block):
     category = "activation"
 
     @classmethod
@@ -162,15 +165,62 @@ class _Activation(Block):
         return Inference({"out": shape}, flops=prod(shape) or 0)
 
 
-def _activation(type_name: str, doc: str, fn):
-    cls = type(type_name, (_Activation,), {"type_name": type_name, "__doc__": doc, "call": lambda self, x: fn(x)})
-    cls.__module__ = __name__
-    return register_block(cls)
+def _is(name: str):
+    return lambda cfg: cfg.get("activation") == name
 
 
-ReLU = _activation("ReLU", "Rectified linear unit: max(x, 0).", keras.ops.relu)
-Sigmoid = _activation("Sigmoid", "Logistic sigmoid.", keras.ops.sigmoid)
-Tanh = _activation("Tanh", "Hyperbolic tangent.", keras.ops.tanh)
+@register_block
+class Sigmoid(_Elementwise):
+    """Logistic sigmoid."""
+
+    type_name = "Sigmoid"
+    keras = KerasMap(
+        "Activation",
+        inner="activation",
+        constants={"activation": "sigmoid"},
+        fixed={"activation": ("sigmoid",)},
+        match=_is("sigmoid"),
+    )
+
+
+@register_block
+class Tanh(_Elementwise):
+    """Hyperbolic tangent."""
+
+    type_name = "Tanh"
+    keras = KerasMap(
+        "Activation", inner="activation", constants={"activation": "tanh"}, fixed={"activation": ("tanh",)}, match=_is("tanh")
+    )
+
+
+@register_block
+class Activation(_Elementwise):
+    """Any Keras element-wise activation by name (relu6, gelu, silu/swish, hard_silu, ...)."""
+
+    type_name = "Activation"
+    key_params = ("activation",)
+    keras = KerasMap(
+        "Activation",
+        (opt("activation"),),
+        inner="activation",
+        match=lambda cfg: cfg.get("activation") in ACTIVATION_NAMES or cfg.get("activation") in ("swish", "hard_swish"),
+    )
+
+    class Params(BlockParams):
+        activation: ActivationName = Field(default="relu", description="Keras activation name.")
+
+
+@register_block
+class ReLU(_Elementwise):
+    """Rectified linear unit: max(x, 0), optionally capped (ReLU6), leaky or thresholded."""
+
+    type_name = "ReLU"
+    keras = KerasMap("ReLU", (opt("max_value"), opt("negative_slope"), opt("threshold")), inner="relu")
+
+    class Params(BlockParams):
+        max_value: float | None = Field(default=None, ge=0.0, description="Cap on the output (6 for ReLU6); none when empty.")
+        negative_slope: float = Field(default=0.0, ge=0.0, description="Slope below the threshold (leaky ReLU).")
+        threshold: float = Field(default=0.0, description="Values below it are cut (or scaled by negative_slope).")
 
 
 @register_block
@@ -179,42 +229,69 @@ class Softmax(Block):
 
     type_name = "Softmax"
     category = "activation"
+    keras = KerasMap("Softmax", (opt("axis", to_keras=to_keras_axis, from_keras=from_keras_axis),), inner="softmax")
 
     class Params(BlockParams):
-        axis: int = Field(default=-1, ge=-4, le=3, description="Axis normalised (batch excluded counts from 0 at the first sample axis).")
+        axis: int = Field(
+            default=-1, ge=-4, le=3, description="Axis normalised (batch excluded counts from 0 at the first sample axis)."
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        _check_axis(cls, shape, params.axis, node_id)
+        check_axis(cls, shape, params.axis, node_id)
         return Inference({"out": shape}, flops=3 * (prod(shape) or 0))
 
-    def call(self, inputs):
-        return keras.ops.softmax(inputs, axis=_keras_axis(self.p.axis))
+
+def _noise_to_keras(v: list[int] | None) -> tuple | None:
+    return None if v is None else tuple(None if d == -1 else d for d in v)
+
+
+def _noise_from_keras(v: list | None) -> list[int] | None:
+    return None if v is None else [-1 if d is None else int(d) for d in v]
 
 
 @register_block
 class Dropout(Block):
-    """Randomly zero a fraction ``rate`` of values while training."""
+    """Randomly zero a fraction ``rate`` of values while training (``noise_shape`` shares the mask)."""
 
     type_name = "Dropout"
     category = "regularization"
     key_params = ("rate",)
+    keras = KerasMap(
+        "Dropout",
+        (opt("rate"), opt("seed"), opt("noise_shape", to_keras=_noise_to_keras, from_keras=_noise_from_keras)),
+        inner="dropout",
+    )
 
     class Params(BlockParams):
         rate: float = Field(default=0.5, ge=0.0, lt=1.0, description="Fraction of units dropped.")
         seed: int | None = Field(default=None, description="Seed for reproducible masks.")
-
-    def __init__(self, params=None, name=None, **kw):
-        super().__init__(params, name, **kw)
-        self.inner = keras.layers.Dropout(self.p.rate, seed=self.p.seed, name="dropout")
+        noise_shape: list[int] | None = Field(
+            default=None,
+            min_length=1,
+            max_length=5,
+            description="Mask shape, batch included: 1 shares the mask along an axis, -1 keeps its size.",
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
-        return Inference({"out": single_input(inputs)})
-
-    def call(self, inputs, training=None):
-        return self.inner(inputs, training=training)
+        shape = single_input(inputs)
+        ns = params.noise_shape
+        if ns is not None:
+            dims = ns[1:]
+            if (
+                len(ns) != len(shape) + 1
+                or ns[0] not in (-1, 1)
+                or any(d not in (-1, 1, s) or d == 0 for d, s in zip(dims, shape))
+            ):
+                raise cls.shape_error(
+                    f"noise_shape {ns} does not broadcast to the batch of {list(shape)}. Received: shape={list(shape)}",
+                    node_id,
+                    param="noise_shape",
+                    code="bad_param",
+                )
+        return Inference({"out": shape})
 
 
 @register_block
@@ -224,31 +301,55 @@ class Embedding(Block):
     type_name = "Embedding"
     category = "core"
     key_params = ("input_dim", "output_dim")
+    int_inputs = True
+    keras = KerasMap(
+        "Embedding",
+        (opt("input_dim"), opt("output_dim")),
+        inner="embedding",
+        fixed={"mask_zero": (False,), "quantization_config": (None,), "lora_rank": (None,), "input_length": (None,)},
+        inert=("lora_alpha",),
+    )
 
     class Params(BlockParams):
         input_dim: int = Field(default=1000, ge=1, le=10_000_000, description="Vocabulary size.")
         output_dim: int = Field(default=32, ge=1, le=65536, description="Vector size.")
-
-    def __init__(self, params=None, name=None, **kw):
-        super().__init__(params, name, **kw)
-        self.inner = keras.layers.Embedding(self.p.input_dim, self.p.output_dim, name="embedding")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         return Inference({"out": shape + (params.output_dim,)}, params=params.input_dim * params.output_dim)
 
-    def call(self, inputs):
-        return self.inner(keras.ops.cast(inputs, "int32"))
+
+@register_block
+class Rescaling(_Elementwise):
+    """x * scale + offset (image preprocessing, e.g. scale=1/255)."""
+
+    type_name = "Rescaling"
+    category = "core"
+    key_params = ("scale", "offset")
+    keras = KerasMap("Rescaling", (opt("scale"), opt("offset")), inner="rescaling")
+
+    class Params(BlockParams):
+        scale: float | list[float] = Field(default=1.0, description="Multiplier: one value or one per channel.")
+        offset: float | list[float] = Field(default=0.0, description="Added after scaling: one value or one per channel.")
 
 
-def _keras_axis(axis: int) -> int:
-    """Sample axes (batch excluded) to Keras axes (batch included)."""
-    return axis if axis < 0 else axis + 1
+def keras_axis(axis: int) -> int:
+    return to_keras_axis(axis)
 
 
-def _check_axis(cls, shape, axis: int, node_id, port: str = "in") -> int:
+def check_axis(cls, shape, axis: int, node_id, port: str = "in") -> int:
     rank = len(shape)
     if not -rank <= axis < rank:
-        raise cls.shape_error(f"axis {axis} is out of range for rank {rank}. Received: shape={list(shape)}", node_id, port=port, param="axis", code="bad_param")
+        raise cls.shape_error(
+            f"axis {axis} is out of range for rank {rank}. Received: shape={list(shape)}",
+            node_id,
+            port=port,
+            param="axis",
+            code="bad_param",
+        )
     return axis % rank
+
+
+_check_axis = check_axis
+_keras_axis = keras_axis

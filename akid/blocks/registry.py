@@ -1,8 +1,10 @@
-"""The block registry: the one place that knows every block type.
+"""The block registry: the one place that knows every block type (specs only, no TensorFlow).
 
-The palette, the validator, shape inference, the compiler and the code
-exporter all look blocks up here, so adding a block is one decorated class.
+The palette, the validator, shape inference, the compiler, Keras import/export
+and the code exporter all look blocks up here, so adding a block is one
+decorated spec class (see docs/python-api.md).
 """
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -14,7 +16,7 @@ B = TypeVar("B", bound=type[Block])
 
 
 def register_block(cls: B) -> B:
-    """Class decorator: make ``cls`` available under ``cls.type_name``."""
+    """Class decorator: make spec ``cls`` available under ``cls.type_name``."""
     name = cls.type_name
     if not name:
         raise ValueError(f"{cls.__name__} has no type_name")
@@ -22,7 +24,6 @@ def register_block(cls: B) -> B:
     if existing is not None and existing is not cls:
         raise ValueError(f"block type {name!r} registered twice ({existing.__name__}, {cls.__name__})")
     _REGISTRY[name] = cls
-    keras.saving.register_keras_serializable(package="akid", name=name)(cls)
     return cls
 
 
@@ -41,15 +42,24 @@ def block_types() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def block_specs() -> list[dict[str, Any]]:
-    """JSON specs of every registered block, for the palette and the API."""
+def all_blocks() -> dict[str, type[Block]]:
+    """Type name -> spec class, for readers that walk every block (Keras import tables, docs)."""
     _ensure_loaded()
-    return [_REGISTRY[name].spec() for name in sorted(_REGISTRY)]
+    return dict(_REGISTRY)
+
+
+_SPECS: list[dict[str, Any]] | None = None
+
+
+def block_specs() -> list[dict[str, Any]]:
+    """JSON specs of every registered block, for the palette and the API (computed once)."""
+    global _SPECS
+    _ensure_loaded()
+    if _SPECS is None or len(_SPECS) != len(_REGISTRY):
+        _SPECS = [_REGISTRY[name].spec() for name in sorted(_REGISTRY)]
+    return [dict(s) for s in _SPECS]
 
 
 def _ensure_loaded() -> None:
     # Importing the family modules registers their blocks.
     import akid.blocks.families  # noqa: F401
-
-
-import keras  # noqa: E402  (after the registry dict so families can import us cheaply)

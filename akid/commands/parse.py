@@ -2,25 +2,24 @@
 
 Errors exit 1 and print ``{"ok": false, "errors": [issue, ...]}`` (each with
 ``line L, column C``) so editors and scripts read them like ``validate``'s.
-Parsing needs only the block declarations, so it runs without TensorFlow (the
-``validate`` command's stand-in Keras), in well under a second.
+Parsing needs only the block specs, which import no TensorFlow, so it runs in
+well under a second.
 """
+
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 from akid.errors import AkidError, Issue
 
-T = TypeVar("T")
-
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("parse", help="turn meta-syntax text into a graph JSON document",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "parse", help="turn meta-syntax text into a graph JSON document", description=__doc__.splitlines()[0]
+    )
     p.add_argument("file", help="meta-syntax file (.akid), or - for stdin")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(func=run)
@@ -39,21 +38,6 @@ def read_text(path: str) -> str:
         raise AkidError([Issue("io_error", f"cannot read {path!r}: {reason}", path="$")]) from None
 
 
-def without_tensorflow(fn: Callable[[], T]) -> T:
-    """Run ``fn`` with the blocks loaded against validate's stand-in Keras when possible (fast)."""
-    try:
-        from akid.commands.validate import _static_blocks
-    except ImportError:  # pragma: no cover - validate is part of the CLI
-        _static_blocks = contextlib.nullcontext
-    try:
-        with _static_blocks():
-            return fn()
-    except AkidError:
-        raise
-    except Exception:  # something needed real Keras: pay for it
-        return fn()
-
-
 def print_errors(exc: AkidError) -> int:
     print(json.dumps({"ok": False, "errors": exc.to_dicts()}, indent=2))
     return 1
@@ -66,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return parse(read_text(args.file))
 
     try:
-        doc = without_tensorflow(go)
+        doc = go()
     except AkidError as exc:
         return print_errors(exc)
     print(json.dumps(doc, indent=None if args.compact else 2, ensure_ascii=False))

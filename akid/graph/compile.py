@@ -10,13 +10,14 @@ the inferred shape at step 0). A graph with feedback runs ``params.time_steps``
 steps inside one ``call``; the same layer objects run at every step, so weights
 are shared across steps and gradients flow through the whole unrolled loop.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import keras
 
-from akid.blocks.base import Block
+from akid.blocks.runtime import RuntimeLayer as Block
 from akid.errors import GraphValidationError, Issue
 from akid.graph.schema import Graph, dump_graph
 from akid.graph.shapes import NodePlan, infer_shapes
@@ -26,12 +27,14 @@ from akid.graph.validate import DEFAULT_MAX_PARAMS, analyze
 class GraphProgram:
     """The blocks of one graph plus the loop that runs them (shared by models and composites)."""
 
-    def __init__(self, graph: Graph, plans: dict[str, NodePlan], order: list[str],
-                 fixed_feedback_shapes: dict[str, tuple] | None = None) -> None:
+    def __init__(
+        self, graph: Graph, plans: dict[str, NodePlan], order: list[str], fixed_feedback_shapes: dict[str, tuple] | None = None
+    ) -> None:
         self.graph, self.plans, self.order = graph, plans, order
         self.fixed_feedback_shapes = fixed_feedback_shapes
         self.layers: dict[str, Block] = {
-            nid: plans[nid].cls(params=plans[nid].params, name=_layer_name(nid)) for nid in order}
+            nid: plans[nid].cls.build_layer(plans[nid].params, name=_layer_name(nid)) for nid in order
+        }
         self.feedback = [e for nid in order for es in plans[nid].inputs.values() for e in es if e.feedback]
         self.steps = graph.time_steps if self.feedback else 1
         self.input_ids = [nid for nid in order if plans[nid].node.type == "Input"]
@@ -53,12 +56,20 @@ class GraphProgram:
         """Outputs keyed by Output node id (every node's value too with ``return_all``)."""
         missing = [nid for nid in self.input_ids if nid not in feed]
         if missing:
-            raise GraphValidationError([Issue("missing_input", f"no value was given for Input {nid!r}. "
-                                              f"Received: inputs for {sorted(feed)}", node_id=nid) for nid in missing])
+            raise GraphValidationError(
+                [
+                    Issue(
+                        "missing_input", f"no value was given for Input {nid!r}. Received: inputs for {sorted(feed)}", node_id=nid
+                    )
+                    for nid in missing
+                ]
+            )
         batch = keras.ops.shape(feed[self.input_ids[0]])[0] if self.input_ids else 1
         shapes = self.feedback_shapes(feed)
-        previous = {e.id: keras.ops.zeros((batch,) + tuple(shapes[e.id]), dtype=self.layers[e.source].compute_dtype)
-                    for e in self.feedback}
+        previous = {
+            e.id: keras.ops.zeros((batch,) + tuple(shapes[e.id]), dtype=self.layers[e.source].compute_dtype)
+            for e in self.feedback
+        }
         values: dict[str, dict[str, Any]] = {}
         for _step in range(self.steps):
             values = {}
@@ -85,8 +96,9 @@ class GraphProgram:
 class GraphModel(keras.Model):
     """A graph document as a Keras model: ``call({input_id: x}) -> {output_id: y}``."""
 
-    def __init__(self, graph: dict[str, Any] | Graph, *, max_params: int | None = DEFAULT_MAX_PARAMS,
-                 resolver: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, graph: dict[str, Any] | Graph, *, max_params: int | None = DEFAULT_MAX_PARAMS, resolver: Any = None, **kwargs: Any
+    ) -> None:
         a = analyze(graph, resolver=resolver, max_params=max_params)
         if a.issues:
             raise GraphValidationError(a.issues)
@@ -109,9 +121,14 @@ class GraphModel(keras.Model):
         for nid in self.program.output_ids:
             p = self.analysis.plans[nid].params
             shape = infs[nid].outputs["result"]
-            outputs[nid] = {"target": p.target, "loss": p.loss, "from_logits": p.from_logits,
-                            "metrics": list(p.metrics), "weight": p.weight,
-                            "shape": [None if d is None else int(d) for d in shape]}
+            outputs[nid] = {
+                "target": p.target,
+                "loss": p.loss,
+                "from_logits": p.from_logits,
+                "metrics": list(p.metrics),
+                "weight": p.weight,
+                "shape": [None if d is None else int(d) for d in shape],
+            }
         return {"inputs": inputs, "outputs": outputs}
 
     def block(self, node_id: str) -> Block:
@@ -129,12 +146,14 @@ class GraphModel(keras.Model):
     def call(self, inputs: dict[str, Any], training: bool | None = None, return_all: bool = False) -> dict[str, Any]:
         if not isinstance(inputs, dict):
             if len(self.program.input_ids) != 1:
-                raise ValueError(f"this graph has Inputs {self.program.input_ids}: pass a dict keyed by their node ids. "
-                                 f"Received: {type(inputs).__name__}")
+                raise ValueError(
+                    f"this graph has Inputs {self.program.input_ids}: pass a dict keyed by their node ids. "
+                    f"Received: {type(inputs).__name__}"
+                )
             inputs = {self.program.input_ids[0]: inputs}
         return self.program.run(inputs, training=training, return_all=return_all)
 
-    def build_from_bindings(self) -> "GraphModel":
+    def build_from_bindings(self) -> GraphModel:
         """Create every weight now (one eager pass on a zero sample) so ``count_params`` works.
 
         An eager batch of one is several times cheaper than tracing the model
@@ -152,12 +171,17 @@ class GraphModel(keras.Model):
         return {"graph": self.graph_doc, "max_params": self.max_params, "name": self.name}
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "GraphModel":
+    def from_config(cls, config: dict[str, Any]) -> GraphModel:
         return cls(**config)
 
 
-def build_model(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_params: int | None = DEFAULT_MAX_PARAMS,
-                resolver: Any = None, build: bool = True) -> GraphModel:
+def build_model(
+    doc_or_graph: dict[str, Any] | str | bytes | Graph,
+    *,
+    max_params: int | None = DEFAULT_MAX_PARAMS,
+    resolver: Any = None,
+    build: bool = True,
+) -> GraphModel:
     """Validate and compile; raises ``GraphValidationError`` listing every issue.
 
     With ``build`` (the default) the weights exist on return, so the model can be
@@ -169,15 +193,10 @@ def build_model(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_param
     return model
 
 
-#: Blocks that consume integer ids as such; every other block gets int tensors as float32
-#: (an int32 Input wired straight into Dense would otherwise fail inside TensorFlow).
-INT_BLOCKS = {"Embedding", "OneHot"}
-
-
 def _pack(plan: NodePlan, values: dict[str, dict[str, Any]], previous: dict[str, Any]) -> Any:
     """A block's call argument: tensor for one single-edge port, list for one multi port, dict otherwise."""
     packed = {}
-    keep_ints = plan.node.type in INT_BLOCKS or getattr(plan.cls, "int_inputs", False)
+    keep_ints = getattr(plan.cls, "int_inputs", False)
     for port in plan.in_ports:
         vals = [previous[e.id] if e.feedback else values[e.source][e.source_port] for e in plan.inputs[port.name]]
         if not keep_ints:
@@ -198,5 +217,7 @@ def _unpack(plan: NodePlan, out: Any) -> dict[str, Any]:
 
 
 def _layer_name(node_id: str) -> str:
-    """Keras forbids '/' in layer names; everything else in a node id is kept."""
+    """A node's layer name is its id: ids are restricted to ``[A-Za-z_][A-Za-z0-9_]*`` (see
+    :data:`akid.graph.schema.NODE_ID`), so the mapping is the identity and never merges two nodes.
+    Graph names are free text: Keras forbids only '/' there."""
     return node_id.replace("/", "_")

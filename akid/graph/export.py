@@ -11,6 +11,7 @@
 User strings only ever reach generated code as ``repr`` literals, and imported
 JSON is parsed as data, never evaluated (see the modules below).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,7 +19,6 @@ from typing import Any
 from akid.errors import AkidError, Issue
 from akid.graph.export_code import to_python_akid, to_python_keras
 from akid.graph.export_import import from_keras_json
-from akid.graph.export_keras import build_keras_model
 
 __all__ = ["FLAVORS", "from_keras_json", "to_keras_json", "to_python"]
 
@@ -35,5 +35,7 @@ def to_python(doc: dict[str, Any], flavor: str = "akid") -> str:
 
 
 def to_keras_json(doc: dict[str, Any]) -> str:
-    """``model.to_json()`` of the plain-Keras model (graphs without feedback)."""
+    """``model.to_json()`` of the plain-Keras model (graphs without feedback); imports TensorFlow."""
+    from akid.graph.export_keras import build_keras_model
+
     return build_keras_model(doc).to_json()

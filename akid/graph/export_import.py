@@ -4,114 +4,93 @@ The JSON is read as data with :func:`json.loads`; nothing is deserialised by
 Keras (``model_from_json`` could instantiate arbitrary registered classes and
 ``Lambda`` layers carry code). Each supported layer becomes one block; a layer
 option akid would silently ignore (dilation, channels-first, a shared layer...)
-is an error naming the layer, because an imported model that computes
+is an error naming the layer and the option (every problem in the model is
+listed at once), because an imported model that computes
 something else is worse than no import. Both the Keras 3 (``args`` with
 ``keras_history``) and the Keras 2 (nested lists) ``inbound_nodes`` forms are read.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
 
-from akid.blocks import get_block, has_block
+from akid.blocks import all_blocks, get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_layout import layout
-from akid.graph.schema import FORMAT
+from akid.graph.schema import FORMAT, NODE_ID
 
-SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
-             "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "BatchNormalization", "LayerNormalization", "Dropout",
-             "Add", "Concatenate", "Multiply", "Embedding", "LSTM", "GRU", "Identity", "SplitLayer")
-ALIASES = {"MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D", "GlobalAvgPool2D": "GlobalAveragePooling2D"}
-ACTIVATION_TO_BLOCK = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax"}
+ALIASES = {
+    "MaxPool2D": "MaxPooling2D",
+    "AvgPool2D": "AveragePooling2D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+}
+#: Layers that pass their input on unchanged (no node).
+PASS_THROUGH = {"Identity"}
+_INPUT_KEYS = {"batch_shape", "batch_input_shape", "dtype", "sparse", "ragged", "name", "optional", "input_tensor"}
+
+
+def import_table() -> dict[str, list[type]]:
+    """Keras class name -> the block specs that read it (from every spec's ``keras`` mapping)."""
+    table: dict[str, list[type]] = {}
+    for spec in all_blocks().values():
+        if spec.keras is not None:
+            for cls in (spec.keras.cls, *spec.keras.aliases):
+                table.setdefault(cls, []).append(spec)
+    for specs in table.values():  # specs with a ``match`` first: the generic one is the fallback
+        specs.sort(key=lambda s: s.keras.match is None)
+    return table
+
+
+def supported_layers() -> list[str]:
+    return sorted({"InputLayer", *PASS_THROUGH, *import_table()})
 
 
 def _fail(message: str, code: str = "unsupported_layer", node_id: str | None = None) -> AkidError:
     return AkidError([Issue(code, message, node_id=node_id)])
 
 
-def _sample_axis(axis: Any, name: str) -> int:
-    if isinstance(axis, list) and len(axis) == 1:
-        axis = axis[0]
-    if not isinstance(axis, int) or axis == 0:
-        raise _fail(f"layer {name!r}: only a single non-batch axis is supported. Received: axis={axis!r}", node_id=name)
-    return axis if axis < 0 else axis - 1
-
-
-def _one(v: Any) -> Any:
-    """[3, 3] -> 3 (akid accepts either; the short form reads better)."""
-    if isinstance(v, (list, tuple)):
-        v = list(v)
-        return v[0] if v and all(x == v[0] for x in v) else v
-    return v
-
-
-def _require(cfg: dict, name: str, cls: str, **expected: Any) -> None:
-    for key, allowed in expected.items():
-        if key in cfg and cfg[key] not in (allowed if isinstance(allowed, tuple) else (allowed,)):
-            raise _fail(f"layer {name!r} ({cls}) uses {key}={cfg[key]!r}, which akid does not support", "unsupported_config", name)
-
-
-def _convert(cls: str, cfg: dict, name: str) -> tuple[str | None, dict[str, Any]]:
-    """(block type or None for a pass-through, params)."""
-    if cls == "Dense":
-        return "Dense", {"units": cfg["units"], "activation": cfg.get("activation", "linear"), "use_bias": cfg.get("use_bias", True)}
-    if cls in ("Conv1D", "Conv2D"):
-        _require(cfg, name, cls, data_format=("channels_last", None), groups=1)
-        dr = cfg.get("dilation_rate", 1)
-        if any(d != 1 for d in (dr if isinstance(dr, list) else [dr])):
-            raise _fail(f"layer {name!r} ({cls}) uses dilation_rate={dr!r}, which akid does not support", "unsupported_config", name)
-        return cls, {"filters": cfg["filters"], "kernel_size": _one(cfg["kernel_size"]), "strides": _one(cfg.get("strides", 1)),
-                     "padding": cfg.get("padding", "valid"), "activation": cfg.get("activation", "linear"), "use_bias": cfg.get("use_bias", True)}
-    if cls in ("MaxPooling2D", "AveragePooling2D"):
-        _require(cfg, name, cls, data_format=("channels_last", None))
-        pool, strides = _one(cfg.get("pool_size", 2)), cfg.get("strides")
-        strides = None if strides is None or _one(strides) == pool else _one(strides)  # Keras writes the default out
-        return ("MaxPool2D" if cls == "MaxPooling2D" else "AvgPool2D"), {"pool_size": pool, "strides": strides, "padding": cfg.get("padding", "valid")}
-    if cls == "GlobalAveragePooling2D":
-        _require(cfg, name, cls, data_format=("channels_last", None), keepdims=False)
-        return "GlobalAvgPool2D", {}
-    if cls == "Flatten":
-        _require(cfg, name, cls, data_format=("channels_last", None))
-        return "Flatten", {}
-    if cls == "Reshape":
-        return "Reshape", {"target_shape": list(cfg["target_shape"])}
-    if cls == "Activation":
-        act = cfg.get("activation")
-        if act == "linear":
-            return None, {}
-        if act not in ACTIVATION_TO_BLOCK:
-            raise _fail(f"layer {name!r} is an Activation {act!r}; akid imports {sorted(ACTIVATION_TO_BLOCK)} and 'linear'", "unsupported_config", name)
-        return ACTIVATION_TO_BLOCK[act], {}
-    if cls == "ReLU":
-        _require(cfg, name, cls, max_value=(None,), negative_slope=(0, 0.0), threshold=(0, 0.0))
-        return "ReLU", {}
-    if cls == "Softmax":
-        return "Softmax", {"axis": _sample_axis(cfg.get("axis", -1), name)}
-    if cls == "Dropout":
-        _require(cfg, name, cls, noise_shape=(None,))
-        return "Dropout", {"rate": cfg["rate"], "seed": cfg.get("seed")}
-    if cls in ("BatchNormalization", "LayerNormalization"):
-        if _sample_axis(cfg.get("axis", -1), name) != -1:
-            raise _fail(f"layer {name!r} ({cls}) normalises axis {cfg.get('axis')!r}; akid normalises the last axis only", "unsupported_config", name)
-        _require(cfg, name, cls, center=True, scale=True)
-        if cls == "LayerNormalization":
-            return "LayerNorm", {"epsilon": cfg.get("epsilon", 1e-3)}
-        return "BatchNorm", {"momentum": cfg.get("momentum", 0.99), "epsilon": cfg.get("epsilon", 1e-3)}
-    if cls == "Embedding":
-        return "Embedding", {"input_dim": cfg["input_dim"], "output_dim": cfg["output_dim"]}
-    if cls in ("LSTM", "GRU"):
-        _require(cfg, name, cls, return_state=False, go_backwards=False, stateful=False, reset_after=True)
-        return cls, {"units": cfg["units"], "return_sequences": cfg.get("return_sequences", False)}
-    if cls in ("Add", "Multiply"):
-        return cls, {}
-    if cls == "Concatenate":
-        return "Concat", {"axis": _sample_axis(cfg.get("axis", -1), name)}
-    if cls == "SplitLayer":
-        return "Split", {"num": cfg.get("num", 2), "axis": _sample_axis(cfg.get("axis", -1), name)}
-    if cls == "Identity":
-        return None, {}
-    raise AssertionError(cls)
+def _convert(cls: str, cfg: dict, name: str, table: dict[str, list[type]]) -> tuple[str | None, dict[str, Any], list[Issue]]:
+    """(block type or None for a pass-through, params, issues) for one layer."""
+    if cls in PASS_THROUGH or (cls == "Activation" and cfg.get("activation") == "linear"):
+        extra = sorted(set(cfg) - {"name", "trainable", "dtype", "activation"})
+        return (
+            None,
+            {},
+            [Issue("unsupported_option", f"layer {name!r} ({cls}) has options {extra} akid does not know", node_id=name)]
+            if extra
+            else [],
+        )
+    specs = table.get(cls)
+    if not specs:
+        return (
+            None,
+            {},
+            [
+                Issue(
+                    "unsupported_layer",
+                    f"layer {name!r} is a {cls}, which akid cannot import. Received: class_name={cls!r}",
+                    node_id=name,
+                )
+            ],
+        )
+    spec = next((s for s in specs if s.keras.match is None or s.keras.match(cfg)), None)
+    if spec is None:
+        return (
+            None,
+            {},
+            [
+                Issue(
+                    "unsupported_option",
+                    f"layer {name!r} ({cls}) uses a configuration no akid block reads. Received: {cfg!r}"[:300],
+                    node_id=name,
+                )
+            ],
+        )
+    params, issues = spec.keras.from_keras(cfg, name)
+    return spec.type_name, params, issues
 
 
 def _history(obj: Any, found: list[tuple[str, int]]) -> None:
@@ -128,19 +107,52 @@ def _history(obj: Any, found: list[tuple[str, int]]) -> None:
             _history(v, found)
 
 
-def _inbound(layer: dict, name: str) -> list[tuple[str, int]]:
+def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int]]:
     nodes = layer.get("inbound_nodes") or []
     if len(nodes) > 1:
-        raise _fail(f"layer {name!r} is called {len(nodes)} times (a shared layer); akid nodes run once per step", "unsupported_config", name)
+        issues.append(
+            Issue(
+                "unsupported_config",
+                f"layer {name!r} is called {len(nodes)} times (a shared layer); akid nodes run once per step",
+                node_id=name,
+            )
+        )
     if not nodes:
         return []
     node = nodes[0]
     found: list[tuple[str, int]] = []
     if isinstance(node, dict):  # Keras 3
         _history(node.get("args", []), found)
+        kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if not (k in ("training", "mask") and _empty(v))}
+        if kwargs:
+            issues.append(
+                Issue(
+                    "unsupported_config",
+                    f"layer {name!r} is called with {sorted(kwargs)}, which akid does not pass on. "
+                    f"Received: call kwargs {sorted(kwargs)}",
+                    node_id=name,
+                )
+            )
     else:  # Keras 2: [[name, node_index, tensor_index, kwargs], ...]
         found = [(item[0], item[2]) for item in node]
     return found
+
+
+#: Keras ops applied to a tensor and a number (``x + 3.0``, ``x * (1 / 6)``) are Rescaling blocks, exactly.
+SCALAR_OPS = {"Add": lambda c: {"scale": 1.0, "offset": float(c)}, "Multiply": lambda c: {"scale": float(c), "offset": 0.0}}
+
+
+def _constants(layer: dict) -> list[float]:
+    """Numbers among the positional args of a layer's (first) call: ``x + 3.0`` in Keras 3 JSON."""
+    nodes = layer.get("inbound_nodes") or []
+    if not nodes or not isinstance(nodes[0], dict):
+        return []
+    return [a for a in nodes[0].get("args", []) if isinstance(a, (int, float)) and not isinstance(a, bool)]
+
+
+def _empty(v: Any) -> bool:
+    """No value: None/False, or a list of them (a nested model's per-input masks)."""
+    return v in (None, False) or (isinstance(v, list) and all(_empty(x) for x in v))
 
 
 def _refs(spec: Any) -> list[tuple[str | None, str, int]]:
@@ -168,21 +180,52 @@ def from_keras_json(text: str | bytes | dict[str, Any]) -> dict[str, Any]:
         raise _fail(f"not valid JSON: {exc}", "bad_json") from None
     if not isinstance(top, dict) or top.get("class_name") not in MODELS or not isinstance(top.get("config"), dict):
         got = top.get("class_name") if isinstance(top, dict) else type(top).__name__
-        raise _fail(f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}", "bad_keras_json")
+        raise _fail(
+            f"expected the JSON of a Keras functional or Sequential model (model.to_json()). Received: class_name={got!r}",
+            "bad_keras_json",
+        )
     imp = _Importer()
     try:
         doc = imp.model(top["class_name"], top["config"], inner=False)
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
         raise _fail(f"malformed Keras model JSON: {type(exc).__name__}: {exc}", "bad_keras_json") from None
+    if imp.issues:
+        raise AkidError(imp.issues)
     if imp.blocks:
         doc["blocks"] = imp.blocks
     return doc
+
+
+def keras_node_ids(text: str | bytes | dict[str, Any]) -> dict[str, str]:
+    """Top-level Keras layer name -> node id, as :func:`from_keras_json` names them (weights follow it)."""
+    top = json.loads(text if isinstance(text, (str, bytes, bytearray)) else json.dumps(text))
+    imp = _Importer()
+    imp.model(top["class_name"], top["config"], inner=False)
+    return dict(imp.top_ids)
+
+
+def safe_id(name: str, taken: set[str]) -> str:
+    """A valid, unused node id for a Keras layer name (the name itself when it already is one)."""
+    base = name if NODE_ID.fullmatch(name or "") else (re.sub(r"[^A-Za-z0-9_]", "_", name or "") or "layer")
+    if not re.match(r"[A-Za-z_]", base):
+        base = "_" + base
+    base = base[:120]
+    out, k = base, 1
+    while out in taken:
+        k += 1
+        out = f"{base}_{k}"
+    taken.add(out)
+    return out
 
 
 class _Importer:
     def __init__(self) -> None:
         self.blocks: dict[str, dict[str, Any]] = {}
         self._by_body: dict[str, str] = {}
+        #: every problem met, over all layers: the import reports them at once
+        self.issues: list[Issue] = []
+        #: top-level Keras layer name -> node id (for loading weights)
+        self.top_ids: dict[str, str] = {}
 
     def composite(self, inner: dict[str, Any], model_name: str) -> str:
         """The block type for a nested model: reused when an identical one was seen."""
@@ -207,21 +250,29 @@ class _Importer:
                 layer.setdefault("name", layer.get("config", {}).get("name", f"layer{i}"))
                 layer["inbound_nodes"] = [[[prev, 0, 0, {}]]] if prev else []
                 prev = layer["name"]
-            cfg = {**cfg, "input_layers": [[layers[0]["name"], 0, 0]] if layers else [], "output_layers": [[prev, 0, 0]] if prev else []}
+            cfg = {
+                **cfg,
+                "input_layers": [[layers[0]["name"], 0, 0]] if layers else [],
+                "output_layers": [[prev, 0, 0]] if prev else [],
+            }
         nodes: list[dict[str, Any]] = []
         edges: list[dict[str, Any]] = []
         alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
         out_ports: dict[str, list[str]] = {}  # node -> its output ports by tensor index
+        ids: dict[str, str] = {}  # Keras layer name -> node id
+        taken: set[str] = set()
         ins, outs = _refs(cfg.get("input_layers")), _refs(cfg.get("output_layers"))
         out_names = {name for _, name, _ in outs}
+        table = import_table()
 
-        def source(layer_name: str, tensor: int) -> tuple[str, str]:
+        def source(layer_name: str, tensor: int) -> tuple[str, str] | None:
             if layer_name in alias:
                 return alias[layer_name]
-            if layer_name not in out_ports:
-                raise _fail(f"a layer reads from {layer_name!r}, which is not defined before it", "bad_keras_json")
-            ports = out_ports[layer_name]
-            return layer_name, ports[tensor] if len(ports) > 1 else ports[0]
+            nid = ids.get(layer_name)
+            if nid is None or nid not in out_ports:
+                return None  # its own layer was refused (already reported) or is missing
+            ports = out_ports[nid]
+            return nid, ports[tensor] if len(ports) > 1 else ports[0]
 
         for layer in layers:
             cls = ALIASES.get(layer.get("class_name", "?"), layer.get("class_name", "?"))
@@ -229,47 +280,104 @@ class _Importer:
             name = layer.get("name") or lcfg.get("name")
             if (layer.get("registered_name") or "").endswith(">SplitLayer"):
                 cls = "SplitLayer"
-            if cls not in SUPPORTED and cls not in MODELS:
-                raise _fail(f"layer {name!r} is a {cls}, which akid cannot import; supported layers: {', '.join(SUPPORTED)}", node_id=name)
-            inbound = _inbound(layer, name)
+            nid = ids[name] = safe_id(name, taken)
+            inbound = _inbound(layer, name, self.issues)
             srcs = [source(n, t) for n, t in inbound]
+            blocked = any(s is None for s in srcs)  # fed by a refused layer: still check this one's own options
+            if blocked and not all(n in ids or n in alias for n, _ in inbound):
+                raise _fail(f"layer {name!r} reads from a layer that is not defined before it", "bad_keras_json")
             if cls == "InputLayer":
-                nodes.append({"id": name, "type": "Input", "params": _input_params(lcfg, name, ins, inner)})
-                out_ports[name] = ["out"]
+                params = _input_params(lcfg, name, ins, inner, self.issues)
+                if params is not None:
+                    nodes.append({"id": nid, "type": "Input", "params": params})
+                    out_ports[nid] = ["out"]
                 continue
             if cls in MODELS:
+                before = len(self.issues)
                 body = self.model(cls, lcfg, inner=True)
+                if len(self.issues) > before or blocked:
+                    continue
                 btype = self.composite(body, lcfg.get("name") or name)
                 in_ids = [n["id"] for n in body["nodes"] if n["type"] == "Input"]
-                out_ports[name] = [n["id"] for n in body["nodes"] if n["type"] == "Output"]
+                out_ports[nid] = [n["id"] for n in body["nodes"] if n["type"] == "Output"]
                 args = (layer.get("inbound_nodes") or [{}])[0]
                 first = args.get("args", [None])[0] if isinstance(args, dict) and args.get("args") else None
                 ports = list(first) if isinstance(first, dict) and first.get("class_name") != "__keras_tensor__" else in_ids
-                nodes.append({"id": name, "type": btype, "params": {}})
+                nodes.append({"id": nid, "type": btype, "params": {}})
+                if not inner:
+                    self.top_ids[name] = nid
                 for (s, port), tp in zip(srcs, ports):
-                    edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": tp})
+                    edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": tp})
                 continue
-            btype, params = _convert(cls, lcfg, name)
+            consts = _constants(layer)
+            if consts and cls in SCALAR_OPS and len(srcs) == 1 and len(consts) == 1:
+                btype, params, problems = "Rescaling", SCALAR_OPS[cls](consts[0]), []
+            elif consts:
+                btype, params, problems = (
+                    None,
+                    {},
+                    [
+                        Issue(
+                            "unsupported_config",
+                            f"layer {name!r} ({cls}) is called with constants {consts}; "
+                            f"akid reads only x + c and x * c. Received: {consts}",
+                            node_id=name,
+                        )
+                    ],
+                )
+            else:
+                btype, params, problems = _convert(cls, lcfg, name, table)
             if cls == "Identity" and name in out_names:
-                btype = "Output"
+                btype, problems = "Output", []
+            if problems or blocked:
+                self.issues.extend(problems)
+                continue
             if btype is None:
                 if len(srcs) != 1:
-                    raise _fail(f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}", "bad_keras_json", name)
+                    self.issues.append(
+                        Issue(
+                            "bad_keras_json",
+                            f"layer {name!r} ({cls}) must have exactly one input. Received: {len(srcs)}",
+                            node_id=name,
+                        )
+                    )
+                    continue
                 alias[name] = srcs[0]
                 continue
-            nodes.append({"id": name, "type": btype, "params": _short_params(btype, params, name, cls)})
-            out_ports[name] = [f"out{i}" for i in range(params["num"])] if btype == "Split" else ["out"]
+            short_params = _short_params(btype, params, name, cls, self.issues)
+            if short_params is None:
+                continue
+            nodes.append({"id": nid, "type": btype, "params": short_params})
+            if not inner:
+                self.top_ids[name] = nid
+            out_ports[nid] = [p.name for p in get_block(btype).output_ports(get_block(btype).parse_params(params))] or ["result"]
             for s, port in srcs:
-                edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": name, "target_port": "in"})
-        _add_outputs(nodes, edges, outs, source, inner)
+                edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": "in"})
+        if self.issues:
+            return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
+        _add_outputs(nodes, edges, outs, source, inner, ids)
         layout(nodes, edges)  # so the editor can show the imported graph at once
         return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
 
 
-def _input_params(lcfg: dict, name: str, ins: list, inner: bool) -> dict[str, Any]:
+def _input_params(lcfg: dict, name: str, ins: list, inner: bool, issues: list[Issue]) -> dict[str, Any] | None:
     shape = lcfg.get("batch_shape") or lcfg.get("batch_input_shape")
+    extra = sorted(k for k in lcfg if k not in _INPUT_KEYS)
+    flags = sorted(k for k in ("sparse", "ragged") if lcfg.get(k))
+    if extra or flags:
+        issues.append(
+            Issue("unsupported_option", f"input {name!r} uses {extra + flags}, which akid does not support", node_id=name)
+        )
+        return None
     if not shape or any(d is None for d in shape[1:]):
-        raise _fail(f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known", "unsupported_config", name)
+        issues.append(
+            Issue(
+                "unsupported_config",
+                f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known",
+                node_id=name,
+            )
+        )
+        return None
     params: dict[str, Any] = {"shape": list(shape[1:])}
     if not inner:  # a composite's inner Inputs bind no data
         key = next((k for k, n, _ in ins if n == name and k), None)
@@ -279,31 +387,32 @@ def _input_params(lcfg: dict, name: str, ins: list, inner: bool) -> dict[str, An
     return params
 
 
-def _short_params(btype: str, params: dict[str, Any], name: str, cls: str) -> dict[str, Any]:
+def _short_params(btype: str, params: dict[str, Any], name: str, cls: str, issues: list[Issue]) -> dict[str, Any] | None:
     """Validated params without the defaults that only add noise (sizes stay explicit)."""
     block = get_block(btype)
     try:
         block.parse_params(params, node_id=name)
     except AkidError as exc:
-        raise AkidError([Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param)
-                         for i in exc.issues]) from None
+        issues.extend(
+            Issue("unsupported_config", f"layer {name!r} ({cls}): {i.message}", node_id=name, param=i.param) for i in exc.issues
+        )
+        return None
     defaults = block.Params().model_dump(mode="json")
     keep = set(block.key_params) - {"activation", "padding", "strides", "return_sequences"}
     return {k: v for k, v in params.items() if k in keep or defaults.get(k, object()) != v}
 
 
-def _add_outputs(nodes: list, edges: list, outs: list, source, inner: bool) -> None:
+def _add_outputs(nodes: list, edges: list, outs: list, source, inner: bool, ids: dict[str, str]) -> None:
     """An Output node for each model output (Identity outputs already are); from_logits follows softmax."""
     by_id = {n["id"]: n for n in nodes}
     feeding = {e["target"]: e["source"] for e in edges}
     for key, name, tensor in outs:
-        if name in by_id and by_id[name]["type"] == "Output":
-            out_id, src = name, feeding.get(name)
+        if ids.get(name) in by_id and by_id[ids[name]]["type"] == "Output":
+            out_id = ids[name]
+            src = feeding.get(out_id)
         else:
             src, port = source(name, tensor)
-            out_id = f"{key or name}_output"
-            while out_id in by_id:
-                out_id += "_"
+            out_id = safe_id(f"{key or name}_output", set(by_id))
             node = {"id": out_id, "type": "Output", "params": {}}
             nodes.append(node)
             by_id[out_id] = node

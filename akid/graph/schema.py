@@ -5,9 +5,11 @@ The format is the contract between the browser, the server and the library
 types are errors, each naming the JSON path — because a silently dropped key
 is a model that differs from what the user drew.
 """
+
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,10 @@ _GRAPH_KEYS = {"format", "name", "params", "nodes", "edges", "ui", "description"
 _NODE_KEYS = {"id", "type", "params", "position", "ui", "label"}
 _EDGE_KEYS = {"id", "source", "source_port", "target", "target_port", "feedback", "ui"}
 _GRAPH_PARAM_KEYS = {"time_steps"}
+#: Node ids become Keras layer and checkpoint names verbatim, so the validator restricts them to a
+#: charset both keep as is (a graph with other ids loads and can be edited, but does not validate): ids map 1:1 to names (``d.1`` and ``d>1`` can no longer both become ``d_1``).
+NODE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+NODE_ID_RULE = "a letter or '_' followed by letters, digits or '_' (at most 128 ASCII characters)"
 
 
 @dataclass
@@ -73,12 +79,24 @@ class _Reader:
     def keys(self, obj: dict, allowed: set[str], path: str, node_id: str | None = None) -> None:
         for k in obj:
             if k not in allowed:
-                self.err("unknown_key", f"unknown key {k!r} at {path}; allowed: {sorted(allowed)}. Received: {k!r}", f"{path}.{k}", node_id)
+                self.err(
+                    "unknown_key",
+                    f"unknown key {k!r} at {path}; allowed: {sorted(allowed)}. Received: {k!r}",
+                    f"{path}.{k}",
+                    node_id,
+                )
 
-    def typed(self, obj: dict, key: str, types: type | tuple, path: str, required: bool = True, node_id: str | None = None) -> Any:
+    def typed(
+        self, obj: dict, key: str, types: type | tuple, path: str, required: bool = True, node_id: str | None = None
+    ) -> Any:
         if key not in obj:
             if required:
-                self.err("missing_key", f"missing required key {key!r} at {path}. Received: keys {sorted(map(str, obj))}", f"{path}.{key}", node_id)
+                self.err(
+                    "missing_key",
+                    f"missing required key {key!r} at {path}. Received: keys {sorted(map(str, obj))}",
+                    f"{path}.{key}",
+                    node_id,
+                )
             return None
         value = obj[key]
         if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
@@ -99,19 +117,34 @@ def load_graph(doc: dict[str, Any] | str | bytes) -> Graph:
         try:
             doc = json.loads(doc)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise GraphFormatError([Issue("bad_json", f"not valid JSON: {exc}. Received: {len(doc)} characters", path="$")]) from None
+            raise GraphFormatError(
+                [Issue("bad_json", f"not valid JSON: {exc}. Received: {len(doc)} characters", path="$")]
+            ) from None
     if not isinstance(doc, dict):
         raise GraphFormatError([Issue("wrong_type", f"a graph must be a JSON object. Received: {type(doc).__name__}", path="$")])
     fmt = doc.get("format")
     if fmt != FORMAT:
-        raise GraphFormatError([Issue("unknown_format", f"unsupported graph format {fmt!r}; this version reads {FORMAT!r}. Received: format={fmt!r}", path="$.format")])
+        raise GraphFormatError(
+            [
+                Issue(
+                    "unknown_format",
+                    f"unsupported graph format {fmt!r}; this version reads {FORMAT!r}. Received: format={fmt!r}",
+                    path="$.format",
+                )
+            ]
+        )
     r.keys(doc, _GRAPH_KEYS, "$")
     name = r.typed(doc, "name", str, "$", required=False) or "graph"
     params = r.typed(doc, "params", dict, "$", required=False) or {}
     r.keys(params, _GRAPH_PARAM_KEYS, "$.params")
     ts = params.get("time_steps", 1)
     if isinstance(ts, bool) or not isinstance(ts, int) or not 1 <= ts <= 1000:
-        r.err("bad_param", f"params.time_steps must be an integer in [1, 1000]. Received: {ts!r}", "$.params.time_steps", param="time_steps")
+        r.err(
+            "bad_param",
+            f"params.time_steps must be an integer in [1, 1000]. Received: {ts!r}",
+            "$.params.time_steps",
+            param="time_steps",
+        )
     description = r.typed(doc, "description", str, "$", required=False)
     ui = r.typed(doc, "ui", dict, "$", required=False)
     blocks = r.typed(doc, "blocks", dict, "$", required=False) or {}
@@ -137,15 +170,24 @@ def _read_nodes(r: _Reader, raw: list) -> list[Node]:
         ntype = r.typed(item, "type", str, path, node_id=nid)
         params = r.typed(item, "params", dict, path, required=False, node_id=nid) or {}
         position = r.typed(item, "position", dict, path, required=False, node_id=nid)
-        if position is not None and not all(k in ("x", "y") and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in position.items()):
-            r.err("wrong_type", f"{path}.position must be {{x: number, y: number}}. Received: {position!r}", f"{path}.position", nid)
+        if position is not None and not all(
+            k in ("x", "y") and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in position.items()
+        ):
+            r.err(
+                "wrong_type", f"{path}.position must be {{x: number, y: number}}. Received: {position!r}", f"{path}.position", nid
+            )
         ui = r.typed(item, "ui", dict, path, required=False, node_id=nid)
         label = r.typed(item, "label", str, path, required=False, node_id=nid)
         if nid is not None:
             if not nid:
                 r.err("bad_id", f"{path}.id must not be empty. Received: id=''", f"{path}.id")
             elif nid in seen:
-                r.err("duplicate_id", f"node id {nid!r} is used twice; node ids must be unique. Received: id={nid!r}", f"{path}.id", nid)
+                r.err(
+                    "duplicate_id",
+                    f"node id {nid!r} is used twice; node ids must be unique. Received: id={nid!r}",
+                    f"{path}.id",
+                    nid,
+                )
             seen.add(nid)
         if nid and ntype is not None:
             nodes.append(Node(nid, ntype, params, position, ui, label))

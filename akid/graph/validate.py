@@ -8,6 +8,7 @@ classmethods, never TensorFlow, so a 1,000-node graph validates in milliseconds.
 :func:`analyze` is the shared engine: the compiler reuses its per-node plans and
 execution order so that what validates is exactly what gets built.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -17,7 +18,7 @@ from typing import Any
 
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
-from akid.graph.schema import Graph, load_graph
+from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.topology import order_and_cycles
 
@@ -51,18 +52,37 @@ class Report:
         return not self.errors
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "errors": [i.to_dict() for i in self.errors], "shapes": self.shapes,
-                "nodes": self.nodes, "params": self.params, "flops": self.flops}
+        return {
+            "ok": self.ok,
+            "errors": [i.to_dict() for i in self.errors],
+            "shapes": self.shapes,
+            "nodes": self.nodes,
+            "params": self.params,
+            "flops": self.flops,
+        }
 
 
-def validate(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_params: int = DEFAULT_MAX_PARAMS,
-             resolver: Any = None) -> Report:
+def validate(
+    doc_or_graph: dict[str, Any] | str | bytes | Graph, *, max_params: int = DEFAULT_MAX_PARAMS, resolver: Any = None
+) -> Report:
     """Check a graph document (or loaded :class:`Graph`) and infer its shapes, params and FLOPs.
 
     ``resolver`` maps type names to block classes (default: the registry plus the
     composites in the graph's ``blocks``); ``max_params`` bounds the model size.
     """
-    a = analyze(doc_or_graph, resolver=resolver, max_params=max_params)
+    try:
+        a = analyze(doc_or_graph, resolver=resolver, max_params=max_params)
+    except RecursionError:  # e.g. 1,500 composites nested in one another: an answer, not a crash
+        return Report(
+            errors=[
+                Issue(
+                    "too_deep",
+                    "the graph nests too deeply to check (composites inside composites, or "
+                    "nested JSON); flatten it. Received: nesting beyond Python's recursion limit",
+                    path="$",
+                )
+            ]
+        )
     return report_from(a)
 
 
@@ -78,15 +98,23 @@ def report_from(a: Analysis) -> Report:
     for nid in a.order:
         if nid in inf:
             i = inf[nid]
-            report.nodes[nid] = {"outputs": {p: dims(s) for p, s in i.outputs.items()},
-                                 "params": int(i.params), "flops": int(i.flops)}
+            report.nodes[nid] = {
+                "outputs": {p: dims(s) for p, s in i.outputs.items()},
+                "params": int(i.params),
+                "flops": int(i.flops),
+            }
     report.params = sum(n["params"] for n in report.nodes.values())
     report.flops = sum(n["flops"] for n in report.nodes.values())
     return report
 
 
-def analyze(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, resolver: Any = None,
-            max_params: int | None = DEFAULT_MAX_PARAMS, composite: bool = False) -> Analysis:
+def analyze(
+    doc_or_graph: dict[str, Any] | str | bytes | Graph,
+    *,
+    resolver: Any = None,
+    max_params: int | None = DEFAULT_MAX_PARAMS,
+    composite: bool = False,
+) -> Analysis:
     """Run every check; ``composite=True`` is for a composite block's inner graph.
 
     Inner graphs skip the data-binding checks (their Outputs' targets are ignored)
@@ -100,14 +128,28 @@ def analyze(doc_or_graph: dict[str, Any] | str | bytes | Graph, *, resolver: Any
         except GraphFormatError as exc:
             return Analysis(None, issues=list(exc.issues))
         except Exception as exc:  # a reader bug must still come back as data
-            return Analysis(None, issues=[Issue("bad_graph", f"cannot read the graph: {exc}. Received: {type(doc_or_graph).__name__}", path="$")])
+            return Analysis(
+                None,
+                issues=[Issue("bad_graph", f"cannot read the graph: {exc}. Received: {type(doc_or_graph).__name__}", path="$")],
+            )
     if resolver is None:
         from akid.blocks.composite import BlockResolver
+
         resolver = BlockResolver.for_graph(graph)
     a = Analysis(graph)
     issues = a.issues
     plans = a.plans
-    for n in graph.nodes:
+    for i, n in enumerate(graph.nodes):
+        if not NODE_ID.fullmatch(n.id):
+            issues.append(
+                Issue(
+                    "invalid_id",
+                    f"node id {n.id!r} is not a valid id: use {NODE_ID_RULE}; ids become layer and "
+                    f"checkpoint names as they are. Received: id={n.id!r}",
+                    node_id=n.id,
+                    path=f"$.nodes[{i}].id",
+                )
+            )
         plans[n.id] = _plan_node(n, resolver, issues)
     _check_definitions(graph, resolver, issues)
     bad_ports = _wire_edges(graph, plans, issues)
@@ -132,8 +174,9 @@ def _plan_node(n, resolver, issues: list[Issue]) -> NodePlan:
         known = list(block_types()) + list(getattr(resolver, "names", lambda: [])())
         near = difflib.get_close_matches(n.type, known, n=3)
         hint = f"; did you mean {near}?" if near else ""
-        issues.append(Issue("unknown_block", f"unknown block type {n.type!r}{hint}. Received: type={n.type!r}",
-                            node_id=n.id, param=None))
+        issues.append(
+            Issue("unknown_block", f"unknown block type {n.type!r}{hint}. Received: type={n.type!r}", node_id=n.id, param=None)
+        )
         return plan
     except AkidError as exc:
         issues.extend(_on(i, n.id) for i in exc.issues)
@@ -166,8 +209,13 @@ def _check_definitions(graph: Graph, resolver: Any, issues: list[Issue]) -> None
         except KeyError:  # pragma: no cover - a definition always resolves or fails loudly
             pass
         if name in block_types():
-            issues.append(Issue("bad_composite", f"composite {name!r} has the name of a built-in block; rename it. "
-                                f"Received: blocks.{name}", path=f"$.blocks.{name}"))
+            issues.append(
+                Issue(
+                    "bad_composite",
+                    f"composite {name!r} has the name of a built-in block; rename it. Received: blocks.{name}",
+                    path=f"$.blocks.{name}",
+                )
+            )
 
 
 def _wire_edges(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue]) -> set[tuple[str, str]]:
@@ -180,24 +228,43 @@ def _wire_edges(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue]) -
             for end, plan, other in (("source", src, e.target), ("target", tgt, e.source)):
                 if plan is None:
                     missing = e.source if end == "source" else e.target
-                    issues.append(Issue("unknown_node", f"edge {e.id!r} {end} {missing!r} is not a node of the graph. "
-                                        f"Received: {end}={missing!r}", node_id=other if other in plans else None,
-                                        path=f"{path}.{end}"))
+                    issues.append(
+                        Issue(
+                            "unknown_node",
+                            f"edge {e.id!r} {end} {missing!r} is not a node of the graph. Received: {end}={missing!r}",
+                            node_id=other if other in plans else None,
+                            path=f"{path}.{end}",
+                        )
+                    )
             if tgt is not None:
                 bad.add((e.target, e.target_port))
             continue
         ok = True
         if src.cls is not None and src.params is not None and e.source_port not in {p.name for p in src.out_ports}:
             names = [p.name for p in src.out_ports]
-            issues.append(Issue("bad_port", f"{src.node.type} {e.source!r} has no output port {e.source_port!r}; "
-                                f"its outputs are {names}. Received: source_port={e.source_port!r}",
-                                node_id=e.source, port=e.source_port, path=f"{path}.source_port"))
+            issues.append(
+                Issue(
+                    "bad_port",
+                    f"{src.node.type} {e.source!r} has no output port {e.source_port!r}; "
+                    f"its outputs are {names}. Received: source_port={e.source_port!r}",
+                    node_id=e.source,
+                    port=e.source_port,
+                    path=f"{path}.source_port",
+                )
+            )
             ok = False
         if tgt.cls is not None and tgt.params is not None and e.target_port not in tgt.inputs:
             names = [p.name for p in tgt.in_ports]
-            issues.append(Issue("bad_port", f"{tgt.node.type} {e.target!r} has no input port {e.target_port!r}; "
-                                f"its inputs are {names}. Received: target_port={e.target_port!r}",
-                                node_id=e.target, port=e.target_port, path=f"{path}.target_port"))
+            issues.append(
+                Issue(
+                    "bad_port",
+                    f"{tgt.node.type} {e.target!r} has no input port {e.target_port!r}; "
+                    f"its inputs are {names}. Received: target_port={e.target_port!r}",
+                    node_id=e.target,
+                    port=e.target_port,
+                    path=f"{path}.target_port",
+                )
+            )
             bad.add((e.target, "*"))  # the edge was meant for one of its ports: don't call them missing
             continue
         if not ok:
@@ -218,14 +285,27 @@ def _check_arity(plans: dict[str, NodePlan], bad: set[tuple[str, str]], issues: 
             if (nid, port.name) in bad or (nid, "*") in bad:
                 plan.ok = False
             elif not edges:
-                issues.append(Issue("missing_input", f"{plan.node.type} {nid!r}: nothing is connected to input port "
-                                    f"{port.name!r}. Received: 0 edges", node_id=nid, port=port.name))
+                issues.append(
+                    Issue(
+                        "missing_input",
+                        f"{plan.node.type} {nid!r}: nothing is connected to input port {port.name!r}. Received: 0 edges",
+                        node_id=nid,
+                        port=port.name,
+                    )
+                )
                 plan.ok = False
                 missing.add(nid)
             elif len(edges) > 1 and not port.multi:
-                issues.append(Issue("extra_input", f"{plan.node.type} {nid!r}: input port {port.name!r} takes one edge; "
-                                    f"use a merge block (Add, Concat) to combine several. "
-                                    f"Received: {len(edges)} edges {[e.id for e in edges]}", node_id=nid, port=port.name))
+                issues.append(
+                    Issue(
+                        "extra_input",
+                        f"{plan.node.type} {nid!r}: input port {port.name!r} takes one edge; "
+                        f"use a merge block (Add, Concat) to combine several. "
+                        f"Received: {len(edges)} edges {[e.id for e in edges]}",
+                        node_id=nid,
+                        port=port.name,
+                    )
+                )
                 plan.ok = False
     return missing
 
@@ -234,9 +314,17 @@ def _check_io(graph: Graph, plans: dict[str, NodePlan], issues: list[Issue], *, 
     inputs = [n for n in graph.nodes if n.type == "Input"]
     outputs = [n for n in graph.nodes if n.type == "Output"]
     if not inputs:
-        issues.append(Issue("no_input", "the graph has no Input node; add one to feed data in. Received: 0 Input nodes", path="$.nodes"))
+        issues.append(
+            Issue("no_input", "the graph has no Input node; add one to feed data in. Received: 0 Input nodes", path="$.nodes")
+        )
     if not outputs:
-        issues.append(Issue("no_output", "the graph has no Output node; add one to say what is predicted. Received: 0 Output nodes", path="$.nodes"))
+        issues.append(
+            Issue(
+                "no_output",
+                "the graph has no Output node; add one to say what is predicted. Received: 0 Output nodes",
+                path="$.nodes",
+            )
+        )
     # One feature may feed several Inputs (e.g. an image seen as [8, 8, 1] and as [64]) and one
     # target may supervise several Outputs (two heads on one label): bindings are checked
     # against the data set by the sensor, not for uniqueness here.
@@ -262,8 +350,13 @@ def _check_reachable(graph: Graph, plans: dict[str, NodePlan], missing: set[str]
         if bwd is not None and n.id not in bwd:
             why.append("does not reach any Output")
         if why:
-            issues.append(Issue("unreachable", f"{n.type} {n.id!r} {' and '.join(why)}; connect it or delete it. "
-                                f"Received: a disconnected node", node_id=n.id))
+            issues.append(
+                Issue(
+                    "unreachable",
+                    f"{n.type} {n.id!r} {' and '.join(why)}; connect it or delete it. Received: a disconnected node",
+                    node_id=n.id,
+                )
+            )
 
 
 def _reach(starts: list[str], nxt: dict[str, list[str]]) -> set[str]:
@@ -282,9 +375,15 @@ def _check_size(a: Analysis, max_params: int) -> None:
     total = sum(int(i.params) for i in infs.values())
     if total > max_params and infs:
         biggest = max(infs, key=lambda k: infs[k].params)
-        a.issues.append(Issue("model_too_large", f"the model has {total:,} parameters, over the limit of {max_params:,}; "
-                              f"the largest node is {biggest!r} ({infs[biggest].params:,}). Received: params={total}",
-                              node_id=biggest, path="$"))
+        a.issues.append(
+            Issue(
+                "model_too_large",
+                f"the model has {total:,} parameters, over the limit of {max_params:,}; "
+                f"the largest node is {biggest!r} ({infs[biggest].params:,}). Received: params={total}",
+                node_id=biggest,
+                path="$",
+            )
+        )
 
 
 def _on(i: Issue, nid: str) -> Issue:

@@ -37,6 +37,11 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
 }
 
+export interface PortRule {
+  param: string;
+  pattern: string;
+}
+
 export interface BlockSpec {
   type: string;
   category: string;
@@ -44,9 +49,13 @@ export interface BlockSpec {
   inputs: PortSpec[];
   outputs: PortSpec[];
   dynamic_outputs: boolean;
+  /** Output ports computed from a param (Split: {param: 'num', pattern: 'out{i}'}); read by graph/ports.ts. */
+  output_rule?: PortRule | null;
   params_schema: JsonSchema;
   defaults: Record<string, unknown>;
   key_params: string[];
+  /** The Keras layer class the block exports to (null: none). */
+  keras?: string | null;
   /** Set by the editor for composite blocks (graph.blocks / GET /api/composites). */
   composite?: boolean;
 }

@@ -1,6 +1,8 @@
-// Which ports a node has: from its block spec, its params (Split: out0..out{num-1}) or, for a
-// composite block, from the Input/Output nodes of its inner graph (port name = inner node id).
-import type { BlockDoc, BlockSpec, PortSpec } from '../types';
+// Which ports a node has: from its block spec, the spec's output_rule applied to the node's params
+// (Split: {param: 'num', pattern: 'out{i}'} gives out0..out{num-1}) or, for a composite block, from
+// the Input/Output nodes of its inner graph (port name = inner node id). No block is named here:
+// the rule comes from the server's spec JSON, the one source of truth.
+import type { BlockDoc, BlockSpec, PortRule, PortSpec } from '../types';
 
 export interface NodePorts {
   inputs: PortSpec[];
@@ -33,11 +35,20 @@ export function portsFor(
     return p;
   }
   if (!spec) return NONE;
-  if (spec.dynamic_outputs) {
-    const num = typeof params.num === 'number' ? params.num : typeof spec.defaults.num === 'number' ? (spec.defaults.num as number) : null;
-    if (num !== null && Number.isInteger(num) && num > 0 && num <= 256) {
-      return { inputs: spec.inputs, outputs: Array.from({ length: num }, (_, i) => ({ name: `out${i}`, multi: false })) };
-    }
+  if (spec.output_rule) {
+    const outputs = ruleOutputs(spec.output_rule, params, spec.defaults);
+    if (outputs) return { inputs: spec.inputs, outputs };
   }
   return { inputs: spec.inputs, outputs: spec.outputs };
+}
+
+/** Ports from a rule, or null when the param is not a sane count (the spec's default ports stand). */
+export function ruleOutputs(
+  rule: PortRule,
+  params: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+): PortSpec[] | null {
+  const raw = params[rule.param] ?? defaults[rule.param];
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > 256) return null;
+  return Array.from({ length: raw }, (_, i) => ({ name: rule.pattern.replace('{i}', String(i)), multi: false }));
 }

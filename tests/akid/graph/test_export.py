@@ -1,4 +1,5 @@
 """to_python: the generated code runs and rebuilds the same model (weights copied by layer name)."""
+
 import ast
 import json
 import pathlib
@@ -55,12 +56,14 @@ def assert_same(a, b):
 
 def copy_weights(graph_model, keras_model):
     """By layer name, into nested models for composite blocks."""
+
     def copy(layers, target):
         for nid, block in layers.items():
             if hasattr(block, "program"):  # a composite block: its own layers by inner node id
                 copy(block.program.layers, target.get_layer(nid))
             elif block.get_weights():
                 target.get_layer(nid).set_weights(block.get_weights())
+
     copy(graph_model.program.layers, keras_model)
 
 
@@ -77,8 +80,11 @@ h ~> mix
 ALL = sorted(GRAPHS.glob("*.json"))
 
 
-@pytest.mark.parametrize("doc", [json.loads(p.read_text()) for p in ALL] + [ZOO, FEEDBACK_WITH_COMPOSITE],
-                         ids=[p.stem for p in ALL] + ["zoo", "feedback_with_composite"])
+@pytest.mark.parametrize(
+    "doc",
+    [json.loads(p.read_text()) for p in ALL] + [ZOO, FEEDBACK_WITH_COMPOSITE],
+    ids=[p.stem for p in ALL] + ["zoo", "feedback_with_composite"],
+)
 def test_keras_flavor_rebuilds_the_same_model(doc):
     ref = build_model(doc)
     x = sample_inputs(ref)
@@ -136,6 +142,7 @@ def test_keras_flavor_refuses_feedback_inside_composites_and_bad_flavors():
 
 def test_invalid_graphs_are_not_exported():
     from akid.errors import GraphValidationError
+
     bad = parse("Input(4) > Conv2D(3) > Output")
     with pytest.raises(GraphValidationError):
         to_python(bad, flavor="keras")
@@ -150,13 +157,31 @@ EVIL = [
 
 
 def evil_graph():
-    text = "@name " + json.dumps(EVIL[2]) + "\n" + " > ".join(
-        [f"{json.dumps(EVIL[0])}: Input(4, feature=image)", f"{json.dumps(EVIL[1])}: Dense(3)",
-         f"{json.dumps(EVIL[3])}: ReLU", f"{json.dumps(EVIL[2])}: Output({json.dumps(EVIL[1])})"])
-    return parse(text)
+    """Node ids are restricted to a safe charset now, so the hostile strings go where free text is allowed:
+    the graph name, a feature, a target and a label."""
+    text = (
+        "@name "
+        + json.dumps(EVIL[2])
+        + "\n"
+        + " > ".join(
+            [f"x: Input(4, feature={json.dumps(EVIL[0])})", "d: Dense(3)", "r: ReLU", f"y: Output({json.dumps(EVIL[1])})"]
+        )
+    )
+    doc = parse(text)
+    doc["nodes"][1]["label"] = EVIL[3]
+    return doc
 
 
-def test_malicious_node_ids_stay_strings_in_keras_code(tmp_path, monkeypatch):
+def test_malicious_node_ids_are_refused_by_name():
+    from akid.graph.validate import validate
+
+    text = " > ".join([f"{json.dumps(EVIL[0])}: Input(4)", f"{json.dumps(EVIL[1])}: Dense(3)", "y: Output"])
+    report = validate(parse(text))
+    bad = {e.node_id for e in report.errors if e.code == "invalid_id"}
+    assert bad == {EVIL[0], EVIL[1]}
+
+
+def test_malicious_strings_stay_strings_in_keras_code(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     src = to_python(evil_graph(), flavor="keras")
     tree = ast.parse(src)
@@ -164,13 +189,14 @@ def test_malicious_node_ids_stay_strings_in_keras_code(tmp_path, monkeypatch):
     assert "system" not in calls and "Import" not in {type(n).__name__ for n in tree.body[2:]}
     model = run_code(src)
     assert not (tmp_path / "PWNED").exists()
-    assert {layer.name for layer in model.layers} == set(EVIL)
-    out = model({EVIL[0]: np.ones((2, 4), "float32")})
-    assert set(out) == {EVIL[2]}
+    assert model.name == EVIL[2].replace("/", "_")
+    out = model({"x": np.ones((2, 4), "float32")})
+    assert set(out) == {"y"}
 
 
-def test_malicious_node_ids_stay_strings_in_akid_code(tmp_path, monkeypatch):
+def test_malicious_strings_stay_strings_in_akid_code(tmp_path, monkeypatch):
     from akid.graph.schema import dump_graph, load_graph
+
     monkeypatch.chdir(tmp_path)
     doc = evil_graph()
     src = to_python(doc, flavor="akid")
@@ -181,11 +207,12 @@ def test_malicious_node_ids_stay_strings_in_akid_code(tmp_path, monkeypatch):
     assert ast.literal_eval(graph_literal) == dump_graph(load_graph(doc))
     model = run_code(src)
     assert not (tmp_path / "PWNED").exists()
-    assert model.block(EVIL[1]).name == EVIL[1]
+    assert model.bindings["inputs"]["x"]["feature"] == EVIL[0]
 
 
 def test_to_keras_json_is_the_keras_model_json():
     import keras
+
     doc = json.loads((GRAPHS / "residual.json").read_text())
     text = to_keras_json(doc)
     data = json.loads(text)

@@ -1,0 +1,106 @@
+"""Property: what validates compiles, with the parameter count and output shapes the validator said.
+
+Hypothesis draws small random graphs (random Input rank and sizes, then a few
+random blocks with random params, each fed from a random earlier node, merges
+from two) — many are invalid, which is fine: the property is only
+``validate ok  =>  build_model succeeds, compiled params == validator params,
+every node's output shape == the validator's``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from akid.graph.compile import build_model
+from akid.graph.validate import validate
+
+small = st.integers(1, 3)
+sizes = st.one_of(small, st.lists(small, min_size=2, max_size=2))
+ACTS = st.sampled_from(["linear", "relu", "silu", "gelu", "tanh", "hard_silu"])
+
+BLOCKS = {
+    "Dense": st.fixed_dictionaries({"units": st.integers(1, 5), "activation": ACTS, "use_bias": st.booleans()}),
+    "Conv2D": st.fixed_dictionaries(
+        {
+            "filters": st.sampled_from([2, 4]),
+            "kernel_size": sizes,
+            "strides": st.sampled_from([1, 2]),
+            "padding": st.sampled_from(["valid", "same"]),
+            "groups": st.sampled_from([1, 2]),
+            "dilation_rate": st.sampled_from([1, 2]),
+        }
+    ),
+    "Conv1D": st.fixed_dictionaries(
+        {"filters": st.integers(1, 3), "kernel_size": small, "padding": st.sampled_from(["valid", "same"])}
+    ),
+    "DepthwiseConv2D": st.fixed_dictionaries(
+        {"kernel_size": sizes, "depth_multiplier": st.integers(1, 2), "padding": st.sampled_from(["valid", "same"])}
+    ),
+    "SeparableConv2D": st.fixed_dictionaries(
+        {"filters": st.integers(1, 3), "kernel_size": sizes, "strides": st.sampled_from([1, 2])}
+    ),
+    "MaxPool2D": st.fixed_dictionaries(
+        {"pool_size": sizes, "strides": st.sampled_from([None, 1, 2]), "padding": st.sampled_from(["valid", "same"])}
+    ),
+    "AvgPool2D": st.fixed_dictionaries({"pool_size": sizes}),
+    "GlobalAvgPool2D": st.fixed_dictionaries({"keepdims": st.booleans()}),
+    "ZeroPadding2D": st.fixed_dictionaries({"padding": st.integers(0, 2)}),
+    "Cropping2D": st.fixed_dictionaries({"cropping": st.integers(0, 1)}),
+    "Flatten": st.just({}),
+    "Reshape": st.just({"target_shape": [-1]}),
+    "ReLU": st.fixed_dictionaries({"max_value": st.sampled_from([None, 6.0]), "negative_slope": st.sampled_from([0.0, 0.1])}),
+    "Activation": st.fixed_dictionaries({"activation": ACTS}),
+    "Softmax": st.just({}),
+    "Dropout": st.fixed_dictionaries({"rate": st.sampled_from([0.0, 0.5])}),
+    "BatchNorm": st.fixed_dictionaries({"axis": st.sampled_from([-1, 0]), "center": st.booleans(), "scale": st.booleans()}),
+    "LayerNorm": st.fixed_dictionaries({"rms_scaling": st.booleans(), "center": st.booleans()}),
+    "LSTM": st.fixed_dictionaries({"units": small, "return_sequences": st.booleans(), "use_bias": st.booleans()}),
+    "GRU": st.fixed_dictionaries({"units": small, "reset_after": st.booleans()}),
+    "Split": st.just({"num": 2}),
+    "Add": st.just({}),
+    "Multiply": st.just({}),
+    "Concat": st.just({}),
+}
+MERGES = {"Add", "Multiply", "Concat"}
+
+
+@st.composite
+def graphs(draw):
+    shape = draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    nodes = [{"id": "x", "type": "Input", "params": {"shape": shape}}]
+    edges = []
+    ports = [("x", "out")]
+    for i in range(draw(st.integers(1, 5))):
+        t = draw(st.sampled_from(sorted(BLOCKS)))
+        nid = f"n{i}"
+        nodes.append({"id": nid, "type": t, "params": draw(BLOCKS[t])})
+        for src, port in (
+            draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else [draw(st.sampled_from(ports))]
+        ):
+            edges.append({"source": src, "source_port": port, "target": nid})
+        ports.append((nid, "out0") if t == "Split" else (nid, "out"))
+    src, port = ports[-1]
+    nodes.append({"id": "y", "type": "Output", "params": {"loss": "mse", "metrics": []}})
+    edges.append({"source": src, "source_port": port, "target": "y"})
+    return {"format": "akid.graph/v1", "name": "g", "nodes": nodes, "edges": edges}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(graphs())
+def test_what_validates_compiles_with_the_same_params_and_shapes(doc):
+    report = validate(doc)
+    event("valid" if report.ok else "invalid")
+    if not report.ok:
+        return
+    model = build_model(doc)
+    assert model.count_params() == report.params
+    x = np.random.default_rng(0).normal(size=(2, *doc["nodes"][0]["params"]["shape"])).astype("float32")
+    values = model({"x": x}, training=False, return_all=True)
+    for nid, info in report.nodes.items():
+        got = values[nid]
+        outs = list(info["outputs"].values())
+        tensors = got if isinstance(got, list) else [got]
+        for want, t in zip(outs, tensors):
+            assert list(t.shape[1:]) == want, f"{nid}: validator says {want}, the model gives {list(t.shape[1:])}"
