@@ -7,6 +7,7 @@ import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
 import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
+import { splitIssues } from './issueKinds';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -44,8 +45,11 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
 
   const keyParams = spec?.key_params ?? [];
   const outShapes = info ? Object.entries(info.outputs) : [];
-  const hasError = !!issues?.length;
-  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', selected ? 'selected' : ''].join(' ');
+  // Unfinished wiring is a quiet badge; only a real mistake turns the node red.
+  const { wrong, incomplete } = useMemo(() => splitIssues(issues), [issues]);
+  const hasError = wrong.length > 0;
+  const shown = hasError ? wrong : incomplete;
+  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', !hasError && incomplete.length ? 'incomplete' : '', selected ? 'selected' : ''].join(' ');
   // Ports sit at fixed offsets from the top, so that error messages never move them.
   const portTop = (i: number) => PORT_TOP + i * PORT_GAP;
   const minHeight = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length) * PORT_GAP;
@@ -65,6 +69,13 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
         <span className="akid-node-id">{data.label ?? id}</span>
+        {shown.length > 0 && (
+          <span
+            className={`node-badge ${hasError ? 'wrong' : 'todo'}`} data-testid={`node-badge-${id}`}
+            title={shown.map((i) => i.message).join('\n')}
+            aria-label={`${shown.length} ${hasError ? 'error' : 'unfinished'}${shown.length === 1 ? '' : 's'}: ${shown.map((i) => i.message).join('; ')}`}
+          >{hasError ? '!' : '○'}{shown.length > 1 ? shown.length : ''}</span>
+        )}
       </div>
       {!far && keyParams.length > 0 && (
         <div className="akid-node-params">
@@ -85,9 +96,11 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       </div>}
       {!far && <LiveNodeStats nodeId={id} />}
       {!far && hasError && (
-        <div className="akid-node-error" data-testid={`node-${id}-error`}>
-          {issues!.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
-          {issues!.length > 3 && <div>… {issues!.length - 3} more</div>}
+        // A popover outside the node's box (absolute, no pointer events): the node keeps its
+        // size and its neighbours' handles stay reachable. Shown on hover and when selected.
+        <div className="akid-node-error" role="tooltip" data-testid={`node-${id}-error`}>
+          {wrong.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
+          {wrong.length > 3 && <div>… {wrong.length - 3} more</div>}
         </div>
       )}
       {ports.outputs.map((p, i) => (

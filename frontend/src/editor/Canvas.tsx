@@ -11,6 +11,7 @@ import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
+import { isIncomplete } from './issueKinds';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
@@ -24,7 +25,7 @@ const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['o
 const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => editorStore.getState().onEdgesChange(ch);
 const onNodeDragStart = () => editorStore.getState().checkpoint();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
-const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id] ? '#e5484d' : '#8a9bb5');
+const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id]?.some((i) => !isIncomplete(i)) ? '#e5484d' : '#8a9bb5');
 
 export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
   const nodes = useEditor((s) => s.nodes);

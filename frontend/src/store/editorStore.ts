@@ -11,6 +11,7 @@ import { portsFor, type NodePorts } from '../graph/ports';
 import type { MappedReport } from '../graph/validation';
 import type { BlockDoc, BlockSpec, GraphDoc } from '../types';
 import { emptyHistory, push, redo, undo, type History, type Snapshot } from './history';
+import { freeSpot, nodeRects } from '../editor/placement';
 
 export interface ScopeFrame {
   /** The composite type being edited and the parent graph to return to. */
@@ -202,7 +203,8 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const spec = s.specs[type];
         const lib = s.library[type];
         const node: BlockNodeT = {
-          id, type: 'block', position, selected: true,
+          // Never on top of another block: its handles must stay reachable.
+          id, type: 'block', position: freeSpot(nodeRects(s.nodes), position), selected: true,
           data: { type, params: params ?? { ...(spec?.defaults ?? {}) }, placed: true },
         };
         edit((st) => {

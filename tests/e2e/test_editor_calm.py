@@ -1,0 +1,82 @@
+"""Building a graph from an empty canvas is calm: an unfinished graph is a normal state.
+
+Reproduces issue 11 "Wiring fails while building": nodes grew with error boxes and covered
+their neighbours' handles, so wiring blocks dropped 220 px apart mostly failed.
+"""
+from __future__ import annotations
+
+from editor_helpers import connect, drop, errors, graph, open_editor, wait_edges, wait_validated
+
+CHAIN = ["Input", "Conv2D", "ReLU", "MaxPool2D", "Flatten", "Dense", "Output"]
+
+
+def _boxes(page, ids):
+    return {i: page.get_by_test_id(f"node-{i}").bounding_box() for i in ids}
+
+
+def _overlap(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_seven_blocks_220px_apart_wire_into_six_edges(page, shot):
+    open_editor(page)
+    # Two rows, 220 px apart both ways (the canvas is ~1100 px wide at 1600x1000).
+    spots = [(90 + 220 * (k % 4), 120 + 220 * (k // 4)) for k in range(len(CHAIN))]
+    for block, (x, y) in zip(CHAIN, spots):
+        drop(page, block, x, y)
+    ids = [n["id"] for n in graph(page)["nodes"]]
+    assert len(ids) == 7
+    wait_validated(page)
+    before = _boxes(page, ids)
+    # Unwired blocks are incomplete, not wrong: a quiet badge per node and one summary line.
+    assert page.get_by_test_id("summary-errors").get_attribute("data-wrong") == "0"
+    assert page.get_by_test_id("summary-incomplete").is_visible()
+    for i in ids:
+        assert page.get_by_test_id(f"node-{i}").get_attribute("data-error") == "false"
+    assert page.locator('[data-testid^="node-badge-"]').count() >= 6
+    shot("unwired")
+
+    for k, (a, b) in enumerate(zip(ids, ids[1:]), start=1):
+        connect(page, a, b)
+        wait_edges(page, k)
+    assert len(graph(page)["edges"]) == 6
+    after = _boxes(page, ids)
+    for i in ids:  # messages never resize a node
+        assert abs(after[i]["height"] - before[i]["height"]) < 1, (i, before[i], after[i])
+        assert abs(after[i]["width"] - before[i]["width"]) < 1, (i, before[i], after[i])
+    assert errors(page) == 0
+    shot("wired")
+
+
+def test_node_size_does_not_change_when_errors_appear(page, shot):
+    open_editor(page)
+    for block, x, y in [("Input", 120, 200), ("Conv2D", 400, 200), ("Output", 680, 200)]:
+        drop(page, block, x, y)
+    connect(page, "input1", "conv2d1")
+    connect(page, "conv2d1", "output1")
+    wait_edges(page, 2)
+    wait_validated(page)
+    before = _boxes(page, ["input1", "conv2d1", "output1"])
+    page.get_by_test_id("node-conv2d1").click()
+    page.get_by_test_id("param-kernel_size").fill("9")  # a 9x9 kernel on an 8x8 image: wrong
+    page.wait_for_selector('[data-testid="node-conv2d1"][data-error="true"]')
+    assert int(page.get_by_test_id("summary-errors").get_attribute("data-wrong")) >= 1
+    assert "Conv2D" in page.get_by_test_id("node-conv2d1-error").inner_text()
+    after = _boxes(page, ["input1", "conv2d1", "output1"])
+    for i in before:
+        assert abs(after[i]["height"] - before[i]["height"]) < 1, (i, before[i], after[i])
+        assert abs(after[i]["width"] - before[i]["width"]) < 1, (i, before[i], after[i])
+    shot("shape-error")
+
+
+def test_dropped_blocks_never_overlap(page):
+    open_editor(page)
+    for _ in range(3):  # three drops on the same spot
+        drop(page, "Dense", 300, 300)
+    ids = [n["id"] for n in graph(page)["nodes"]]
+    boxes = _boxes(page, ids)
+    for a in ids:
+        for b in ids:
+            if a < b:
+                assert not _overlap(boxes[a], boxes[b]), (a, b, boxes)
