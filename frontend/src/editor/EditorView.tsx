@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { editorStore, useEditor } from '../store';
 import type { Template } from '../types';
-import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, urlGraph } from './actions';
+import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, setUrlGraph, urlGraph } from './actions';
 import { Canvas } from './Canvas';
 import { CodeDialog } from './CodeDialog';
 import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } from './dialogs';
@@ -61,7 +61,10 @@ function Editor() {
         editorStore.getState().notify('restored your unsaved changes');
       }
     }
-    return startDraftMirror(editorStore);
+    const stopDraft = startDraftMirror(editorStore);
+    // Undo across a New/Open brings back another saved graph: the URL follows it.
+    const stopUrl = editorStore.subscribe((s, p) => { if (s.savedId !== p.savedId) setUrlGraph(s.savedId); });
+    return () => { stopDraft(); stopUrl(); };
   }, []);
 
   const fit = useCallback(() => rf.fitView({ padding: 0.15, duration: 200 }), [rf]);

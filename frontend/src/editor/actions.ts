@@ -32,10 +32,16 @@ export function urlGraph(): string | null {
   return new URLSearchParams(location.search).get('graph');
 }
 
-export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1]): boolean {
+/** Replace the open graph. The replaced one stays one undo step away; say so when it had
+ *  unsaved changes (`done` is what to tell the user otherwise). */
+export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1], done?: string): boolean {
   try {
+    const before = st();
+    const replaced = !opts?.keepHistory && before.nodes.length > 0 && before.rev !== before.savedRev ? before.meta.name : null;
     st().loadDoc(doc, opts);
     if (opts && opts.savedId !== undefined) setUrlGraph(opts.savedId);
+    if (replaced !== null) st().notify(`${done ? `${done} · ` : ''}your unsaved "${replaced}" is one Undo (Ctrl+Z) away`);
+    else if (done) st().notify(done);
     return true;
   } catch (e) {
     st().notify(e instanceof FormatError ? e.message : `cannot open graph: ${errorText(e)}`, 'error');
@@ -120,12 +126,12 @@ export function importJsonText(text: string) {
     st().notify(`not valid JSON: ${(e as Error).message}`, 'error');
     return;
   }
-  if (loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported ${doc.name ?? 'graph'}`);
+  loadGraph(doc, { savedId: null, savedVersion: null }, `imported ${doc.name ?? 'graph'}`);
 }
 
 export async function importKerasText(text: string) {
   const doc = await guard('Keras import', () => api.importKeras(text));
-  if (doc && loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported Keras model ${doc.name ?? ''}`);
+  if (doc) loadGraph(doc, { savedId: null, savedVersion: null }, `imported Keras model ${doc.name ?? ''}`);
 }
 
 export async function exportText(to: string): Promise<string | undefined> {

@@ -49,6 +49,8 @@ export interface EditorState {
 
   setSpecs(list: BlockSpec[]): void;
   setLibrary(defs: Record<string, BlockDoc>): void;
+  /** Replace the graph. Unless `keepHistory`, the replaced graph (when it had blocks) stays one
+   *  undo step away, with its saved id and unsaved state: nothing is lost by New/Open/Import. */
   loadDoc(doc: GraphDoc, opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean }): void;
   toDoc(): GraphDoc;
   portsOf(id: string): NodePorts | undefined;
@@ -90,7 +92,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
   const store = createStore<EditorState>()((set, get) => {
     const snap = (): Snapshot => {
       const s = get();
-      return { meta: s.meta, nodes: s.nodes, edges: s.edges };
+      return { meta: s.meta, nodes: s.nodes, edges: s.edges, saved: { id: s.savedId, version: s.savedVersion, dirty: s.rev !== s.savedRev } };
     };
     /** Apply a model edit: record an undo point first, bump rev. */
     const edit = (fn: (s: EditorState) => Partial<EditorState>, key: string | null = null) => {
@@ -99,7 +101,12 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       set({ ...patch, history: push(s.history, snap(), key), rev: s.rev + 1 });
     };
     const restore = (h: History, sn: Snapshot) => {
-      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev: get().rev + 1 });
+      const s = get();
+      const rev = s.rev + 1;
+      const other = sn.saved && (sn.saved.id !== s.savedId || sn.saved.version !== s.savedVersion);
+      // Back to another graph (the undo of a New/Open/Import): it is that graph again, saved or not.
+      const saved = other ? { savedId: sn.saved!.id, savedVersion: sn.saved!.version, savedRev: sn.saved!.dirty ? -1 : rev } : {};
+      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev, ...saved, ...(other ? { fitRequest: s.fitRequest + 1, report: null } : {}) });
     };
     const blocksOf = (s: EditorState) => ({ ...s.library, ...(s.meta.blocks ?? {}) });
 
@@ -136,7 +143,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const unplaced = g.nodes.some((n) => !n.data.placed);
         set({
           meta: g.meta, nodes: g.nodes, edges: g.edges,
-          history: opts.keepHistory ? push(s.history, snap()) : emptyHistory(),
+          history: opts.keepHistory || (s.nodes.length > 0 && !s.scope.length) ? push(s.history, snap()) : emptyHistory(),
           rev: s.rev + 1, report: null,
           savedId: opts.savedId === undefined ? (opts.keepHistory ? s.savedId : null) : opts.savedId,
           savedVersion: opts.savedVersion === undefined ? (opts.keepHistory ? s.savedVersion : null) : opts.savedVersion,
