@@ -94,7 +94,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         ))}
         {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
       </div>}
-      {!far && <LiveNodeStats nodeId={id} />}
+      {!far && <LiveNodeStats nodeId={id} editor />}
       {!far && hasError && (
         // A popover outside the node's box (absolute, no pointer events): the node keeps its
         // size and its neighbours' handles stay reachable. Shown on hover and when selected.
