@@ -80,3 +80,26 @@ def test_dropped_blocks_never_overlap(page):
         for b in ids:
             if a < b:
                 assert not _overlap(boxes[a], boxes[b]), (a, b, boxes)
+
+
+def test_an_edge_end_is_dragged_to_another_port(page, shot):
+    open_editor(page)
+    for block, x, y in [("Input", 120, 200), ("Dense", 420, 120), ("Dense", 420, 420)]:
+        drop(page, block, x, y)
+    connect(page, "input1", "dense1")
+    wait_edges(page, 1)
+    eid = graph(page)["edges"][0]["id"]
+    page.get_by_test_id(f"rf__edge-{eid}").click()  # select it: its ends become grabbable
+    end = page.locator(f'[data-testid="rf__edge-{eid}"] .react-flow__edgeupdater-target')
+    a = end.bounding_box()
+    a = (a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    b = page.get_by_test_id("handle-dense2-in-in").bounding_box()
+    b = (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    page.mouse.move(*a)
+    page.mouse.down()
+    page.mouse.move((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, steps=5)
+    page.mouse.move(*b, steps=5)
+    page.mouse.up()
+    page.wait_for_function("id => window.__akid.graph().edges.some(e => e.id === id && e.target === 'dense2')", arg=eid)
+    assert len(graph(page)["edges"]) == 1
+    shot("reconnected")

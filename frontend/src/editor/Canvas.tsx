@@ -6,6 +6,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
+import { checkConnection } from '../graph/connect';
 import { editorStore, useEditor } from '../store';
 import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
@@ -16,7 +17,20 @@ import { isIncomplete } from './issueKinds';
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
 const edgeTypes = { akid: ShapeEdge };
-const isValidConnection: IsValidConnection<GraphEdgeT> = (c: Connection | Edge) => editorStore.getState().canConnect(c).ok;
+// While an edge's end is dragged to another port, the edge itself does not count against it.
+let reconnecting: string | null = null;
+const isValidConnection: IsValidConnection<GraphEdgeT> = (c: Connection | Edge) => {
+  const s = editorStore.getState();
+  if (!reconnecting) return s.canConnect(c).ok;
+  const id = reconnecting;
+  return checkConnection(c, (n) => s.portsOf(n), s.edges.filter((e) => e.id !== id)).ok;
+};
+const onReconnectStart = (_e: unknown, edge: GraphEdgeT) => { reconnecting = edge.id; };
+const onReconnectEnd = () => { reconnecting = null; };
+const onReconnect = (old: GraphEdgeT, c: Connection) => {
+  const v = editorStore.getState().reconnect(old.id, c);
+  if (!v.ok) editorStore.getState().notify(v.reason, 'error');
+};
 const onConnect = (c: Connection) => {
   const v = editorStore.getState().connect(c);
   if (!v.ok) editorStore.getState().notify(v.reason, 'error');
@@ -106,6 +120,9 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onReconnect={onReconnect}
+        onReconnectStart={onReconnectStart}
+        onReconnectEnd={onReconnectEnd}
         onNodeDragStart={onNodeDragStart}
         onNodeDoubleClick={onNodeDoubleClick}
         zoomOnDoubleClick={false}

@@ -59,6 +59,8 @@ export interface EditorState {
   onEdgesChange(changes: EdgeChange<GraphEdgeT>[]): void;
   canConnect(c: Conn): Verdict;
   connect(c: Conn): Verdict;
+  /** Move an edge's end to another port (React Flow's reconnect): one undo step. */
+  reconnect(edgeId: string, c: Conn): Verdict;
   addNode(type: string, position: XYPosition, params?: Record<string, unknown>): string;
   setParam(id: string, key: string, value: unknown): void;
   setLabel(id: string, label: string): void;
@@ -202,6 +204,22 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           const meta = v.feedback && !s.meta.params?.time_steps ? { ...s.meta, params: { ...s.meta.params, time_steps: 3 } } : s.meta;
           return { edges: [...s.edges, e], meta };
         });
+        return v;
+      },
+      reconnect(edgeId, c) {
+        const s = get();
+        const old = s.edges.find((e) => e.id === edgeId);
+        if (!old) return { ok: false, reason: 'unknown edge' };
+        const others = s.edges.filter((e) => e.id !== edgeId);
+        const v = checkConnection(c, (id) => get().portsOf(id), others);
+        if (!v.ok) return v;
+        edit((st) => ({
+          edges: st.edges.map((e) => (e.id !== edgeId ? e : {
+            ...e, source: c.source!, target: c.target!,
+            sourceHandle: c.sourceHandle ?? 'out', targetHandle: c.targetHandle ?? 'in',
+            data: { ...e.data, feedback: v.feedback },
+          })),
+        }));
         return v;
       },
       addNode(type, position, params) {
