@@ -1,10 +1,10 @@
 // The React Flow canvas: drop target for the palette, wiring with instant validation,
 // feedback edges for cycles, double-click to search-and-insert or open a composite.
 import {
-  Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore,
+  Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore as useFlowStore,
   type Connection, type Edge, type IsValidConnection, type NodeMouseHandler,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { checkConnection } from '../graph/connect';
 import { editorStore, useEditor } from '../store';
@@ -39,6 +39,7 @@ const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['o
 const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => editorStore.getState().onEdgesChange(ch);
 const onNodeDragStart = () => editorStore.getState().checkpoint();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
+const MAP_KEY = 'akid.editor.minimap';
 const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id]?.some((i) => !isIncomplete(i)) ? '#e5484d' : '#8a9bb5');
 
 export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
@@ -49,6 +50,9 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
   const far = useFlowStore(farSelector);
   const wrap = useRef<HTMLDivElement>(null);
+  // The minimap is collapsed by default so that it never covers blocks; the choice is kept.
+  const [showMap, setShowMap] = useState(() => localStorage.getItem(MAP_KEY) === '1');
+  const toggleMap = useCallback(() => setShowMap((v) => { localStorage.setItem(MAP_KEY, v ? '0' : '1'); return !v; }), []);
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
   // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
@@ -136,7 +140,12 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} />
+        {showMap && <MiniMap pannable zoomable nodeColor={miniMapColor} ariaLabel="Minimap" />}
+        <Panel position="bottom-right" className="map-toggle-panel">
+          <button className="map-toggle" onClick={toggleMap} aria-pressed={showMap} data-testid="minimap-toggle" title={showMap ? 'Hide the minimap' : 'Show the minimap'}>
+            {showMap ? 'Hide map' : 'Map'}
+          </button>
+        </Panel>
         <Controls showInteractive={false} />
       </ReactFlow>
       </FarContext.Provider>

@@ -3,6 +3,7 @@ import { ApiError, api } from '../api';
 import { editorStore } from '../store';
 import type { BlockDoc, GraphDoc } from '../types';
 import { FormatError, usedBlocks } from '../graph/convert';
+import { carryPositions } from './textApply';
 
 const st = () => editorStore.getState();
 
@@ -142,9 +143,8 @@ export async function applyMetaSyntax(text: string): Promise<string | null> {
   try {
     const doc = await api.parse(text);
     const cur = st();
-    // Keep positions of nodes that survive the edit; new nodes get laid out.
-    const pos = new Map(cur.nodes.filter((n) => n.data.placed).map((n) => [n.id, n.position]));
-    const nodes = doc.nodes.map((n) => (n.position || !pos.has(n.id) ? n : { ...n, position: pos.get(n.id)! }));
+    // Keep positions of blocks that survive the edit; only new blocks get placed.
+    const nodes = carryPositions(cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })), doc.nodes);
     st().loadDoc({ ...doc, nodes, blocks: doc.blocks ?? cur.meta.blocks }, { keepHistory: true });
     return null;
   } catch (e) {
