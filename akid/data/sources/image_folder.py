@@ -42,7 +42,8 @@ class ImageFolder(Source):
 
     @property
     def targets(self) -> dict[str, dict[str, Any]]:
-        return {"label": {"shape": [], "dtype": "int32", "num_classes": len(self.classes())}}
+        names = self.classes()
+        return {"label": {"shape": [], "dtype": "int32", "num_classes": len(names), "class_names": list(names)}}
 
     def spec(self) -> dict[str, Any]:
         out = super().spec()
