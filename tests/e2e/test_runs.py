@@ -136,7 +136,7 @@ def test_train_from_editor_watch_live_and_predict(page: Page, server, shot, tmp_
 
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-state", "completed", timeout=120000)
     expect(page.get_by_test_id("val-accuracy")).to_have_text(re.compile(r"^\d+(\.\d)?%$"))
-    expect(page.get_by_test_id("confusion-matrix").locator("img")).to_be_visible()
+    expect(page.get_by_test_id("confusion-table").first).to_be_visible()
     events, last = detail_seq(page)
     assert events == last > 0
 
