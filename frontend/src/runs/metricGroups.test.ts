@@ -41,3 +41,16 @@ describe("buildChart", () => {
     expect(c.data[2][3]).toBe(1.5);
   });
 });
+
+describe("one legend entry per run and metric", () => {
+  it("drops a single output's loss that repeats the total", async () => {
+    const { buildChart } = await import("./metricGroups");
+    const s = { steps: [1, 2], epochs: [0, 0], values: [1, 0.5] };
+    const one = { id: "a", label: "a", series: { "train/loss": s, "train/y/loss": s } };
+    const two = { id: "b", label: "b", series: { "train/loss": s, "train/y/loss": s, "train/z/loss": s } };
+    const group = { id: "loss", title: "Loss", names: ["loss", "y/loss", "z/loss"] };
+    const opts = { smoothing: 0, xAxis: "step" as const, maxPoints: 100 };
+    expect(buildChart([one], group, opts).series.map((x) => x.label)).toEqual(["train loss"]);
+    expect(buildChart([two], group, opts).series).toHaveLength(3);
+  });
+});
