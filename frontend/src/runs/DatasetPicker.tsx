@@ -141,7 +141,7 @@ function Bindings({ graph, ds, outSizes }: { graph: GraphDoc; ds: DatasetSpec; o
               {r.role === "input" ? "feature" : "target"} <code>{r.name}</code>
             </td>
             <td>
-              {r.ok ? "✓" : "✗"} {r.message}
+              {r.warning ? "⚠" : r.ok ? "✓" : "✗"} {r.message}
             </td>
           </tr>
         ))}
