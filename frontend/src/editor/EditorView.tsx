@@ -120,11 +120,11 @@ function Editor() {
         <Palette />
         <div className="editor-center">
           <Canvas onQuickInsert={setQuick} />
+          {metaOpen && <MetaPane onClose={() => setMetaOpen(false)} />}
           <SummaryBar />
         </div>
         <div className="editor-right">
           <Inspector onGroup={() => setDialog('group')} />
-          {metaOpen && <MetaPane onClose={() => setMetaOpen(false)} />}
         </div>
       </div>
       <Notice />

@@ -144,7 +144,10 @@ export async function applyMetaSyntax(text: string): Promise<string | null> {
     const doc = await api.parse(text);
     const cur = st();
     // Keep positions of blocks that survive the edit; only new blocks get placed.
-    const nodes = carryPositions(cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })), doc.nodes);
+    // The parser's positions are a plain row layout: blocks that survive keep their place,
+    // new ones are placed beside their neighbours (or all laid out when nothing survived).
+    const parsed = doc.nodes.map(({ position: _p, ...n }) => n);
+    const nodes = carryPositions(cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })), parsed);
     st().loadDoc({ ...doc, nodes, blocks: doc.blocks ?? cur.meta.blocks }, { keepHistory: true });
     return null;
   } catch (e) {
