@@ -13,6 +13,7 @@ import { ShapeEdge } from './ShapeEdge';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
 import { isIncomplete } from './issueKinds';
+import { fitReadable } from './readableFit';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
@@ -66,7 +67,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         raf = requestAnimationFrame(() => fitWhenMeasured(frames + 1));
         return;
       }
-      void rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
+      fitReadable(rf);
       raf = requestAnimationFrame(() => alive && editorStore.setState({ viewSettled: true }));
     };
     const s = editorStore.getState();

@@ -12,6 +12,7 @@ import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } fro
 import { Inspector } from './Inspector';
 import { autoLayout, canvasAspect } from './layout';
 import { MetaPane } from './MetaPane';
+import { fitReadable } from './readableFit';
 import { Palette } from './Palette';
 import { actionFor, isTyping } from './shortcuts';
 import { SummaryBar } from './SummaryBar';
@@ -67,7 +68,7 @@ function Editor() {
     return () => { stopDraft(); stopUrl(); };
   }, []);
 
-  const fit = useCallback(() => rf.fitView({ padding: 0.15, duration: 200 }), [rf]);
+  const fit = useCallback(() => fitReadable(rf, { duration: 200 }), [rf]);
   const layout = useCallback(async () => {
     const s = editorStore.getState();
     const sel = s.nodes.filter((n) => n.selected);
@@ -79,7 +80,7 @@ function Editor() {
       for (const k of Object.keys(pos)) pos[k] = { x: pos[k].x + minX, y: pos[k].y + minY };
     }
     editorStore.getState().setPositions(pos, true);
-    if (sel.length <= 1) requestAnimationFrame(() => rf.fitView({ padding: 0.15, duration: 200 }));
+    if (sel.length <= 1) requestAnimationFrame(() => fitReadable(rf, { duration: 200 }));
   }, [rf]);
 
   useEffect(() => installDevHooks({ fit, layout }), [fit, layout]);

@@ -40,7 +40,7 @@ export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompa
   return (
     <aside className="runs-list" data-testid="runs-list">
       <div className="runs-list-filters">
-        <input placeholder="Filter by name" aria-label="Filter by name" value={text} data-testid="runs-filter-text" onChange={(e) => setText(e.target.value)} />
+        <input placeholder="Filter…" aria-label="Filter by name" value={text} data-testid="runs-filter-text" onChange={(e) => setText(e.target.value)} />
         <select value={state} aria-label="Filter by status" data-testid="runs-filter-status" onChange={(e) => setState(e.target.value)}>
           {STATES.map((s) => (
             <option key={s} value={s}>
