@@ -10,7 +10,8 @@ from test_runs import CNN
 
 def _finished_run(server, name: str) -> dict:
     res = server.api("POST", "/api/runs", {"graph": CNN, "name": name,
-                                            "config": {"epochs": 2, "batch_size": 32, "data": {"source": "digits", "params": {}}}})
+                                            "config": {"epochs": 2, "batch_size": 32, "data": {"source": "digits", "params": {}},
+                                                       "observers": {"histograms_every": 10, "images_every": 10}}})
     assert "id" in res, res
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -47,3 +48,12 @@ def test_confusion_matrix_shows_class_names(page, server, shot):
     expect(page.get_by_test_id("run-logs")).not_to_contain_text("yet")
     page.get_by_test_id("confusion-matrix").scroll_into_view_if_needed()
     shot("confusion")
+    # histograms: axes and a step slider; filters enlarge on click
+    hist = page.get_by_test_id("histogram").first
+    if hist.count():
+        expect(hist.locator("svg text", has_text="count")).to_have_count(1)
+    zoom = page.get_by_test_id("filters-zoom").first
+    expect(zoom).to_be_visible()
+    w = zoom.bounding_box()["width"]
+    zoom.click()
+    assert zoom.bounding_box()["width"] > w * 2
