@@ -88,6 +88,7 @@ export function buildChart(runs: readonly ChartRun[], group: MetricGroup, opts: 
         if (opts.xAxis === "epoch") {
           ({ xs, ys } = perEpoch(s.steps, s.epochs, s.values));
           if (!xs.length) continue;
+          xs = xs.map((e) => e + 1); // the trainer counts epochs from 0; people count from 1
         } else {
           xs = s.steps;
           ys = s.values;
