@@ -38,7 +38,13 @@ export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'set
   const unsub = store.subscribe((s, prev) => {
     if (s.rev === prev.rev && s.savedRev === prev.savedRev && s.scope === prev.scope) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(write, delayMs);
+    // Written when the browser is idle (at most ~half a second later): serialising a big graph
+    // must not cost a frame of a drag or of the first render.
+    timer = setTimeout(() => {
+      const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
+      if (ric) ric(() => { if (timer) write(); }, { timeout: 500 });
+      else write();
+    }, delayMs);
   });
   // Leaving the page normally: write what the debounce still holds.
   const flush = () => {
