@@ -103,3 +103,21 @@ def test_an_edge_end_is_dragged_to_another_port(page, shot):
     page.wait_for_function("id => window.__akid.graph().edges.some(e => e.id === id && e.target === 'dense2')", arg=eid)
     assert len(graph(page)["edges"]) == 1
     shot("reconnected")
+
+
+def test_palette_is_usable_at_once_on_a_slow_server(browser, server):
+    """Issue 11: the cold palette showed "Loading blocks…" for 6.7 s. The last visit's list is shown
+    at once while the server answers."""
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=server.url)
+    try:
+        pg = ctx.new_page()
+        open_editor(pg)  # first visit: the list comes from the server and is kept
+        release = []
+        pg.route("**/api/blocks*", lambda route: release.append(route))  # the server "is slow"
+        pg.reload()
+        pg.get_by_test_id("palette-Input").wait_for(timeout=3000)
+        assert release, "the page did ask the server"
+        for r in release:
+            r.continue_()
+    finally:
+        ctx.close()

@@ -20,6 +20,7 @@ import { Toolbar, type DialogName } from './Toolbar';
 import { useLiveValidation } from './useLiveValidation';
 import { installDevHooks } from './devHooks';
 import { readDraft, startDraftMirror, startupChoice } from './draft';
+import { readBlocksCache, writeBlocksCache } from './blocksCache';
 
 export function EditorView() {
   return (
@@ -50,7 +51,11 @@ function Editor() {
   useLiveValidation(editorStore, api);
 
   useEffect(() => {
-    api.blocks().then((b) => editorStore.getState().setSpecs(b), (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
+    // The palette shows the blocks known from the last visit at once (a cold server can take
+    // seconds to list them), then the server's list replaces them.
+    const cached = readBlocksCache();
+    if (cached && !editorStore.getState().specList.length) editorStore.getState().setSpecs(cached);
+    api.blocks().then((b) => { editorStore.getState().setSpecs(b); writeBlocksCache(b); }, (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
     api.templates().then(setTemplates, () => setTemplates([]));
     void refreshLibrary();
     const choice = startupChoice(urlGraph(), readDraft());
