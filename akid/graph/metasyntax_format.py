@@ -13,16 +13,21 @@ parser would give it that same id.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import re
-import heapq
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
-from akid.graph.metasyntax_build import auto_id, default_ports, list_only, positional_fields
+from akid.graph.metasyntax_build import (
+    auto_id,
+    default_ports,
+    list_only,
+    positional_fields,
+)
 from akid.graph.schema import FORMAT, Edge, Graph, load_graph
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
@@ -55,7 +60,7 @@ def fmt_value(v: Any) -> str:
     raise AkidError([Issue("unsupported", f"cannot write the value {v!r} in meta-syntax")])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaults(type_name: str) -> dict[str, Any]:
     """The block's default params as JSON values (what the parser fills in when a param is left out)."""
     return get_block(type_name).Params().model_dump(mode="json")
@@ -72,7 +77,10 @@ def without_defaults(type_name: str, params: dict[str, Any], keys: list[str] | N
     their defaults; the first key param always stays (``Dense(10)``, ``Input(8, 8, 1)``).
     """
     d = _defaults(type_name)
-    is_default = lambda k: k in d and _json_equal(params[k], d[k])  # noqa: E731
+
+    def is_default(k: str) -> bool:
+        return k in d and _json_equal(params[k], d[k])
+
     keys = keys or []
     drop = {k for k in params if k not in keys and is_default(k)}
     for k in reversed(keys[1:]):

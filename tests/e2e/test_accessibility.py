@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-from playwright.sync_api import expect
-
 from a11y import describe, violations
 from editor_helpers import load, open_editor
+from playwright.sync_api import expect
 from test_runs import CNN
 
 

@@ -6,7 +6,6 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-
 from test_runs import CNN
 
 SIZES = [(1600, 1000), (1024, 700)]

@@ -5,7 +5,17 @@ their neighbours' handles, so wiring blocks dropped 220 px apart mostly failed.
 """
 from __future__ import annotations
 
-from editor_helpers import connect, drop, errors, graph, open_editor, wait_edges, wait_validated
+import itertools
+
+from editor_helpers import (
+    connect,
+    drop,
+    errors,
+    graph,
+    open_editor,
+    wait_edges,
+    wait_validated,
+)
 
 CHAIN = ["Input", "Conv2D", "ReLU", "MaxPool2D", "Flatten", "Dense", "Output"]
 
@@ -37,7 +47,7 @@ def test_seven_blocks_220px_apart_wire_into_six_edges(page, shot):
     assert page.locator('[data-testid^="node-badge-"]').count() >= 6
     shot("unwired")
 
-    for k, (a, b) in enumerate(zip(ids, ids[1:]), start=1):
+    for k, (a, b) in enumerate(itertools.pairwise(ids), start=1):
         connect(page, a, b)
         wait_edges(page, k)
     assert len(graph(page)["edges"]) == 6

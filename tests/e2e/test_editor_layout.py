@@ -2,6 +2,8 @@
 edge is a back-edge with its ↺ label visible; the minimap is collapsed and off the content."""
 from __future__ import annotations
 
+import itertools
+
 from editor_helpers import load, open_editor, ready
 
 N = 9
@@ -12,7 +14,7 @@ def _chain_with_loop() -> dict:
     nodes = [{"id": "x", "type": "Input", "params": {"shape": [16]}}]
     nodes += [{"id": i, "type": "Dense", "params": {"units": 16}} for i in ids[1:-1]]
     nodes += [{"id": "y", "type": "Output", "params": {}}]
-    edges = [{"id": f"e{k}", "source": a, "target": b} for k, (a, b) in enumerate(zip(ids, ids[1:]))]
+    edges = [{"id": f"e{k}", "source": a, "target": b} for k, (a, b) in enumerate(itertools.pairwise(ids))]
     edges.append({"id": "fb", "source": "d5", "target": "d2", "feedback": True})
     return {"format": "akid.graph/v1", "name": "loop", "params": {"time_steps": 2}, "nodes": nodes, "edges": edges}, ids
 
@@ -22,7 +24,7 @@ def test_layered_left_to_right_with_a_visible_back_edge(page, shot):
     doc, ids = _chain_with_loop()
     load(page, doc)  # no positions: laid out on load
     xs = [page.evaluate("id => window.__akid.store.getState().nodes.find(n => n.id === id).position.x", i) for i in ids]
-    assert xs == sorted(xs) and len(set(round(x) for x in xs)) == len(xs), xs
+    assert xs == sorted(xs) and len({round(x) for x in xs}) == len(xs), xs
     # too long to fit at a readable size: the view starts at the Input, blocks stay legible
     assert page.evaluate("() => window.__akid.store && document.querySelector('.react-flow__viewport').style.transform").endswith("scale(0.5)")
     assert page.get_by_test_id("node-x").is_visible()

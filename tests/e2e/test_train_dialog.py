@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from playwright.sync_api import expect
-
 from editor_helpers import load, open_editor
+from playwright.sync_api import expect
 from test_runs import CNN
 
 

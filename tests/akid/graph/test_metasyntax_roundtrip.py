@@ -6,11 +6,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from akid.blocks import has_block
 from akid.errors import AkidError
 from akid.graph.metasyntax import MetaSyntaxError, format, parse
-from akid.blocks import has_block
 from akid.graph.metasyntax_format import _defaults
 from akid.graph.schema import load_graph
+
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures"
 
 GOLDEN = sorted(p for p in (FIXTURES / "graphs").glob("*.json"))
