@@ -13,15 +13,21 @@ parser would give it that same id.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import re
-import heapq
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 from akid.blocks import get_block, has_block
 from akid.errors import AkidError, Issue
-from akid.graph.metasyntax_build import auto_id, default_ports, list_only, positional_fields
+from akid.graph.metasyntax_build import (
+    auto_id,
+    default_ports,
+    list_only,
+    positional_fields,
+)
 from akid.graph.schema import FORMAT, Edge, Graph, load_graph
 from akid.sweep.choices import format_marker, is_choice
 
@@ -57,12 +63,45 @@ def fmt_value(v: Any) -> str:
     raise AkidError([Issue("unsupported", f"cannot write the value {v!r} in meta-syntax")])
 
 
+@cache
+def _defaults(type_name: str) -> dict[str, Any]:
+    """The block's default params as JSON values (what the parser fills in when a param is left out)."""
+    return get_block(type_name).Params().model_dump(mode="json")
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def without_defaults(type_name: str, params: dict[str, Any], keys: list[str] | None = None) -> dict[str, Any]:
+    """``params`` less those equal to the block's defaults, so the text shows what was chosen.
+
+    Key params (``keys``, what a node shows on the canvas) stay, except trailing ones at
+    their defaults; the first key param always stays (``Dense(10)``, ``Input(8, 8, 1)``).
+    """
+    d = _defaults(type_name)
+
+    def is_default(k: str) -> bool:
+        return k in d and _json_equal(params[k], d[k])
+
+    keys = keys or []
+    drop = {k for k in params if k not in keys and is_default(k)}
+    for k in reversed(keys[1:]):
+        if k in params and not is_default(k):
+            break
+        drop.add(k)
+    return {k: v for k, v in params.items() if k not in drop}
+
+
 def fmt_args(type_name: str, params: dict[str, Any]) -> str:
-    """Key params (the first param for blocks without any) positionally while they come in order; the rest as keywords."""
+    """Key params (the first param for blocks without any) positionally while they come in order;
+    the rest as keywords. Params equal to the block's defaults are left out
+    (``Conv2D(32, 3, padding=same)``, not every default spelled out)."""
     if not has_block(type_name):
         raise AkidError([Issue("unknown_block", f"unknown block type {type_name!r}; meta-syntax only writes registered blocks")])
     order = positional_fields(type_name)
     keys = [k for k in get_block(type_name).key_params if k in order] or order[:1]
+    params = without_defaults(type_name, params, keys)
     parts: list[str] = []
     used: set[str] = set()
     for name in order[:len(keys)]:

@@ -136,7 +136,7 @@ def test_train_from_editor_watch_live_and_predict(page: Page, server, shot, tmp_
 
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-state", "completed", timeout=120000)
     expect(page.get_by_test_id("val-accuracy")).to_have_text(re.compile(r"^\d+(\.\d)?%$"))
-    expect(page.get_by_test_id("confusion-matrix").locator("img")).to_be_visible()
+    expect(page.get_by_test_id("confusion-table").first).to_be_visible()
     events, last = detail_seq(page)
     assert events == last > 0
 
@@ -263,6 +263,10 @@ def test_compare_two_runs(page: Page, server, shot):
     expect(chart).to_contain_text(f"{b['name']} train")
     expect(chart).to_contain_text(f"{a['name']} val")
     page.wait_for_function("() => +document.querySelector('[data-testid=compare-view] [data-testid=loss-chart]').dataset.points > 10")
+    # final metrics in the table; one legend entry per run, metric and split (no repeated losses)
+    expect(page.get_by_test_id("final-metric").first).to_be_visible()
+    expect(diff).to_contain_text("final val loss")
+    expect(chart.locator(".u-legend .u-series")).to_have_count(1 + 2 * 2)
     shot("compare")
 
 

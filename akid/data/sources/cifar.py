@@ -64,7 +64,8 @@ class Cifar10(Source):
     description = "CIFAR-10 (50,000 + 10,000 32x32 colour images, 10 classes) from the local python batches."
     Params = CifarParams
     static_features = IMAGE
-    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10}}
+    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [
+        "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]}}
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         root = data_root(self.p.path, ("cifar-10-batches-py", "cifar10"), "data_batch_1", self.name)

@@ -30,7 +30,7 @@ class Digits(Source):
     description = "scikit-learn's 8x8 handwritten digits (1,797 images, 10 classes), bundled and offline."
     Params = HoldoutParams
     static_features = {"image": {"shape": [8, 8, 1], "dtype": "float32"}}
-    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10}}
+    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [str(i) for i in range(10)]}}
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         images, labels = _digits()

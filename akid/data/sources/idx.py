@@ -55,6 +55,7 @@ class Mnist(_IdxSource):
     name = "mnist"
     description = "MNIST handwritten digits (60,000 + 10,000 28x28 images) from local IDX files."
     subdirs = ("mnist", "MNIST", "MNIST/raw")
+    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [str(i) for i in range(10)]}}
 
 
 @register_source
@@ -64,3 +65,5 @@ class FashionMnist(_IdxSource):
     name = "fashion_mnist"
     description = "Fashion-MNIST (60,000 + 10,000 28x28 clothing images) from local IDX files."
     subdirs = ("fashion_mnist", "fashion-mnist", "FashionMNIST/raw")
+    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]}}

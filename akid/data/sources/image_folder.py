@@ -43,7 +43,8 @@ class ImageFolder(Source):
 
     @property
     def targets(self) -> dict[str, dict[str, Any]]:
-        return {"label": {"shape": [], "dtype": "int32", "num_classes": len(self.classes())}}
+        names = self.classes()
+        return {"label": {"shape": [], "dtype": "int32", "num_classes": len(names), "class_names": list(names)}}
 
     def spec(self) -> dict[str, Any]:
         self._check_budget(self.root(), 0)  # the picture size alone can be over the limit

@@ -9,6 +9,7 @@ import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
 import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
 import { DetailContext, LodBoxNode } from './lod';
+import { splitIssues } from './issueKinds';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -47,8 +48,11 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
 
   const keyParams = spec?.key_params ?? [];
   const outShapes = info ? Object.entries(info.outputs) : [];
-  const hasError = !!issues?.length;
-  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', selected ? 'selected' : ''].join(' ');
+  // Unfinished wiring is a quiet badge; only a real mistake turns the node red.
+  const { wrong, incomplete } = useMemo(() => splitIssues(issues), [issues]);
+  const hasError = wrong.length > 0;
+  const shown = hasError ? wrong : incomplete;
+  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', !hasError && incomplete.length ? 'incomplete' : '', selected ? 'selected' : ''].join(' ');
   // Ports sit at fixed offsets from the top, so that error messages never move them.
   const portTop = (i: number) => PORT_TOP + i * PORT_GAP;
   const minHeight = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length) * PORT_GAP;
@@ -69,6 +73,13 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         <span className="akid-node-type">{data.type}</span>
         {(sweptNode || hasChoices(data.params)) && <span className="akid-node-swept" data-testid={`node-${id}-swept`} title="swept: this block varies between the sweep's trials">swept</span>}
         <span className="akid-node-id">{data.label ?? id}</span>
+        {shown.length > 0 && (
+          <span
+            className={`node-badge ${hasError ? 'wrong' : 'todo'}`} data-testid={`node-badge-${id}`}
+            title={shown.map((i) => i.message).join('\n')}
+            aria-label={`${shown.length} ${hasError ? 'error' : 'unfinished'}${shown.length === 1 ? '' : 's'}: ${shown.map((i) => i.message).join('; ')}`}
+          >{hasError ? '!' : '○'}{shown.length > 1 ? shown.length : ''}</span>
+        )}
       </div>
       {!far && keyParams.length > 0 && (
         <div className="akid-node-params">
@@ -87,11 +98,13 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         ))}
         {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
       </div>}
-      {!far && <LiveNodeStats nodeId={id} />}
+      {!far && <LiveNodeStats nodeId={id} editor />}
       {!far && hasError && (
-        <div className="akid-node-error" data-testid={`node-${id}-error`}>
-          {issues!.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
-          {issues!.length > 3 && <div>… {issues!.length - 3} more</div>}
+        // A popover outside the node's box (absolute, no pointer events): the node keeps its
+        // size and its neighbours' handles stay reachable. Shown on hover and when selected.
+        <div className="akid-node-error" role="tooltip" data-testid={`node-${id}-error`}>
+          {wrong.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
+          {wrong.length > 3 && <div>… {wrong.length - 3} more</div>}
         </div>
       )}
       {ports.outputs.map((p, i) => (

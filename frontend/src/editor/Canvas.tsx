@@ -1,22 +1,38 @@
 // The React Flow canvas: drop target for the palette, wiring with instant validation,
 // feedback edges for cycles, double-click to search-and-insert or open a composite.
 import {
-  Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore,
+  Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore as useFlowStore,
   type Connection, type Edge, type IsValidConnection, type NodeMouseHandler,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
+import { checkConnection } from '../graph/connect';
 import { editorStore, useEditor } from '../store';
 import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { ShapeEdge } from './ShapeEdge';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import { DRAG_MIME } from './Palette';
 import { DetailContext, LodEdgeCanvas, detailSelector } from './lod';
+import { isIncomplete } from './issueKinds';
+import { fitReadable } from './readableFit';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
 const edgeTypes = { akid: ShapeEdge };
-const isValidConnection: IsValidConnection<GraphEdgeT> = (c: Connection | Edge) => editorStore.getState().canConnect(c).ok;
+// While an edge's end is dragged to another port, the edge itself does not count against it.
+let reconnecting: string | null = null;
+const isValidConnection: IsValidConnection<GraphEdgeT> = (c: Connection | Edge) => {
+  const s = editorStore.getState();
+  if (!reconnecting) return s.canConnect(c).ok;
+  const id = reconnecting;
+  return checkConnection(c, (n) => s.portsOf(n), s.edges.filter((e) => e.id !== id)).ok;
+};
+const onReconnectStart = (_e: unknown, edge: GraphEdgeT) => { reconnecting = edge.id; };
+const onReconnectEnd = () => { reconnecting = null; };
+const onReconnect = (old: GraphEdgeT, c: Connection) => {
+  const v = editorStore.getState().reconnect(old.id, c);
+  if (!v.ok) editorStore.getState().notify(v.reason, 'error');
+};
 const onConnect = (c: Connection) => {
   const v = editorStore.getState().connect(c);
   if (!v.ok) editorStore.getState().notify(v.reason, 'error');
@@ -26,7 +42,8 @@ const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['o
 const onNodeDragStart = () => editorStore.getState().checkpoint();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
 const NO_EDGES: GraphEdgeT[] = [];
-const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id] ? '#e5484d' : '#8a9bb5');
+const MAP_KEY = 'akid.editor.minimap';
+const miniMapColor = (n: BlockNodeT) => (editorStore.getState().report?.nodeIssues[n.id]?.some((i) => !isIncomplete(i)) ? '#e5484d' : '#8a9bb5');
 
 export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void }) {
   const nodes = useEditor((s) => s.nodes);
@@ -37,6 +54,9 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
   const far = useFlowStore(farSelector);
   const detail = useFlowStore(detailSelector);
   const wrap = useRef<HTMLDivElement>(null);
+  // The minimap is collapsed by default so that it never covers blocks; the choice is kept.
+  const [showMap, setShowMap] = useState(() => localStorage.getItem(MAP_KEY) === '1');
+  const toggleMap = useCallback(() => setShowMap((v) => { localStorage.setItem(MAP_KEY, v ? '0' : '1'); return !v; }), []);
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
   // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
@@ -50,7 +70,7 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         raf = requestAnimationFrame(() => fitWhenMeasured(frames + 1));
         return;
       }
-      void rf.fitView({ padding: 0.15, maxZoom: 1.2, duration: 0 });
+      fitReadable(rf);
       raf = requestAnimationFrame(() => alive && editorStore.setState({ viewSettled: true }));
     };
     const s = editorStore.getState();
@@ -109,6 +129,9 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onReconnect={onReconnect}
+        onReconnectStart={onReconnectStart}
+        onReconnectEnd={onReconnectEnd}
         onNodeDragStart={onNodeDragStart}
         onNodeDoubleClick={onNodeDoubleClick}
         zoomOnDoubleClick={false}
@@ -123,7 +146,12 @@ export function Canvas({ onQuickInsert }: { onQuickInsert: (at: { x: number; y: 
       >
         <Background gap={20} size={1} />
         {detail === 'box' && <LodEdgeCanvas nodes={nodes} edges={edges} />}
-        {detail !== 'box' && <MiniMap pannable zoomable nodeColor={miniMapColor} />}
+        {detail !== 'box' && showMap && <MiniMap pannable zoomable nodeColor={miniMapColor} ariaLabel="Minimap" />}
+        <Panel position="bottom-right" className="map-toggle-panel">
+          <button className="map-toggle" onClick={toggleMap} aria-pressed={showMap} data-testid="minimap-toggle" title={showMap ? 'Hide the minimap' : 'Show the minimap'}>
+            {showMap ? 'Hide map' : 'Map'}
+          </button>
+        </Panel>
         <Controls showInteractive={false} />
       </ReactFlow>
       </DetailContext.Provider>

@@ -4,8 +4,9 @@ import json from 'highlight.js/lib/languages/json';
 import python from 'highlight.js/lib/languages/python';
 import 'highlight.js/styles/github.css';
 import { useEffect, useMemo, useState } from 'react';
-import { useEditor } from '../store';
-import { download, exportText } from './actions';
+import { api } from '../api';
+import { editorStore, useEditor } from '../store';
+import { download, errorText } from './actions';
 import { Modal } from './Modal';
 
 hljs.registerLanguage('python', python);
@@ -18,16 +19,28 @@ const TARGETS: { to: string; label: string; ext: string; lang: string }[] = [
   { to: 'metasyntax', label: 'Meta-syntax', ext: 'akid', lang: 'plaintext' },
 ];
 
+/** Messages are for people: drop a leading Python function name ("to_keras_json: …"). */
+export function readable(message: string): string {
+  return message.replace(/^[A-Za-z_][\w.]*(\(\))?:\s+(?=\S)/, (m) => (/[_.(]/.test(m) ? '' : m));
+}
+
 export function CodeDialog({ onClose, initial = 'python' }: { onClose(): void; initial?: string }) {
   const [to, setTo] = useState(initial);
   const [text, setText] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
   const name = useEditor((s) => s.meta.name);
   const target = TARGETS.find((t) => t.to === to) ?? TARGETS[0];
   useEffect(() => {
     let alive = true;
     setText(null);
-    exportText(to).then((t) => alive && setText(t ?? ''));
+    setErr(null);
+    // A form that cannot express this graph (e.g. Keras JSON and feedback edges) says why here,
+    // in the dialog, instead of an empty box and a toast.
+    api.exportGraph(editorStore.getState().toDoc(), to).then(
+      (t) => alive && setText(t ?? ''),
+      (e) => { if (alive) { setText(''); setErr(readable(errorText(e))); } },
+    );
     return () => {
       alive = false;
     };
@@ -54,13 +67,14 @@ export function CodeDialog({ onClose, initial = 'python' }: { onClose(): void; i
   return (
     <Modal title="Export code" onClose={onClose} wide testid="code-dialog">
       <div className="code-toolbar">
-        <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="code-target">
+        <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="code-target" aria-label="Export format">
           {TARGETS.map((t) => <option key={t.to} value={t.to}>{t.label}</option>)}
         </select>
         <button onClick={copy} disabled={!text} data-testid="code-copy">{copied ? 'Copied' : 'Copy'}</button>
         <button onClick={() => download(`${name || 'graph'}.${target.ext}`, text ?? '', 'text/plain')} disabled={!text} data-testid="code-download">Download</button>
       </div>
-      <pre className="code hljs" data-testid="code-text">
+      {err && <p className="field-error" role="alert" data-testid="code-error">{target.label} cannot be exported: {err}</p>}
+      <pre className="code hljs" data-testid="code-text" hidden={!!err}>
         {text === null ? <span className="muted">exporting…</span> : <code dangerouslySetInnerHTML={{ __html: html }} />}
       </pre>
     </Modal>

@@ -5,13 +5,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { editorStore, useEditor } from '../store';
 import type { Template } from '../types';
-import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, urlGraph } from './actions';
+import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, setUrlGraph, urlGraph } from './actions';
 import { Canvas } from './Canvas';
 import { CodeDialog } from './CodeDialog';
 import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } from './dialogs';
 import { Inspector } from './Inspector';
 import { autoLayout, canvasAspect } from './layout';
 import { MetaPane } from './MetaPane';
+import { fitReadable } from './readableFit';
 import { Palette } from './Palette';
 import { actionFor, isTyping } from './shortcuts';
 import { SummaryBar } from './SummaryBar';
@@ -19,6 +20,7 @@ import { Toolbar, type DialogName } from './Toolbar';
 import { useLiveValidation } from './useLiveValidation';
 import { installDevHooks } from './devHooks';
 import { readDraft, startDraftMirror, startupChoice } from './draft';
+import { readBlocksCache, writeBlocksCache } from './blocksCache';
 
 export function EditorView() {
   return (
@@ -49,7 +51,11 @@ function Editor() {
   useLiveValidation(editorStore, api);
 
   useEffect(() => {
-    api.blocks().then((b) => editorStore.getState().setSpecs(b), (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
+    // The palette shows the blocks known from the last visit at once (a cold server can take
+    // seconds to list them), then the server's list replaces them.
+    const cached = readBlocksCache();
+    if (cached && !editorStore.getState().specList.length) editorStore.getState().setSpecs(cached);
+    api.blocks().then((b) => { editorStore.getState().setSpecs(b); writeBlocksCache(b); }, (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
     api.templates().then(setTemplates, () => setTemplates([]));
     void refreshLibrary();
     const choice = startupChoice(urlGraph(), readDraft());
@@ -61,10 +67,13 @@ function Editor() {
         editorStore.getState().notify('restored your unsaved changes');
       }
     }
-    return startDraftMirror(editorStore);
+    const stopDraft = startDraftMirror(editorStore);
+    // Undo across a New/Open brings back another saved graph: the URL follows it.
+    const stopUrl = editorStore.subscribe((s, p) => { if (s.savedId !== p.savedId) setUrlGraph(s.savedId); });
+    return () => { stopDraft(); stopUrl(); };
   }, []);
 
-  const fit = useCallback(() => rf.fitView({ padding: 0.15, duration: 200 }), [rf]);
+  const fit = useCallback(() => fitReadable(rf, { duration: 200 }), [rf]);
   const layout = useCallback(async () => {
     const s = editorStore.getState();
     const sel = s.nodes.filter((n) => n.selected);
@@ -76,7 +85,7 @@ function Editor() {
       for (const k of Object.keys(pos)) pos[k] = { x: pos[k].x + minX, y: pos[k].y + minY };
     }
     editorStore.getState().setPositions(pos, true);
-    if (sel.length <= 1) requestAnimationFrame(() => rf.fitView({ padding: 0.15, duration: 200 }));
+    if (sel.length <= 1) requestAnimationFrame(() => fitReadable(rf, { duration: 200 }));
   }, [rf]);
 
   useEffect(() => installDevHooks({ fit, layout }), [fit, layout]);
@@ -117,11 +126,11 @@ function Editor() {
         <Palette />
         <div className="editor-center">
           <Canvas onQuickInsert={setQuick} />
+          {metaOpen && <MetaPane onClose={() => setMetaOpen(false)} />}
           <SummaryBar />
         </div>
         <div className="editor-right">
           <Inspector onGroup={() => setDialog('group')} />
-          {metaOpen && <MetaPane onClose={() => setMetaOpen(false)} />}
         </div>
       </div>
       <Notice />

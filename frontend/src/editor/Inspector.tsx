@@ -7,6 +7,7 @@ import type { JsonSchema } from '../types';
 import { ParamField } from './ParamField';
 import { SweepField } from '../sweeps/SweepField';
 import { SweepNodeControls } from '../sweeps/SweepNodeControls';
+import { isIncomplete } from './issueKinds';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) => s.nodes.filter((n) => n.selected).map((n) => n.id).join(' '));
@@ -51,7 +52,9 @@ function NodeInspector({ id }: { id: string }) {
       </div>
       {issues && issues.length > 0 && (
         <div className="issues" data-testid="inspector-issues">
-          {issues.filter((i) => !i.param).map((i, k) => <div key={k} className="field-error">{i.message}</div>)}
+          {issues.filter((i) => !i.param).map((i, k) => (isIncomplete(i)
+            ? <div key={k} className="issue-hint">○ {i.message}</div>
+            : <div key={k} className="field-error">{i.message}</div>))}
         </div>
       )}
       {schema && Object.entries(props).map(([k, ps]) => (

@@ -70,6 +70,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
       </Menu>
       <button onClick={() => openDialog('open')} data-testid="open-button">Open…</button>
       <button onClick={() => void saveGraph()} data-testid="save-button" title="Save a new version (Ctrl+S)">Save</button>
+      <span className="tb-wide">
       <button onClick={() => openDialog('versions')} disabled={!saved} data-testid="versions-button">Versions</button>
       <Menu label="Import" testid="import-menu">
         {(close) => (
@@ -89,17 +90,37 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
           </>
         )}
       </Menu>
+      </span>
       <button onClick={toggleMeta} className={metaOpen ? 'active' : ''} data-testid="toggle-meta">Text</button>
       <span className="sep" />
-      <button onClick={() => st().undo()} disabled={!canUndo} data-testid="undo-button" title="Undo (Ctrl+Z)">↶</button>
-      <button onClick={() => st().redo()} disabled={!canRedo} data-testid="redo-button" title="Redo (Ctrl+Shift+Z)">↷</button>
+      <button onClick={() => st().undo()} disabled={!canUndo} data-testid="undo-button" title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
+      <button onClick={() => st().redo()} disabled={!canRedo} data-testid="redo-button" title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
+      <span className="tb-wide">
       <button onClick={layout} data-testid="layout-button" title="Auto-layout (L)">Layout</button>
       <button onClick={fit} data-testid="fit-button" title="Fit view (F)">Fit</button>
       <button onClick={() => openDialog('group')} disabled={nSel === 0} data-testid="group-button" title="Group into composite (Ctrl+G)">Group</button>
+      </span>
+      {/* Narrow windows: what does not fit goes into one menu (styles.css shows one or the other). */}
+      <span className="tb-narrow">
+        <Menu label="More" testid="more-menu">
+          {(close) => (
+            <>
+              <button role="menuitem" disabled={!saved} onClick={() => { openDialog('versions'); close(); }}>Versions…</button>
+              <button role="menuitem" onClick={() => { jsonInput.current?.click(); close(); }}>Import graph JSON…</button>
+              <button role="menuitem" onClick={() => { kerasInput.current?.click(); close(); }}>Import Keras model JSON…</button>
+              <button role="menuitem" onClick={() => { download(`${name || 'graph'}.json`, exportJson()); close(); }}>Export graph JSON</button>
+              <button role="menuitem" data-testid="more-export-code" onClick={() => { openDialog('code'); close(); }}>Export code…</button>
+              <button role="menuitem" data-testid="more-layout" onClick={() => { layout(); close(); }}>Layout</button>
+              <button role="menuitem" onClick={() => { fit(); close(); }}>Fit view</button>
+              <button role="menuitem" disabled={nSel === 0} onClick={() => { openDialog('group'); close(); }}>Group into composite…</button>
+            </>
+          )}
+        </Menu>
+      </span>
       <span className="spacer" />
       <TrainButton getGraph={() => st().toDoc()} />
       <SweepButton getGraph={() => st().toDoc()} />
-      <button onClick={() => openDialog('help')} data-testid="help-button" title="Keyboard shortcuts (?)">?</button>
+      <button onClick={() => openDialog('help')} data-testid="help-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
     </div>
   );
 }

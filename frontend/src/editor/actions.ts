@@ -3,6 +3,7 @@ import { ApiError, api } from '../api';
 import { editorStore } from '../store';
 import type { BlockDoc, GraphDoc } from '../types';
 import { FormatError, usedBlocks } from '../graph/convert';
+import { carryPositions } from './textApply';
 
 const st = () => editorStore.getState();
 
@@ -32,10 +33,16 @@ export function urlGraph(): string | null {
   return new URLSearchParams(location.search).get('graph');
 }
 
-export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1]): boolean {
+/** Replace the open graph. The replaced one stays one undo step away; say so when it had
+ *  unsaved changes (`done` is what to tell the user otherwise). */
+export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1], done?: string): boolean {
   try {
+    const before = st();
+    const replaced = !opts?.keepHistory && before.nodes.length > 0 && before.rev !== before.savedRev ? before.meta.name : null;
     st().loadDoc(doc, opts);
     if (opts && opts.savedId !== undefined) setUrlGraph(opts.savedId);
+    if (replaced !== null) st().notify(`${done ? `${done} · ` : ''}your unsaved "${replaced}" is one Undo (Ctrl+Z) away`);
+    else if (done) st().notify(done);
     return true;
   } catch (e) {
     st().notify(e instanceof FormatError ? e.message : `cannot open graph: ${errorText(e)}`, 'error');
@@ -120,12 +127,12 @@ export function importJsonText(text: string) {
     st().notify(`not valid JSON: ${(e as Error).message}`, 'error');
     return;
   }
-  if (loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported ${doc.name ?? 'graph'}`);
+  loadGraph(doc, { savedId: null, savedVersion: null }, `imported ${doc.name ?? 'graph'}`);
 }
 
 export async function importKerasText(text: string) {
   const doc = await guard('Keras import', () => api.importKeras(text));
-  if (doc && loadGraph(doc, { savedId: null, savedVersion: null })) st().notify(`imported Keras model ${doc.name ?? ''}`);
+  if (doc) loadGraph(doc, { savedId: null, savedVersion: null }, `imported Keras model ${doc.name ?? ''}`);
 }
 
 export async function exportText(to: string): Promise<string | undefined> {
@@ -136,9 +143,11 @@ export async function applyMetaSyntax(text: string): Promise<string | null> {
   try {
     const doc = await api.parse(text);
     const cur = st();
-    // Keep positions of nodes that survive the edit; new nodes get laid out.
-    const pos = new Map(cur.nodes.filter((n) => n.data.placed).map((n) => [n.id, n.position]));
-    const nodes = doc.nodes.map((n) => (n.position || !pos.has(n.id) ? n : { ...n, position: pos.get(n.id)! }));
+    // Keep positions of blocks that survive the edit; only new blocks get placed.
+    // The parser's positions are a plain row layout: blocks that survive keep their place,
+    // new ones are placed beside their neighbours (or all laid out when nothing survived).
+    const parsed = doc.nodes.map(({ position: _p, ...n }) => n);
+    const nodes = carryPositions(cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })), parsed);
     st().loadDoc({ ...doc, nodes, blocks: doc.blocks ?? cur.meta.blocks }, { keepHistory: true });
     return null;
   } catch (e) {

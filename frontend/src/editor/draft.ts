@@ -1,4 +1,5 @@
-// Unsaved work survives a reload: the open graph is mirrored to localStorage (debounced) and
+// Unsaved work survives a reload and a crash of the tab: the open graph is mirrored to
+// localStorage shortly after every change (a crash gives no unload event to save on) and
 // restored on start-up when it is newer than what the server has.
 import type { EditorStore } from '../store/editorStore';
 import type { GraphDoc } from '../types';
@@ -21,9 +22,10 @@ export function readDraft(storage: Pick<Storage, 'getItem'> = localStorage): Dra
   }
 }
 
-export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'setItem'> = localStorage, delayMs = 500): () => void {
+export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'setItem'> = localStorage, delayMs = 120): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
+    timer = null;
     const s = store.getState();
     if (s.scope.length) return; // inside a composite: the parent graph is what counts
     const draft: Draft = { doc: s.toDoc(), savedId: s.savedId, savedVersion: s.savedVersion, dirty: s.rev !== s.savedRev };
@@ -36,11 +38,33 @@ export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'set
   const unsub = store.subscribe((s, prev) => {
     if (s.rev === prev.rev && s.savedRev === prev.savedRev && s.scope === prev.scope) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(write, delayMs);
+    // Written when the browser is idle (at most ~half a second later): serialising a big graph
+    // must not cost a frame of a drag or of the first render.
+    timer = setTimeout(() => {
+      const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
+      if (ric) ric(() => { if (timer) write(); }, { timeout: 500 });
+      else write();
+    }, delayMs);
   });
+  // Leaving the page normally: write what the debounce still holds.
+  const flush = () => {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = null;
+    write();
+  };
+  const hidden = () => { if (typeof document !== 'undefined' && document.visibilityState === 'hidden') flush(); };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', hidden);
+  }
   return () => {
     unsub();
     if (timer) clearTimeout(timer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', hidden);
+    }
   };
 }
 

@@ -1,5 +1,6 @@
-// Auto-layout with elkjs (layered, left to right); feedback edges are left out so that
-// loops do not fold the drawing.
+// Auto-layout with elkjs (layered, left to right, edges attached at the ports the nodes draw);
+// chains are never wrapped into rows, so every forward edge runs left to right. Feedback edges
+// are left out so that loops do not fold the drawing (ShapeEdge draws them as back-edges).
 import type { XYPosition } from '@xyflow/react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import type { NodePorts } from '../graph/ports';
@@ -9,35 +10,56 @@ let elkPromise: Promise<Elk> | null = null;
 // elkjs is large: load it on first use, in its own chunk.
 const getElk = () => (elkPromise ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default() as Elk));
 
-export async function autoLayout(
-  nodes: BlockNodeT[],
-  edges: GraphEdgeT[],
-  portsOf: (id: string) => NodePorts | undefined,
-  aspect = 1.4,
-): Promise<Record<string, XYPosition>> {
+/** Where BlockNode draws its handles: the layout attaches edges to the same spots. */
+export const PORT_TOP = 14;
+export const PORT_GAP = 20;
+
+/** The ELK graph for a left-to-right layered layout with fixed ports; feedback edges are left
+ *  out so that loops do not fold the drawing (they are drawn as back-edges instead). */
+export function elkGraph(nodes: BlockNodeT[], edges: GraphEdgeT[], portsOf: (id: string) => NodePorts | undefined) {
   const ids = new Set(nodes.map((n) => n.id));
-  const graph = {
+  const portIds = new Set<string>();
+  const end = (node: string, side: 'in' | 'out', port: string) => {
+    const id = `${node}/${side}/${port}`;
+    return portIds.has(id) ? id : node; // an unknown port: attach to the node
+  };
+  const children = nodes.map((n) => {
+    const p = portsOf(n.id);
+    const ins = p?.inputs ?? [{ name: 'in' }];
+    const outs = p?.outputs ?? [{ name: 'out' }];
+    const w = n.measured?.width ?? 184;
+    const h = Math.max(n.measured?.height ?? 0, 80, PORT_TOP + Math.max(ins.length, outs.length) * PORT_GAP);
+    const ports = [
+      ...ins.map((q, i) => ({ id: `${n.id}/in/${q.name}`, x: 0, y: PORT_TOP + i * PORT_GAP, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST' } })),
+      ...outs.map((q, i) => ({ id: `${n.id}/out/${q.name}`, x: w - 1, y: PORT_TOP + i * PORT_GAP, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'EAST' } })),
+    ];
+    for (const q of ports) portIds.add(q.id);
+    return { id: n.id, width: w, height: h, layoutOptions: { 'elk.portConstraints': 'FIXED_POS' }, ports };
+  });
+  return {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '50',
-      'elk.spacing.nodeNode': '30',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-      // Long chains wrap into rows so that a fitted view stays readable.
-      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
-      'elk.aspectRatio': String(aspect),
+      'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
     },
-    children: nodes.map((n) => {
-      const p = portsOf(n.id);
-      const h = Math.max(n.measured?.height ?? 0, 90 + 14 * Math.max(p?.outputs.length ?? 1, p?.inputs.length ?? 1));
-      return { id: n.id, width: n.measured?.width ?? 190, height: h };
-    }),
+    children,
     edges: edges
       .filter((e) => !e.data?.feedback && ids.has(e.source) && ids.has(e.target))
-      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+      .map((e) => ({ id: e.id, sources: [end(e.source, 'out', e.sourceHandle ?? 'out')], targets: [end(e.target, 'in', e.targetHandle ?? 'in')] })),
   };
-  const out = await (await getElk()).layout(graph);
+}
+
+export async function autoLayout(
+  nodes: BlockNodeT[],
+  edges: GraphEdgeT[],
+  portsOf: (id: string) => NodePorts | undefined,
+  _aspect = 1.4,
+): Promise<Record<string, XYPosition>> {
+  const out = await (await getElk()).layout(elkGraph(nodes, edges, portsOf));
   const pos: Record<string, XYPosition> = {};
   for (const c of out.children ?? []) pos[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
   return pos;

@@ -5,8 +5,21 @@ import { SchemaForm } from "./SchemaForm";
 import { runsApi } from "./runsApi";
 import { validate, type JsonSchema } from "./schema";
 import type { DatasetSample, DatasetSpec, GraphDoc } from "./types";
+import { classMix, sampleLabel } from "./sampleMix";
+
+/** target name -> its class names, where the data set names them. */
+function classNamesOf(ds: DatasetSpec): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {};
+  for (const [t, v] of Object.entries(ds.targets ?? {})) {
+    const names = (v as { class_names?: unknown }).class_names;
+    if (Array.isArray(names)) out[t] = names.map(String);
+  }
+  return out;
+}
 
 interface Props {
+  /** Last-axis size arriving at each Output, from the editor's shape inference. */
+  outSizes?: Record<string, number | null>;
   graph: GraphDoc;
   datasets: DatasetSpec[];
   value: string;
@@ -22,14 +35,14 @@ export function dataConfigFor(ds: DatasetSpec): { source: string; params: Record
   return { source: ds.name, params: {} };
 }
 
-export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, params, onParams }: Props) {
+export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, params, onParams, outSizes }: Props) {
   const ds = datasets.find((d) => d.name === value) ?? null;
   const pschema = ds && !ds.uploaded ? (ds.params_schema as JsonSchema | undefined) : undefined;
   return (
     <div className="runs-dataset">
       <label className="runs-field">
         <span className="runs-field-label">Data set</span>
-        <select value={value} data-testid="dataset-select" onChange={(e) => onChange(e.target.value)}>
+        <select value={value} data-testid="dataset-select" aria-label="Data set" onChange={(e) => onChange(e.target.value)}>
           {!ds && <option value={value}>{value || "(choose)"}</option>}
           {datasets.map((d) => (
             <option key={d.name} value={d.name}>
@@ -61,8 +74,8 @@ export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, pa
           />
         </details>
       )}
-      {ds && <Bindings graph={graph} ds={ds} />}
-      {ds && ds.available !== false && <SamplePreview name={ds.name} />}
+      {ds && <Bindings graph={graph} ds={ds} outSizes={outSizes} />}
+      {ds && ds.available !== false && <SamplePreview name={ds.name} classNames={classNamesOf(ds)} />}
     </div>
   );
 }
@@ -94,8 +107,8 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
   return (
     <details className="runs-upload">
       <summary>Upload a data set (CSV, zip of image folders, .npz)</summary>
-      <input type="file" data-testid="dataset-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      <input placeholder="name" value={name} onChange={(e) => setName(e.target.value)} />
+ <input type="file" aria-label="Data set file" data-testid="dataset-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <input placeholder="name" aria-label="Name of the uploaded data set" value={name} onChange={(e) => setName(e.target.value)} />
       <button type="button" disabled={!file || busy} onClick={upload} data-testid="dataset-upload">
         Upload
       </button>
@@ -104,10 +117,10 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
   );
 }
 
-function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
+function Bindings({ graph, ds, outSizes }: { graph: GraphDoc; ds: DatasetSpec; outSizes?: Record<string, number | null> }) {
   if (!ds.features || !ds.targets)
     return <p className="runs-muted">Features and targets of {ds.name} are known once its parameters are set; the server checks the bindings at start.</p>;
-  const rows = checkBindings(graph, ds);
+  const rows = checkBindings(graph, ds, outSizes);
   const bad = rows.filter((r) => !r.ok).length;
   return (
     <table className="runs-bindings" data-testid="bindings" data-mismatches={bad}>
@@ -120,7 +133,7 @@ function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.nodeId} className={r.ok ? "" : "runs-bad"} data-testid={r.ok ? "binding-ok" : "binding-error"}>
+          <tr key={r.nodeId} className={r.warning ? "runs-warn" : r.ok ? "" : "runs-bad"} data-testid={r.warning ? "binding-warning" : r.ok ? "binding-ok" : "binding-error"}>
             <td>
               {r.role === "input" ? "Input" : "Output"} <code>{r.nodeId}</code>
             </td>
@@ -128,7 +141,7 @@ function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
               {r.role === "input" ? "feature" : "target"} <code>{r.name}</code>
             </td>
             <td>
-              {r.ok ? "✓" : "✗"} {r.message}
+              {r.warning ? "⚠" : r.ok ? "✓" : "✗"} {r.message}
             </td>
           </tr>
         ))}
@@ -137,15 +150,15 @@ function Bindings({ graph, ds }: { graph: GraphDoc; ds: DatasetSpec }) {
   );
 }
 
-function SamplePreview({ name }: { name: string }) {
+function SamplePreview({ name, classNames }: { name: string; classNames: Record<string, string[] | undefined> }) {
   const [samples, setSamples] = useState<DatasetSample[] | null>(null);
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
     let alive = true;
     setSamples(null);
     setErr(null);
-    runsApi.samples(name, 12).then(
-      (s) => alive && setSamples(s),
+    runsApi.samples(name, 120).then(
+      (s) => alive && setSamples(classMix(s, 12)),
       (e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)),
     );
     return () => {
@@ -163,7 +176,7 @@ function SamplePreview({ name }: { name: string }) {
           ) : (
             <div className="runs-noimg">#{s.index}</div>
           )}
-          <figcaption>{Object.values(s.targets ?? {}).map((v) => String(v)).join(", ")}</figcaption>
+          <figcaption>{sampleLabel(s, classNames)}</figcaption>
         </figure>
       ))}
     </div>

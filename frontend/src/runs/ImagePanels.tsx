@@ -1,6 +1,8 @@
-// Conv filters as image grids, feature maps of the probe samples for the selected node and the
-// confusion matrix. Each image is the newest one the run sent for its node/kind/position.
+// Conv filters as image grids (click one to enlarge it) and feature maps of the probe samples for
+// the selected node (the confusion matrix is in ConfusionMatrix.tsx). Each image is the newest
+// one the run sent for its node/kind/position.
 import type { LiveImage } from "./eventReducer";
+import { useState } from "react";
 import { PngImage } from "./PngImage";
 
 type Images = Record<string, LiveImage>;
@@ -28,6 +30,7 @@ export function nodesWithImages(images: Images, kind: string): string[] {
 
 export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeId: string) => void }) {
   const groups = groupByNode(byKind(images, "filters"));
+  const [zoomed, setZoomed] = useState<string | null>(null); // click a grid to see it larger
   return (
     <div className="runs-filters" data-testid="filters-grid">
       {groups.size === 0 && <p className="runs-muted">No filters yet (conv layers send them every few steps).</p>}
@@ -40,7 +43,13 @@ export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeI
             <span className="runs-muted">step {list[0].step}</span>
           </figcaption>
           {list.map((im, i) => (
-            <PngImage key={i} src={im.data} alt={`filters of ${node}`} className="runs-img" width={192} />
+            <button
+              key={i} type="button" className="runs-zoom" data-testid="filters-zoom" aria-pressed={zoomed === node}
+              aria-label={`${zoomed === node ? "Shrink" : "Enlarge"} the filters of ${node}`}
+              onClick={() => setZoomed((z) => (z === node ? null : node))}
+            >
+              <PngImage src={im.data} alt={`filters of ${node}`} className="runs-img" width={zoomed === node ? 480 : 192} />
+            </button>
           ))}
         </figure>
       ))}
@@ -68,23 +77,6 @@ export function FeatureMaps({ images, nodeId }: { images: Images; nodeId: string
             {shown} · probe {i} <span className="runs-muted">step {im.step}</span>
           </figcaption>
           <PngImage src={im.data} alt={`feature maps of ${shown}, probe ${i}`} className="runs-img" width={256} />
-        </figure>
-      ))}
-    </div>
-  );
-}
-
-export function ConfusionMatrix({ images }: { images: Images }) {
-  const list = byKind(images, "confusion");
-  if (!list.length) return <p className="runs-muted">The confusion matrix appears after a validation pass.</p>;
-  return (
-    <div className="runs-confusion" data-testid="confusion-matrix">
-      {list.map((im, i) => (
-        <figure key={i} className="runs-imgfig">
-          <figcaption>
-            {im.item.node_id} <span className="runs-muted">step {im.step}</span>
-          </figcaption>
-          <PngImage src={im.data} alt={`confusion matrix of ${im.item.node_id}`} className="runs-img" width={240} />
         </figure>
       ))}
     </div>

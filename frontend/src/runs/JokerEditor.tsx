@@ -58,7 +58,7 @@ export function JokerEditor({ specs, value, onChange }: Props) {
       })}
       {specs.length > 0 ? (
         <div className="runs-row">
-          <select value={chosen} data-testid="joker-select" onChange={(e) => setPick(e.target.value)}>
+          <select value={chosen} data-testid="joker-select" aria-label="Augmentation to add" onChange={(e) => setPick(e.target.value)}>
             {specs.map((s) => (
               <option key={s.type} value={s.type} title={s.doc}>
                 {s.type}

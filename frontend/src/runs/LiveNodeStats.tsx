@@ -2,8 +2,8 @@
 // activation sparsity and gradient norm of the active run. Renders nothing when no run is active.
 import { useLiveNodeStats } from "./runsStore";
 
-export function LiveNodeStats({ nodeId }: { nodeId: string }) {
-  const st = useLiveNodeStats(nodeId);
+export function LiveNodeStats({ nodeId, editor = false }: { nodeId: string; editor?: boolean }) {
+  const st = useLiveNodeStats(nodeId, editor);
   if (!st) return null;
   return (
     <div className="runs-nodestats" data-testid={`node-stats-${nodeId}`}>

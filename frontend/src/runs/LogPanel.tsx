@@ -5,7 +5,7 @@ export function formatLogLine(l: LogLine): string {
   return `[${l.level}]${typeof l.worker === "number" ? ` [worker ${l.worker}]` : ""} ${l.message}`;
 }
 
-export function LogPanel({ logs, error }: { logs: LogLine[]; error: { message: string } | null }) {
+export function LogPanel({ logs, error, finished = false }: { logs: LogLine[]; error: { message: string } | null; finished?: boolean }) {
   return (
     <div className="runs-logs" data-testid="run-logs">
       {error && (
@@ -13,7 +13,7 @@ export function LogPanel({ logs, error }: { logs: LogLine[]; error: { message: s
           {error.message}
         </p>
       )}
-      <pre>{logs.length === 0 ? "No log lines yet." : logs.map(formatLogLine).join("\n")}</pre>
+      <pre tabIndex={0} aria-label="Run log">{logs.length === 0 ? (finished ? "This run wrote no log lines." : "No log lines yet.") : logs.map(formatLogLine).join("\n")}</pre>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 // One run, live: header (status, progress, cancel/resume), charts, layers (graph, histograms,
 // filters, feature maps), confusion matrix, "try it" and logs.
 import { useEffect, useMemo, useState } from "react";
-import { ConfusionMatrix, FeatureMaps, FiltersGrid, nodesWithImages } from "./ImagePanels";
+import { FeatureMaps, FiltersGrid, nodesWithImages } from "./ImagePanels";
+import { ConfusionMatrix } from "./ConfusionMatrix";
+import { classNamesFor } from "./classNames";
 import { HistogramPanel } from "./HistogramPanel";
 import { LogPanel } from "./LogPanel";
 import { MetricsPanel } from "./MetricsPanel";
@@ -12,7 +14,7 @@ import { WorkersPanel } from "./WorkersPanel";
 import { headline } from "./runSummary";
 import { runsApi } from "./runsApi";
 import { useLiveRun, useRunsStore } from "./runsStore";
-import type { RunSummary } from "./types";
+import type { DatasetSpec, RunSummary } from "./types";
 
 interface Props {
   runId: string;
@@ -27,6 +29,10 @@ export function RunDetail({ runId, onChanged }: Props) {
   const selected = useRunsStore((s) => s.selectedNodeId);
   const setSelected = useRunsStore((s) => s.setSelectedNode);
   const setActive = useRunsStore((s) => s.setActiveRun);
+  const [datasets, setDatasets] = useState<DatasetSpec[]>([]);
+  useEffect(() => {
+    runsApi.datasets().then(setDatasets, () => setDatasets([]));
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -66,6 +72,7 @@ export function RunDetail({ runId, onChanged }: Props) {
         connected={connected}
         reason={live.status?.reason ?? null}
         onChanged={onChanged}
+        totalEpochs={typeof info?.config?.epochs === "number" ? (info.config.epochs as number) : null}
       />
       <WorkersPanel workers={live.workers} />
       <MetricsPanel runs={chartRuns} />
@@ -97,7 +104,7 @@ export function RunDetail({ runId, onChanged }: Props) {
       <section className="runs-section runs-two">
         <div>
           <h3>Confusion matrix</h3>
-          <ConfusionMatrix images={live.images} />
+          <ConfusionMatrix images={live.images} namesFor={(node, n) => classNamesFor(info?.config, graph, datasets, node, n)} />
         </div>
         <div>
           <h3>Try it</h3>
@@ -106,7 +113,7 @@ export function RunDetail({ runId, onChanged }: Props) {
       </section>
       <section className="runs-section">
         <h3>Logs</h3>
-        <LogPanel logs={live.logs} error={live.error} />
+        <LogPanel logs={live.logs} error={live.error} finished={["completed", "failed", "cancelled", "interrupted"].includes(h.state)} />
       </section>
     </div>
   );

@@ -13,11 +13,11 @@ type RunNodeT = Node<RunNodeData, "run">;
 const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
   return (
     <div className={`runs-gnode${data.selected ? " runs-gnode-selected" : ""}`} data-testid={`run-node-${id}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="runs-gnode-type">{data.type}</div>
       <div className="runs-gnode-id">{id}</div>
       <LiveNodeStats nodeId={id} />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 });
@@ -25,10 +25,11 @@ const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
 const nodeTypes = { run: RunNode };
 
 /**
- * Reading-order grid: nodes sorted by depth (longest path from an input, feedback edges
- * ignored), four to a line, so long chains stay readable in a small panel.
+ * Layered top to bottom: a node's row is its depth (longest path from an input, feedback edges
+ * ignored), nodes of one depth side by side. Every forward edge runs downwards — no edge
+ * doubles back across the panel — and a long chain stays readable in a narrow panel.
  */
-export function layerLayout(doc: GraphDoc, perLine = 4): Record<string, { x: number; y: number }> {
+export function layerLayout(doc: GraphDoc): Record<string, { x: number; y: number }> {
   const depth: Record<string, number> = {};
   doc.nodes.forEach((n) => (depth[n.id] = 0));
   const edges = doc.edges.filter((e) => !e.feedback);
@@ -42,13 +43,14 @@ export function layerLayout(doc: GraphDoc, perLine = 4): Record<string, { x: num
     }
     if (!changed) break;
   }
-  const order = doc.nodes.map((n, i) => ({ id: n.id, d: depth[n.id], i })).sort((a, b) => a.d - b.d || a.i - b.i);
+  const rows = new Map<number, string[]>();
+  doc.nodes.forEach((n) => (rows.get(depth[n.id]) ?? rows.set(depth[n.id], []).get(depth[n.id])!).push(n.id));
+  const widest = Math.max(1, ...[...rows.values()].map((r) => r.length));
   const pos: Record<string, { x: number; y: number }> = {};
-  order.forEach(({ id }, k) => {
-    const line = Math.floor(k / perLine);
-    const col = k % perLine;
-    pos[id] = { x: col * 150, y: line * 90 };
-  });
+  for (const [d, ids] of rows) {
+    const offset = ((widest - ids.length) * 150) / 2; // centre narrower rows
+    ids.forEach((id, k) => (pos[id] = { x: offset + k * 150, y: d * 72 }));
+  }
   return pos;
 }
 
@@ -70,6 +72,7 @@ export function RunGraph({ graph }: { graph: GraphDoc }) {
       source: e.source,
       target: e.target,
       animated: !!e.feedback,
+      ...(e.feedback ? { label: "↺", type: "smoothstep" } : {}),
     }));
     return { nodes, edges };
   }, [graph, selected]);

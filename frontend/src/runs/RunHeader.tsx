@@ -3,6 +3,7 @@ import { useState } from "react";
 import { formatDuration } from "./chartMath";
 import type { Headline } from "./runSummary";
 import { runsApi } from "./runsApi";
+import { useMeasuredEta } from "./eta";
 
 interface Props {
   runId: string;
@@ -11,11 +12,14 @@ interface Props {
   connected: boolean;
   reason?: string | null;
   onChanged: () => void;
+  /** Epochs the run was configured for (shown as "epoch 3 / 5"). */
+  totalEpochs?: number | null;
 }
 
 const fmt = (v: number | null, digits = 4) => (v === null ? "–" : v.toPrecision(digits));
 
-export function RunHeader({ runId, name, h, connected, reason, onChanged }: Props) {
+export function RunHeader({ runId, name, h, connected, reason, onChanged, totalEpochs }: Props) {
+  const eta = useMeasuredEta(runId, h.step, h.totalSteps, h.state === "running") ?? h.etaS;
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
   const act = async (fn: () => Promise<unknown>) => {
@@ -35,7 +39,7 @@ export function RunHeader({ runId, name, h, connected, reason, onChanged }: Prop
   return (
     <header className="runs-header">
       <div className="runs-title">
-        <h2 data-testid="run-name">{name}</h2>
+        <h2 data-testid="run-name" title={name}>{name}</h2>
         <span className={`runs-badge runs-state-${h.state}`} data-testid="run-status" data-state={h.state}>
           {h.state}
         </span>
@@ -62,9 +66,10 @@ export function RunHeader({ runId, name, h, connected, reason, onChanged }: Prop
           {h.totalSteps ? ` / ${h.totalSteps}` : ""}
         </dd>
         <dt>epoch</dt>
-        <dd>{h.epoch ?? "–"}</dd>
+        {/* the trainer counts epochs from 0; people count from 1 */}
+        <dd data-testid="run-epoch">{h.epoch === null ? "–" : `${h.epoch + 1}${totalEpochs ? ` / ${totalEpochs}` : ""}`}</dd>
         <dt>ETA</dt>
-        <dd data-testid="run-eta">{h.state === "running" ? formatDuration(h.etaS) : "–"}</dd>
+        <dd data-testid="run-eta">{h.state === "running" ? formatDuration(eta) : "–"}</dd>
         <dt>train loss</dt>
         <dd data-testid="train-loss">{fmt(h.trainLoss)}</dd>
         <dt>val loss</dt>

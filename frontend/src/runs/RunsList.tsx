@@ -40,15 +40,15 @@ export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompa
   return (
     <aside className="runs-list" data-testid="runs-list">
       <div className="runs-list-filters">
-        <input placeholder="Filter by name" value={text} data-testid="runs-filter-text" onChange={(e) => setText(e.target.value)} />
-        <select value={state} data-testid="runs-filter-status" onChange={(e) => setState(e.target.value)}>
+        <input placeholder="Filter…" aria-label="Filter by name" value={text} data-testid="runs-filter-text" onChange={(e) => setText(e.target.value)} />
+        <select value={state} aria-label="Filter by status" data-testid="runs-filter-status" onChange={(e) => setState(e.target.value)}>
           {STATES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
           ))}
         </select>
-        <button type="button" onClick={onRefresh} title="Reload the list">
+        <button type="button" onClick={onRefresh} title="Reload the list" aria-label="Reload the list">
           ↻
         </button>
       </div>
@@ -72,7 +72,7 @@ export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompa
               onChange={() => onToggleCompare(r.id)}
             />
             <button type="button" className="runs-list-open" onClick={() => onSelect(r.id)}>
-              <span className="runs-list-name">{r.name || r.id}</span>
+              <span className="runs-list-name" title={r.name || r.id}>{r.name || r.id}</span>
               <span className={`runs-badge runs-state-${r.status}`}>{r.status}</span>
               <span className="runs-num">{metricOf(r)}</span>
             </button>
@@ -80,6 +80,7 @@ export function RunsList({ runs, selectedId, compareIds, onSelect, onToggleCompa
               type="button"
               className="runs-del"
               title="Delete run"
+              aria-label={`Delete run ${r.name || r.id}`}
               onClick={() => window.confirm(`Delete run ${r.name || r.id}?`) && onDelete(r.id)}
             >
               ×

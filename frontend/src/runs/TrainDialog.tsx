@@ -7,12 +7,19 @@ import { SchemaForm } from "./SchemaForm";
 import { checkBindings } from "./bindings";
 import { RunsApiError, runsApi, type ConfigSchema, type RunTarget } from "./runsApi";
 import { useRunsStore } from "./runsStore";
+import { recall, remember } from "./trainMemory";
 import { defaultsFromSchema, getPath, setPath, validate, withDefaults, type JsonValue } from "./schema";
 import type { DatasetSpec, GraphDoc, Issue } from "./types";
 
 interface Props {
   graph: GraphDoc;
   onClose: () => void;
+  /** What is wrong with the graph (from the editor's validation): Start stays disabled. */
+  graphProblems?: string[];
+  /** Last-axis size arriving at each Output (from the editor's shape inference). */
+  outSizes?: Record<string, number | null>;
+  /** Key under which the dialog remembers the last data set and settings of this graph. */
+  graphKey?: string;
 }
 
 // Fields with their own editors, and groups shown folded.
@@ -56,7 +63,8 @@ export function TargetPicker({ targets, value, onChange }: { targets: RunTarget[
   );
 }
 
-export function TrainDialog({ graph, onClose }: Props) {
+export function TrainDialog({ graph, onClose, graphProblems = [], outSizes, graphKey }: Props) {
+  const memoryKey = graphKey ?? graph.name ?? "untitled";
   const [cfgSchema, setCfgSchema] = useState<ConfigSchema | null>(null);
   const [datasets, setDatasets] = useState<DatasetSpec[]>([]);
   const [jokerSpecs, setJokerSpecs] = useState<JokerSpec[]>([]);
@@ -70,12 +78,21 @@ export function TrainDialog({ graph, onClose }: Props) {
   const [target, setTarget] = useState("local");
   const openRun = useRunsStore((s) => s.openRun);
 
-  const loadDatasets = () => runsApi.datasets().then(setDatasets);
+  const loadDatasets = () => runsApi.datasets().then((l) => { setDatasets(l); return l; });
   useEffect(() => {
     Promise.all([runsApi.configSchema(), loadDatasets(), runsApi.blocks()])
-      .then(([cs, , blocks]) => {
+      .then(([cs, list, blocks]) => {
         setCfgSchema(cs);
-        setConfig(withDefaults(defaultsFromSchema(cs.schema), cs.defaults));
+        const base = withDefaults(defaultsFromSchema(cs.schema), cs.defaults);
+        // Last time's data set and settings for this graph, when that data set is still there.
+        const last = recall(memoryKey);
+        const lastData = last ? (getPath(last.config, "data.source") as string | undefined) : undefined;
+        if (last && lastData && (list as DatasetSpec[]).some((d) => d.name === lastData)) {
+          setConfig(withDefaults(base, last.config));
+          setDatasetName(lastData);
+        } else {
+          setConfig(base);
+        }
         setJokerSpecs(blocks.filter((b) => b.category === "joker") as JokerSpec[]);
       })
       .catch((e: unknown) => setLoadErr(e instanceof Error ? e.message : String(e)));
@@ -93,10 +110,17 @@ export function TrainDialog({ graph, onClose }: Props) {
   const source = datasetName ?? String(getPath(config, "data.source") ?? "");
   const ds = datasets.find((d) => d.name === source);
   const dataParams = (getPath(config, "data.params") as Record<string, unknown> | undefined) ?? {};
-  const bindingErrors = ds ? checkBindings(graph, ds).filter((r) => !r.ok) : [];
+  const bindingRows = ds ? checkBindings(graph, ds, outSizes) : [];
+  const bindingErrors = bindingRows.filter((r) => !r.ok);
+  const bindingWarnings = bindingRows.filter((r) => r.warning);
   const jokers = (getPath(config, "jokers") as Joker[] | undefined) ?? [];
   const jErrors = jokerErrors(jokerSpecs, jokers);
-  const canStart = !!config && errors.length === 0 && jErrors.length === 0 && bindingErrors.length === 0 && !busy;
+  const canStart = !!config && graphProblems.length === 0 && errors.length === 0 && jErrors.length === 0 && bindingErrors.length === 0 && !busy;
+
+  // Remembered as it is set, not only at Start: closing the dialog keeps the choices too.
+  useEffect(() => {
+    if (config && source) remember(memoryKey, { dataset: source, config });
+  }, [config, source, memoryKey]);
 
   const chooseDataset = (n: string, list: DatasetSpec[]) => {
     const d = list.find((x) => x.name === n);
@@ -137,6 +161,7 @@ export function TrainDialog({ graph, onClose }: Props) {
               <h3>Data</h3>
               <DatasetPicker
                 graph={graph}
+                outSizes={outSizes}
                 datasets={datasets}
                 value={source}
                 onChange={(n) => chooseDataset(n, datasets)}
@@ -153,7 +178,7 @@ export function TrainDialog({ graph, onClose }: Props) {
               <h3>Hyperparameters</h3>
               <label className="runs-field">
                 <span className="runs-field-label">Run name</span>
-                <input value={name} data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
+                <input value={name} aria-label="Run name" data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
               </label>
               <TargetPicker targets={targets} value={target} onChange={setTarget} />
               <SchemaForm
@@ -180,6 +205,17 @@ export function TrainDialog({ graph, onClose }: Props) {
               ))}
             </ul>
           )}
+          {graphProblems.length > 0 && (
+            <p className="runs-error" data-testid="graph-problems" role="alert">
+              The graph is not ready to train: {graphProblems.slice(0, 3).join("; ")}
+              {graphProblems.length > 3 ? ` (and ${graphProblems.length - 3} more)` : ""}. Fix it in the editor first.
+            </p>
+          )}
+          {bindingWarnings.length > 0 && (
+            <p className="runs-warn" data-testid="binding-warnings">
+              {bindingWarnings.map((b) => `${b.nodeId}: ${b.message}`).join("; ")}
+            </p>
+          )}
           {(errors.length > 0 || jErrors.length > 0 || bindingErrors.length > 0) && (
             <p className="runs-error" data-testid="form-invalid">
               Fix {errors.length + jErrors.length + bindingErrors.length} problem(s) before starting
@@ -190,7 +226,10 @@ export function TrainDialog({ graph, onClose }: Props) {
           <button type="button" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="runs-primary" data-testid="start-run" disabled={!canStart} onClick={start}>
+          <button
+            type="button" className="runs-primary" data-testid="start-run" disabled={!canStart} onClick={start}
+            title={graphProblems.length ? "Fix the graph's problems first" : !canStart ? "Fix the problems listed here first" : undefined}
+          >
             {busy ? "Starting…" : "Start training"}
           </button>
         </footer>

@@ -7,11 +7,15 @@ export interface BindingRow {
   name: string;
   ok: boolean;
   message: string;
+  /** ok to start, but probably not what was meant (e.g. output units ≠ classes). */
+  warning?: boolean;
 }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-export function checkBindings(graph: GraphDoc, ds: DatasetSpec): BindingRow[] {
+/** `outSizes`: the last-axis size arriving at each Output (from the editor's shape inference):
+ *  a 10-unit head on a 2-class set gets a warning before training. */
+export function checkBindings(graph: GraphDoc, ds: DatasetSpec, outSizes: Record<string, number | null | undefined> = {}): BindingRow[] {
   const rows: BindingRow[] = [];
   if (!ds.features || !ds.targets) return [];
   const features = ds.features;
@@ -41,8 +45,12 @@ export function checkBindings(graph: GraphDoc, ds: DatasetSpec): BindingRow[] {
     } else if (n.type === "Output") {
       const name = String(p.target ?? n.id);
       const t = targets[name];
+      const units = outSizes[n.id];
+      const mismatch = t?.num_classes && typeof units === "number" && units !== t.num_classes && !(units === 1 && t.num_classes === 2);
       rows.push(
-        t
+        mismatch
+          ? { nodeId: n.id, role: "output", name, ok: true, warning: true, message: `the output has ${units} units but "${name}" has ${t!.num_classes} classes: set the last layer to ${t!.num_classes} units` }
+          : t
           ? { nodeId: n.id, role: "output", name, ok: true, message: t.num_classes ? `${t.num_classes} classes` : `[${(t.shape ?? []).join(", ")}]` }
           : { nodeId: n.id, role: "output", name, ok: false, message: `no target "${name}" in ${ds.name} (has: ${Object.keys(targets).join(", ") || "none"})` },
       );

@@ -65,12 +65,21 @@ export interface BuiltChart {
   series: { label: string; runIndex: number; split: string }[];
 }
 
+/** A run with one output has its total loss twice ("loss" and "y/loss"): keep the total only,
+ *  so that the legend has one entry per run and metric. */
+export function namesFor(run: ChartRun, names: readonly string[]): string[] {
+  if (!names.includes("loss")) return [...names];
+  const has = (n: string) => !!(run.series[`train/${n}`]?.steps.length || run.series[`val/${n}`]?.steps.length);
+  const perOutput = names.filter((n) => n.endsWith("/loss") && has(n));
+  return perOutput.length === 1 && has("loss") ? names.filter((n) => n !== perOutput[0]) : [...names];
+}
+
 /** One chart's aligned data: for each run, each metric name, train and val. */
 export function buildChart(runs: readonly ChartRun[], group: MetricGroup, opts: ChartOptions): BuiltChart {
   const cols: XY[] = [];
   const meta: BuiltChart["series"] = [];
   runs.forEach((run, runIndex) => {
-    for (const name of group.names) {
+    for (const name of namesFor(run, group.names)) {
       for (const split of ["train", "val"]) {
         const s = run.series[`${split}/${name}`];
         if (!s || !s.steps.length) continue;
@@ -79,6 +88,7 @@ export function buildChart(runs: readonly ChartRun[], group: MetricGroup, opts: 
         if (opts.xAxis === "epoch") {
           ({ xs, ys } = perEpoch(s.steps, s.epochs, s.values));
           if (!xs.length) continue;
+          xs = xs.map((e) => e + 1); // the trainer counts epochs from 0; people count from 1
         } else {
           xs = s.steps;
           ys = s.values;

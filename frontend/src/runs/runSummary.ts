@@ -21,9 +21,12 @@ function mean(xs: number[]): number | null {
 
 export function headline(run: LiveRunState, fallbackState = "queued"): Headline {
   const st = run.status;
-  const step = st?.step ?? 0;
+  // Status events come less often than metrics: the header shows the newest step either saw,
+  // so that it agrees with the chart.
+  const lossSteps = run.series["train/loss"]?.steps;
+  const step = Math.max(st?.step ?? 0, lossSteps?.length ? lossSteps[lossSteps.length - 1] : 0);
   const total = st?.total_steps ?? null;
-  const progress = st?.progress ?? (total ? step / total : 0);
+  const progress = total ? step / total : (st?.progress ?? 0);
   const stepTimes = run.series["train/step_time"]?.values.slice(-20) ?? [];
   const avg = mean(stepTimes);
   const running = (st?.state ?? fallbackState) === "running";

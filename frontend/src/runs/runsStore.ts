@@ -17,8 +17,10 @@ import { nodeStatsFrom, type NodeStats } from "./nodeStats";
 
 export interface RunsStoreState {
   live: Record<string, LiveRunState>;
-  /** Run whose statistics are overlaid on the editor canvas. */
+  /** Run opened last (its graph is the one in the Runs view). */
   activeRunId: string | null;
+  /** The active run, while the editor shows the graph it trained (see editorLink.ts); else null. */
+  editorRunId: string | null;
   /** Node clicked on a canvas (editor or run graph): its feature maps are shown. */
   selectedNodeId: string | null;
   connected: boolean;
@@ -34,6 +36,7 @@ export interface RunsStoreState {
 export const useRunsStore = create<RunsStoreState>((set) => ({
   live: {},
   activeRunId: null,
+  editorRunId: null,
   selectedNodeId: null,
   connected: false,
   openRequest: null,
@@ -132,10 +135,12 @@ export function useLiveRun(runId: string | null): LiveRunState | null {
   return useRunsStore((s) => (runId ? (s.live[runId] ?? null) : null));
 }
 
-/** Live statistics of one node of the active run (for the canvas overlay), or null. */
-export function useLiveNodeStats(nodeId: string): NodeStats | null {
+/** Live statistics of one node of the active run (for the canvas overlay), or null. In the
+ *  editor (`editor`), only while it shows the graph that run trained. */
+export function useLiveNodeStats(nodeId: string, editor = false): NodeStats | null {
   return useRunsStore((s) => {
-    const run = s.activeRunId ? s.live[s.activeRunId] : undefined;
+    const id = editor ? s.editorRunId : s.activeRunId;
+    const run = id ? s.live[id] : undefined;
     return run ? nodeStatsFrom(run, nodeId) : null;
   });
 }

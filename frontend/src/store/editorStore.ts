@@ -11,6 +11,7 @@ import { portsFor, type NodePorts } from '../graph/ports';
 import type { MappedReport } from '../graph/validation';
 import type { BlockDoc, BlockSpec, GraphDoc } from '../types';
 import { emptyHistory, push, redo, undo, type History, type Snapshot } from './history';
+import { freeSpot, nodeRects } from '../editor/placement';
 
 export interface ScopeFrame {
   /** The composite type being edited and the parent graph to return to. */
@@ -48,6 +49,8 @@ export interface EditorState {
 
   setSpecs(list: BlockSpec[]): void;
   setLibrary(defs: Record<string, BlockDoc>): void;
+  /** Replace the graph. Unless `keepHistory`, the replaced graph (when it had blocks) stays one
+   *  undo step away, with its saved id and unsaved state: nothing is lost by New/Open/Import. */
   loadDoc(doc: GraphDoc, opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean }): void;
   toDoc(): GraphDoc;
   portsOf(id: string): NodePorts | undefined;
@@ -56,6 +59,8 @@ export interface EditorState {
   onEdgesChange(changes: EdgeChange<GraphEdgeT>[]): void;
   canConnect(c: Conn): Verdict;
   connect(c: Conn): Verdict;
+  /** Move an edge's end to another port (React Flow's reconnect): one undo step. */
+  reconnect(edgeId: string, c: Conn): Verdict;
   addNode(type: string, position: XYPosition, params?: Record<string, unknown>): string;
   setParam(id: string, key: string, value: unknown): void;
   setLabel(id: string, label: string): void;
@@ -89,7 +94,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
   const store = createStore<EditorState>()((set, get) => {
     const snap = (): Snapshot => {
       const s = get();
-      return { meta: s.meta, nodes: s.nodes, edges: s.edges };
+      return { meta: s.meta, nodes: s.nodes, edges: s.edges, saved: { id: s.savedId, version: s.savedVersion, dirty: s.rev !== s.savedRev } };
     };
     /** Apply a model edit: record an undo point first, bump rev. */
     const edit = (fn: (s: EditorState) => Partial<EditorState>, key: string | null = null) => {
@@ -98,7 +103,12 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       set({ ...patch, history: push(s.history, snap(), key), rev: s.rev + 1 });
     };
     const restore = (h: History, sn: Snapshot) => {
-      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev: get().rev + 1 });
+      const s = get();
+      const rev = s.rev + 1;
+      const other = sn.saved && (sn.saved.id !== s.savedId || sn.saved.version !== s.savedVersion);
+      // Back to another graph (the undo of a New/Open/Import): it is that graph again, saved or not.
+      const saved = other ? { savedId: sn.saved!.id, savedVersion: sn.saved!.version, savedRev: sn.saved!.dirty ? -1 : rev } : {};
+      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev, ...saved, ...(other ? { fitRequest: s.fitRequest + 1, report: null } : {}) });
     };
     const blocksOf = (s: EditorState) => ({ ...s.library, ...(s.meta.blocks ?? {}) });
 
@@ -135,7 +145,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const unplaced = g.nodes.some((n) => !n.data.placed);
         set({
           meta: g.meta, nodes: g.nodes, edges: g.edges,
-          history: opts.keepHistory ? push(s.history, snap()) : emptyHistory(),
+          history: opts.keepHistory || (s.nodes.length > 0 && !s.scope.length) ? push(s.history, snap()) : emptyHistory(),
           rev: s.rev + 1, report: null,
           savedId: opts.savedId === undefined ? (opts.keepHistory ? s.savedId : null) : opts.savedId,
           savedVersion: opts.savedVersion === undefined ? (opts.keepHistory ? s.savedVersion : null) : opts.savedVersion,
@@ -196,13 +206,30 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         });
         return v;
       },
+      reconnect(edgeId, c) {
+        const s = get();
+        const old = s.edges.find((e) => e.id === edgeId);
+        if (!old) return { ok: false, reason: 'unknown edge' };
+        const others = s.edges.filter((e) => e.id !== edgeId);
+        const v = checkConnection(c, (id) => get().portsOf(id), others);
+        if (!v.ok) return v;
+        edit((st) => ({
+          edges: st.edges.map((e) => (e.id !== edgeId ? e : {
+            ...e, source: c.source!, target: c.target!,
+            sourceHandle: c.sourceHandle ?? 'out', targetHandle: c.targetHandle ?? 'in',
+            data: { ...e.data, feedback: v.feedback },
+          })),
+        }));
+        return v;
+      },
       addNode(type, position, params) {
         const s = get();
         const id = nextId(type, new Set(s.nodes.map((n) => n.id)));
         const spec = s.specs[type];
         const lib = s.library[type];
         const node: BlockNodeT = {
-          id, type: 'block', position, selected: true,
+          // Never on top of another block: its handles must stay reachable.
+          id, type: 'block', position: freeSpot(nodeRects(s.nodes), position), selected: true,
           data: { type, params: params ?? { ...(spec?.defaults ?? {}) }, placed: true },
         };
         edit((st) => {

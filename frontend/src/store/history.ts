@@ -5,6 +5,9 @@ export interface Snapshot {
   meta: GraphMeta;
   nodes: BlockNodeT[];
   edges: GraphEdgeT[];
+  /** Which saved graph this was and whether it had unsaved changes: undoing a New/Open/Import
+   *  brings back the graph it replaced, as the graph it was. */
+  saved?: { id: string | number | null; version: number | null; dirty: boolean };
 }
 
 export interface History {
@@ -21,6 +24,7 @@ const COALESCE_MS = 1000;
 export const emptyHistory = (): History => ({ past: [], future: [], lastKey: null, lastAt: 0 });
 
 const strip = (s: Snapshot): Snapshot => ({
+  ...s,
   meta: s.meta,
   nodes: s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
   edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),

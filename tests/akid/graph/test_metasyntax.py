@@ -158,7 +158,7 @@ def test_text_is_parsed_not_evaluated():
 def test_format_example_reads_like_the_docs():
     text = format(parse(BRANCHY))
     assert text.splitlines() == [
-        "x: Input(8, 8, 1, feature=image) > c1: Conv2D(8, 3, padding=same) > r1: ReLU",
+        "x: Input(8, 8, 1) > c1: Conv2D(8, 3, padding=same) > r1: ReLU",  # defaults are left out
         "x > c2: Conv2D(8, 1)",
         "(r1, c2) > a: Add > Flatten > Dense(10) > Output(label)",
     ]

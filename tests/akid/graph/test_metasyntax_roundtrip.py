@@ -6,22 +6,30 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from akid.blocks import has_block
 from akid.errors import AkidError
 from akid.graph.metasyntax import MetaSyntaxError, format, parse
+from akid.graph.metasyntax_format import _defaults
 from akid.graph.schema import load_graph
+
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2] / "fixtures"
 
 GOLDEN = sorted(p for p in (FIXTURES / "graphs").glob("*.json"))
 
 
+def _full(type_name, params):
+    """Params with the block's defaults filled in: the printer leaves defaults out."""
+    return {**_defaults(type_name), **params} if has_block(type_name) else params
+
+
 def canon(doc):
-    """Everything that changes the model: node types/params, edges with their order per input port, graph params, composites."""
+    """Everything that changes the model: node types/params (defaults filled in), edges with their order per input port, graph params, composites."""
     g = load_graph(doc if "format" in doc else {"format": "akid.graph/v1", **doc})
     into = {}
     for e in g.edges:
         into.setdefault((e.target, e.target_port), []).append((e.source, e.source_port, e.feedback))
     return {"name": g.name, "params": g.params, "description": g.description,
-            "nodes": {n.id: (n.type, n.params) for n in g.nodes}, "edges": into,
+            "nodes": {n.id: (n.type, _full(n.type, n.params)) for n in g.nodes}, "edges": into,
             "blocks": {k: canon(v) for k, v in g.blocks.items()}}
 
 
