@@ -120,4 +120,6 @@ class EventRouter:
             rs.last_metrics = time.monotonic()
 
     def due(self, rs: RunEvents, now: float) -> bool:
-        return bool(rs.pending) and now - rs.last_metrics >= self.batch_interval
+        """Whether the pending batch should go now: its interval has passed, or the room's
+        queues have drained since the points arrived (the channel is idle again)."""
+        return bool(rs.pending) and (now - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id))

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
 
 NAMESPACE = "/runs"
@@ -80,8 +81,9 @@ class EventHub:
     def message(
         run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]
     ) -> dict[str, Any]:
-        """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments)."""
-        msg = dict(payload)
+        """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments);
+        metrics go in their columnar form (backend/runs/columns.py), built once per message."""
+        msg = metrics_message(payload) if kind == "metrics" else dict(payload)
         msg["run_id"], msg["seq"] = run_id, seq
         if kind == "images":
             msg["attachments"] = list(attachments)  # bytes: sent as Socket.IO binary attachments
@@ -207,12 +209,19 @@ class EventHub:
         atts = list(attachments or [])
         with self.lock(run_id):
             seq = self._next_seq(run_id)
-            numbers = self.store.add_event(run_id, seq, kind, payload, atts)
+            # Pictures need their stored numbers in the message, so they are stored first; every
+            # other kind goes out first and is stored right after, still under the run's lock (a
+            # subscriber's replay + join takes the same lock, so it sees the event in exactly one
+            # of the two), so the SQLite write is off the live path.
+            numbers = self.store.add_event(run_id, seq, kind, payload, atts) if atts or kind == "images" else []
             if self.socketio is not None:
                 self._check_room(run_id)
+                # one message for the room: python-socketio encodes it once for every participant
                 self.socketio.emit(
                     f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE
                 )
+            if not (atts or kind == "images"):
+                self.store.add_event(run_id, seq, kind, payload, atts)
         for fn in list(self.listeners):
             fn(run_id, kind, payload)
         return seq
