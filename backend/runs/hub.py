@@ -18,6 +18,7 @@ disconnected the same way.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +54,8 @@ class EventHub:
         self._subs: dict[str, set[str]] = {}  # socket sid -> run ids it is subscribed to
         self.dropped_clients = 0
         self.listeners: list[Callable[[str, str, dict[str, Any]], None]] = []
+        #: benchmark tracing (AKID_STREAM_TRACE=1): live metrics messages say when the server got and sent them
+        self.trace = os.environ.get("AKID_STREAM_TRACE") == "1"
 
     def lock(self, run_id: str) -> threading.RLock:
         with self._guard:
@@ -204,8 +207,14 @@ class EventHub:
             time.sleep(0.01)
 
     # ---- publish / replay ----
-    def publish(self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None) -> int:
-        """Assign the next seq, store, emit to the run's room; returns the seq."""
+    def publish(
+        self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None, trace_recv: float | None = None
+    ) -> int:
+        """Assign the next seq, store, emit to the run's room; returns the seq.
+
+        ``trace_recv`` (with ``trace`` on): when the server got the message's oldest point; the
+        message then carries ``trace: {recv, emit}`` (wall clock) so a benchmark can split the
+        latency into trainer + pipe, server hold and socket (never stored, never replayed)."""
         atts = list(attachments or [])
         with self.lock(run_id):
             seq = self._next_seq(run_id)
@@ -217,9 +226,10 @@ class EventHub:
             if self.socketio is not None:
                 self._check_room(run_id)
                 # one message for the room: python-socketio encodes it once for every participant
-                self.socketio.emit(
-                    f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE
-                )
+                msg = self.message(run_id, seq, kind, payload, numbers, atts)
+                if self.trace and trace_recv is not None:
+                    msg["trace"] = {"recv": trace_recv, "emit": time.time()}
+                self.socketio.emit(f"run.{kind}", msg, to=room(run_id), namespace=NAMESPACE)
             if not (atts or kind == "images"):
                 self.store.add_event(run_id, seq, kind, payload, atts)
         for fn in list(self.listeners):
