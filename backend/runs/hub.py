@@ -30,6 +30,10 @@ from backend.store import AbstractStore
 NAMESPACE = "/runs"
 log = logging.getLogger("akid.live")
 REPLAY_PAGE = 64
+#: a room counts as idle while no subscriber has more than this many messages waiting: one
+#: message may still be on its way to the writer thread of a busy client (50 writer threads
+#: take turns under the GIL) without holding every point of the room back
+IDLE_BACKLOG = 1
 
 
 def room(run_id: str) -> str:
@@ -174,15 +178,15 @@ class EventHub:
         q.put(None)  # the writer thread exits when it next reads its queue
 
     def room_idle(self, run_id: str) -> bool:
-        """Whether the run has subscribers and none has anything waiting to be sent (then a new
-        point goes out at once instead of waiting for the batch interval)."""
+        """Whether the run has subscribers and none has more than ``IDLE_BACKLOG`` messages waiting
+        to be sent (then a new point goes out at once instead of waiting for the batch interval)."""
         if self.socketio is None:
             return False
         try:
             members = [sid for sid, _eio in self.socketio.server.manager.get_participants(NAMESPACE, room(run_id))]
         except (KeyError, AttributeError):
             return False
-        return bool(members) and all(self.backlog(sid) == 0 for sid in members)
+        return bool(members) and all(self.backlog(sid) <= IDLE_BACKLOG for sid in members)
 
     def _check_room(self, run_id: str) -> None:
         if self.socketio is None:
