@@ -14,7 +14,7 @@ def test_one_row_per_step_and_one_array_per_series():
     assert rest == []
     assert cols == {"step": [1, 2], "epoch": [0, 0], "wall": [10.0, 10.5],
                     "series": {"train/loss": [0.5, 0.4], "train/accuracy": [0.1, 0.2], "val/y/accuracy": [None, 0.3]}}
-    key = lambda p: (p["step"], p["split"], p["name"])  # noqa: E731
+    key = lambda p: (p["step"], p["split"], p["name"])
     assert sorted(from_columns(cols), key=key) == sorted(points, key=key)
 
 
