@@ -97,8 +97,9 @@ class EventRouter:
             if self.hub_traces and not rs.pending:
                 rs.pending_since = time.time()
             rs.pending.extend(points if w is None else [{**p, "worker": w} for p in points if isinstance(p, dict)])
-            # Nagle-like: send at once when every subscriber's queue is empty (the channel is idle)
-            # or the interval has passed; otherwise points gather into one batch for the room
+            # Nagle-like: send at once when no subscriber has more than one message waiting (the
+            # channel is idle) or the interval has passed; otherwise points gather into one batch
+            # for the room, sent when the room drains (``due``) or at the interval
             if time.monotonic() - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id):
                 self.flush(rs)
             return

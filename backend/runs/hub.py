@@ -214,7 +214,8 @@ class EventHub:
     def publish(
         self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None, trace_recv: float | None = None
     ) -> int:
-        """Assign the next seq, store, emit to the run's room; returns the seq.
+        """Assign the next seq, emit to the run's room and store (pictures: store, then emit);
+        returns the seq.
 
         ``trace_recv`` (with ``trace`` on): when the server got the message's oldest point; the
         message then carries ``trace: {recv, emit}`` (wall clock) so a benchmark can split the
