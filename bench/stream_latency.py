@@ -13,7 +13,10 @@ WebSocket transport, real worker processes. Three measurements:
    the trainer's and the server's coalescing, so we report every point's latency
    and, separately, the newest point's latency per message (how stale a chart is
    when a message lands), when the first of the clients got each message and how
-   much later the last one did (fan-out spread).
+   much later the last one did (fan-out spread). With ``AKID_STREAM_TRACE=1`` (set
+   here) the server stamps each live metrics message with when it got its oldest
+   point and when it sent it, so ``stages_per_message`` splits it into trainer +
+   pipe, server hold (coalescing, store, lock) and emit -> client (fan-out + socket).
 2. ``transport``: the same server with the stand-in trainer
    (``bench_trainer.fake_train``) that sends paced ``log`` events stamped with ``wall``; these
    skip batching, so this is the pure worker pipe -> pump -> store -> emit ->
@@ -55,6 +58,9 @@ from common import percentile, result  # noqa: E402
 from bench_trainer import fake_train  # noqa: E402,F401 - re-exported: it used to live here
 from studio import Shared, Studio, free_port, python  # noqa: E402,F401 - Studio & co. used to live here
 
+# the server stamps live metrics messages with when it got and sent them (backend/runs/hub.py):
+# set before the shared server starts, so the latency splits into trainer + pipe, server hold, socket
+os.environ.setdefault("AKID_STREAM_TRACE", "1")
 NS = "/runs"
 TARGET_MS = 100.0
 TARGET_ONE_MS = 50.0
@@ -106,9 +112,8 @@ class Client:
         return [(t, m) for t, k, m in ordered[self.replayed:] if k == kind]
 
     def records(self) -> dict[str, list]:
-        """What the parent needs, compact: metrics as (t, [(wall, split)]), logs as (t, wall)."""
-        return {"metrics": [(t, [(p["wall"], p.get("split")) for p in m.get("points") or [] if p.get("wall")])
-                            for t, m in self.live("metrics")],
+        """What the parent needs, compact: metrics as (t, [(wall, split)], trace), logs as (t, wall)."""
+        return {"metrics": [(t, _walls(m), m.get("trace")) for t, m in self.live("metrics")],
                 "log": [(t, m["wall"]) for t, m in self.live("log") if "wall" in m]}
 
     def close(self) -> None:
@@ -116,6 +121,17 @@ class Client:
             self.sio.disconnect()
         except Exception:  # noqa: BLE001 - closing a dead socket is not a benchmark failure
             pass
+
+
+def _walls(msg: dict[str, Any]) -> list[tuple[float, str | None]]:
+    """(wall, split) of every point of a ``run.metrics`` message: columnar (docs/protocol.md) or per-point."""
+    out = [(p["wall"], p.get("split")) for p in msg.get("points") or [] if isinstance(p, dict) and p.get("wall")]
+    cols = msg.get("columns") or {}
+    walls = cols.get("wall") or []
+    for key, values in (cols.get("series") or {}).items():
+        split = key.partition("/")[0]
+        out.extend((walls[i], split) for i, v in enumerate(values) if v is not None and i < len(walls) and walls[i])
+    return out
 
 
 def _connect(url: str, n: int) -> list[Client]:
@@ -294,8 +310,13 @@ def measure_real(studio: Studio, fleet: "Fleet", n_clients: int, epochs: int) ->
     records, used = _run_and_watch(studio, fleet, MLP, config)
     every, mid, newest = [], [], []
     by_message: dict[float, list[float]] = {}  # a message's newest wall -> its newest-point latency at each client
+    to_server, hold, socket_ms = [], [], []  # per message: oldest point's wall -> server got it -> sent -> client
     for rec in records:
-        for t, pts in rec["metrics"]:
+        for t, pts, trace in rec["metrics"]:
+            if trace and pts:
+                to_server.append((trace["recv"] - min(w for w, _ in pts)) * 1000)
+                hold.append((trace["emit"] - trace["recv"]) * 1000)
+                socket_ms.append((t - trace["emit"]) * 1000)
             lat = [(t - wall) * 1000 for wall, _ in pts]
             every.extend(lat)
             if not any(split == "val" for _, split in pts):  # not held through an epoch-end validation
@@ -308,7 +329,9 @@ def measure_real(studio: Studio, fleet: "Fleet", n_clients: int, epochs: int) ->
     return {"clients": n_clients, "client_processes": -(-n_clients // Fleet.PER_PROCESS), "epochs": epochs,
             "messages_per_client": min(len(r["metrics"]) for r in records), "every_point": _stats(every),
             "mid_epoch_points": _stats(mid), "newest_point": _stats(newest),
-            "first_client_newest_point": _stats(first), "first_to_last_client": _stats(spread), **used}
+            "first_client_newest_point": _stats(first), "first_to_last_client": _stats(spread),
+            "stages_per_message": {"trainer_to_server_oldest_point": _stats(to_server), "server_hold": _stats(hold),
+                                   "emit_to_client": _stats(socket_ms)}, **used}
 
 
 def measure_trainer_hop(epochs: int) -> dict[str, Any]:

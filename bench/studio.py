@@ -172,7 +172,7 @@ def _serve(port: int, data_dir: str) -> int:
     from akid.commands import serve
 
     create_app = app_module.create_app
-    app_module.create_app = lambda cfg=None: create_app({**(cfg or {}), "TRAIN_TARGET": BENCH_TARGET, "CONVERT_CONFIG": False})
+    app_module.create_app = lambda cfg=None, **kw: create_app({**(cfg or {}), "TRAIN_TARGET": BENCH_TARGET, "CONVERT_CONFIG": False}, **kw)
     parser = argparse.ArgumentParser()
     serve.add_parser(parser.add_subparsers())
     args = parser.parse_args(["serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir])

@@ -45,6 +45,8 @@ class RunEvents:
     pending: list[dict[str, Any]] = field(default_factory=list)
     last_metrics: float = 0.0
     saw_error: bool = False
+    #: wall-clock time the oldest pending point arrived (only kept when the hub traces)
+    pending_since: float | None = None
 
 
 def strip_ansi(text: str | None) -> str | None:
@@ -79,6 +81,8 @@ class EventRouter:
         self.store, self.hub = store, hub
         self.batch_interval = batch_interval
         self._end = end
+        #: AKID_STREAM_TRACE=1 (benchmarks only): messages carry when the server got and sent them
+        self.hub_traces = bool(getattr(hub, "trace", False))
 
     def handle(
         self, rs: RunEvents, kind: str, payload: dict[str, Any], atts: list[bytes] | None = None, worker: int | None = None
@@ -90,9 +94,12 @@ class EventRouter:
         if kind == "metrics":
             points, w = payload.get("points") or [], payload.get("worker")
             # multi-worker runs: points keep their worker, so the UI can tell the workers apart
+            if self.hub_traces and not rs.pending:
+                rs.pending_since = time.time()
             rs.pending.extend(points if w is None else [{**p, "worker": w} for p in points if isinstance(p, dict)])
-            # Nagle-like: send at once when every subscriber's queue is empty (the channel is idle)
-            # or the interval has passed; otherwise points gather into one batch for the room
+            # Nagle-like: send at once when no subscriber has more than one message waiting (the
+            # channel is idle) or the interval has passed; otherwise points gather into one batch
+            # for the room, sent when the room drains (``due``) or at the interval
             if time.monotonic() - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id):
                 self.flush(rs)
             return
@@ -116,8 +123,13 @@ class EventRouter:
         """Publish the run's pending metrics points as one batch."""
         if rs.pending:
             points, rs.pending = rs.pending, []
-            self.hub.publish(rs.run_id, "metrics", {"points": points})
+            if self.hub_traces:
+                self.hub.publish(rs.run_id, "metrics", {"points": points}, trace_recv=rs.pending_since)
+            else:
+                self.hub.publish(rs.run_id, "metrics", {"points": points})
             rs.last_metrics = time.monotonic()
 
     def due(self, rs: RunEvents, now: float) -> bool:
-        return bool(rs.pending) and now - rs.last_metrics >= self.batch_interval
+        """Whether the pending batch should go now: its interval has passed, or the room's
+        queues have drained since the points arrived (the channel is idle again)."""
+        return bool(rs.pending) and (now - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id))

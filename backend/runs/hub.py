@@ -18,16 +18,22 @@ disconnected the same way.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
 
 NAMESPACE = "/runs"
 log = logging.getLogger("akid.live")
 REPLAY_PAGE = 64
+#: a room counts as idle while no subscriber has more than this many messages waiting: one
+#: message may still be on its way to the writer thread of a busy client (50 writer threads
+#: take turns under the GIL) without holding every point of the room back
+IDLE_BACKLOG = 1
 
 
 def room(run_id: str) -> str:
@@ -52,6 +58,8 @@ class EventHub:
         self._subs: dict[str, set[str]] = {}  # socket sid -> run ids it is subscribed to
         self.dropped_clients = 0
         self.listeners: list[Callable[[str, str, dict[str, Any]], None]] = []
+        #: benchmark tracing (AKID_STREAM_TRACE=1): live metrics messages say when the server got and sent them
+        self.trace = os.environ.get("AKID_STREAM_TRACE") == "1"
 
     def lock(self, run_id: str) -> threading.RLock:
         with self._guard:
@@ -80,8 +88,9 @@ class EventHub:
     def message(
         run_id: str, seq: int, kind: str, payload: dict[str, Any], numbers: list[int], attachments: list[bytes]
     ) -> dict[str, Any]:
-        """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments)."""
-        msg = dict(payload)
+        """The socket payload: the event payload plus ``run_id``/``seq`` (+ binary attachments);
+        metrics go in their columnar form (backend/runs/columns.py), built once per message."""
+        msg = metrics_message(payload) if kind == "metrics" else dict(payload)
         msg["run_id"], msg["seq"] = run_id, seq
         if kind == "images":
             msg["attachments"] = list(attachments)  # bytes: sent as Socket.IO binary attachments
@@ -169,15 +178,15 @@ class EventHub:
         q.put(None)  # the writer thread exits when it next reads its queue
 
     def room_idle(self, run_id: str) -> bool:
-        """Whether the run has subscribers and none has anything waiting to be sent (then a new
-        point goes out at once instead of waiting for the batch interval)."""
+        """Whether the run has subscribers and none has more than ``IDLE_BACKLOG`` messages waiting
+        to be sent (then a new point goes out at once instead of waiting for the batch interval)."""
         if self.socketio is None:
             return False
         try:
             members = [sid for sid, _eio in self.socketio.server.manager.get_participants(NAMESPACE, room(run_id))]
         except (KeyError, AttributeError):
             return False
-        return bool(members) and all(self.backlog(sid) == 0 for sid in members)
+        return bool(members) and all(self.backlog(sid) <= IDLE_BACKLOG for sid in members)
 
     def _check_room(self, run_id: str) -> None:
         if self.socketio is None:
@@ -202,17 +211,32 @@ class EventHub:
             time.sleep(0.01)
 
     # ---- publish / replay ----
-    def publish(self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None) -> int:
-        """Assign the next seq, store, emit to the run's room; returns the seq."""
+    def publish(
+        self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None, trace_recv: float | None = None
+    ) -> int:
+        """Assign the next seq, emit to the run's room and store (pictures: store, then emit);
+        returns the seq.
+
+        ``trace_recv`` (with ``trace`` on): when the server got the message's oldest point; the
+        message then carries ``trace: {recv, emit}`` (wall clock) so a benchmark can split the
+        latency into trainer + pipe, server hold and socket (never stored, never replayed)."""
         atts = list(attachments or [])
         with self.lock(run_id):
             seq = self._next_seq(run_id)
-            numbers = self.store.add_event(run_id, seq, kind, payload, atts)
+            # Pictures need their stored numbers in the message, so they are stored first; every
+            # other kind goes out first and is stored right after, still under the run's lock (a
+            # subscriber's replay + join takes the same lock, so it sees the event in exactly one
+            # of the two), so the SQLite write is off the live path.
+            numbers = self.store.add_event(run_id, seq, kind, payload, atts) if atts or kind == "images" else []
             if self.socketio is not None:
                 self._check_room(run_id)
-                self.socketio.emit(
-                    f"run.{kind}", self.message(run_id, seq, kind, payload, numbers, atts), to=room(run_id), namespace=NAMESPACE
-                )
+                # one message for the room: python-socketio encodes it once for every participant
+                msg = self.message(run_id, seq, kind, payload, numbers, atts)
+                if self.trace and trace_recv is not None:
+                    msg["trace"] = {"recv": trace_recv, "emit": time.time()}
+                self.socketio.emit(f"run.{kind}", msg, to=room(run_id), namespace=NAMESPACE)
+            if not (atts or kind == "images"):
+                self.store.add_event(run_id, seq, kind, payload, atts)
         for fn in list(self.listeners):
             fn(run_id, kind, payload)
         return seq

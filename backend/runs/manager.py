@@ -229,7 +229,8 @@ class RunManager:
             handles = list(self._active.values())
         objs = [h.conn for h in handles if h.conn_open] + [h.proc.sentinel for h in handles]
         if objs:
-            ready = set(wait(objs, timeout=0.05))
+            # a metrics batch waiting for its room to drain is looked at again within 10 ms
+            ready = set(wait(objs, timeout=0.01 if any(h.ev.pending for h in handles) else 0.05))
         else:
             self._wake.wait(0.2)
             self._wake.clear()

@@ -3,6 +3,8 @@ import time
 
 from backend_testutil import validate_schema, wait_for
 
+from backend.runs.columns import from_columns
+
 NS = "/runs"
 SCHEMAS = {f"run.{k}": f"#/components/schemas/{k.capitalize()}Event" for k in ("status", "metrics", "histograms", "images", "log", "error")}
 
@@ -40,7 +42,9 @@ def test_subscribe_replays_then_streams_live(app, mlp):
     assert sorted(seqs) == list(range(1, max(seqs) + 1)), "gap or duplicate"
     for m in msgs:
         validate_schema(m["args"][0], SCHEMAS[m["name"]])
-    steps = [p["step"] for m in sorted(msgs, key=lambda m: m["args"][0]["seq"]) if m["name"] == "run.metrics" for p in m["args"][0]["points"]]
+    metrics = [m["args"][0] for m in sorted(msgs, key=lambda m: m["args"][0]["seq"]) if m["name"] == "run.metrics"]
+    assert all("columns" in m and "points" not in m for m in metrics)  # the columnar wire form
+    steps = [p["step"] for m in metrics for p in from_columns(m["columns"])]
     assert steps == list(range(1, 41))
     img = next(m["args"][0] for m in msgs if m["name"] == "run.images")
     assert all(isinstance(a, bytes) and a.startswith(b"\x89PNG") for a in img["attachments"])

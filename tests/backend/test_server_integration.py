@@ -205,7 +205,7 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         assert states[0] == "queued" and "running" in states and "interrupted" in states and states[-1] == "cancelled"
         imgs = [d for n, d, _ in events if n == "run.images"]
         assert imgs and all(isinstance(a, bytes) and a[:4] == b"\x89PNG" for d in imgs for a in d["attachments"])
-        live = [t - max(p["wall"] for p in d["points"]) for n, d, t in watch2.events if n == "run.metrics" and d["seq"] > watch2.ack["replayed"] + watch_last]
+        live = [t - max(w for w in d["columns"]["wall"] if w is not None) for n, d, t in watch2.events if n == "run.metrics" and d["seq"] > watch2.ack["replayed"] + watch_last]
         if live:
             live.sort()
             print(f"\nmetrics event latency (worker sink -> client handler): median {live[len(live) // 2] * 1000:.0f} ms, "

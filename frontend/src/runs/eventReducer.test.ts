@@ -6,6 +6,8 @@ import {
   emptyRunState,
   findSeriesKey,
   hasSeq,
+  metricPoints,
+  pointsFromColumns,
 } from "./eventReducer";
 import type { RunEvent } from "./types";
 
@@ -114,5 +116,48 @@ describe("event reducer", () => {
     const s = applyEvents(emptyRunState(R), [metrics(1, 10, 0.8, "val", "y/accuracy")]);
     expect(findSeriesKey(s.series, "val", "accuracy")).toBe("val/y/accuracy");
     expect(findSeriesKey(s.series, "train", "accuracy")).toBeNull();
+  });
+});
+
+describe("columnar metrics (the live socket form)", () => {
+  const columnar = (seq: number, columns: unknown, points?: unknown[]): RunEvent =>
+    ({ run_id: R, seq, kind: "metrics", payload: { columns, ...(points ? { points } : {}) } }) as unknown as RunEvent;
+
+  it("decodes one step array plus one array per series, skipping nulls", () => {
+    const pts = pointsFromColumns({
+      step: [1, 2],
+      epoch: [0, 0],
+      wall: [10, 10.5],
+      series: { "train/loss": [0.5, 0.4], "val/y/accuracy": [null, 0.3] },
+    });
+    expect(pts).toEqual([
+      { step: 1, split: "train", name: "loss", value: 0.5, epoch: 0, wall: 10 },
+      { step: 2, split: "train", name: "loss", value: 0.4, epoch: 0, wall: 10.5 },
+      { step: 2, split: "val", name: "y/accuracy", value: 0.3, epoch: 0, wall: 10.5 },
+    ]);
+  });
+
+  it("folds columns, leftover points and stored per-point events into the same series", () => {
+    let s = emptyRunState(R);
+    s = applyEvents(s, [
+      columnar(2, { step: [3, 4], series: { "train/loss": [0.3, null], "train/acc": [0.1, 0.2] } }, [
+        { step: 4, split: "train", name: "loss", value: 0.25 },
+      ]),
+      metrics(1, 1, 0.9), // an old stored event (REST replay) in the per-point form
+    ]);
+    expect(s.series["train/loss"]).toEqual({ steps: [1, 3, 4], epochs: [0, null, null], values: [0.9, 0.3, 0.25] });
+    expect(s.series["train/acc"].values).toEqual([0.1, 0.2]);
+    expect(contiguousSeq(s)).toBe(2);
+  });
+
+  it("tells workers apart by the worker column and never throws on malformed columns", () => {
+    const ev = columnar(1, { step: [5, 5], worker: [0, 1], series: { "train/samples_per_sec": [100, 90] } });
+    const s = applyEvents(emptyRunState(R), [ev]);
+    expect(s.series["train/samples_per_sec"].values).toEqual([100]); // charts show the chief
+    expect(s.workers[1].samplesPerSec).toBe(90);
+    for (const bad of [null, 7, { step: "x" }, { step: [1], series: { loss: [1] } }, { step: [1], series: { "a/b": "x" } }]) {
+      expect(pointsFromColumns(bad)).toEqual([]);
+    }
+    expect(metricPoints({ points: [{ step: 1, split: "train", name: "l", value: 1 }] })).toHaveLength(1);
   });
 });

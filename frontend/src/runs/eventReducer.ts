@@ -139,6 +139,56 @@ export function seriesKey(p: Pick<MetricPoint, "split" | "name">): string {
   return `${p.split}/${p.name}`;
 }
 
+/** The columnar form of a `run.metrics` message (docs/protocol.md): one row per
+ * (step, epoch, wall, worker); `series["split/name"][row]` is that series' value, null if none. */
+export interface MetricColumns {
+  step: number[];
+  epoch?: (number | null)[];
+  wall?: (number | null)[];
+  worker?: (number | null)[];
+  series: Record<string, (number | null)[]>;
+}
+
+/** The points of a columnar batch, row by row (anything malformed is skipped, never thrown). */
+export function pointsFromColumns(columns: unknown): MetricPoint[] {
+  if (!columns || typeof columns !== "object") return [];
+  const c = columns as Partial<MetricColumns>;
+  const steps = Array.isArray(c.step) ? c.step : [];
+  const series = c.series && typeof c.series === "object" ? Object.entries(c.series) : [];
+  const opt = (col: unknown, i: number): number | undefined => {
+    const v = Array.isArray(col) ? col[i] : undefined;
+    return typeof v === "number" ? v : undefined;
+  };
+  const out: MetricPoint[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (typeof step !== "number") continue;
+    const epoch = opt(c.epoch, i);
+    const wall = opt(c.wall, i);
+    const worker = opt(c.worker, i);
+    for (const [key, col] of series) {
+      const value = Array.isArray(col) ? col[i] : undefined;
+      if (typeof value !== "number") continue;
+      const cut = key.indexOf("/");
+      if (cut < 0) continue;
+      const p: MetricPoint = { step, split: key.slice(0, cut), name: key.slice(cut + 1), value };
+      if (epoch !== undefined) p.epoch = epoch;
+      if (wall !== undefined) p.wall = wall;
+      if (worker !== undefined) p.worker = worker;
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Every point of a metrics payload: its columns (live socket form) then its `points` (stored
+ * per-point form, and the points a column could not hold). */
+export function metricPoints(payload: { points?: unknown; columns?: unknown }): MetricPoint[] {
+  const listed = Array.isArray(payload.points) ? (payload.points as MetricPoint[]) : [];
+  if (payload.columns === undefined) return listed;
+  return [...pointsFromColumns(payload.columns), ...listed];
+}
+
 function lowerBound(arr: readonly number[], x: number): number {
   let lo = 0;
   let hi = arr.length;
@@ -258,7 +308,7 @@ export function updateWorkers(workers: Record<number, WorkerStats>, ev: RunEvent
   };
   const payload = ev.payload as { worker?: unknown; step?: unknown };
   if (ev.kind === "metrics") {
-    for (const p of ev.payload.points ?? []) {
+    for (const p of metricPoints(ev.payload)) {
       const w = p.worker ?? payload.worker;
       const train = p.split === "train" || p.split === undefined;
       note(w, train && typeof p.step === "number" ? p.step : null, train && p.name === "samples_per_sec" && typeof p.value === "number" ? p.value : null);
@@ -311,7 +361,7 @@ export function applyEvent(state: LiveRunState, ev: RunEvent): LiveRunState {
       }
       break;
     case "metrics":
-      next.series = insertPoints(state.series, ev.payload.points ?? []);
+      next.series = insertPoints(state.series, metricPoints(ev.payload));
       break;
     case "histograms":
       next.histograms = insertHistograms(state.histograms, ev.payload.step, ev.payload.items ?? []);

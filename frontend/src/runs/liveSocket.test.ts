@@ -34,7 +34,7 @@ vi.mock("socket.io-client", () => ({
   },
 }));
 
-const { LiveConnection } = await import("./liveSocket");
+const { LiveConnection, FLUSH_MS } = await import("./liveSocket");
 
 describe("LiveConnection", () => {
   beforeEach(() => {
@@ -82,5 +82,17 @@ describe("LiveConnection", () => {
     s0().fire("run.error", { run_id: "r1", seq: null, message: "run not found" });
     vi.runAllTimers();
     expect(batches).toEqual([]);
+  });
+
+  it("expands a columnar run.metrics message into points within one frame", () => {
+    const batches: { payload: unknown }[][] = [];
+    const c = new LiveConnection((evs) => batches.push(evs as never), () => 0);
+    c.subscribe("r1");
+    const s = sockets[0];
+    s.connect();
+    s.fire("run.metrics", { run_id: "r1", seq: 1, columns: { step: [7], wall: [1.5], series: { "train/loss": [0.5] } } });
+    vi.advanceTimersByTime(FLUSH_MS);
+    expect(batches).toHaveLength(1);
+    expect(batches[0][0].payload).toEqual({ points: [{ step: 7, split: "train", name: "loss", value: 0.5, wall: 1.5 }] });
   });
 });

@@ -3,6 +3,7 @@
 // contiguous seq it has, so the server replays exactly what was missed (dedupe covers overlaps).
 import { io, type Socket } from "socket.io-client";
 import { Decoder, Encoder } from "socket.io-parser";
+import { metricPoints } from "./eventReducer";
 import { normalizeEvent } from "./normalize";
 import { runsApi } from "./runsApi";
 import type { RunEvent } from "./types";
@@ -23,6 +24,19 @@ class RunsDecoder extends Decoder {
 const parser = { Encoder, Decoder: RunsDecoder };
 
 const EVENT_NAMES = ["run.status", "run.metrics", "run.histograms", "run.images", "run.log", "run.error"];
+
+/** A columnar `run.metrics` message (docs/protocol.md) as the per-point form the views read. */
+export function expandColumns(ev: RunEvent): RunEvent {
+  if (ev.kind !== "metrics") return ev;
+  const raw = ev.payload as { points?: unknown; columns?: unknown };
+  if (raw.columns === undefined) return ev;
+  const { columns: _c, ...rest } = raw;
+  return { ...ev, payload: { ...rest, points: metricPoints(raw) } };
+}
+
+/** How long events gather before one store update: one display frame, so a point is drawn
+ * about as soon as it arrives while a burst still costs one React update. */
+export const FLUSH_MS = 16;
 
 export class LiveConnection {
   private socket: Socket | null = null;
@@ -55,7 +69,7 @@ export class LiveConnection {
     for (const name of EVENT_NAMES) {
       s.on(name, (data: unknown, ...extra: unknown[]) => {
         const ev = normalizeEvent(name, data, extra, (ref) => runsApi.imageUrl(String((data as { run_id?: string })?.run_id ?? ""), ref));
-        if (ev) this.push(ev);
+        if (ev) this.push(expandColumns(ev));
       });
     }
     // Some servers send a batch of replayed events in one message.
@@ -90,7 +104,7 @@ export class LiveConnection {
       const batch = this.queue;
       this.queue = [];
       this.sink(batch);
-    }, 100);
+    }, FLUSH_MS);
   }
 
   private emitSubscribe(runId: string) {
