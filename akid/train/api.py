@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -61,10 +62,12 @@ def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None
 
             result = launch(graph_doc, cfg, logdir=logdir, sink=emit, stop=stop, resume=resume)
         else:
+            from akid.train.init_weights import load_init_weights
             from akid.train.kid import Kid
 
             kid = Kid(graph_doc, cfg, logdir, sink=emit, stop=stop)
             try:
+                load_init_weights(kid.model, logdir, kid.log)  # fine-tuning: see akid.train.init_weights
                 result = kid.fit(resume=resume)
             finally:
                 kid.close()
