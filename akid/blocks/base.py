@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from akid.errors import BlockParamError, Issue, ShapeError, issues_from_validation
 
@@ -38,6 +38,17 @@ class BlockParams(BaseModel):
     """Base of every block's parameter model: strict, unknown keys rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrainableParams(BlockParams):
+    """Params of a block with weights: ``trainable`` freezes them (Keras' ``trainable`` config key, both ways).
+
+    A frozen block keeps its weights through training (fine-tuning an imported
+    model: freeze the feature extractor, train the head). As in Keras, a frozen
+    BatchNorm also runs in inference mode (its statistics stay as loaded).
+    """
+
+    trainable: bool = Field(default=True, description="Train this block's weights (false: frozen, e.g. when fine-tuning).")
 
 
 @dataclass(frozen=True)

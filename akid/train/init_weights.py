@@ -75,7 +75,7 @@ def load_init_weights(model: Any, logdir: str | Path, log: Callable[..., None]) 
             skipped.append(nid)
     set_weights(model, loaded, partial=True)
     missing = sorted(nid for nid, layer in layers.items() if layer.weights and nid not in loaded)
-    frozen = sorted(nid for nid, layer in layers.items() if layer.weights and not layer.trainable)
+    frozen = sorted(nid for nid, layer in layers.items() if getattr(getattr(layer, "p", None), "trainable", True) is False)
     report = {"loaded": sorted(loaded), "missing": missing, "skipped": sorted(skipped), "frozen": frozen}
     log(
         f"init weights from {spec.get('label', 'a weights file')}: loaded {len(loaded)} nodes {report['loaded']}; "

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { formatDuration } from "./chartMath";
 import type { Headline } from "./runSummary";
 import { runsApi } from "./runsApi";
+import { ExportKerasButton } from "../kerasio/ExportKerasButton";
 
 interface Props {
   runId: string;
@@ -41,6 +42,7 @@ export function RunHeader({ runId, name, h, connected, reason, onChanged }: Prop
         </span>
         {!connected && <span className="runs-badge runs-offline" data-testid="offline">reconnecting…</span>}
         <span className="runs-spacer" />
+        <ExportKerasButton runId={runId} state={h.state} />
         {active && (
           <button type="button" data-testid="cancel-run" disabled={busy} onClick={() => act(() => runsApi.cancel(runId))}>
             Cancel

@@ -9,6 +9,7 @@ import { RunsApiError, runsApi, type ConfigSchema, type RunTarget } from "./runs
 import { useRunsStore } from "./runsStore";
 import { defaultsFromSchema, getPath, setPath, validate, withDefaults, type JsonValue } from "./schema";
 import type { DatasetSpec, GraphDoc, Issue } from "./types";
+import { InitWeightsOption } from "../kerasio/InitWeightsOption";
 
 interface Props {
   graph: GraphDoc;
@@ -156,6 +157,7 @@ export function TrainDialog({ graph, onClose }: Props) {
                 <input value={name} data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
               </label>
               <TargetPicker targets={targets} value={target} onChange={setTarget} />
+              <InitWeightsOption graph={graph} />
               <SchemaForm
                 schema={cfgSchema.schema}
                 root={cfgSchema.schema}
