@@ -152,6 +152,9 @@ class Block:
     def spec(cls) -> dict[str, Any]:
         """The JSON the palette, inspector and frontend port logic read."""
         defaults = cls.Params()  # every param has a default: blocks must be droppable as-is
+        schema = cls.Params.model_json_schema()
+        if "trainable" in schema.get("properties", {}):  # TrainableParams: after the block's own params
+            schema["properties"]["trainable"] = schema["properties"].pop("trainable")
         return {
             "type": cls.type_name,
             "category": cls.category,
@@ -160,7 +163,7 @@ class Block:
             "outputs": [p.to_json() for p in cls.output_ports(defaults)],
             "dynamic_outputs": cls.output_rule is not None,
             "output_rule": cls.output_rule.to_json() if cls.output_rule is not None else None,
-            "params_schema": cls.Params.model_json_schema(),
+            "params_schema": schema,
             "defaults": defaults.model_dump(mode="json"),
             "key_params": list(cls.key_params),
             "keras": cls.keras.cls if cls.keras is not None else None,

@@ -49,7 +49,7 @@ def test_import_keras_file_and_fine_tune(page: Page, server, shot, keras_file):
     page.get_by_test_id("dataset-select").select_option("digits")
     option = page.get_by_test_id("init-weights-checkbox")
     expect(option).to_be_checked()
-    expect(page.get_by_test_id("init-weights-option")).to_contain_text("keras_digits.keras")
+    expect(page.get_by_test_id("init-weights-option")).to_contain_text("imported from keras_digits.keras")
     page.get_by_test_id("field-epochs").fill("1")
     shot("train-dialog")
     page.get_by_test_id("start-run").click()

@@ -14,13 +14,16 @@ export function InitWeightsOption({ graph }: { graph: Pick<GraphDoc, 'name'> }) 
       data-testid="init-weights-option"
       title="Weights are loaded by node id; blocks with trainable=false stay frozen"
     >
-      <input
-        type="checkbox"
-        checked={on}
-        data-testid="init-weights-checkbox"
-        onChange={(e) => setOn(e.target.checked)}
-      />
-      <span>Start from imported weights ({w.file})</span>
+      <span className="runs-field-label">Initial weights</span>
+      <span>
+        <input
+          type="checkbox"
+          checked={on}
+          data-testid="init-weights-checkbox"
+          onChange={(e) => setOn(e.target.checked)}
+        />{' '}
+        imported from {w.file}
+      </span>
     </label>
   );
 }
