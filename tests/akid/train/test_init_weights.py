@@ -93,3 +93,17 @@ def test_trainable_maps_to_keras_both_ways():
     back = from_keras_json(to_keras_json(graph))
     params = {n["id"]: n["params"] for n in back["nodes"]}
     assert params["fc"].get("trainable") is False and "trainable" not in params["logits"]
+
+
+def test_a_frozen_keras_layer_arrives_frozen_and_weightless_ones_import_as_usual():
+    import keras
+
+    from akid.graph.export import from_keras_json
+
+    inp = keras.Input((4,))
+    h = keras.layers.Dense(3, name="base", trainable=False)(inp)
+    h = keras.layers.ReLU(name="act", trainable=False)(h)
+    out = keras.layers.Dense(2, name="head")(h)
+    doc = from_keras_json(keras.Model(inp, out).to_json())
+    params = {n["id"]: n["params"] for n in doc["nodes"]}
+    assert params["base"]["trainable"] is False and "trainable" not in params["act"] and "trainable" not in params["head"]

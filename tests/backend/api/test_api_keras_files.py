@@ -111,3 +111,37 @@ def test_export_of_a_run_without_checkpoint_is_409(client, mlp):
     r = client.get(f"/api/runs/{rid}/export?to=keras-file")
     assert r.status_code == 409 and check(r, "get")["errors"][0]["code"] == "no_checkpoint"
     assert client.get(f"/api/runs/{rid}/export?to=onnx").status_code == 400
+
+
+def test_init_weights_from_a_finished_run(app, client, mlp):
+    from backend_testutil import wait_for
+
+    src = client.post("/api/runs", json={"graph": mlp}).get_json()["id"]
+    wait_for(lambda: client.get(f"/api/runs/{src}").get_json()["status"] == "completed", what="the source run to finish")
+    r = client.post("/api/runs", json={"graph": mlp, "init_weights": {"run_id": src}})
+    assert r.status_code == 409 and r.get_json()["errors"][0]["code"] == "no_checkpoint"  # finished, but no checkpoint
+    src_dir = app.extensions["akid"].manager.logdir(src)
+    (src_dir / "checkpoints").mkdir(parents=True, exist_ok=True)
+    (src_dir / "checkpoints" / "ckpt-7.index").write_bytes(b"")
+    r = client.post("/api/runs", json={"graph": mlp, "init_weights": {"run_id": src}})
+    assert r.status_code == 201
+    spec = json.loads((app.extensions["akid"].manager.logdir(r.get_json()["id"]) / "init_weights.json").read_text())
+    assert spec["run_logdir"] == str(src_dir) and spec["graph"] == mlp
+    r = client.post("/api/runs", json={"graph": mlp, "init_weights": {"run_id": src, "x": 1}})
+    assert r.status_code == 400 and r.get_json()["errors"][0]["path"] == "$.init_weights"
+
+
+def test_an_import_that_takes_too_long_is_killed(make_app, keras_file):
+    from akid.settings import get_settings
+    from backend.app import create_app, shutdown
+
+    base = make_app().extensions["akid"].settings.data_dir
+    slow = create_app(
+        {"DATA_DIR": base + "-slow", "START_RUN_MANAGER": False}, settings=get_settings().replace(keras_import_deadline_s=0.05)
+    )
+    try:
+        r = _upload(slow.test_client(), keras_file[0], "small.keras")
+        assert r.status_code == 503
+        assert check(r, "post", "/api/graphs/import-keras-file")["errors"][0]["code"] == "import_timeout"
+    finally:
+        shutdown(slow)
