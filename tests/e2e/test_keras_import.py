@@ -65,3 +65,22 @@ def test_import_keras_file_and_fine_tune(page: Page, server, shot, keras_file):
     assert resp.status == 200
     with zipfile.ZipFile(io.BytesIO(resp.body())) as z:
         assert "config.json" in z.namelist() and "model.weights.h5" in z.namelist()
+
+
+def test_unsupported_keras_model_lists_every_problem(page: Page, server, shot, tmp_path):
+    import keras
+
+    inp = keras.Input((4,))
+    h = keras.layers.Dense(4, kernel_regularizer="l2", name="reg1")(inp)
+    out = keras.layers.Dense(2, bias_regularizer="l1", name="reg2")(h)
+    path = tmp_path / "refused.json"
+    path.write_text(keras.Model(inp, out).to_json())
+    page.goto("/#editor")
+    page.get_by_test_id("import-menu").click()
+    page.get_by_test_id("import-keras-file").click()
+    page.get_by_test_id("keras-file-input").set_input_files(str(path))
+    errors = page.get_by_test_id("keras-import-errors")
+    expect(errors.locator("li")).to_have_count(2, timeout=60000)
+    expect(errors).to_contain_text("reg1")
+    expect(errors).to_contain_text("reg2")
+    shot("refused")
