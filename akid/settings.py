@@ -54,6 +54,10 @@ class Limits:
     max_number_digits: int = 40
     #: Longest Keras JSON text for import, characters.
     max_import_chars: int = 2_000_000
+    #: Largest Keras model file (``.keras`` archive or model JSON) uploaded for import, bytes.
+    max_keras_file_bytes: int = 64 * 1024 * 1024
+    #: Seconds the import of one Keras model file may take (it runs in a child process, killed after this).
+    keras_import_deadline_s: float = 120.0
     #: Pixels of one resized picture (height x width) for image-folder data sets.
     max_image_pixels: int = 1024 * 1024
     #: Bytes of the decoded image tensor of an image-folder data set (pictures x h x w x c x 4).

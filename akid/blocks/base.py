@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from akid.errors import BlockParamError, Issue, ShapeError, issues_from_validation
 
@@ -38,6 +38,17 @@ class BlockParams(BaseModel):
     """Base of every block's parameter model: strict, unknown keys rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrainableParams(BlockParams):
+    """Params of a block with weights: ``trainable`` freezes them (Keras' ``trainable`` config key, both ways).
+
+    A frozen block keeps its weights through training (fine-tuning an imported
+    model: freeze the feature extractor, train the head). As in Keras, a frozen
+    BatchNorm also runs in inference mode (its statistics stay as loaded).
+    """
+
+    trainable: bool = Field(default=True, description="Train this block's weights (false: frozen, e.g. when fine-tuning).")
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,9 @@ class Block:
     def spec(cls) -> dict[str, Any]:
         """The JSON the palette, inspector and frontend port logic read."""
         defaults = cls.Params()  # every param has a default: blocks must be droppable as-is
+        schema = cls.Params.model_json_schema()
+        if "trainable" in schema.get("properties", {}):  # TrainableParams: after the block's own params
+            schema["properties"]["trainable"] = schema["properties"].pop("trainable")
         return {
             "type": cls.type_name,
             "category": cls.category,
@@ -149,7 +163,7 @@ class Block:
             "outputs": [p.to_json() for p in cls.output_ports(defaults)],
             "dynamic_outputs": cls.output_rule is not None,
             "output_rule": cls.output_rule.to_json() if cls.output_rule is not None else None,
-            "params_schema": cls.Params.model_json_schema(),
+            "params_schema": schema,
             "defaults": defaults.model_dump(mode="json"),
             "key_params": list(cls.key_params),
             "keras": cls.keras.cls if cls.keras is not None else None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
+from akid.blocks.base import Block, BlockParams, Inference, TrainableParams, prod, single_input
 from akid.blocks.keras_map import KerasMap, as_tuple, opt, short
 from akid.blocks.params import Activation, Padding, Size1, Size2, pair
 from akid.blocks.registry import register_block
@@ -109,7 +109,7 @@ class Conv2D(_Conv):
     rank = 2
     keras = _conv_keras("Conv2D", "conv", (opt("filters"), opt("groups")))
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
         strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
@@ -128,7 +128,7 @@ class Conv1D(_Conv):
     rank = 1
     keras = _conv_keras("Conv1D", "conv", (opt("filters"), opt("groups")))
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size1 = Field(default=3, description="Window length.")
         strides: Size1 = Field(default=1, description="Step.")
@@ -148,7 +148,7 @@ class DepthwiseConv2D(Block):
     key_params = ("kernel_size", "strides", "depth_multiplier")
     keras = _conv_keras("DepthwiseConv2D", "conv", (opt("depth_multiplier"),))
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         kernel_size: Size2 = Field(default=3, description="Window size: one int or [h, w].")
         strides: Size2 = Field(default=1, description="Step: one int or [h, w].")
         padding: Padding = "valid"
@@ -177,7 +177,7 @@ class SeparableConv2D(Block):
     key_params = ("filters", "kernel_size", "strides")
     keras = _conv_keras("SeparableConv2D", "conv", (opt("filters"), opt("depth_multiplier")))
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         filters: int = Field(default=16, ge=1, le=4096, description="Output channels.")
         kernel_size: Size2 = 3
         strides: Size2 = 1

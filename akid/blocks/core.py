@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
+from akid.blocks.base import Block, BlockParams, Inference, TrainableParams, prod, single_input
 from akid.blocks.keras_map import KerasMap, as_tuple, from_keras_axis, opt, to_keras_axis
 from akid.blocks.params import ACTIVATION_NAMES, PosInt
 from akid.blocks.params import Activation as ActivationName
@@ -81,7 +81,7 @@ class Dense(Block):
         inert=("lora_alpha",),
     )
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         units: int = Field(default=10, ge=1, le=65536, description="Output features.")
         activation: ActivationName = Field(default="linear", description="Applied after the affine map.")
         use_bias: bool = True
@@ -310,7 +310,7 @@ class Embedding(Block):
         inert=("lora_alpha",),
     )
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         input_dim: int = Field(default=1000, ge=1, le=10_000_000, description="Vocabulary size.")
         output_dim: int = Field(default=32, ge=1, le=65536, description="Vector size.")
 

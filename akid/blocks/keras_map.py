@@ -7,8 +7,12 @@ config key relates to the block's params:
 * ``fixed``: a Keras key akid supports only at certain values (e.g.
   ``data_format="channels_last"``); any other value is refused by name;
 * ``inert``: keys that do not change what the layer computes from its weights
-  (name, trainable, initializers — the weights come from the file or from akid's
+  (name, initializers — the weights come from the file or from akid's
   own initialisation);
+* ``trainable``: the ``trainable`` param of blocks with weights
+  (:class:`~akid.blocks.base.TrainableParams`), written on export only when false;
+  on import it is read for those blocks (see ``akid.graph.export_import``) and
+  inert for weightless ones (a frozen Keras base model freezes its ReLUs too);
 * anything else is refused as an unknown option, so no Keras option is ever
   accepted and silently ignored.
 
@@ -105,6 +109,8 @@ class KerasMap:
         """(Keras class name, constructor kwargs) for validated block params."""
         kwargs = {o.key: o.to_keras(getattr(params, o.param)) for o in self.options}
         kwargs.update(self.constants)
+        if getattr(params, "trainable", True) is False:  # TrainableParams: written only when frozen
+            kwargs["trainable"] = False
         return self.cls, kwargs
 
     def from_keras(self, config: dict[str, Any], layer: str | None = None) -> tuple[dict[str, Any], list[Issue]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
+from akid.blocks.base import Block, BlockParams, Inference, TrainableParams, prod, single_input
 from akid.blocks.core import check_axis
 from akid.blocks.keras_map import KerasMap, from_keras_axis, opt, to_keras_axis
 from akid.blocks.registry import register_block
@@ -35,7 +35,7 @@ class BatchNorm(Block):
         inert=("renorm_momentum",),
     )
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         momentum: float = Field(default=0.99, gt=0.0, lt=1.0, description="Moving-average momentum.")
         epsilon: float = Field(default=1e-3, gt=0.0, le=1.0)
         axis: int = Field(default=-1, ge=-4, le=3, description="Axis normalised (sample axis; -1 = channels).")
@@ -56,7 +56,7 @@ class LayerNorm(Block):
     category = "normalization"
     keras = KerasMap("LayerNormalization", (opt("epsilon"), AXIS, opt("center"), opt("scale"), opt("rms_scaling")), inner="ln")
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         epsilon: float = Field(default=1e-3, gt=0.0, le=1.0)
         axis: int = Field(default=-1, ge=-4, le=3, description="Axis normalised (sample axis).")
         center: bool = True
@@ -115,7 +115,7 @@ class LayerScale(Block):
     key_params = ("projection_dim",)
     keras = KerasMap("LayerScale", (opt("init_values"), opt("projection_dim")), inner="layer_scale")
 
-    class Params(BlockParams):
+    class Params(TrainableParams):
         init_values: float = Field(default=1e-6, description="Initial scale.")
         projection_dim: int = Field(default=32, ge=1, le=65536, description="Channels (the last axis).")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, single_input
+from akid.blocks.base import Block, Inference, TrainableParams, single_input
 from akid.blocks.keras_map import KerasMap, opt
 from akid.blocks.params import Activation
 from akid.blocks.registry import register_block
@@ -25,7 +25,7 @@ _INERT = ("unroll", "unit_forget_bias", "zero_output_for_mask", "implementation"
 _FIXED = {"return_state": (False,), "stateful": (False,)}
 
 
-class _RNNParams(BlockParams):
+class _RNNParams(TrainableParams):
     units: int = Field(default=32, ge=1, le=8192, description="State size.")
     return_sequences: bool = Field(default=False, description="Emit every step, not only the last.")
     activation: Activation = Field(default="tanh", description="Cell output activation.")

@@ -90,6 +90,8 @@ def _convert(cls: str, cfg: dict, name: str, table: dict[str, list[type]]) -> tu
             ],
         )
     params, issues = spec.keras.from_keras(cfg, name)
+    if cfg.get("trainable") is False and "trainable" in spec.Params.model_fields:
+        params["trainable"] = False  # a frozen layer stays frozen (TrainableParams); weightless blocks have nothing to freeze
     return spec.type_name, params, issues
 
 

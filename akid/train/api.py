@@ -61,10 +61,12 @@ def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None
 
             result = launch(graph_doc, cfg, logdir=logdir, sink=emit, stop=stop, resume=resume)
         else:
+            from akid.train.init_weights import load_init_weights
             from akid.train.kid import Kid
 
             kid = Kid(graph_doc, cfg, logdir, sink=emit, stop=stop)
             try:
+                load_init_weights(kid.model, logdir, kid.log)  # fine-tuning: see akid.train.init_weights
                 result = kid.fit(resume=resume)
             finally:
                 kid.close()

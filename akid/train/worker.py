@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         kid = Kid(spec["graph"], spec["config"], spec["logdir"], sink=lambda k, p, a: send("event", k, p, [bytes(x) for x in a]),
                   stop=FileFlag(spec["stop_file"]), strategy=strategy, worker=info)
         try:
+            from akid.train.init_weights import load_init_weights
+
+            load_init_weights(kid.model, spec["logdir"], kid.log if info.is_chief else lambda *a, **k: None)
             result = kid.fit(resume=bool(spec["resume"]))
         finally:
             kid.close()

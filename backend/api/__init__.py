@@ -67,7 +67,7 @@ def int_arg(name: str, default: int | None = None, lo: int | None = None, hi: in
 
 
 def register_blueprints(app: Flask) -> None:
-    from backend.api import blocks, composites, config, datasets, graph_tools, graphs, health, runs, sweeps
+    from backend.api import blocks, composites, config, datasets, graph_tools, graphs, health, keras_files, runs, sweeps
 
-    for mod in (health, blocks, graph_tools, graphs, datasets, composites, runs, config, sweeps):
+    for mod in (health, blocks, graph_tools, graphs, datasets, composites, runs, config, sweeps, keras_files):
         app.register_blueprint(mod.bp)

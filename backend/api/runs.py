@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from akid.graph.budget import check_graph, check_int
 from backend import akidlib
-from backend.api import field, int_arg, json_body, limits, services
+from backend.api import field, int_arg, json_body, keras_files, limits, services
 from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events
 from backend.runs.events import QueueFull
@@ -116,12 +116,15 @@ def create_run() -> ResponseReturnValue:
     akidlib.load_graph(graph)
     _check_graph(graph)
     name = field(body, "name", str, required=False) or str(graph.get("name") or "run")
+    init = keras_files.resolve_init_weights(body.get("init_weights"))  # fine-tuning source, checked before the run exists
     try:
         services().manager.check_capacity()
     except QueueFull as exc:
         raise api_error(429, "queue_full", f"{exc} (limit max_queued_runs={exc.limit}; set AKID_MAX_QUEUED_RUNS to change it). "
                         f"Received: run number {exc.waiting + 1} in the queue", param="max_queued_runs") from None
     run = store.create_run(name[:200], graph, config, graph_id, graph_version, target=target)
+    if init is not None:
+        keras_files.stage_init_weights(init, services().manager.logdir(run["id"]))
     log.info("run %s created (%s, target %s)", run["id"], name[:80], target)
     services().manager.submit(run["id"])
     return jsonify({"id": run["id"], "status": "queued"}), 201

@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Template } from '../types';
 import { TrainButton } from '../runs/TrainButton';
 import { SweepButton } from '../sweeps/SweepButton';
+import { openKerasImport } from '../kerasio/KerasImportDialog';
 import { closeCompositeAndSave, download, exportJson, importJsonText, importKerasText, newFromTemplate, saveGraph } from './actions';
 
 export type DialogName = 'open' | 'versions' | 'code' | 'help' | 'group' | null;
@@ -77,6 +78,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
           <>
             <button role="menuitem" onClick={() => { jsonInput.current?.click(); close(); }}>Graph JSON…</button>
             <button role="menuitem" onClick={() => { kerasInput.current?.click(); close(); }}>Keras model JSON…</button>
+            <button role="menuitem" data-testid="import-keras-file" onClick={() => { openKerasImport(); close(); }}>Keras model file (.keras)…</button>
           </>
         )}
       </Menu>

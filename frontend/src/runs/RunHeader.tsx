@@ -4,6 +4,7 @@ import { formatDuration } from "./chartMath";
 import type { Headline } from "./runSummary";
 import { runsApi } from "./runsApi";
 import { useMeasuredEta } from "./eta";
+import { ExportKerasButton } from "../kerasio/ExportKerasButton";
 
 interface Props {
   runId: string;
@@ -45,6 +46,7 @@ export function RunHeader({ runId, name, h, connected, reason, onChanged, totalE
         </span>
         {!connected && <span className="runs-badge runs-offline" data-testid="offline">reconnecting…</span>}
         <span className="runs-spacer" />
+        <ExportKerasButton runId={runId} state={h.state} />
         {active && (
           <button type="button" data-testid="cancel-run" disabled={busy} onClick={() => act(() => runsApi.cancel(runId))}>
             Cancel

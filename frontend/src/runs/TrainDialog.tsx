@@ -10,6 +10,7 @@ import { useRunsStore } from "./runsStore";
 import { recall, remember } from "./trainMemory";
 import { defaultsFromSchema, getPath, setPath, validate, withDefaults, type JsonValue } from "./schema";
 import type { DatasetSpec, GraphDoc, Issue } from "./types";
+import { InitWeightsOption } from "../kerasio/InitWeightsOption";
 
 interface Props {
   graph: GraphDoc;
@@ -181,6 +182,7 @@ export function TrainDialog({ graph, onClose, graphProblems = [], outSizes, grap
                 <input value={name} aria-label="Run name" data-testid="run-name-input" onChange={(e) => setName(e.target.value)} />
               </label>
               <TargetPicker targets={targets} value={target} onChange={setTarget} />
+              <InitWeightsOption graph={graph} />
               <SchemaForm
                 schema={cfgSchema.schema}
                 root={cfgSchema.schema}

@@ -2,6 +2,7 @@
 import type { DatasetSample, DatasetSpec, GraphDoc, RunEvent, RunSummary } from "./types";
 import type { JsonSchema } from "./schema";
 import { requestJson } from "../api";
+import { initWeightsBody } from "../kerasio/importedWeights";
 
 export { ApiError as RunsApiError } from "../api";
 
@@ -44,7 +45,7 @@ export const runsApi = {
   list: () => call<{ runs: RunSummary[] }>("GET", "/api/runs").then((r) => r.runs ?? []),
   get: (id: string) => call<RunSummary>("GET", `/api/runs/${enc(id)}`),
   create: (graph: GraphDoc, config: unknown, name?: string, target?: string) =>
-    call<{ id: string; status: string }>("POST", "/api/runs", { graph, config, name, ...(target ? { target } : {}) }),
+    call<{ id: string; status: string }>("POST", "/api/runs", { graph, config, name, ...(target ? { target } : {}), ...initWeightsBody(graph) }),
   targets: () => call<{ targets: RunTarget[] }>("GET", "/api/runs/targets").then((r) => r.targets ?? []),
   cancel: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/cancel`),
   resume: (id: string) => call<unknown>("POST", `/api/runs/${enc(id)}/resume`),
