@@ -3,6 +3,7 @@
 Each command module exposes ``add_parser(subparsers)`` and ``run(args) -> int``;
 commands import TensorFlow only when they need it, so ``validate`` stays fast.
 """
+
 from __future__ import annotations
 
 import argparse

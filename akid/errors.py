@@ -6,6 +6,7 @@ Every mistake in a graph, a parameter or a data binding is reported as an
 Exceptions carry a *list* of issues because validators report everything at
 once, not the first problem they meet.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

@@ -5,6 +5,7 @@ TensorFlow until a request needs it. A part of the library that is missing
 (not installed, or not written yet) becomes a 501 JSON error naming it instead
 of crashing the server at import time.
 """
+
 from __future__ import annotations
 
 import importlib

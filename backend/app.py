@@ -5,6 +5,7 @@ One factory for the CLI, the tests and WSGI hosting. What users configure lives 
 knobs tests need (a fake trainer, no warm worker) and may override settings by their
 Flask-style names (``DATA_DIR``, ``TOKEN``, ``MAX_MODEL_PARAMS``, ...).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -26,17 +27,27 @@ from backend.jsonenc import install_json
 from backend.runs.hub import EventHub
 from backend.runs.manager import ManagerConfig, RunManager
 from backend.runs.worker import DEFAULT_TARGET
-from backend.sweeps import live as sweep_live
 from backend.store import AbstractStore, open_store
+from backend.sweeps import live as sweep_live
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 log = logging.getLogger("akid.backend")
 
 #: config keys that override a :class:`Settings` field (Flask-style name -> field / limit name)
-SETTING_KEYS = {"DATA_DIR": "data_dir", "RUNS_DIR": "runs_dir", "DATABASE_URL": "db_url", "HOST": "host", "PORT": "port",
-                "TOKEN": "token", "MAX_CONCURRENT_RUNS": "max_concurrent_runs", "CORS_ORIGINS": "cors_origins",
-                "MAX_CONTENT_LENGTH": "max_request_bytes", "MAX_MODEL_PARAMS": "max_model_params",
-                "MAX_QUEUED_RUNS": "max_queued_runs", "DATA_PATH": "data_path"}
+SETTING_KEYS = {
+    "DATA_DIR": "data_dir",
+    "RUNS_DIR": "runs_dir",
+    "DATABASE_URL": "db_url",
+    "HOST": "host",
+    "PORT": "port",
+    "TOKEN": "token",
+    "MAX_CONCURRENT_RUNS": "max_concurrent_runs",
+    "CORS_ORIGINS": "cors_origins",
+    "MAX_CONTENT_LENGTH": "max_request_bytes",
+    "MAX_MODEL_PARAMS": "max_model_params",
+    "MAX_QUEUED_RUNS": "max_queued_runs",
+    "DATA_PATH": "data_path",
+}
 
 #: wiring knobs (not user settings): tests swap the trainer, skip validation, shorten timeouts
 DEFAULTS: dict[str, Any] = {
@@ -88,24 +99,48 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     app = Flask(__name__, static_folder=None)
     app.config.update(cfg)
     # Flask-facing copies of the settings the request guards read (one source: ``st``)
-    app.config.update(TOKEN=st.token, LOOPBACK_ONLY=loopback, CORS_ORIGINS=list(st.cors_origins),
-                      MAX_CONTENT_LENGTH=st.limits.max_request_bytes, AKID_SETTINGS=st)
+    app.config.update(
+        TOKEN=st.token,
+        LOOPBACK_ONLY=loopback,
+        CORS_ORIGINS=list(st.cors_origins),
+        MAX_CONTENT_LENGTH=st.limits.max_request_bytes,
+        AKID_SETTINGS=st,
+    )
     install_json(app)
     register_error_handlers(app)
     security.install(app)
     register_blueprints(app)
     _serve_frontend(app, pathlib.Path(cfg["FRONTEND_DIST"]))
 
-    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=security.origin_checker(list(st.cors_origins)),
-                        max_http_buffer_size=st.limits.max_request_bytes, logger=False, engineio_logger=False,
-                        json=live.SafeJson, async_handlers=False)
+    socketio = SocketIO(
+        app,
+        async_mode="threading",
+        cors_allowed_origins=security.origin_checker(list(st.cors_origins)),
+        max_http_buffer_size=st.limits.max_request_bytes,
+        logger=False,
+        engineio_logger=False,
+        json=live.SafeJson,
+        async_handlers=False,
+    )
     store = open_store(url)
     hub = EventHub(store, socketio, queue_max=st.limits.client_queue_max)
-    manager = RunManager(store, hub, ManagerConfig(
-        runs_dir=runs_dir, max_concurrent=st.max_concurrent_runs, max_queued=st.limits.max_queued_runs,
-        train_target=cfg["TRAIN_TARGET"], convert_config=cfg["CONVERT_CONFIG"], cancel_grace=cfg["CANCEL_GRACE_S"],
-        batch_interval=cfg["METRICS_BATCH_S"], worker_env=dict(cfg["WORKER_ENV"]), warm_workers=bool(cfg["WARM_WORKERS"]),
-        k8s_poll_s=float(cfg["K8S_POLL_S"]), settings=st))
+    manager = RunManager(
+        store,
+        hub,
+        ManagerConfig(
+            runs_dir=runs_dir,
+            max_concurrent=st.max_concurrent_runs,
+            max_queued=st.limits.max_queued_runs,
+            train_target=cfg["TRAIN_TARGET"],
+            convert_config=cfg["CONVERT_CONFIG"],
+            cancel_grace=cfg["CANCEL_GRACE_S"],
+            batch_interval=cfg["METRICS_BATCH_S"],
+            worker_env=dict(cfg["WORKER_ENV"]),
+            warm_workers=bool(cfg["WARM_WORKERS"]),
+            k8s_poll_s=float(cfg["K8S_POLL_S"]),
+            settings=st,
+        ),
+    )
     app.extensions["akid"] = Services(store, hub, manager, data_dir, socketio, st)
     live.register(socketio)
     sweep_live.install(app)  # sweeps: /api/sweeps and sweep.subscribe (backend/sweeps)

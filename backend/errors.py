@@ -4,6 +4,7 @@ The frontend highlights the node each issue names, so library errors
 (``AkidError``) pass their issues through unchanged; HTTP errors and crashes
 are wrapped in the same shape so clients need one code path.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,7 +46,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api(e: ApiError):
         if e.status >= 400 and e.status != 404:
-            log.info("refused %s %s: %d %s", request.method, request.path, e.status, ",".join(i.get("code", "") for i in e.issues))
+            log.info(
+                "refused %s %s: %d %s", request.method, request.path, e.status, ",".join(i.get("code", "") for i in e.issues)
+            )
         return _response(e.status, e.issues)
 
     @app.errorhandler(AkidError)
@@ -66,15 +69,33 @@ def register_error_handlers(app: Flask) -> None:
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             received = request.content_length
             log.info("refused %s %s: request_too_large (%s bytes)", request.method, request.path, received)
-            return _response(413, [issue_dict("budget_exceeded", f"request body bytes: {received} exceeds the limit max_request_bytes={limit} "
-                                              f"(set AKID_MAX_REQUEST_BYTES to change it). Received: {received}", param="max_request_bytes")])
+            return _response(
+                413,
+                [
+                    issue_dict(
+                        "budget_exceeded",
+                        f"request body bytes: {received} exceeds the limit max_request_bytes={limit} "
+                        f"(set AKID_MAX_REQUEST_BYTES to change it). Received: {received}",
+                        param="max_request_bytes",
+                    )
+                ],
+            )
         return _response(e.code or 500, [issue_dict(code, e.description or e.name)])
 
     @app.errorhandler(RecursionError)
     def _deep(e: RecursionError):
         log.info("refused %s %s: input nested too deeply", request.method, request.path)
-        return _response(413, [issue_dict("budget_exceeded", "the input is nested too deeply to process (RecursionError). "
-                                          "Received: nesting beyond the interpreter's recursion limit", param="max_json_depth")])
+        return _response(
+            413,
+            [
+                issue_dict(
+                    "budget_exceeded",
+                    "the input is nested too deeply to process (RecursionError). "
+                    "Received: nesting beyond the interpreter's recursion limit",
+                    param="max_json_depth",
+                )
+            ],
+        )
 
     @app.errorhandler(OverflowError)
     def _overflow(e: OverflowError):

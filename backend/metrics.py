@@ -4,9 +4,11 @@ Charts of a 100k-step run cannot take every point, but naive striding hides
 spikes (a diverging loss). Buckets keep their min and max, and the first and
 last points are always kept, so the picture is the same at a fraction of the size.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def series_from_events(events: Iterable[dict[str, Any]]) -> dict[str, list[list[float]]]:
@@ -31,13 +33,13 @@ def downsample(points: list[list[float]], max_points: int) -> list[list[float]]:
     if max_points <= 0 or n <= max_points:
         return list(points)
     if max_points < 4:
-        return [points[0], points[-1]][:max(max_points, 1)] if max_points > 1 else [points[-1]]
+        return [points[0], points[-1]][: max(max_points, 1)] if max_points > 1 else [points[-1]]
     inner = points[1:-1]
     buckets = (max_points - 2) // 2
     out = [points[0]]
     size = len(inner) / buckets
     for b in range(buckets):
-        chunk = inner[int(b * size):int((b + 1) * size)]
+        chunk = inner[int(b * size) : int((b + 1) * size)]
         if not chunk:
             continue
         lo = min(range(len(chunk)), key=lambda i: chunk[i][1])

@@ -5,12 +5,13 @@ user visits: bound to loopback we still reject foreign Host headers (DNS
 rebinding) and foreign Origins; bound to any other address every API call and
 socket connection needs the token.
 """
+
 from __future__ import annotations
 
 import hmac
 import ipaddress
-from typing import Any, Callable
-
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, redirect, request

@@ -11,6 +11,7 @@ worker after every run start, and with TensorFlow imported at module level each
 stand-in run would set off a multi-second import in the background of the
 measurements that follow.
 """
+
 from __future__ import annotations
 
 import time

@@ -10,6 +10,7 @@ served without it). Target: < 1 s; ratio = 1 s / the figure.
 
     python bench/cold_start.py
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,14 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
         if own:
             shared.close()
     count = len(blocks.get("blocks", blocks)) if isinstance(blocks, (dict, list)) else None
-    return result("cold_start", TARGET_S / seconds, f"/api/blocks answered < {TARGET_S:.0f} s after the server process started",
-                  seconds < TARGET_S, seconds_to_blocks=round(seconds, 3), blocks=count)
+    return result(
+        "cold_start",
+        TARGET_S / seconds,
+        f"/api/blocks answered < {TARGET_S:.0f} s after the server process started",
+        seconds < TARGET_S,
+        seconds_to_blocks=round(seconds, 3),
+        blocks=count,
+    )
 
 
 if __name__ == "__main__":

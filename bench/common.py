@@ -3,16 +3,23 @@
 A result is a dict with the absolute numbers, the ``ratio``, the ``target`` and
 ``meets_target`` so that a missed target is visible in the JSON itself.
 """
+
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def result(name: str, ratio: float | None, target: str, meets: bool | None, **numbers: Any) -> dict[str, Any]:
-    return {"name": name, "ratio": None if ratio is None else round(float(ratio), 4), "target": target,
-            "meets_target": meets, **numbers}
+    return {
+        "name": name,
+        "ratio": None if ratio is None else round(float(ratio), 4),
+        "target": target,
+        "meets_target": meets,
+        **numbers,
+    }
 
 
 def best_of(fn: Callable[[], float], repeats: int) -> float:

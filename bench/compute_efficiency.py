@@ -4,6 +4,7 @@ The peak is a large float32 matmul timed with TensorFlow; the achieved figure is
 3x the forward FLOPs (forward + backward) that shape inference reports, times the
 samples/s the Kid reaches on the same model.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,7 +24,7 @@ def matmul_peak_flops(n: int = 1024, repeats: int = 5) -> float:
         t0 = time.perf_counter()
         mm(a, b).numpy()
         best = min(best, time.perf_counter() - t0)
-    return 2 * n ** 3 / best
+    return 2 * n**3 / best
 
 
 def run(quick: bool = False, smoke: bool = False) -> dict:
@@ -37,5 +38,13 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
     achieved = 3 * forward * sps
     peak = matmul_peak_flops(512 if smoke else 1024, 3 if smoke else 5)
     ratio = achieved / peak
-    return result("compute_efficiency", ratio, "report (no target)", None, achieved_flops=achieved, peak_matmul_flops=peak,
-                  forward_flops_per_sample=forward, samples_per_sec=sps)
+    return result(
+        "compute_efficiency",
+        ratio,
+        "report (no target)",
+        None,
+        achieved_flops=achieved,
+        peak_matmul_flops=peak,
+        forward_flops_per_sample=forward,
+        samples_per_sec=sps,
+    )

@@ -25,6 +25,7 @@ over both sizes (``--smoke``: 100 nodes, 16 ms).
 
     python bench/editor_scale.py [--quick] [--smoke]
 """
+
 from __future__ import annotations
 
 import json
@@ -102,8 +103,9 @@ def make_graph(n: int, cols: int = 25) -> dict[str, Any]:
     edges, prev = [], "x"
     for i in range(1, n - 1):
         nid = f"d{i}"
-        nodes.append({"id": nid, "type": "Dense", "params": {"units": 16},
-                      "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}})
+        nodes.append(
+            {"id": nid, "type": "Dense", "params": {"units": 16}, "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}}
+        )
         edges.append({"id": f"e{i}", "source": prev, "target": nid})
         prev = nid
     nodes.append({"id": "y", "type": "Output", "params": {}, "position": {"x": 0, "y": (n // cols + 1) * 160}})
@@ -120,8 +122,11 @@ def _drag(page: Any, moves: int) -> dict[str, Any]:
     """Drag the node nearest the pane's centre along a zig-zag; frame stats of that drag."""
     pane = page.locator(".react-flow__pane").bounding_box()
     cx, cy = pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2
-    boxes = page.eval_on_selector_all(".react-flow__node", """els => els.map((e) => {
-        const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })""")
+    boxes = page.eval_on_selector_all(
+        ".react-flow__node",
+        """els => els.map((e) => {
+        const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })""",
+    )
     x, y = min(boxes, key=lambda b: (b[0] - cx) ** 2 + (b[1] - cy) ** 2)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -142,13 +147,25 @@ def _drag(page: Any, moves: int) -> dict[str, Any]:
     n = max(len(work), 1)
     script, layout, style = (spent.get(k, 0.0) * 1000 / n for k in ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration"))
     task = spent.get("TaskDuration", 0.0) * 1000 / n
-    breakdown = {"script_ms": round(script, 1), "layout_ms": round(layout, 1), "style_ms": round(style, 1),
-                 "other_ms": round(max(task - script - layout - style, 0.0), 1)}
-    return {"moves": moves, "main_thread_per_input_frame": breakdown, "frames_with_input": len(work), "drag_s": round(wall, 2),
-            "frame_work_p50_ms": _r(percentile(work, 50)), "frame_work_p95_ms": _r(percentile(work, 95)),
-            "frame_work_max_ms": _r(max(work)) if work else None,
-            "raf_interval_p50_ms": _r(percentile(intervals, 50)), "raf_interval_p95_ms": _r(percentile(intervals, 95)),
-            "frames_over_25ms": sum(1 for v in intervals if v > 25), "frames": len(intervals)}
+    breakdown = {
+        "script_ms": round(script, 1),
+        "layout_ms": round(layout, 1),
+        "style_ms": round(style, 1),
+        "other_ms": round(max(task - script - layout - style, 0.0), 1),
+    }
+    return {
+        "moves": moves,
+        "main_thread_per_input_frame": breakdown,
+        "frames_with_input": len(work),
+        "drag_s": round(wall, 2),
+        "frame_work_p50_ms": _r(percentile(work, 50)),
+        "frame_work_p95_ms": _r(percentile(work, 95)),
+        "frame_work_max_ms": _r(max(work)) if work else None,
+        "raf_interval_p50_ms": _r(percentile(intervals, 50)),
+        "raf_interval_p95_ms": _r(percentile(intervals, 95)),
+        "frames_over_25ms": sum(1 for v in intervals if v > 25),
+        "frames": len(intervals),
+    }
 
 
 def _cdp_metrics(cdp: Any) -> dict[str, float]:
@@ -199,10 +216,16 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
     ratios = [budgets[r["nodes"]] / r["frame_work_p95_ms"] for r in rows if r["frame_work_p95_ms"]]
     ratio = min(ratios) if len(ratios) == len(rows) else None
     target = " and ".join(f"< {budgets[r['nodes']]:.0f} ms at {r['nodes']}" for r in rows)
-    return result("editor_scale", ratio, f"p95 frame work dragging {target} nodes",
-                  None if ratio is None else ratio >= 1.0, frame_work_p95_ms=rows[0]["frame_work_p95_ms"],
-                  render_ms={str(r["nodes"]): r["render_ms"] for r in rows}, sizes=rows,
-                  machine=f"{os.cpu_count()} cores, headless Chromium with --disable-gpu (software raster)")
+    return result(
+        "editor_scale",
+        ratio,
+        f"p95 frame work dragging {target} nodes",
+        None if ratio is None else ratio >= 1.0,
+        frame_work_p95_ms=rows[0]["frame_work_p95_ms"],
+        render_ms={str(r["nodes"]): r["render_ms"] for r in rows},
+        sizes=rows,
+        machine=f"{os.cpu_count()} cores, headless Chromium with --disable-gpu (software raster)",
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ is the validation exponent for chains (target: about linear, k <= 1.2).
 
     python bench/graph_scale.py [--quick]
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,11 @@ def chain(n: int, width: int = 8) -> dict[str, Any]:
     """Input -> (Dense, ReLU)* -> Output with ``n`` nodes in all."""
     nodes = [{"id": "x", "type": "Input", "params": {"shape": [width], "feature": "image"}}]
     for i in range(max(n - 2, 1)):
-        nodes.append({"id": f"n{i}", "type": "Dense", "params": {"units": width}} if i % 2 == 0
-                     else {"id": f"n{i}", "type": "ReLU", "params": {}})
+        nodes.append(
+            {"id": f"n{i}", "type": "Dense", "params": {"units": width}}
+            if i % 2 == 0
+            else {"id": f"n{i}", "type": "ReLU", "params": {}}
+        )
     nodes.append({"id": "y", "type": "Output", "params": {}})
     ids = [nd["id"] for nd in nodes]
     edges = [{"id": f"e{i}", "source": a, "target": b} for i, (a, b) in enumerate(zip(ids, ids[1:]))]
@@ -53,8 +57,12 @@ def branchy(n: int, width: int = 8) -> dict[str, Any]:
 
     for u in range(max((n - 2) // 4, 1)):
         d, r, t, a = f"d{u}", f"r{u}", f"t{u}", f"a{u}"
-        nodes += [{"id": d, "type": "Dense", "params": {"units": width}}, {"id": r, "type": "ReLU"},
-                  {"id": t, "type": "Tanh"}, {"id": a, "type": "Add"}]
+        nodes += [
+            {"id": d, "type": "Dense", "params": {"units": width}},
+            {"id": r, "type": "ReLU"},
+            {"id": t, "type": "Tanh"},
+            {"id": a, "type": "Add"},
+        ]
         link(prev, d), link(d, r), link(d, t), link(r, a), link(t, a)
         prev = a
     nodes.append({"id": "y", "type": "Output", "params": {}})
@@ -112,8 +120,7 @@ def run(sizes: tuple[int, ...] = (10, 100, 1000, 5000), quick: bool = False, smo
     k = out["chain_validate_exponent"]
     t1000 = dict(zip(sizes, out["chain_validate_s"])).get(1000)
     meets = k is not None and k <= 1.2 and (t1000 is None or t1000 < 1.0)
-    return result("graph_scale", k, "validate ~ N^k, k <= 1.2; 1,000 nodes < 1 s", meets,
-                  validate_1000_s=t1000, **out)
+    return result("graph_scale", k, "validate ~ N^k, k <= 1.2; 1,000 nodes < 1 s", meets, validate_1000_s=t1000, **out)
 
 
 def _compile_time(doc: dict[str, Any]) -> float:

@@ -5,6 +5,7 @@ gradient histograms, conv filters, feature maps, the confusion matrix and the
 TensorBoard writer, with every event JSON-encoded by a sink the way the server
 stores and forwards it. Target: >= 0.95.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,5 +41,14 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
         on.append(measure_akid(doc, steps, batch, observers=ALL_ON, sink=sink))
     off_sps, on_sps = max(off), max(on)
     ratio = on_sps / off_sps
-    return result("observer_overhead", ratio, ">= 0.95", ratio >= 0.95, samples_per_sec_all_on=on_sps,
-                  samples_per_sec_all_off=off_sps, events=sink.events, event_bytes=sink.bytes, steps=steps)
+    return result(
+        "observer_overhead",
+        ratio,
+        ">= 0.95",
+        ratio >= 0.95,
+        samples_per_sec_all_on=on_sps,
+        samples_per_sec_all_off=off_sps,
+        events=sink.events,
+        event_bytes=sink.bytes,
+        steps=steps,
+    )

@@ -4,14 +4,18 @@ The input pipeline must never be the bottleneck: the sensor alone (shuffle,
 batch, jokers, prefetch) must deliver at least 1.5x the samples/s that the Kid
 consumes while training the small CNN with the same jokers.
 """
+
 from __future__ import annotations
 
 import time
 
 from common import result
 
-JOKERS = [{"type": "RandomTranslation", "params": {}}, {"type": "RandomColor", "params": {}},
-          {"type": "GaussianNoise", "params": {}}]
+JOKERS = [
+    {"type": "RandomTranslation", "params": {}},
+    {"type": "RandomColor", "params": {}},
+    {"type": "GaussianNoise", "params": {}},
+]
 
 
 def sensor_samples_per_sec(batch_size: int, epochs: int) -> tuple[float, float]:
@@ -47,8 +51,16 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
     epochs = 1 if smoke else (3 if quick else 10)
     supply, startup = sensor_samples_per_sec(batch, epochs)
     doc = model_doc("cnn")
-    demand = measure_akid(doc, steps=20 if smoke else (60 if quick else 300), batch_size=batch,
-                          jokers=JOKERS)
+    demand = measure_akid(doc, steps=20 if smoke else (60 if quick else 300), batch_size=batch, jokers=JOKERS)
     ratio = supply / demand
-    return result("pipeline", ratio, ">= 1.5", ratio >= 1.5, sensor_samples_per_sec=supply, model_samples_per_sec=demand,
-                  epoch_startup_s=startup, jokers=[j["type"] for j in JOKERS], batch_size=batch)
+    return result(
+        "pipeline",
+        ratio,
+        ">= 1.5",
+        ratio >= 1.5,
+        sensor_samples_per_sec=supply,
+        model_samples_per_sec=demand,
+        epoch_startup_s=startup,
+        jokers=[j["type"] for j in JOKERS],
+        batch_size=batch,
+    )

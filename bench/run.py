@@ -10,6 +10,7 @@ those that need the studio server or Chromium also take ``shared``
 first use (``cold_start`` times that start) and stopped before the in-process
 training benchmarks run, so those get the machine to themselves.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-BENCHMARKS = ["cold_start", "stream_latency", "editor_scale", "train_vs_keras", "observer_overhead", "graph_scale",
-              "pipeline", "compute_efficiency"]
+BENCHMARKS = [
+    "cold_start",
+    "stream_latency",
+    "editor_scale",
+    "train_vs_keras",
+    "observer_overhead",
+    "graph_scale",
+    "pipeline",
+    "compute_efficiency",
+]
 #: Benchmarks that use the shared server / Chromium (run.py closes them after the last of these).
 USES_SHARED = {"cold_start", "stream_latency", "editor_scale"}
 
@@ -58,9 +67,13 @@ def main(argv: list[str] | None = None) -> int:
                 res = {"name": name, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
             res["seconds"] = round(time.time() - t0, 2)
             results[name] = res
-            print(f"[bench] {name}: {res.get('ratio')} target {res.get('target')} meets {res.get('meets_target')} "
-                  f"({res['seconds']} s)", file=sys.stderr, flush=True)
-            if not USES_SHARED & set(names[i + 1:]):
+            print(
+                f"[bench] {name}: {res.get('ratio')} target {res.get('target')} meets {res.get('meets_target')} "
+                f"({res['seconds']} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            if not USES_SHARED & set(names[i + 1 :]):
                 shared.close()
     finally:
         shared.close()
@@ -77,8 +90,10 @@ def _table(results: dict) -> str:
     lines = [f"{'benchmark':<20} {'ratio':>9} {'meets':<6} {'seconds':>7}  target"]
     for name, r in results.items():
         ratio = r.get("ratio")
-        lines.append(f"{name:<20} {'' if ratio is None else ratio:>9} {str(r.get('meets_target')):<6} {r.get('seconds', ''):>7}  "
-                     f"{r.get('target', r.get('error', ''))}")
+        lines.append(
+            f"{name:<20} {'' if ratio is None else ratio:>9} {r.get('meets_target')!s:<6} {r.get('seconds', ''):>7}  "
+            f"{r.get('target', r.get('error', ''))}"
+        )
     return "\n".join(lines)
 
 

@@ -37,6 +37,7 @@ at 1 client; ratio = the smaller of 100 ms / p95 at 50 and 50 ms / p95 at 1.
 
     python bench/stream_latency.py [--quick] [--smoke]
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,8 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -54,8 +56,8 @@ for _p in (str(ROOT), str(HERE)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-from common import percentile, result  # noqa: E402
 from bench_trainer import fake_train  # noqa: E402,F401 - re-exported: it used to live here
+from common import percentile, result  # noqa: E402
 from studio import Shared, Studio, free_port, python  # noqa: E402,F401 - Studio & co. used to live here
 
 # the server stamps live metrics messages with when it got and sent them (backend/runs/hub.py):
@@ -65,15 +67,19 @@ NS = "/runs"
 TARGET_MS = 100.0
 TARGET_ONE_MS = 50.0
 MLP = {
-    "format": "akid.graph/v1", "name": "bench-mlp",
+    "format": "akid.graph/v1",
+    "name": "bench-mlp",
     "nodes": [
         {"id": "x", "type": "Input", "params": {"shape": [64], "feature": "image"}},
         {"id": "d1", "type": "Dense", "params": {"units": 32, "activation": "relu"}},
         {"id": "d2", "type": "Dense", "params": {"units": 10}},
         {"id": "y", "type": "Output", "params": {"target": "label"}},
     ],
-    "edges": [{"id": "e1", "source": "x", "target": "d1"}, {"id": "e2", "source": "d1", "target": "d2"},
-              {"id": "e3", "source": "d2", "target": "y"}],
+    "edges": [
+        {"id": "e1", "source": "x", "target": "d1"},
+        {"id": "e2", "source": "d1", "target": "d2"},
+        {"id": "e3", "source": "d2", "target": "y"},
+    ],
 }
 # No binary events: the python-socketio client handles each engine.io message on its own thread, so a
 # binary attachment can be decoded before its header (ValueError in the client). Metrics are what we time.
@@ -96,6 +102,7 @@ class Client:
     def _handler(self, kind: str) -> Callable[[dict[str, Any]], None]:
         def on(msg: dict[str, Any]) -> None:
             self.got.append((time.time(), kind, msg))  # list.append is atomic: handlers run on threads
+
         return on
 
     def subscribe(self, run_id: str) -> None:
@@ -109,17 +116,19 @@ class Client:
     def live(self, kind: str) -> list[tuple[float, dict[str, Any]]]:
         """Events of ``kind`` delivered live: replays are the ``replayed`` lowest seqs (the hub's lock)."""
         ordered = sorted(self.got[:], key=lambda e: e[2].get("seq") or 0)
-        return [(t, m) for t, k, m in ordered[self.replayed:] if k == kind]
+        return [(t, m) for t, k, m in ordered[self.replayed :] if k == kind]
 
     def records(self) -> dict[str, list]:
         """What the parent needs, compact: metrics as (t, [(wall, split)], trace), logs as (t, wall)."""
-        return {"metrics": [(t, _walls(m), m.get("trace")) for t, m in self.live("metrics")],
-                "log": [(t, m["wall"]) for t, m in self.live("log") if "wall" in m]}
+        return {
+            "metrics": [(t, _walls(m), m.get("trace")) for t, m in self.live("metrics")],
+            "log": [(t, m["wall"]) for t, m in self.live("log") if "wall" in m],
+        }
 
     def close(self) -> None:
         try:
             self.sio.disconnect()
-        except Exception:  # noqa: BLE001 - closing a dead socket is not a benchmark failure
+        except Exception:
             pass
 
 
@@ -167,8 +176,12 @@ def _phase(what: str, t0: float) -> None:
 
 
 def _stats(ms: list[float]) -> dict[str, Any]:
-    return {"n": len(ms), "p50_ms": _r(percentile(ms, 50)), "p95_ms": _r(percentile(ms, 95)),
-            "max_ms": _r(max(ms)) if ms else None}
+    return {
+        "n": len(ms),
+        "p50_ms": _r(percentile(ms, 50)),
+        "p95_ms": _r(percentile(ms, 95)),
+        "max_ms": _r(max(ms)) if ms else None,
+    }
 
 
 def _r(x: float) -> float | None:
@@ -214,7 +227,7 @@ def _client_group(url: str, n: int, conn: Any) -> None:
                 conn.send(("subscribed", None))
             else:
                 conn.send(("records", {"clients": [c.records() for c in clients], "cpu_s": time.process_time() - c0}))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+    except BaseException as exc:
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         except OSError:
@@ -288,8 +301,9 @@ class Fleet:
             conn.close()
 
 
-def _run_and_watch(studio: Studio, fleet: "Fleet", graph: dict, config: dict,
-                   timeout: float = 300.0) -> tuple[list[dict[str, list]], dict[str, float]]:
+def _run_and_watch(
+    studio: Studio, fleet: Fleet, graph: dict, config: dict, timeout: float = 300.0
+) -> tuple[list[dict[str, list]], dict[str, float]]:
     """The fleet's clients subscribe to a new run; wait for it to end by itself (bounded); their records and CPU use."""
     cpu = CpuMeter(studio.proc.pid)
     rid = studio.api("POST", "/api/runs", {"graph": graph, "config": config})["id"]
@@ -304,7 +318,7 @@ def _run_and_watch(studio: Studio, fleet: "Fleet", graph: dict, config: dict,
     return records, used
 
 
-def measure_real(studio: Studio, fleet: "Fleet", n_clients: int, epochs: int) -> dict[str, Any]:
+def measure_real(studio: Studio, fleet: Fleet, n_clients: int, epochs: int) -> dict[str, Any]:
     """Latency of every metric point of a real digits run: client receive time - the trainer's ``wall``."""
     config = {"data": {"source": "digits"}, "epochs": epochs, "batch_size": 32, "checkpoint_every": 0, "observers": QUIET}
     records, used = _run_and_watch(studio, fleet, MLP, config)
@@ -326,12 +340,23 @@ def measure_real(studio: Studio, fleet: "Fleet", n_clients: int, epochs: int) ->
                 by_message.setdefault(max(w for w, _ in pts), []).append(min(lat))
     first = [min(v) for v in by_message.values()]
     spread = [max(v) - min(v) for v in by_message.values()]
-    return {"clients": n_clients, "client_processes": -(-n_clients // Fleet.PER_PROCESS), "epochs": epochs,
-            "messages_per_client": min(len(r["metrics"]) for r in records), "every_point": _stats(every),
-            "mid_epoch_points": _stats(mid), "newest_point": _stats(newest),
-            "first_client_newest_point": _stats(first), "first_to_last_client": _stats(spread),
-            "stages_per_message": {"trainer_to_server_oldest_point": _stats(to_server), "server_hold": _stats(hold),
-                                   "emit_to_client": _stats(socket_ms)}, **used}
+    return {
+        "clients": n_clients,
+        "client_processes": -(-n_clients // Fleet.PER_PROCESS),
+        "epochs": epochs,
+        "messages_per_client": min(len(r["metrics"]) for r in records),
+        "every_point": _stats(every),
+        "mid_epoch_points": _stats(mid),
+        "newest_point": _stats(newest),
+        "first_client_newest_point": _stats(first),
+        "first_to_last_client": _stats(spread),
+        "stages_per_message": {
+            "trainer_to_server_oldest_point": _stats(to_server),
+            "server_hold": _stats(hold),
+            "emit_to_client": _stats(socket_ms),
+        },
+        **used,
+    }
 
 
 def measure_trainer_hop(epochs: int) -> dict[str, Any]:
@@ -358,7 +383,7 @@ def measure_trainer_hop(epochs: int) -> dict[str, Any]:
     return {"epochs": epochs, "events": events, "every_point": _stats(lat)}
 
 
-def measure_fake(studio: Studio, fleet: "Fleet", n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
+def measure_fake(studio: Studio, fleet: Fleet, n_clients: int, seconds: float, rate: float) -> dict[str, Any]:
     """Stand-in trainer: ``log`` events at ``rate``/s (0 = as fast as possible); latency and delivered events/s."""
     records, used = _run_and_watch(studio, fleet, MLP, {"rate": rate, "seconds": seconds})
     lat, rates = [], []
@@ -383,8 +408,12 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
     many = 5 if smoke else 50
     secs = 2.0 if smoke else (3.0 if quick else 15.0)
     epochs = 2 if smoke else (3 if quick else 15)
-    out: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, server + workers + all clients on one host",
-                           "real": [], "transport": [], "throughput": []}
+    out: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} cores, server + workers + all clients on one host",
+        "real": [],
+        "transport": [],
+        "throughput": [],
+    }
     t0 = time.monotonic()
     own = shared is None
     shared = shared or Shared()
@@ -392,7 +421,7 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
         studio = shared.studio()
         _phase("server up", t0)
         studio.api("POST", "/api/graphs/validate", MLP)  # the server's first graph check imports TensorFlow
-        for n in ((many,) if smoke else (1, many)):  # --smoke: one client count (TensorFlow runs are the slow part)
+        for n in (many,) if smoke else (1, many):  # --smoke: one client count (TensorFlow runs are the slow part)
             fleet = Fleet(studio.url, n)
             try:
                 out["real"].append(measure_real(studio, fleet, n, epochs))
@@ -416,13 +445,26 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
     if p95_one:
         ratios.append(TARGET_ONE_MS / p95_one)
     ratio = min(ratios) if ratios else None
-    target = f"every-point p95 < {TARGET_MS:.0f} ms at {many} clients" + (f" and < {TARGET_ONE_MS:.0f} ms at 1" if p95_one else "")
-    return result("stream_latency", ratio, target, None if ratio is None else ratio >= 1.0, clients=many,
-                  p95_ms_one_client=p95_one, trainer_hop_p95_ms=out["trainer_hop"]["every_point"]["p95_ms"], seconds_per_phase=secs, real_run_epochs=epochs,
-                  p95_ms_many_clients=p95, mid_epoch_p95_ms_many_clients=out["real"][-1]["mid_epoch_points"]["p95_ms"],
-                  newest_point_p95_ms_many_clients=out["real"][-1]["newest_point"]["p95_ms"],
-                  transport_p95_ms_many_clients=out["transport"][-1]["latency"]["p95_ms"],
-                  events_per_s_many_clients=out["throughput"][-1].get("events_per_s"), **out)
+    target = f"every-point p95 < {TARGET_MS:.0f} ms at {many} clients" + (
+        f" and < {TARGET_ONE_MS:.0f} ms at 1" if p95_one else ""
+    )
+    return result(
+        "stream_latency",
+        ratio,
+        target,
+        None if ratio is None else ratio >= 1.0,
+        clients=many,
+        p95_ms_one_client=p95_one,
+        trainer_hop_p95_ms=out["trainer_hop"]["every_point"]["p95_ms"],
+        seconds_per_phase=secs,
+        real_run_epochs=epochs,
+        p95_ms_many_clients=p95,
+        mid_epoch_p95_ms_many_clients=out["real"][-1]["mid_epoch_points"]["p95_ms"],
+        newest_point_p95_ms_many_clients=out["real"][-1]["newest_point"]["p95_ms"],
+        transport_p95_ms_many_clients=out["transport"][-1]["latency"]["p95_ms"],
+        events_per_s_many_clients=out["throughput"][-1].get("events_per_s"),
+        **out,
+    )
 
 
 if __name__ == "__main__":

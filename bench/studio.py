@@ -11,6 +11,7 @@ transport measurements need no second server. Chromium (Playwright) is shared
 the same way. ``python bench/studio.py --serve PORT DATA_DIR`` is the server
 entry: ``akid serve`` itself, with only the trainer target swapped.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,15 @@ for _p in (str(ROOT), str(HERE)):
         sys.path.insert(0, _p)
 
 CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BENCH_TARGET = "bench_trainer:train"
 
 
@@ -54,14 +62,20 @@ class Studio:
     separate stand-in server) is accepted and ignored.
     """
 
-    def __init__(self, data_dir: pathlib.Path, fake: bool = False, timeout: float = 120.0, ready_path: str = "/api/blocks") -> None:
+    def __init__(
+        self, data_dir: pathlib.Path, fake: bool = False, timeout: float = 120.0, ready_path: str = "/api/blocks"
+    ) -> None:
         import requests
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.session = requests.Session()
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")]),
+        }
         cmd = [python(), str(HERE / "studio.py"), "--serve", str(self.port), str(data_dir)]
         self.log_path = data_dir / f"server-{self.port}.log"
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -172,7 +186,9 @@ def _serve(port: int, data_dir: str) -> int:
     from akid.commands import serve
 
     create_app = app_module.create_app
-    app_module.create_app = lambda cfg=None, **kw: create_app({**(cfg or {}), "TRAIN_TARGET": BENCH_TARGET, "CONVERT_CONFIG": False}, **kw)
+    app_module.create_app = lambda cfg=None, **kw: create_app(
+        {**(cfg or {}), "TRAIN_TARGET": BENCH_TARGET, "CONVERT_CONFIG": False}, **kw
+    )
     parser = argparse.ArgumentParser()
     serve.add_parser(parser.add_subparsers())
     args = parser.parse_args(["serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir])

@@ -12,6 +12,7 @@ self-time per step grouped as: forward, backward (``gradient_tape/``), optimizer
 (``adam/``), input pipeline (``Iterator::``), other ops, and idle/overhead (the
 part of wall time no op accounts for: Python, dispatch, waiting).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,11 @@ def profile(kind: str, keras_side: bool, steps: int) -> dict:
         x = data["image"].reshape((-1, 64)) if kind == "mlp" else data["image"]
         ds = tf.data.Dataset.from_tensor_slices((x, data["label"])).repeat().batch(64, drop_remainder=True)
         model = _keras_model(kind)
-        model.compile(optimizer=keras.optimizers.Adam(3e-3), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
+        model.compile(
+            optimizer=keras.optimizers.Adam(3e-3),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
         model.fit(ds, steps_per_epoch=3, epochs=1, verbose=0)
 
         def go():
@@ -80,6 +84,7 @@ def profile(kind: str, keras_side: bool, steps: int) -> dict:
 
         def go():
             kid.fns.train_steps(it, steps, False, 1)
+
     tf.profiler.experimental.start(logdir + "/trace")
     t0 = time.perf_counter()
     go()
@@ -99,10 +104,14 @@ def profile(kind: str, keras_side: bool, steps: int) -> dict:
     busy = sum(groups.values())
     groups["idle / python / dispatch"] = max(0.0, wall_us - busy)
     top.sort(reverse=True)
-    return {"model": kind, "side": "keras fit" if keras_side else "akid Kid (one call)", "steps": steps,
-            "ms_per_step": round(wall_us / steps / 1000, 3),
-            "ms_per_step_by_group": {k: round(v / steps / 1000, 3) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
-            "top_ops_ms_per_step": [(t, n[-60:], round(us / steps / 1000, 3)) for us, t, n in top[:10]]}
+    return {
+        "model": kind,
+        "side": "keras fit" if keras_side else "akid Kid (one call)",
+        "steps": steps,
+        "ms_per_step": round(wall_us / steps / 1000, 3),
+        "ms_per_step_by_group": {k: round(v / steps / 1000, 3) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
+        "top_ops_ms_per_step": [(t, n[-60:], round(us / steps / 1000, 3)) for us, t, n in top[:10]],
+    }
 
 
 def main() -> None:

@@ -6,19 +6,21 @@ uses its custom ``tf.function`` loop with the scalar observer on (Keras' fit
 reports loss and metrics too) and histograms/images off. The ratio is
 akid / Keras: >= 1.0 means the block layer costs nothing.
 """
+
 from __future__ import annotations
 
 import tempfile
 import time
 
 import numpy as np
-
 from common import result
 
 MODELS = {
     "mlp": "Input(64) > Dense(128, relu) > Dense(128, relu) > Dense(10) > Output(label)",
-    "cnn": ("Input(8,8,1) > Conv2D(32, 3, padding=same) > ReLU > MaxPool2D > Conv2D(64, 3, padding=same) > ReLU"
-            " > Flatten > Dense(64, relu) > Dense(10) > Output(label)"),
+    "cnn": (
+        "Input(8,8,1) > Conv2D(32, 3, padding=same) > ReLU > MaxPool2D > Conv2D(64, 3, padding=same) > ReLU"
+        " > Flatten > Dense(64, relu) > Dense(10) > Output(label)"
+    ),
     "resnet": """
 x: Input(8,8,1)
 x > c0: Conv2D(32, 3, padding=same) > r0: ReLU
@@ -41,12 +43,25 @@ def _config(steps: int, batch_size: int, jit: bool = False, observers: dict | No
     per_epoch = get_source("digits").sizes()["train"] // batch_size
     obs = {"scalars": True, "histograms_every": 0, "images_every": 0, "confusion": False, "tensorboard": False}
     obs.update(observers or {})
-    return {"epochs": -(-steps // per_epoch), "batch_size": batch_size, "jit_compile": jit,
-            "checkpoint_every": 0, "observers": obs, "jokers": jokers or []}
+    return {
+        "epochs": -(-steps // per_epoch),
+        "batch_size": batch_size,
+        "jit_compile": jit,
+        "checkpoint_every": 0,
+        "observers": obs,
+        "jokers": jokers or [],
+    }
 
 
-def measure_akid(doc: dict, steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, sink=None,
-                 jokers: list | None = None) -> float:
+def measure_akid(
+    doc: dict,
+    steps: int,
+    batch_size: int,
+    jit: bool = False,
+    observers: dict | None = None,
+    sink=None,
+    jokers: list | None = None,
+) -> float:
     """Steady-state samples/s of the Kid (its own measurement skips the traced first steps)."""
     from akid.train.api import train
 
@@ -91,8 +106,11 @@ def measure_keras(kind: str, steps: int, batch_size: int) -> float:
     x, y = np.concatenate([x] * reps)[: steps * batch_size], np.concatenate([y] * reps)[: steps * batch_size]
     ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(batch_size).prefetch(tf.data.AUTOTUNE)
     model = _keras_model(kind)
-    model.compile(optimizer=keras.optimizers.Adam(3e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     model.fit(ds.take(3), epochs=1, verbose=0)  # trace
     t0 = time.perf_counter()
     model.fit(ds, epochs=1, verbose=0)

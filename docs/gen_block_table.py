@@ -4,6 +4,7 @@
 
 then paste the output between the BEGIN/END markers in docs/graph-format.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from akid.blocks.registry import block_specs  # noqa: E402
+from akid.blocks.registry import block_specs
 
 
 def _type(p: dict) -> str:

@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
 
 // base './' so that the built app works wherever the backend mounts frontend/dist.
 export default defineConfig({

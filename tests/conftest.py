@@ -1,4 +1,5 @@
 """Shared test setup: quiet TensorFlow, deterministic seeds, repo-relative fixtures."""
+
 import os
 import pathlib
 

@@ -3,6 +3,7 @@
 Binds 127.0.0.1 by default; any other address requires an access token,
 generated and printed here unless ``--token`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("serve", help="start the studio web server (every AKID_* setting: docs/security.md)")
     p.add_argument("--host", default=None, help="address to bind (default $AKID_HOST or 127.0.0.1; others need a token)")
     p.add_argument("--port", type=int, default=None, help="default $AKID_PORT or 5000")
-    p.add_argument("--db", default=None, help="SQLAlchemy URL (default $AKID_DB_URL, else sqlite under the data dir; postgresql+psycopg://... works)")
+    p.add_argument(
+        "--db",
+        default=None,
+        help="SQLAlchemy URL (default $AKID_DB_URL, else sqlite under the data dir; postgresql+psycopg://... works)",
+    )
     p.add_argument("--runs-dir", default=None, help="run logdirs/checkpoints (default $AKID_RUNS_DIR or <data-dir>/runs)")
     p.add_argument("--data-dir", default=None, help="runs, uploads and the SQLite file (default $AKID_DATA_DIR or ./var)")
     p.add_argument("--token", default=None, help="access token for the API and sockets (default $AKID_TOKEN)")
@@ -33,7 +38,7 @@ def _warm_up() -> None:
         from akid.graph import validate  # noqa: F401
 
         block_specs()
-    except Exception:  # noqa: BLE001 - the request that needs them reports the error
+    except Exception:
         logging.getLogger("akid.backend").exception("warm-up import failed")
 
 
@@ -45,9 +50,22 @@ def run(args: argparse.Namespace) -> int:
     from backend.app import create_app, shutdown
     from backend.security import is_loopback
 
-    settings = get_settings().replace(**{k: v for k, v in {
-        "host": args.host, "port": args.port, "db_url": args.db, "data_dir": args.data_dir, "token": args.token, "runs_dir": args.runs_dir,
-        "max_concurrent_runs": args.max_concurrent_runs, "max_model_params": args.max_model_params}.items() if v is not None})
+    settings = get_settings().replace(
+        **{
+            k: v
+            for k, v in {
+                "host": args.host,
+                "port": args.port,
+                "db_url": args.db,
+                "data_dir": args.data_dir,
+                "token": args.token,
+                "runs_dir": args.runs_dir,
+                "max_concurrent_runs": args.max_concurrent_runs,
+                "max_model_params": args.max_model_params,
+            }.items()
+            if v is not None
+        }
+    )
     app = create_app(settings=settings)
     settings = app.extensions["akid"].settings
     host, port = settings.host, settings.port
@@ -59,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     elif not is_loopback(host):
         return 2
 
-    def _stop(signum, _frame):  # noqa: ANN001
+    def _stop(signum, _frame):
         shutdown(app)
         os._exit(0)
 

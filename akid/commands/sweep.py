@@ -7,6 +7,7 @@ trial; trials run one after another in this process, each in
 ``LOGDIR/trial-N`` with its concrete graph in ``graph.json``; the best one is
 written to ``LOGDIR/best.json``. stdout carries only the final JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,14 @@ from akid.errors import AkidError, Issue
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("sweep", help="train the variants of a graph with choices; print every trial as one JSON line",
-                              description=__doc__.splitlines()[0])
-    p.add_argument("graph", help="graph file: .json (akid.graph/v1 with choices) or .akid (meta-syntax); - reads either from stdin")
+    p = subparsers.add_parser(
+        "sweep",
+        help="train the variants of a graph with choices; print every trial as one JSON line",
+        description=__doc__.splitlines()[0],
+    )
+    p.add_argument(
+        "graph", help="graph file: .json (akid.graph/v1 with choices) or .akid (meta-syntax); - reads either from stdin"
+    )
     p.add_argument("--data", default="digits", help="data source name (default: digits)")
     p.add_argument("--trials", type=int, default=10, help="number of trials (a grid stops at its size)")
     p.add_argument("--strategy", choices=["grid", "random", "tpe"], default="random")
@@ -33,7 +39,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", help="a number or a choice such as {32|64}")
     p.add_argument("--lr", "--learning-rate", dest="lr", help="a number, a choice {0.001|0.01} or a range 0.0001..0.1 log")
     p.add_argument("--config", help="TrainConfig JSON file (values may be choices); the options override it")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a config value (dotted key; meta-syntax value, choices allowed)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a config value (dotted key; meta-syntax value, choices allowed)",
+    )
     p.add_argument("--seed", type=int, default=0, help="the sampler's seed")
     p.add_argument("--no-prune", action="store_true", help="never stop a trial early")
     p.add_argument("--logdir", help="where trials and best.json go (default: runs/sweep-<graph name>)")
@@ -106,8 +118,15 @@ def run_trials(sweep: Any, data_logdir: Path, progress: Any, stop: threading.Eve
         pruned = threading.Event()
         seen: dict[int, float] = {}
 
-        def sink(kind: str, payload: dict, attachments: list, trial: Any = trial, seen: dict = seen,
-                 trial_stop: threading.Event = trial_stop, pruned: threading.Event = pruned) -> None:
+        def sink(
+            kind: str,
+            payload: dict,
+            attachments: list,
+            trial: Any = trial,
+            seen: dict = seen,
+            trial_stop: threading.Event = trial_stop,
+            pruned: threading.Event = pruned,
+        ) -> None:
             if kind != "metrics" or payload.get("worker", 0) != 0:
                 return
             for epoch, value in objective_value(sweep.objective, payload.get("points") or []).items():
@@ -142,8 +161,17 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.console = Console(stderr=True)
-        self.progress = None if quiet else Progress(TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(),
-                                                    TextColumn("{task.fields[info]}"), console=self.console)
+        self.progress = (
+            None
+            if quiet
+            else Progress(
+                TextColumn("[bold]sweep"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                console=self.console,
+            )
+        )
         self.total = total
         self.task = None
 
@@ -159,10 +187,14 @@ class _Progress:
 
     def trial_started(self, trial: Any) -> None:
         if self.progress is not None:
-            self.progress.update(self.task, info=f"trial {trial.number}: " + ", ".join(f"{k}={v}" for k, v in trial.assignment.items()))
+            self.progress.update(
+                self.task, info=f"trial {trial.number}: " + ", ".join(f"{k}={v}" for k, v in trial.assignment.items())
+            )
 
     def trial_ended(self, trial: Any, best: Any) -> None:
-        line = f"trial {trial.number} {trial.state}" + (f" objective={trial.objective:.4f}" if trial.objective is not None else "")
+        line = f"trial {trial.number} {trial.state}" + (
+            f" objective={trial.objective:.4f}" if trial.objective is not None else ""
+        )
         self.console.print(line, markup=False, highlight=False)
         if self.progress is not None:
             info = f"best {best.objective:.4f} (trial {best.number})" if best is not None else ""
@@ -187,7 +219,9 @@ def run(args: argparse.Namespace) -> int:
     logdir = Path(args.logdir or Path("runs") / f"sweep-{name}")
     logdir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+    previous = (
+        signal.signal(signal.SIGINT, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+    )
     try:
         with _Progress(sweep.trials_wanted, args.quiet) as progress:
             run_trials(sweep, logdir, progress, stop)
@@ -199,9 +233,17 @@ def run(args: argparse.Namespace) -> int:
     if best is not None:
         best_path = str(logdir / "best.json")
         Path(best_path).write_text(json.dumps(best.graph, indent=1))
-    out = {"ok": True, "strategy": sweep.strategy, "objective": sweep.objective, "direction": sweep.direction,
-           "space": space.describe(), "trials": [t.to_dict() for t in sweep.trials],
-           "best": best.to_dict() if best else None, "best_graph": best_path, "logdir": str(logdir)}
+    out = {
+        "ok": True,
+        "strategy": sweep.strategy,
+        "objective": sweep.objective,
+        "direction": sweep.direction,
+        "space": space.describe(),
+        "trials": [t.to_dict() for t in sweep.trials],
+        "best": best.to_dict() if best else None,
+        "best_graph": best_path,
+        "logdir": str(logdir),
+    }
     print(json.dumps(out, default=str), flush=True)
     return 130 if stop.is_set() else 0
 

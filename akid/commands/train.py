@@ -5,6 +5,7 @@ so scripts can ``| jq``; everything for humans (progress, logs) goes to stderr.
 Ctrl-C asks the run to stop between steps: it keeps what it measured, saves a
 checkpoint (continue with ``--resume``) and still prints its result.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,12 +20,17 @@ from akid.errors import AkidError, Issue
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("train", help="train a graph on a data source; print the final metrics as one JSON line",
-                              description=__doc__.splitlines()[0])
+    p = subparsers.add_parser(
+        "train",
+        help="train a graph on a data source; print the final metrics as one JSON line",
+        description=__doc__.splitlines()[0],
+    )
     p.add_argument("graph", help="graph JSON file, or - for stdin")
     p.add_argument("--config", help="TrainConfig JSON file; the options below override it")
     p.add_argument("--data", help="data source name (default: digits)")
-    p.add_argument("--data-param", action="append", default=[], metavar="KEY=VALUE", help="data source parameter (JSON value or string)")
+    p.add_argument(
+        "--data-param", action="append", default=[], metavar="KEY=VALUE", help="data source parameter (JSON value or string)"
+    )
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--steps-per-epoch", type=int)
@@ -55,8 +61,15 @@ def build_config(args: argparse.Namespace) -> dict[str, Any]:
         except ValueError:
             parsed = value
         cfg.setdefault("data", {}).setdefault("params", {})[key] = parsed
-    simple = {"epochs": args.epochs, "batch_size": args.batch_size, "steps_per_epoch": args.steps_per_epoch,
-              "strategy": args.strategy, "workers": args.workers, "seed": args.seed, "clip_norm": args.clip_norm}
+    simple = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "steps_per_epoch": args.steps_per_epoch,
+        "strategy": args.strategy,
+        "workers": args.workers,
+        "seed": args.seed,
+        "clip_norm": args.clip_norm,
+    }
     cfg.update({k: v for k, v in simple.items() if v is not None})
     if args.jit:
         cfg["jit_compile"] = True
@@ -77,12 +90,22 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.console = Console(stderr=True)
-        self.progress = None if quiet else Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
-                                                    TimeRemainingColumn(), TextColumn("{task.fields[info]}"), console=self.console)
+        self.progress = (
+            None
+            if quiet
+            else Progress(
+                TextColumn("[bold]epoch {task.fields[epoch]}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[info]}"),
+                console=self.console,
+            )
+        )
         self.task = None
         self.last: dict[str, float] = {}
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         if self.progress is not None:
             self.progress.start()
             self.task = self.progress.add_task("train", total=None, epoch=0, info="")
@@ -104,10 +127,15 @@ class _Progress:
         if self.progress is None or self.task is None:
             return
         if kind == "status" and payload.get("worker", 0) == 0 and payload.get("total_steps"):
-            shown = [("loss", "train/loss"), ("acc", next((k for k in sorted(self.last) if k.startswith("train/") and k.endswith("accuracy")), "")),
-                     ("val_acc", next((k for k in sorted(self.last) if k.startswith("val/") and k.endswith("accuracy")), ""))]
+            shown = [
+                ("loss", "train/loss"),
+                ("acc", next((k for k in sorted(self.last) if k.startswith("train/") and k.endswith("accuracy")), "")),
+                ("val_acc", next((k for k in sorted(self.last) if k.startswith("val/") and k.endswith("accuracy")), "")),
+            ]
             info = "  ".join(f"{label}={self.last[key]:.4f}" for label, key in shown if key in self.last)
-            self.progress.update(self.task, total=payload["total_steps"], completed=payload["step"], epoch=payload["epoch"] + 1, info=info)
+            self.progress.update(
+                self.task, total=payload["total_steps"], completed=payload["step"], epoch=payload["epoch"] + 1, info=info
+            )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,7 +153,9 @@ def run(args: argparse.Namespace) -> int:
     name = doc.get("name", "graph") if isinstance(doc, dict) else "graph"
     logdir = args.logdir or str(Path("runs") / str(name))
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+    previous = (
+        signal.signal(signal.SIGINT, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+    )
     from akid.train.api import train
 
     try:

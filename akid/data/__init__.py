@@ -3,6 +3,7 @@
 ``list_sources``/``get_source`` need no TensorFlow; ``Sensor`` imports it on first use,
 so the web server can list data sets without loading TensorFlow.
 """
+
 from __future__ import annotations
 
 from typing import Any

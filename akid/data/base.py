@@ -7,6 +7,7 @@ Splits are computed here, under a seed, so that ``val`` never leaks into
 ``train`` and a resumed run sees exactly the samples the first one saw.
 Shapes never include the sample axis.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,7 +39,9 @@ class HoldoutParams(SourceParams):
     test_fraction: float = Field(default=0.2, ge=0.0, lt=1.0, description="Share of all samples held out for testing.")
 
 
-def data_error(message: str, code: str = "data_error", path: str | os.PathLike | None = None, param: str | None = None) -> DataError:
+def data_error(
+    message: str, code: str = "data_error", path: str | os.PathLike | None = None, param: str | None = None
+) -> DataError:
     """One-issue DataError; ``path`` names the file so the UI and CLI can show it."""
     return DataError([Issue(code, message, param=param, path=None if path is None else str(path))])
 
@@ -119,7 +122,13 @@ class Source:
     def spec(self) -> dict[str, Any]:
         """Instance JSON: the class spec plus the actual params, shapes and sizes."""
         out = self.class_spec()
-        out.update(params=self.p.model_dump(mode="json"), features=self.features, targets=self.targets, sizes=self.sizes(), available=True)
+        out.update(
+            params=self.p.model_dump(mode="json"),
+            features=self.features,
+            targets=self.targets,
+            sizes=self.sizes(),
+            available=True,
+        )
         out.update(self._meta.get("extra_spec", {}))
         return out
 
@@ -127,7 +136,9 @@ class Source:
     def load(self, split: str) -> Arrays:
         """The arrays of one split, ``{feature_or_target_name: ndarray}`` (sample axis first)."""
         if split not in SPLITS:
-            raise data_error(f"{self.name}: unknown split; use one of {list(SPLITS)}. Received: split={split!r}", code="bad_split")
+            raise data_error(
+                f"{self.name}: unknown split; use one of {list(SPLITS)}. Received: split={split!r}", code="bad_split"
+            )
         return self._all()[split]
 
     def _all(self) -> dict[str, Arrays]:
@@ -180,7 +191,10 @@ def _take(arrays: Arrays, idx: np.ndarray) -> Arrays:
 def _length(arrays: Arrays) -> int:
     lengths = {len(v) for v in arrays.values()}
     if len(lengths) > 1:
-        raise data_error(f"arrays disagree on the number of samples. Received: { {k: len(v) for k, v in arrays.items()} }", code="length_mismatch")
+        raise data_error(
+            f"arrays disagree on the number of samples. Received: { {k: len(v) for k, v in arrays.items()} }",
+            code="length_mismatch",
+        )
     return lengths.pop() if lengths else 0
 
 
@@ -201,7 +215,13 @@ def _all_defaults(model: type[BaseModel]) -> bool:
 
 def classify(values: np.ndarray) -> tuple[np.ndarray, int | None]:
     """Integer-valued targets are class ids (int32, num_classes = max + 1); others regress."""
-    if values.size and np.issubdtype(values.dtype, np.number) and np.all(np.isfinite(values)) and np.all(values == np.round(values)) and values.min() >= 0:
+    if (
+        values.size
+        and np.issubdtype(values.dtype, np.number)
+        and np.all(np.isfinite(values))
+        and np.all(values == np.round(values))
+        and values.min() >= 0
+    ):
         ints = values.astype(np.int32)
         return ints, int(ints.max()) + 1
     return values.astype(np.float32), None
@@ -216,19 +236,30 @@ def data_root(path: str | None, subdirs: tuple[str, ...], marker: str, source: s
     if path:
         root = Path(path).expanduser()
         if not root.is_dir():
-            raise data_error(f"{source}: data directory not found: {root}. Received: path={path!r}", code="missing_file", path=root, param="path")
+            raise data_error(
+                f"{source}: data directory not found: {root}. Received: path={path!r}",
+                code="missing_file",
+                path=root,
+                param="path",
+            )
         return root
     from akid.settings import get_settings
 
     env = get_settings().data_path
     if not env:
-        raise data_error(f"{source}: no data directory; set the 'path' param or the AKID_DATA_PATH environment variable "
-                         f"(expected {'/'.join(['$AKID_DATA_PATH', subdirs[0], marker])}). Nothing is downloaded. Received: path=None",
-                         code="missing_file", param="path")
+        raise data_error(
+            f"{source}: no data directory; set the 'path' param or the AKID_DATA_PATH environment variable "
+            f"(expected {'/'.join(['$AKID_DATA_PATH', subdirs[0], marker])}). Nothing is downloaded. Received: path=None",
+            code="missing_file",
+            param="path",
+        )
     base = Path(env).expanduser()
     candidates = [base / s for s in subdirs] + [base]
     for c in candidates:
         if (c / marker).is_file() or (c / (marker + ".gz")).is_file():
             return c
-    raise data_error(f"{source}: missing file {candidates[0] / marker} (looked in {', '.join(str(c) for c in candidates)}). Nothing is downloaded.",
-                     code="missing_file", path=candidates[0] / marker)
+    raise data_error(
+        f"{source}: missing file {candidates[0] / marker} (looked in {', '.join(str(c) for c in candidates)}). Nothing is downloaded.",
+        code="missing_file",
+        path=candidates[0] / marker,
+    )

@@ -3,6 +3,7 @@
 The data-set picker (``GET /api/datasets``), the training config and the CLI
 look sources up here by name, so adding a data set is one decorated class.
 """
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -37,7 +38,9 @@ def get_source_class(name: str) -> type[Source]:
     try:
         return _SOURCES[name]
     except KeyError:
-        raise data_error(f"unknown data source; available: {sorted(_SOURCES)}. Received: {name!r}", code="unknown_source") from None
+        raise data_error(
+            f"unknown data source; available: {sorted(_SOURCES)}. Received: {name!r}", code="unknown_source"
+        ) from None
 
 
 def get_source(name: str, **params: Any) -> Source:

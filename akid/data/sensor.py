@@ -29,10 +29,12 @@ Jokers that are random (``training_only``) run on the training split only; the
 deterministic ones (``Normalize``, ``OneHot``) change what the data *mean*, so they
 run on every split and in :meth:`Sensor.probe_batch`.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -53,20 +55,44 @@ class Sensor:
     category ``joker`` or ``{"type", "params"}`` dicts, applied in order.
     """
 
-    def __init__(self, source: Source | str | dict[str, Any], bindings: dict[str, Any] | None = None, batch_size: int = 32,
-                 jokers: Iterable[Any] = (), seed: int = 0, shuffle: bool = True, *, num_shards: int = 1, shard_index: int = 0,
-                 drop_remainder: bool = False) -> None:
+    def __init__(
+        self,
+        source: Source | str | dict[str, Any],
+        bindings: dict[str, Any] | None = None,
+        batch_size: int = 32,
+        jokers: Iterable[Any] = (),
+        seed: int = 0,
+        shuffle: bool = True,
+        *,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        drop_remainder: bool = False,
+    ) -> None:
         self.source = _as_source(source)
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise data_error(f"batch_size must be a positive integer. Received: batch_size={batch_size!r}", code="bad_param", param="batch_size")
+            raise data_error(
+                f"batch_size must be a positive integer. Received: batch_size={batch_size!r}",
+                code="bad_param",
+                param="batch_size",
+            )
         if not (isinstance(num_shards, int) and num_shards >= 1 and 0 <= shard_index < num_shards):
-            raise data_error(f"need num_shards >= 1 and 0 <= shard_index < num_shards. Received: num_shards={num_shards!r}, shard_index={shard_index!r}",
-                             code="bad_param", param="num_shards")
+            raise data_error(
+                f"need num_shards >= 1 and 0 <= shard_index < num_shards. Received: num_shards={num_shards!r}, shard_index={shard_index!r}",
+                code="bad_param",
+                param="num_shards",
+            )
         self.batch_size, self.seed, self.shuffle = batch_size, int(seed), bool(shuffle)
         self.num_shards, self.shard_index, self.drop_remainder = num_shards, shard_index, bool(drop_remainder)
         self.jokers = [_as_joker(j) for j in jokers]
-        if bindings is not None and not (isinstance(bindings, dict) and isinstance(bindings.get("inputs", {}), dict) and isinstance(bindings.get("outputs", {}), dict)):
-            raise data_error(f"bindings must be {{'inputs': {{node_id: ...}}, 'outputs': {{node_id: ...}}}}. Received: {bindings!r}", code="bad_bindings")
+        if bindings is not None and not (
+            isinstance(bindings, dict)
+            and isinstance(bindings.get("inputs", {}), dict)
+            and isinstance(bindings.get("outputs", {}), dict)
+        ):
+            raise data_error(
+                f"bindings must be {{'inputs': {{node_id: ...}}, 'outputs': {{node_id: ...}}}}. Received: {bindings!r}",
+                code="bad_bindings",
+            )
         self.bindings = bindings if bindings is not None else default_bindings(self.source)
         self._shapes = self._joker_shapes()
         self._plan = self._bind()
@@ -80,11 +106,13 @@ class Sensor:
         """The batches of ``split`` for one epoch (``skip_batches`` resumes mid-epoch)."""
         _check_split(split)
         if skip_batches < 0 or epoch < 0:
-            raise data_error(f"epoch and skip_batches must be >= 0. Received: epoch={epoch}, skip_batches={skip_batches}", code="bad_param")
+            raise data_error(
+                f"epoch and skip_batches must be >= 0. Received: epoch={epoch}, skip_batches={skip_batches}", code="bad_param"
+            )
         cacheable = split != "train" and skip_batches == 0
         if cacheable and split in self._eval_cache:
             return self._eval_cache[split]
-        idx = self._indices(split, epoch)[skip_batches * self.batch_size:]
+        idx = self._indices(split, epoch)[skip_batches * self.batch_size :]
         ds = tf.data.Dataset.from_tensor_slices(idx.astype(np.int64))
         ds = ds.batch(self.batch_size, drop_remainder=self.drop_remainder and split == "train")
         ds = ds.enumerate(start=skip_batches)
@@ -96,7 +124,8 @@ class Sensor:
         options = tf.data.Options()
         options.deterministic = True
         options.experimental_distribute.auto_shard_policy = (
-            tf.data.experimental.AutoShardPolicy.OFF if self.num_shards > 1 else tf.data.experimental.AutoShardPolicy.DATA)
+            tf.data.experimental.AutoShardPolicy.OFF if self.num_shards > 1 else tf.data.experimental.AutoShardPolicy.DATA
+        )
         ds = ds.with_options(options)
         if cacheable:
             self._eval_cache[split] = ds
@@ -124,7 +153,9 @@ class Sensor:
             if size:
                 break
         else:
-            raise data_error(f"{self.source.name}: every split is empty. Received: sizes={self.source.sizes()}", code="empty_split")
+            raise data_error(
+                f"{self.source.name}: every split is empty. Received: sizes={self.source.sizes()}", code="empty_split"
+            )
         idx = tf.range(min(int(n), size), dtype=tf.int64)
         x, y = self._element(self._split_tensors(split), "probe", 0, tf.constant(0, tf.int64), idx)
         return {k: v.numpy() for k, v in x.items()}, {k: v.numpy() for k, v in y.items()}
@@ -135,7 +166,7 @@ class Sensor:
         idx = np.arange(n)
         if split == "train" and self.shuffle:
             idx = np.random.default_rng([self.seed, epoch]).permutation(n)
-        return idx[self.shard_index::self.num_shards]
+        return idx[self.shard_index :: self.num_shards]
 
     def _joker_shapes(self) -> dict[str, tuple]:
         """Per data name, the sample shape after the jokers (OneHot adds a class axis)."""
@@ -143,12 +174,22 @@ class Sensor:
         for joker in self.jokers:
             name = joker.p.feature
             if name not in shapes:
-                raise DataError([Issue("unknown_feature", f"joker {joker.type_name} acts on {name!r}, which {self.source.name} does not have; "
-                                       f"available: {sorted(shapes)}. Received: feature={name!r}", param="feature")])
+                raise DataError(
+                    [
+                        Issue(
+                            "unknown_feature",
+                            f"joker {joker.type_name} acts on {name!r}, which {self.source.name} does not have; "
+                            f"available: {sorted(shapes)}. Received: feature={name!r}",
+                            param="feature",
+                        )
+                    ]
+                )
             try:
                 shapes[name] = tuple(joker.infer(joker.p, {"in": [shapes[name]]}).outputs["out"])
             except AkidError as exc:
-                raise DataError([Issue("shape_mismatch", f"joker {joker.type_name} cannot act on {name!r}: {exc}", param="feature")]) from None
+                raise DataError(
+                    [Issue("shape_mismatch", f"joker {joker.type_name} cannot act on {name!r}: {exc}", param="feature")]
+                ) from None
         return shapes
 
     def _bind(self) -> dict[str, dict[str, Any]]:
@@ -158,22 +199,43 @@ class Sensor:
         for nid, b in (self.bindings.get("inputs") or {}).items():
             name = b.get("feature")
             if name not in feats:
-                issues.append(Issue("unknown_feature", f"Input {nid!r} reads feature {name!r}, which {self.source.name} does not have; "
-                                    f"available features: {sorted(feats)}. Received: feature={name!r}", node_id=nid, param="feature"))
+                issues.append(
+                    Issue(
+                        "unknown_feature",
+                        f"Input {nid!r} reads feature {name!r}, which {self.source.name} does not have; "
+                        f"available features: {sorted(feats)}. Received: feature={name!r}",
+                        node_id=nid,
+                        param="feature",
+                    )
+                )
                 continue
             data_shape, want = self._shapes[name], b.get("shape")
             want = list(data_shape) if want is None or any(d is None for d in want) else [int(d) for d in want]
             if list(data_shape) != want and _size(data_shape) != _size(want):
-                issues.append(Issue("shape_mismatch", f"Input {nid!r} has shape {want} but feature {name!r} of {self.source.name} has shape "
-                                    f"{list(data_shape)} ({_size(data_shape)} values, not {_size(want)}); the data cannot be reshaped. "
-                                    f"Received: shape={want}", node_id=nid, param="shape"))
+                issues.append(
+                    Issue(
+                        "shape_mismatch",
+                        f"Input {nid!r} has shape {want} but feature {name!r} of {self.source.name} has shape "
+                        f"{list(data_shape)} ({_size(data_shape)} values, not {_size(want)}); the data cannot be reshaped. "
+                        f"Received: shape={want}",
+                        node_id=nid,
+                        param="shape",
+                    )
+                )
                 continue
             plan["inputs"][nid] = {"name": name, "shape": want, "dtype": b.get("dtype") or "float32"}
         for nid, b in (self.bindings.get("outputs") or {}).items():
             name = b.get("target")
             if name not in targs:
-                issues.append(Issue("unknown_target", f"Output {nid!r} predicts target {name!r}, which {self.source.name} does not have; "
-                                    f"available targets: {sorted(targs)}. Received: target={name!r}", node_id=nid, param="target"))
+                issues.append(
+                    Issue(
+                        "unknown_target",
+                        f"Output {nid!r} predicts target {name!r}, which {self.source.name} does not have; "
+                        f"available targets: {sorted(targs)}. Received: target={name!r}",
+                        node_id=nid,
+                        param="target",
+                    )
+                )
                 continue
             try:
                 plan["outputs"][nid] = _target_plan(nid, name, self._shapes[name], targs[name], b)
@@ -211,8 +273,12 @@ class Sensor:
             if joker.training_only and split != "train":
                 continue
             name = joker.p.feature
-            seed = tf.stack([tf.constant(((self.seed * 1009 + j) * 1013 + self.shard_index) % 2**62, tf.int64),
-                             tf.cast(step, tf.int64) + (tf.cast(epoch, tf.int64) * 1_000_003) % 2**62])
+            seed = tf.stack(
+                [
+                    tf.constant(((self.seed * 1009 + j) * 1013 + self.shard_index) % 2**62, tf.int64),
+                    tf.cast(step, tf.int64) + (tf.cast(epoch, tf.int64) * 1_000_003) % 2**62,
+                ]
+            )
             batch[name] = joker.augment(batch[name], seed)
         x = {}
         for nid, p in self._plan["inputs"].items():
@@ -232,9 +298,16 @@ class Sensor:
 
 def default_bindings(source: Source) -> dict[str, Any]:
     """Bind each feature and target to a node named after it (no graph needed)."""
-    return {"inputs": {k: {"feature": k, "shape": v["shape"], "dtype": "int32" if "int" in v["dtype"] else "float32"} for k, v in source.features.items()},
-            "outputs": {k: {"target": k, "shape": None, "loss": "sparse_categorical_crossentropy" if v.get("num_classes") else "mse"}
-                        for k, v in source.targets.items()}}
+    return {
+        "inputs": {
+            k: {"feature": k, "shape": v["shape"], "dtype": "int32" if "int" in v["dtype"] else "float32"}
+            for k, v in source.features.items()
+        },
+        "outputs": {
+            k: {"target": k, "shape": None, "loss": "sparse_categorical_crossentropy" if v.get("num_classes") else "mse"}
+            for k, v in source.targets.items()
+        },
+    }
 
 
 def _target_plan(nid: str, name: str, shape: tuple, info: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -245,14 +318,29 @@ def _target_plan(nid: str, name: str, shape: tuple, info: dict[str, Any], b: dic
     if loss not in _FLOAT_LOSSES:  # sparse: integer ids, shape kept
         return {"name": name, "dtype": "int32", "one_hot": 0, "shape": None}
     classes = info.get("num_classes")
-    if loss == "categorical_crossentropy" and classes and known and list(shape) == list(out_shape[:-1]) and out_shape[-1] == classes:
+    if (
+        loss == "categorical_crossentropy"
+        and classes
+        and known
+        and list(shape) == list(out_shape[:-1])
+        and out_shape[-1] == classes
+    ):
         return {"name": name, "dtype": "float32", "one_hot": int(classes), "shape": None}
     if not known or list(shape) == list(out_shape):
         return {"name": name, "dtype": "float32", "one_hot": 0, "shape": None}
     if _size(shape) == _size(out_shape):
         return {"name": name, "dtype": "float32", "one_hot": 0, "shape": list(out_shape)}
-    raise DataError([Issue("shape_mismatch", f"Output {nid!r} predicts shape {list(out_shape)} with loss {loss!r} but target {name!r} has shape "
-                           f"{list(shape)}. Received: shape={list(out_shape)}", node_id=nid, param="target")])
+    raise DataError(
+        [
+            Issue(
+                "shape_mismatch",
+                f"Output {nid!r} predicts shape {list(out_shape)} with loss {loss!r} but target {name!r} has shape "
+                f"{list(shape)}. Received: shape={list(out_shape)}",
+                node_id=nid,
+                param="target",
+            )
+        ]
+    )
 
 
 def _as_source(source: Source | str | dict[str, Any]) -> Source:

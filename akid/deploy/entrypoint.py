@@ -6,6 +6,7 @@ better than a studio (which runs arbitrary training jobs) open on the network. T
 in the environment only, never on the command line (``ps`` would show it). Any other command
 (the training worker, a shell) is exec'd unchanged.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,9 +52,11 @@ def check(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
         return "refusing to start: AKID_DB_URL still holds a placeholder password from .env.example"
     problem = token_problem(env.get("AKID_TOKEN"))
     if problem:
-        return (f"refusing to serve on {host} without authentication: {problem}. Generate one with "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'` (or set AKID_ALLOW_NO_TOKEN=1 "
-                "behind an authenticating proxy).")
+        return (
+            f"refusing to serve on {host} without authentication: {problem}. Generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'` (or set AKID_ALLOW_NO_TOKEN=1 "
+            "behind an authenticating proxy)."
+        )
     return None
 
 

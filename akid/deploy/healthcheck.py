@@ -9,6 +9,7 @@ tested like the rest. Two modes:
   waiting on a dead peer), and the orchestrator should restart it (it then resumes).
 Exit status 0 = healthy, 1 = unhealthy (what Docker and Kubernetes exec probes expect).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ def default_url() -> str:
 def check_http(url: str, timeout: float = 3.0) -> tuple[bool, str]:
     """(healthy, why) for one GET of ``url``."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (local URL by design)
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
             return 200 <= resp.status < 300, f"{url} -> {resp.status}"
     except urllib.error.HTTPError as exc:
         return False, f"{url} -> {exc.code}"

@@ -8,6 +8,7 @@ versions are refused, like the graph format.
 ``python -m akid.deploy.jobspec --run-id r1 --graph g.json --config c.json --out /shared/jobs/job.json``
 writes one atomically (workers polling for it never read half a file).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,7 @@ class JobSpec:
     def __post_init__(self) -> None:
         if not isinstance(self.run_id, str) or not RUN_ID_RE.match(self.run_id):
             raise JobSpecError(
-                "run_id must be 1-128 letters, digits, '_', '.', '-' (it names directories). "
-                f"Received: {self.run_id!r}"
+                f"run_id must be 1-128 letters, digits, '_', '.', '-' (it names directories). Received: {self.run_id!r}"
             )
         if not isinstance(self.graph, dict):
             raise JobSpecError(f"graph must be a JSON object (akid.graph/v1). Received: {type(self.graph).__name__}")
@@ -64,7 +64,7 @@ class JobSpec:
         return doc
 
     @classmethod
-    def from_json(cls, doc: object) -> "JobSpec":
+    def from_json(cls, doc: object) -> JobSpec:
         if not isinstance(doc, dict):
             raise JobSpecError(f"a job file must be a JSON object. Received: {type(doc).__name__}")
         if doc.get("format") != FORMAT:

@@ -11,6 +11,7 @@ The studio calls ``kubernetes_available()`` to show the option (or why it is off
 ``submit_training_job(...)``; ``python -m akid.deploy.k8s render ...`` prints the YAML instead.
 The ``kubernetes`` client is imported only inside the functions that talk to a cluster.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,12 +26,20 @@ from pathlib import Path
 import yaml
 
 from akid.deploy.jobspec import JobSpec
-from akid.settings import environ, get_settings
 from akid.deploy.tfconfig import DEFAULT_PORT, tf_config_for
+from akid.settings import environ, get_settings
 
 __all__ = [
-    "DEFAULT_PORT", "job_name_for", "render_training_job", "tf_config_for", "to_yaml",
-    "kubernetes_available", "submit_training_job", "delete_training_job", "training_job_status", "settings_from_env",
+    "DEFAULT_PORT",
+    "delete_training_job",
+    "job_name_for",
+    "kubernetes_available",
+    "render_training_job",
+    "settings_from_env",
+    "submit_training_job",
+    "tf_config_for",
+    "to_yaml",
+    "training_job_status",
 ]
 
 NAME_PREFIX = "akid-train-"
@@ -94,12 +103,15 @@ def render_training_job(
     labels = _labels(name)
     meta = {"name": name, "namespace": namespace, "labels": labels}
     configmap = {
-        "apiVersion": "v1", "kind": "ConfigMap",
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
         "metadata": dict(meta, name=f"{name}-spec"),
         "data": {"job.json": payload},
     }
     service = {
-        "apiVersion": "v1", "kind": "Service", "metadata": meta,
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta,
         "spec": {
             "clusterIP": "None",
             "publishNotReadyAddresses": True,
@@ -130,10 +142,15 @@ def render_training_job(
         "resources": resources or DEFAULT_RESOURCES,
         "livenessProbe": {
             "exec": {"command": ["python", "-m", "akid.deploy.healthcheck", "--heartbeat", "/tmp/akid-worker.heartbeat"]},
-            "initialDelaySeconds": 120, "periodSeconds": 60, "timeoutSeconds": 20, "failureThreshold": 3,
+            "initialDelaySeconds": 120,
+            "periodSeconds": 60,
+            "timeoutSeconds": 20,
+            "failureThreshold": 3,
         },
         "securityContext": {
-            "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]},
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
         },
         "volumeMounts": [
             {"name": "job", "mountPath": JOB_MOUNT, "readOnly": True},
@@ -146,7 +163,10 @@ def render_training_job(
         "restartPolicy": "OnFailure",
         "automountServiceAccountToken": False,
         "securityContext": {
-            "runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
+            "runAsNonRoot": True,
+            "runAsUser": 10001,
+            "runAsGroup": 10001,
+            "fsGroup": 10001,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
         "containers": [container],
@@ -203,7 +223,8 @@ def kubernetes_available(env: Mapping[str, str] | None = None) -> tuple[bool, st
 
 def _apis(api_client=None):
     """CoreV1Api and BatchV1Api, loading in-cluster config first, then the kube config."""
-    from kubernetes import client, config as kconfig
+    from kubernetes import client
+    from kubernetes import config as kconfig
 
     if api_client is None:
         try:
@@ -213,8 +234,18 @@ def _apis(api_client=None):
     return client.CoreV1Api(api_client), client.BatchV1Api(api_client)
 
 
-def submit_training_job(run_id: str, graph_doc: dict, config: dict, workers: int, image: str,
-                        namespace: str = "default", *, core_api=None, batch_api=None, **render_kwargs) -> dict:
+def submit_training_job(
+    run_id: str,
+    graph_doc: dict,
+    config: dict,
+    workers: int,
+    image: str,
+    namespace: str = "default",
+    *,
+    core_api=None,
+    batch_api=None,
+    **render_kwargs,
+) -> dict:
     """Create the run's ConfigMap, Service and Job; then make the Job own the other two.
 
     Owner references let ``ttlSecondsAfterFinished`` or one Job deletion clean everything up. If
@@ -236,14 +267,28 @@ def submit_training_job(run_id: str, graph_doc: dict, config: dict, workers: int
         raise
     uid = getattr(getattr(made, "metadata", None), "uid", None)
     if uid:
-        owner = {"metadata": {"ownerReferences": [{
-            "apiVersion": "batch/v1", "kind": "Job", "name": job["metadata"]["name"], "uid": uid,
-            "blockOwnerDeletion": False, "controller": False,
-        }]}}
+        owner = {
+            "metadata": {
+                "ownerReferences": [
+                    {
+                        "apiVersion": "batch/v1",
+                        "kind": "Job",
+                        "name": job["metadata"]["name"],
+                        "uid": uid,
+                        "blockOwnerDeletion": False,
+                        "controller": False,
+                    }
+                ]
+            }
+        }
         core_api.patch_namespaced_config_map(configmap["metadata"]["name"], namespace, owner)
         core_api.patch_namespaced_service(service["metadata"]["name"], namespace, owner)
-    return {"job": job["metadata"]["name"], "namespace": namespace, "workers": workers,
-            "objects": [f"{kind}/{name}" for kind, name in created]}
+    return {
+        "job": job["metadata"]["name"],
+        "namespace": namespace,
+        "workers": workers,
+        "objects": [f"{kind}/{name}" for kind, name in created],
+    }
 
 
 def _delete_objects(objects: list[tuple[str, str]], namespace: str, core_api, batch_api) -> None:
@@ -274,9 +319,11 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict:
     if env is None:
         s = get_settings()
         return {"image": s.image, "namespace": s.k8s_namespace, "shared_pvc": s.k8s_shared_pvc}
-    return {"image": env.get("AKID_IMAGE", "akid-studio:latest"),
-            "namespace": env.get("AKID_K8S_NAMESPACE", "default"),
-            "shared_pvc": env.get("AKID_K8S_SHARED_PVC", "akid-shared")}
+    return {
+        "image": env.get("AKID_IMAGE", "akid-studio:latest"),
+        "namespace": env.get("AKID_K8S_NAMESPACE", "default"),
+        "shared_pvc": env.get("AKID_K8S_SHARED_PVC", "akid-shared"),
+    }
 
 
 def training_job_status(run_id: str, namespace: str = "default", *, batch_api=None) -> dict:

@@ -10,6 +10,7 @@ own index. Orchestrators do not hand that over as one env var, so each worker de
   every worker the same cluster list, and its own address gives its index.
 - Explicit: ``TF_CONFIG`` already set, or ``AKID_WORKER_INDEX`` + ``AKID_WORKER_HOSTS``.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -110,17 +111,14 @@ def discover_by_dns(
             )
         if waited >= timeout:
             raise TFConfigError(
-                f"only {len(addresses)} of {workers} workers of {service!r} appeared within {timeout:.0f}s. "
-                f"Received: {addresses}"
+                f"only {len(addresses)} of {workers} workers of {service!r} appeared within {timeout:.0f}s. Received: {addresses}"
             )
         sleep(interval)
         waited += interval
     own = mine()
     matches = [i for i, addr in enumerate(addresses) if addr in own]
     if len(matches) != 1:
-        raise TFConfigError(
-            f"cannot find this container among {service!r}'s addresses {addresses}. Received: own={sorted(own)}"
-        )
+        raise TFConfigError(f"cannot find this container among {service!r}'s addresses {addresses}. Received: own={sorted(own)}")
     hosts = [f"[{a}]:{port}" if ":" in a else f"{a}:{port}" for a in addresses]
     return cluster_config(hosts, matches[0])
 
@@ -158,8 +156,12 @@ def tf_config_from_env(env: Mapping[str, str], *, resolve: Resolver = resolve_al
         if not service:
             raise TFConfigError("AKID_WORKER_SERVICE (the headless Service name) is required with JOB_COMPLETION_INDEX")
         return tf_config_for(
-            _int(env, "JOB_COMPLETION_INDEX"), workers, service, port,
-            job_name=env.get("AKID_JOB_NAME") or None, namespace=env.get("AKID_K8S_NAMESPACE") or None,
+            _int(env, "JOB_COMPLETION_INDEX"),
+            workers,
+            service,
+            port,
+            job_name=env.get("AKID_JOB_NAME") or None,
+            namespace=env.get("AKID_K8S_NAMESPACE") or None,
         )
     if env.get("AKID_WORKER_HOSTS"):
         hosts = [h.strip() for h in env["AKID_WORKER_HOSTS"].split(",") if h.strip()]

@@ -12,6 +12,7 @@ Outputs under ``<logdir>/workers/worker-<i>/``: ``events.jsonl`` (the ``api.trai
 ``result.json``; the chief (index 0) also stores image attachments there.
 Exit codes: 0 done, 1 training failed, 2 bad job/cluster description, 143 stopped by SIGTERM.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,9 @@ class JsonlSink:
             touch(self.heartbeat)
 
 
-def wait_for_file(path: Path, *, timeout: float | None, interval: float = 2.0,
-                  heartbeat: str | None = None, stop: threading.Event | None = None) -> bool:
+def wait_for_file(
+    path: Path, *, timeout: float | None, interval: float = 2.0, heartbeat: str | None = None, stop: threading.Event | None = None
+) -> bool:
     """Poll for ``path``; True once it exists, False on timeout or stop."""
     start = time.monotonic()
     while not path.exists():
@@ -176,8 +178,9 @@ def run_job(
     sink("log", {"level": "info", "message": f"worker {index} of {workers} starting (resume={resume})"})
     try:
         train = trainer or (cluster_trainer if workers > 1 else default_trainer())
-        metrics = train(spec.graph, effective_config(spec.config, workers),
-                        logdir=str(logdir), sink=sink, stop=stop, resume=resume)
+        metrics = train(
+            spec.graph, effective_config(spec.config, workers), logdir=str(logdir), sink=sink, stop=stop, resume=resume
+        )
     except Exception as exc:  # the worker's job is to report it, then let the orchestrator retry
         issues = [_issue_json(i) for i in getattr(exc, "issues", None) or []]
         sink("error", {"message": f"{type(exc).__name__}: {exc}", "issues": issues})

@@ -33,6 +33,7 @@ Text is parsed, never evaluated. Errors are :class:`MetaSyntaxError` whose
 issues have code ``syntax_error``, a message with ``line L, column C`` and the
 path ``line:L:C``, so the editor can underline the exact place.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -56,7 +57,7 @@ def parse(text: str) -> dict[str, Any]:
     return build(text)
 
 
-def format(doc: dict[str, Any]) -> str:  # noqa: A001 - the contract's name
+def format(doc: dict[str, Any]) -> str:
     """Graph document -> meta-syntax; ``parse(format(doc))`` is the same graph (ids kept)."""
     if isinstance(doc, dict) and (REPEATS in doc or any(isinstance(n, dict) and OPTIONAL in n for n in doc.get("nodes") or [])):
         from akid.graph.metasyntax_choices import format_with_choices  # sweep marks (docs/sweeps.md)

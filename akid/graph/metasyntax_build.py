@@ -7,6 +7,7 @@ change here. A list-only parameter in first position (``Input.shape``,
 ``Reshape.target_shape``) absorbs consecutive scalars of one type, which is
 what makes ``Input(8,8,1)`` read well; elsewhere lists are written ``[a, b]``.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -19,7 +20,18 @@ from akid.blocks.registry import block_types
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_layout import layout
 from akid.graph.metasyntax_lexer import MetaSyntaxError, syntax_issue
-from akid.graph.metasyntax_parser import Arg, Bare, BlockDef, BlockTerm, Chain, RefTerm, RepeatTerm, Setting, TupleTerm, parse_program
+from akid.graph.metasyntax_parser import (
+    Arg,
+    Bare,
+    BlockDef,
+    BlockTerm,
+    Chain,
+    RefTerm,
+    RepeatTerm,
+    Setting,
+    TupleTerm,
+    parse_program,
+)
 from akid.graph.schema import FORMAT
 from akid.sweep.choices import OPTIONAL, REPEATS, check_marker, first_value, is_choice
 
@@ -82,10 +94,20 @@ class Builder:
         for term in chain.terms:
             if isinstance(term, BlockTerm) and term.name is not None:
                 if in_repeat:
-                    self.err(f"named node {term.name!r} inside a repeat would be created several times; drop the name", term.name_line, term.name_col, node_id=term.name)
+                    self.err(
+                        f"named node {term.name!r} inside a repeat would be created several times; drop the name",
+                        term.name_line,
+                        term.name_col,
+                        node_id=term.name,
+                    )
                 elif term.name in self.names:
                     first = self.names[term.name]
-                    self.err(f"node {term.name!r} is already defined at line {first[0]}, column {first[1]}; refer to it by name without ':'", term.name_line, term.name_col, node_id=term.name)
+                    self.err(
+                        f"node {term.name!r} is already defined at line {first[0]}, column {first[1]}; refer to it by name without ':'",
+                        term.name_line,
+                        term.name_col,
+                        node_id=term.name,
+                    )
                 else:
                     self.names[term.name] = (term.name_line, term.name_col)
             elif isinstance(term, TupleTerm):
@@ -114,7 +136,11 @@ class Builder:
             elif has_block(term.name) or term.name in self.composites:
                 term = BlockTerm(term.name, [], term.line, term.col)
             else:
-                self.err(f"unknown block or node {term.name!r}{suggest(term.name, block_types() + sorted(self.composites) + list(self.names))}", term.line, term.col)
+                self.err(
+                    f"unknown block or node {term.name!r}{suggest(term.name, block_types() + sorted(self.composites) + list(self.names))}",
+                    term.line,
+                    term.col,
+                )
                 return [], []
         if isinstance(term, RefTerm):
             if term.name not in self.names:
@@ -159,7 +185,11 @@ class Builder:
         if len(tails) == 1 or len(heads) == 1 or len(tails) == len(heads):
             pairs = [(t, h) for t in tails for h in heads] if len(tails) == 1 or len(heads) == 1 else list(zip(tails, heads))
         else:
-            self.err(f"cannot connect {len(tails)} outputs to {len(heads)} inputs: use one on either side or the same number on both", line, col)
+            self.err(
+                f"cannot connect {len(tails)} outputs to {len(heads)} inputs: use one on either side or the same number on both",
+                line,
+                col,
+            )
             return
         for (src, sp), (dst, tp) in pairs:
             edge = {"id": f"e{len(self.edges) + 1}", "source": src, "source_port": sp, "target": dst, "target_port": tp}
@@ -169,7 +199,9 @@ class Builder:
 
     def block(self, term: BlockTerm) -> str | None:
         if not has_block(term.type) and term.type not in self.composites:
-            self.err(f"unknown block {term.type!r}{suggest(term.type, block_types() + sorted(self.composites))}", term.line, term.col)
+            self.err(
+                f"unknown block {term.type!r}{suggest(term.type, block_types() + sorted(self.composites))}", term.line, term.col
+            )
             return None
         nid = term.name if term.name is not None else auto_id(term.type, self.counters, self.taken)
         self.taken.add(nid)
@@ -183,7 +215,12 @@ class Builder:
     def params(self, term: BlockTerm, nid: str) -> dict[str, Any]:
         if not has_block(term.type):  # a composite: its behaviour is its body
             if term.args:
-                self.err(f"composite block {term.type} takes no parameters. Received: {len(term.args)}", term.args[0].line, term.args[0].col, node_id=nid)
+                self.err(
+                    f"composite block {term.type} takes no parameters. Received: {len(term.args)}",
+                    term.args[0].line,
+                    term.args[0].col,
+                    node_id=nid,
+                )
             return {}
         order = positional_fields(term.type)
         params: dict[str, Any] = {}
@@ -192,12 +229,22 @@ class Builder:
         while i < len(args) and args[i].key is None:
             a = args[i]
             if slot >= len(order):
-                self.err(f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}", a.line, a.col, node_id=nid)
+                self.err(
+                    f"{term.type} takes at most {len(order)} positional arguments ({', '.join(order) or 'none'}). Received: {len(args) - sum(1 for x in args if x.key)}",
+                    a.line,
+                    a.col,
+                    node_id=nid,
+                )
                 return params
             name = order[slot]
             if slot == 0 and list_only(term.type, name) and not isinstance(a.value, list) and not is_choice(a.value):
                 gathered = []
-                while i < len(args) and args[i].key is None and not isinstance(args[i].value, list) and type(args[i].value) is type(a.value):
+                while (
+                    i < len(args)
+                    and args[i].key is None
+                    and not isinstance(args[i].value, list)
+                    and type(args[i].value) is type(a.value)
+                ):
                     gathered.append(args[i].value)
                     i += 1
                 params[name] = gathered
@@ -211,7 +258,13 @@ class Builder:
                 self.err("positional argument after a keyword argument", a.line, a.col, node_id=nid)
                 continue
             if a.key not in order:
-                self.err(f"{term.type} has no parameter {a.key!r}{suggest(a.key, order)} (parameters: {', '.join(order) or 'none'})", a.line, a.col, node_id=nid, param=a.key)
+                self.err(
+                    f"{term.type} has no parameter {a.key!r}{suggest(a.key, order)} (parameters: {', '.join(order) or 'none'})",
+                    a.line,
+                    a.col,
+                    node_id=nid,
+                    param=a.key,
+                )
                 continue
             if a.key in params:
                 self.err(f"{term.type}: parameter {a.key!r} is given twice", a.line, a.col, node_id=nid, param=a.key)
@@ -251,9 +304,13 @@ class Builder:
 
     def setting(self, s: Setting) -> None:
         if s.key not in SETTINGS:
-            self.err(f"unknown setting @{s.key}{suggest(s.key, list(SETTINGS))} (settings: {', '.join('@' + k for k in SETTINGS)})", s.line, s.col)
+            self.err(
+                f"unknown setting @{s.key}{suggest(s.key, list(SETTINGS))} (settings: {', '.join('@' + k for k in SETTINGS)})",
+                s.line,
+                s.col,
+            )
         elif s.key in ("name", "description") and not isinstance(s.value, str):
-            self.err(f"@{s.key} must be a name or a \"string\". Received: {s.value!r}", s.line, s.col)
+            self.err(f'@{s.key} must be a name or a "string". Received: {s.value!r}', s.line, s.col)
         elif s.key == "time_steps" and (isinstance(s.value, bool) or not isinstance(s.value, int) or not 1 <= s.value <= 1000):
             self.err(f"@time_steps must be an integer in [1, 1000]. Received: {s.value!r}", s.line, s.col)
         else:
@@ -267,8 +324,9 @@ def default_ports(doc: dict[str, Any]) -> tuple[str, str]:
     return (ins[0] if len(ins) == 1 else "in"), (outs[0] if len(outs) == 1 else "out")
 
 
-def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], issues: list[Issue],
-                ports_only: bool = False) -> dict[str, Any]:
+def build_graph(
+    program: list, name: str, outer: dict[str, tuple[str, str]], issues: list[Issue], ports_only: bool = False
+) -> dict[str, Any]:
     """One graph document from one program; ``@block`` bodies recurse with the enclosing blocks in scope.
 
     Each body's default ports are found first (``ports_only``: nodes without
@@ -299,7 +357,10 @@ def build_graph(program: list, name: str, outer: dict[str, tuple[str, str]], iss
             b.chain(stmt)
     types = {n["id"]: n["type"] for n in b.nodes}
     for e in b.edges:  # ports left out: the block's default ones (known only now, for forward references)
-        src, dst = b.composites.get(types.get(e["source"]), ("in", "out")), b.composites.get(types.get(e["target"]), ("in", "out"))
+        src, dst = (
+            b.composites.get(types.get(e["source"]), ("in", "out")),
+            b.composites.get(types.get(e["target"]), ("in", "out")),
+        )
         e["source_port"] = e["source_port"] or src[1]
         e["target_port"] = e["target_port"] or dst[0]
     layout(b.nodes, b.edges)

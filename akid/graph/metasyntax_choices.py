@@ -5,6 +5,7 @@ optional node and a repeat group — are not part of the plain graph the
 printer reads, so they are taken off the document here and put back on the
 printed chains through the printer's ``_decorate`` hook.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,12 +28,20 @@ class ChoicePrinter(Printer):
             if not body or body[0] not in chain:
                 continue
             i = chain.index(body[0])
-            if chain[i:i + len(body)] != body:
-                raise AkidError([Issue("unsupported", f"repeat group {group['id']!r} ({', '.join(body)}) is not a run of "
-                                       "nodes in one chain; meta-syntax cannot write it", path=f"$.{REPEATS}")])
-            inner = " > ".join(parts[i:i + len(body)])
-            parts = parts[:i] + [f"[{inner}] * {format_marker(group['times'], fmt_value)}"] + parts[i + len(body):]
-            chain = chain[:i] + [body[0]] + chain[i + len(body):]
+            if chain[i : i + len(body)] != body:
+                raise AkidError(
+                    [
+                        Issue(
+                            "unsupported",
+                            f"repeat group {group['id']!r} ({', '.join(body)}) is not a run of "
+                            "nodes in one chain; meta-syntax cannot write it",
+                            path=f"$.{REPEATS}",
+                        )
+                    ]
+                )
+            inner = " > ".join(parts[i : i + len(body)])
+            parts = parts[:i] + [f"[{inner}] * {format_marker(group['times'], fmt_value)}"] + parts[i + len(body) :]
+            chain = chain[:i] + [body[0]] + chain[i + len(body) :]
         return parts
 
 

@@ -11,6 +11,7 @@ so all the edges entering one node are printed together, in their original
 order. Node ids are kept: a node is printed without a name only when the
 parser would give it that same id.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -104,7 +105,7 @@ def fmt_args(type_name: str, params: dict[str, Any]) -> str:
     params = without_defaults(type_name, params, keys)
     parts: list[str] = []
     used: set[str] = set()
-    for name in order[:len(keys)]:
+    for name in order[: len(keys)]:
         if name not in params:
             break
         v = params[name]
@@ -176,7 +177,9 @@ class Printer:
         self.outs: dict[str, list[Edge]] = defaultdict(list)
         for e in graph.edges:
             if e.source not in self.nodes or e.target not in self.nodes:
-                raise AkidError([Issue("unknown_node", f"edge {e.id!r} connects a node that does not exist ({e.source!r} -> {e.target!r})")])
+                raise AkidError(
+                    [Issue("unknown_node", f"edge {e.id!r} connects a node that does not exist ({e.source!r} -> {e.target!r})")]
+                )
             self.ins[e.target].append(e)
             self.outs[e.source].append(e)
         self.order = _topo(graph)
@@ -189,8 +192,14 @@ class Printer:
                 # the first edge into t, when any others are feedback (printed as `a ~> t` lines after the chain);
                 # only forward in the order (on a cycle of plain edges the edge closing it stays a reference), so
                 # that each chain lies in order and the printed text, parsed, gives back the same order and chains
-                if (not e.feedback and e.source_port == self._port(nid)[1] and e.target_port == self._port(t)[0]
-                        and pos[t] > pos[nid] and self.ins[t][0] is e and all(x.feedback for x in self.ins[t][1:])):
+                if (
+                    not e.feedback
+                    and e.source_port == self._port(nid)[1]
+                    and e.target_port == self._port(t)[0]
+                    and pos[t] > pos[nid]
+                    and self.ins[t][0] is e
+                    and all(x.feedback for x in self.ins[t][1:])
+                ):
                     self.next[nid], self.prev[t] = e, e
                     break
         self.chains = self._chains()
@@ -231,7 +240,7 @@ class Printer:
             for nid in chain[1:]:
                 extras[nid] = self.ins[nid][1:]  # the first one is the inline edge
             for nid in chain:
-                for e in (self.ins[nid] if nid == head else extras[nid]):
+                for e in self.ins[nid] if nid == head else extras[nid]:
                     referenced.add(e.source)
                 if extras[nid]:
                     referenced.add(nid)
@@ -284,7 +293,11 @@ class Printer:
             for nid in chain:
                 for e in extras[nid]:
                     arrow = " ~> " if e.feedback else " > "
-                    lines.append(self._ref(e.source, e.source_port, self._port(e.source)[1]) + arrow + self._ref(nid, e.target_port, self._port(nid)[0]))
+                    lines.append(
+                        self._ref(e.source, e.source_port, self._port(e.source)[1])
+                        + arrow
+                        + self._ref(nid, e.target_port, self._port(nid)[0])
+                    )
         return "\n".join(lines) + "\n"
 
     def _decorate(self, chain: list[str], parts: list[str], unnamed: set[str]) -> list[str]:
@@ -305,7 +318,15 @@ class Printer:
     def _block(self, name: str, doc: Any) -> list[str]:
         """``@block Name {`` + the inner graph, indented + ``}``."""
         if not _IDENT.match(name) or name in _KEYWORDS:
-            raise AkidError([Issue("unsupported", f"composite block name {name!r} is not a plain name; meta-syntax cannot write it", path=f"$.blocks.{name}")])
+            raise AkidError(
+                [
+                    Issue(
+                        "unsupported",
+                        f"composite block name {name!r} is not a plain name; meta-syntax cannot write it",
+                        path=f"$.blocks.{name}",
+                    )
+                ]
+            )
         if not isinstance(doc, dict):
             raise AkidError([Issue("wrong_type", f"$.blocks.{name} must be a graph object", path=f"$.blocks.{name}")])
         inner = load_graph(doc if "format" in doc else {"format": FORMAT, **doc})

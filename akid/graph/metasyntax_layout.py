@@ -7,6 +7,7 @@ connection (ResNet's identity path, a branch merging late) on a straight line
 instead of running behind the nodes it skips. Positions are layout only: they
 never change the model.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -39,8 +40,11 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
     """Set ``position`` on every node in place."""
     ids = [n["id"] for n in nodes]
     known = set(ids)
-    fwd = [(e["source"], e["target"]) for e in edges
-           if not e.get("feedback") and e["source"] in known and e["target"] in known and e["source"] != e["target"]]
+    fwd = [
+        (e["source"], e["target"])
+        for e in edges
+        if not e.get("feedback") and e["source"] in known and e["target"] in known and e["source"] != e["target"]
+    ]
     layer = layers(ids, fwd)
     by_layer: dict[int, list[tuple]] = defaultdict(list)
     preds: dict[tuple, list[tuple]] = defaultdict(list)
@@ -61,10 +65,12 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
         preds[key[t]].append(prev)
     row: dict[tuple, int] = {}
     for d in sorted(by_layer):
+
         def order(item: tuple) -> tuple:
             rows = [row[p] for p in preds[item] if p in row]
             mean = sum(rows) / len(rows) if rows else -1.0
             return (mean, item[0] == "n", item[1])
+
         for r, item in enumerate(sorted(by_layer[d], key=order)):
             row[item] = r
     for n, nid in zip(nodes, ids):

@@ -6,6 +6,7 @@ Newlines end statements only outside brackets (inside a ``@block {...}`` body
 too) and not next to an arrow, so long chains and tuples may span several lines
 without continuation marks.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,8 @@ class Token:
     col: int
 
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>[ \t\r\f]+)
   | (?P<comment>\#[^\n]*)
   | (?P<newline>\n|;)
@@ -41,7 +43,9 @@ _TOKEN = re.compile(r"""
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<op>~>|\.\.|[>()\[\]{},:=*.@|?])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "0": "\0"}
@@ -56,8 +60,8 @@ def _unquote(text: str, line: int, col: int) -> str:
             i += 1
             continue
         nxt = body[i + 1]
-        if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
-            out.append(chr(int(body[i + 2:i + 6], 16)))
+        if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
+            out.append(chr(int(body[i + 2 : i + 6], 16)))
             i += 6
         elif nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
@@ -79,13 +83,27 @@ def tokenize(text: str) -> list[Token]:
             ch = text[pos]
             if ch in "\"'":
                 raise MetaSyntaxError([syntax_issue("unterminated string (strings end on the same line)", line, col)])
-            if ch.isdigit() or (ch == "-" and text[pos + 1:pos + 2].isdigit()):
-                raise MetaSyntaxError([syntax_issue("a number must not run into letters (names start with a letter or '_'; quote other strings)", line, col)])
-            hint = " ('-' only starts a number; feedback is '~>')" if ch in "-~" else " (names start with a letter or '_'; quote other strings)"
+            if ch.isdigit() or (ch == "-" and text[pos + 1 : pos + 2].isdigit()):
+                raise MetaSyntaxError(
+                    [
+                        syntax_issue(
+                            "a number must not run into letters (names start with a letter or '_'; quote other strings)",
+                            line,
+                            col,
+                        )
+                    ]
+                )
+            hint = (
+                " ('-' only starts a number; feedback is '~>')"
+                if ch in "-~"
+                else " (names start with a letter or '_'; quote other strings)"
+            )
             raise MetaSyntaxError([syntax_issue(f"unexpected character {ch!r}{hint}", line, col)])
         kind, raw = m.lastgroup, m.group()
         if kind == "newline":
-            if (not stack or stack[-1].text == "{") and not (tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>")):
+            if (not stack or stack[-1].text == "{") and not (
+                tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>")
+            ):
                 if not tokens or tokens[-1].kind != "NEWLINE":
                     tokens.append(Token("NEWLINE", raw, None, line, col))
             if raw == "\n":
@@ -105,7 +123,11 @@ def tokenize(text: str) -> list[Token]:
                 stack.append(tok)
             elif raw in (")", "]", "}"):
                 if not stack or _OPEN[stack[-1].text] != raw:
-                    expected = f"expected {_OPEN[stack[-1].text]!r} to close {stack[-1].text!r} from line {stack[-1].line}, column {stack[-1].col}" if stack else "nothing is open"
+                    expected = (
+                        f"expected {_OPEN[stack[-1].text]!r} to close {stack[-1].text!r} from line {stack[-1].line}, column {stack[-1].col}"
+                        if stack
+                        else "nothing is open"
+                    )
                     raise MetaSyntaxError([syntax_issue(f"unmatched {raw!r}: {expected}", line, col)])
                 stack.pop()
             tokens.append(tok)

@@ -24,6 +24,7 @@ Grammar (one statement per line; ``#`` starts a comment)::
 Resolving a bare NAME (reference or block) needs the whole program, so the
 parser keeps it as :class:`Bare` and :mod:`akid.graph.metasyntax` decides.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -74,14 +75,14 @@ class Bare:
 
 @dataclass
 class TupleTerm:
-    chains: list["Chain"]
+    chains: list[Chain]
     line: int
     col: int
 
 
 @dataclass
 class RepeatTerm:
-    chain: "Chain"
+    chain: Chain
     times: int | dict  # an int, or a ``{"$choice": [...]}`` (a sweep choice)
     line: int
     col: int
@@ -313,7 +314,7 @@ class Parser:
                     raise self.fail(f"expected ',' or ']' in the list, found {describe(self.tok)}")
             self.next()
             return items
-        raise self.fail(f"expected a value (number, name, \"string\" or [list]), found {describe(t)}")
+        raise self.fail(f'expected a value (number, name, "string" or [list]), found {describe(t)}')
 
 
 def parse_program(text: str) -> list[Setting | Chain | BlockDef]:

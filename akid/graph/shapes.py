@@ -12,6 +12,7 @@ Two choices keep the report useful:
   infer, substitute the sources' real shapes, and repeat until nothing changes.
   A loop whose shape keeps changing from step to step is reported, not looped on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,8 +48,7 @@ class ShapeResult:
     feedback_shapes: dict[str, Shape]
 
 
-def infer_shapes(plans: dict[str, NodePlan], order: list[str], *,
-                 input_shapes: dict[str, Shape] | None = None) -> ShapeResult:
+def infer_shapes(plans: dict[str, NodePlan], order: list[str], *, input_shapes: dict[str, Shape] | None = None) -> ShapeResult:
     """Infer every node reachable through valid nodes; ``input_shapes`` overrides Input shapes.
 
     The override is how composite blocks adapt their inner graph to the shapes
@@ -72,23 +72,31 @@ def infer_shapes(plans: dict[str, NodePlan], order: list[str], *,
         for e in feedback:
             seen = history.get(e.id, [])
             if len(seen) > 1:
-                issues.append(Issue(
-                    "feedback_shape",
-                    f"the value fed back from {e.source!r} to {e.target!r} changes shape from step to step "
-                    f"({' -> '.join(str(dims(s)) for s in seen)}); a feedback loop must keep its shape. "
-                    f"Received: shapes={[dims(s) for s in seen]}",
-                    node_id=e.target, port=e.target_port))
+                issues.append(
+                    Issue(
+                        "feedback_shape",
+                        f"the value fed back from {e.source!r} to {e.target!r} changes shape from step to step "
+                        f"({' -> '.join(str(dims(s)) for s in seen)}); a feedback loop must keep its shape. "
+                        f"Received: shapes={[dims(s) for s in seen]}",
+                        node_id=e.target,
+                        port=e.target_port,
+                    )
+                )
     for nid in pending:
-        issues.append(Issue(
-            "feedback_shape",
-            f"cannot infer the shape of the feedback value arriving at {nid!r}: its source depends on this node "
-            f"and nothing else on the port gives a shape. Received: feedback-only input",
-            node_id=nid))
+        issues.append(
+            Issue(
+                "feedback_shape",
+                f"cannot infer the shape of the feedback value arriving at {nid!r}: its source depends on this node "
+                f"and nothing else on the port gives a shape. Received: feedback-only input",
+                node_id=nid,
+            )
+        )
     return ShapeResult(inferences, issues, {k: v for k, v in assumed.items()})
 
 
-def _one_pass(plans: dict[str, NodePlan], order: list[str], assumed: dict[str, Shape],
-              input_shapes: dict[str, Shape]) -> tuple[dict[str, Inference], list[Issue], list[str]]:
+def _one_pass(
+    plans: dict[str, NodePlan], order: list[str], assumed: dict[str, Shape], input_shapes: dict[str, Shape]
+) -> tuple[dict[str, Inference], list[Issue], list[str]]:
     inferences: dict[str, Inference] = {}
     issues: list[Issue] = []
     pending: list[str] = []
@@ -111,15 +119,19 @@ def _one_pass(plans: dict[str, NodePlan], order: list[str], assumed: dict[str, S
             issues.extend(_blame(i, nid) for i in exc.issues)
             continue
         except Exception as exc:  # a block bug must not take the validator down
-            issues.append(Issue("infer_failed", f"{plan.node.type}: shape inference failed: {exc}. "
-                                f"Received: inputs={_dims_map(arriving)}", node_id=nid))
+            issues.append(
+                Issue(
+                    "infer_failed",
+                    f"{plan.node.type}: shape inference failed: {exc}. Received: inputs={_dims_map(arriving)}",
+                    node_id=nid,
+                )
+            )
             continue
         inferences[nid] = inf
     return inferences, issues, pending
 
 
-def _arriving(plan: NodePlan, inferences: dict[str, Inference],
-              assumed: dict[str, Shape]) -> tuple[dict[str, list[Shape]], str]:
+def _arriving(plan: NodePlan, inferences: dict[str, Inference], assumed: dict[str, Shape]) -> tuple[dict[str, list[Shape]], str]:
     arriving: dict[str, list[Shape]] = {}
     for port in plan.in_ports:
         shapes: list[Shape] = []
@@ -171,4 +183,3 @@ def dims(shape: Any) -> list | None:
 
 def _dims_map(arriving: dict[str, list[Shape]]) -> dict[str, list]:
     return {p: [dims(s) for s in shapes] for p, shapes in arriving.items()}
-

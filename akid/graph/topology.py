@@ -9,11 +9,12 @@ they never constrain the order and never form a cycle. Any other cycle is an
 error that names the nodes on it, because "there is a cycle somewhere" is not
 something a user can fix.
 """
+
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -33,8 +34,9 @@ def to_networkx(graph: Graph, *, include_feedback: bool = True) -> nx.MultiDiGra
     for e in graph.edges:
         if e.source not in g or e.target not in g or (e.feedback and not include_feedback):
             continue
-        g.add_edge(e.source, e.target, key=e.id, id=e.id, source_port=e.source_port,
-                   target_port=e.target_port, feedback=e.feedback)
+        g.add_edge(
+            e.source, e.target, key=e.id, id=e.id, source_port=e.source_port, target_port=e.target_port, feedback=e.feedback
+        )
     return g
 
 
@@ -96,14 +98,15 @@ def _cycle_issues(graph: Graph, left: set[str]) -> list[Issue]:
     sub.add_nodes_from(left)
     sub.add_edges_from((e.source, e.target) for e in _forward_edges(graph.edges, left))
     issues = []
-    components = [c for c in nx.strongly_connected_components(sub)
-                  if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]
+    components = [c for c in nx.strongly_connected_components(sub) if len(c) > 1 or any(sub.has_edge(n, n) for n in c)]
     for comp in sorted(components, key=lambda c: min(position[n] for n in c)):
         members = sorted(comp, key=position.__getitem__)
         path = _one_cycle(sub.subgraph(comp), members[0])
         loop = " -> ".join(path + path[:1])
-        msg = (f"cycle through nodes {members} ({loop}); mark one of its edges "
-               f"\"feedback\": true to make it recurrent. Received: edges {loop}")
+        msg = (
+            f"cycle through nodes {members} ({loop}); mark one of its edges "
+            f'"feedback": true to make it recurrent. Received: edges {loop}'
+        )
         issues.append(Issue("cycle", msg, node_id=members[0]))
     return issues
 

@@ -14,6 +14,7 @@ and storable like any other:
 These markers are resolved (by :func:`akid.sweep.space.concretize`) before the
 plain-graph loader and validator ever see the graph.
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,11 @@ def check_marker(value: Any, where: str) -> str | None:
     if extra:
         return f"{where}: a $range takes only 'log' and 'step'. Received: {sorted(extra)}"
     bounds = value[RANGE]
-    if (not isinstance(bounds, list) or len(bounds) != 2
-            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)):
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+    ):
         return f"{where}: $range must be [low, high] numbers. Received: {bounds!r}"
     lo, hi = bounds
     if not lo < hi:
@@ -105,7 +109,9 @@ def format_marker(value: dict[str, Any], fmt_value: Callable[[Any], str]) -> str
 def without_structure(doc: Any) -> Any:
     """``doc`` without the structural marks (``$repeats``, node ``$optional``), for the plain loader's
     format check; param choices stay (the loader does not read param values)."""
-    if not isinstance(doc, dict) or not (REPEATS in doc or any(isinstance(n, dict) and OPTIONAL in n for n in doc.get("nodes") or [])):
+    if not isinstance(doc, dict) or not (
+        REPEATS in doc or any(isinstance(n, dict) and OPTIONAL in n for n in doc.get("nodes") or [])
+    ):
         return doc
     out = {k: v for k, v in doc.items() if k != REPEATS}
     if isinstance(doc.get("nodes"), list):

@@ -11,6 +11,7 @@ Every dimension is suggested as a categorical over *value indices* (values may
 be lists, which Optuna's categoricals do not hold) or, for a continuous range,
 as a float; the grid sampler gets the same index lists.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,13 @@ class Trial:
     run_id: str | None = None  # the run that trains it (server sweeps)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"number": self.number, "choices": self.assignment, "objective": self.objective, "state": self.state,
-               "intermediate": {str(k): v for k, v in sorted(self.intermediate.items())}}
+        out = {
+            "number": self.number,
+            "choices": self.assignment,
+            "objective": self.objective,
+            "state": self.state,
+            "intermediate": {str(k): v for k, v in sorted(self.intermediate.items())},
+        }
         if self.error:
             out["error"] = self.error
         return out
@@ -56,7 +62,11 @@ def objective_value(objective: str, points: list[dict[str, Any]]) -> dict[int, f
     sums: dict[int, list[float]] = {}
     for p in points:
         name = str(p.get("name", ""))
-        if p.get("split") == split and (name == metric or name.endswith("/" + metric)) and isinstance(p.get("value"), (int, float)):
+        if (
+            p.get("split") == split
+            and (name == metric or name.endswith("/" + metric))
+            and isinstance(p.get("value"), (int, float))
+        ):
             sums.setdefault(int(p.get("epoch") or 0), []).append(float(p["value"]))
     return {e: sum(v) / len(v) for e, v in sums.items()}
 
@@ -64,28 +74,61 @@ def objective_value(objective: str, points: list[dict[str, Any]]) -> dict[int, f
 class Sweep:
     """One search: ``ask()`` the next trial, ``report()`` its epochs, ``tell()`` its end."""
 
-    def __init__(self, space: Space, strategy: str = "random", trials: int = 10, objective: str = "val/accuracy",
-                 seed: int = 0, prune: bool = True) -> None:
+    def __init__(
+        self,
+        space: Space,
+        strategy: str = "random",
+        trials: int = 10,
+        objective: str = "val/accuracy",
+        seed: int = 0,
+        prune: bool = True,
+    ) -> None:
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         if strategy not in STRATEGIES:
-            raise SweepError([Issue("bad_strategy", f"strategy must be one of {', '.join(STRATEGIES)}. Received: {strategy!r}", param="strategy")])
+            raise SweepError(
+                [
+                    Issue(
+                        "bad_strategy",
+                        f"strategy must be one of {', '.join(STRATEGIES)}. Received: {strategy!r}",
+                        param="strategy",
+                    )
+                ]
+            )
         if objective not in OBJECTIVES:
-            raise SweepError([Issue("bad_objective", f"objective must be one of {', '.join(OBJECTIVES)}. Received: {objective!r}", param="objective")])
+            raise SweepError(
+                [
+                    Issue(
+                        "bad_objective",
+                        f"objective must be one of {', '.join(OBJECTIVES)}. Received: {objective!r}",
+                        param="objective",
+                    )
+                ]
+            )
         if not 1 <= int(trials) <= MAX_TRIALS:
             raise SweepError([Issue("bad_trials", f"trials must be in [1, {MAX_TRIALS}]. Received: {trials!r}", param="trials")])
         if strategy == "grid" and space.size == math.inf:
-            raise SweepError([Issue("bad_strategy", "a grid sweep needs finite choices; "
-                                    f"{', '.join(d.name for d in space.dimensions if d.values is None)} are continuous ranges "
-                                    "(use random or tpe, or a {a|b|c} choice)", param="strategy")])
+            raise SweepError(
+                [
+                    Issue(
+                        "bad_strategy",
+                        "a grid sweep needs finite choices; "
+                        f"{', '.join(d.name for d in space.dimensions if d.values is None)} are continuous ranges "
+                        "(use random or tpe, or a {a|b|c} choice)",
+                        param="strategy",
+                    )
+                ]
+            )
         self.space, self.strategy, self.objective = space, strategy, objective
         self.direction = OBJECTIVES[objective]
         self.trials_wanted = int(min(trials, space.size)) if strategy == "grid" else int(trials)
         grid = {d.name: list(range(len(d.values))) for d in space.dimensions} if strategy == "grid" else None
-        sampler = {"grid": lambda: optuna.samplers.GridSampler(grid or {"_": [0]}, seed=seed),
-                   "random": lambda: optuna.samplers.RandomSampler(seed=seed),
-                   "tpe": lambda: optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(5, max(1, trials // 3)))}[strategy]()
+        sampler = {
+            "grid": lambda: optuna.samplers.GridSampler(grid or {"_": [0]}, seed=seed),
+            "random": lambda: optuna.samplers.RandomSampler(seed=seed),
+            "tpe": lambda: optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(5, max(1, trials // 3))),
+        }[strategy]()
         pruner = optuna.pruners.MedianPruner(n_startup_trials=1, n_warmup_steps=0) if prune else optuna.pruners.NopPruner()
         self.study = optuna.create_study(direction=self.direction, sampler=sampler, pruner=pruner)
         self.trials: list[Trial] = []
@@ -106,8 +149,13 @@ class Sweep:
             else:
                 lo, hi = d.marker[RANGE]
                 assignment[d.name] = t.suggest_float(d.name, float(lo), float(hi), log=bool(d.marker.get("log")))
-        trial = Trial(len(self.trials), assignment, concretize(self.space.graph, assignment),
-                      concretize_config(self.space.config, assignment), handle=t)
+        trial = Trial(
+            len(self.trials),
+            assignment,
+            concretize(self.space.graph, assignment),
+            concretize_config(self.space.config, assignment),
+            handle=t,
+        )
         trial.epochs = _epochs(trial.config)
         self.trials.append(trial)
         return trial
@@ -162,7 +210,7 @@ def _epochs(config: dict[str, Any]) -> int:
 
     try:
         return int(load_config(config).epochs)
-    except Exception:  # noqa: BLE001 - a bad config fails the trial itself, with its own message
+    except Exception:
         epochs = config.get("epochs") if isinstance(config, dict) else None
         return epochs if isinstance(epochs, int) and epochs >= 1 else 1
 
@@ -172,5 +220,9 @@ def final_objective(objective: str, result: dict[str, Any], seen: dict[int, floa
     if seen:
         return seen[max(seen)]
     split, _, metric = objective.partition("/")
-    values = [v for k, v in (result.get(split) or {}).items() if (k == metric or k.endswith("/" + metric)) and isinstance(v, (int, float))]
+    values = [
+        v
+        for k, v in (result.get(split) or {}).items()
+        if (k == metric or k.endswith("/" + metric)) and isinstance(v, (int, float))
+    ]
     return sum(values) / len(values) if values else None

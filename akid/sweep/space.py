@@ -11,6 +11,7 @@ Validation never enumerates a large space: each dimension's values are checked
 one at a time with every other dimension at its first value, and the whole
 space is enumerated only when it has at most :data:`ENUMERATE_LIMIT` variants.
 """
+
 from __future__ import annotations
 
 import copy
@@ -102,8 +103,11 @@ class Space:
 
     def describe(self) -> dict[str, Any]:
         size = self.size
-        return {"dimensions": [d.to_dict() for d in self.dimensions], "size": None if size == math.inf else size,
-                "discrete_size": self.discrete_size}
+        return {
+            "dimensions": [d.to_dict() for d in self.dimensions],
+            "size": None if size == math.inf else size,
+            "discrete_size": self.discrete_size,
+        }
 
 
 def space_of(graph: dict[str, Any], config: dict[str, Any] | None = None, *, max_size: int = MAX_SPACE_SIZE) -> Space:
@@ -114,8 +118,13 @@ def space_of(graph: dict[str, Any], config: dict[str, Any] | None = None, *, max
         raise SweepError([Issue("wrong_type", "a graph must be a JSON object", path="$")])
     for name, block in (graph.get("blocks") or {}).items():
         if _find_markers(block):
-            issues.append(Issue("unsupported", f"choices inside composite block {name!r} are not supported; put them on the top-level graph",
-                                path=f"$.blocks.{name}"))
+            issues.append(
+                Issue(
+                    "unsupported",
+                    f"choices inside composite block {name!r} are not supported; put them on the top-level graph",
+                    path=f"$.blocks.{name}",
+                )
+            )
     for i, node in enumerate(graph.get("nodes") or []):
         if not isinstance(node, dict):
             continue
@@ -134,9 +143,20 @@ def space_of(graph: dict[str, Any], config: dict[str, Any] | None = None, *, max
         gid = group.get("id") if isinstance(group, dict) else None
         times = group.get("times") if isinstance(group, dict) else None
         body = group.get("nodes") if isinstance(group, dict) else None
-        if not gid or not isinstance(body, list) or not body or not set(body) <= ids or not (isinstance(times, dict) and CHOICE in times):
-            issues.append(Issue("bad_choice", f"$repeats[{j}] must be {{id, nodes: [existing node ids], times: {{$choice: [counts]}}}}",
-                                path=f"$.{REPEATS}[{j}]"))
+        if (
+            not gid
+            or not isinstance(body, list)
+            or not body
+            or not set(body) <= ids
+            or not (isinstance(times, dict) and CHOICE in times)
+        ):
+            issues.append(
+                Issue(
+                    "bad_choice",
+                    f"$repeats[{j}] must be {{id, nodes: [existing node ids], times: {{$choice: [counts]}}}}",
+                    path=f"$.{REPEATS}[{j}]",
+                )
+            )
             continue
         msg = check_marker(times, f"repeat {gid}")
         if msg is None and not all(isinstance(t, int) and not isinstance(t, bool) and t >= 1 for t in times[CHOICE]):
@@ -155,8 +175,15 @@ def space_of(graph: dict[str, Any], config: dict[str, Any] | None = None, *, max
         raise SweepError(issues)
     space = Space(graph, dict(config or {}), dims)
     if space.discrete_size > max_size:
-        raise SweepError([Issue("space_too_large", f"the sweep space has {space.discrete_size:,} variants; at most {max_size:,} are allowed. "
-                                "Remove some choices or values.")])
+        raise SweepError(
+            [
+                Issue(
+                    "space_too_large",
+                    f"the sweep space has {space.discrete_size:,} variants; at most {max_size:,} are allowed. "
+                    "Remove some choices or values.",
+                )
+            ]
+        )
     return space
 
 
@@ -202,12 +229,14 @@ def concretize(graph: dict[str, Any], assignment: dict[str, Any]) -> dict[str, A
 
 def concretize_config(config: dict[str, Any], assignment: dict[str, Any]) -> dict[str, Any]:
     """The plain train config for ``assignment``."""
+
     def walk(value: Any, path: list[str]) -> Any:
         if is_choice(value):
             return assignment.get("config." + ".".join(path), first_value(value))
         if isinstance(value, dict):
             return {k: walk(v, path + [str(k)]) for k, v in value.items()}
         return value
+
     return walk(config or {}, [])
 
 
@@ -216,8 +245,15 @@ def _bypass(doc: dict[str, Any], nid: str) -> None:
     edges = doc.get("edges") or []
     ins = [e for e in edges if e["target"] == nid and not e.get("feedback")]
     if len(ins) != 1 or any(e["target"] == nid and e.get("feedback") for e in edges):
-        raise SweepError([Issue("bad_optional", f"optional node {nid!r} must have exactly one input edge to be left out. Received: {len(ins)}",
-                                node_id=nid)])
+        raise SweepError(
+            [
+                Issue(
+                    "bad_optional",
+                    f"optional node {nid!r} must have exactly one input edge to be left out. Received: {len(ins)}",
+                    node_id=nid,
+                )
+            ]
+        )
     src = ins[0]
     kept = []
     for e in edges:
@@ -262,7 +298,15 @@ def _repeat(doc: dict[str, Any], body: list[str], times: int, gid: str) -> None:
             new_nodes.append(n)
         for e in internal:
             new_edges.append({**e, "id": fresh(str(e.get("id") or "e")), "source": ids[e["source"]], "target": ids[e["target"]]})
-        new_edges.append({"id": fresh(f"{gid}_e"), "source": prev_tail, "source_port": out_port, "target": ids[body[0]], "target_port": in_port})
+        new_edges.append(
+            {
+                "id": fresh(f"{gid}_e"),
+                "source": prev_tail,
+                "source_port": out_port,
+                "target": ids[body[0]],
+                "target_port": in_port,
+            }
+        )
         prev_tail = ids[body[-1]]
     for e in exits:
         e["source"] = prev_tail
@@ -284,8 +328,9 @@ def probe_assignments(space: Space, enumerate_limit: int = ENUMERATE_LIMIT) -> l
     return out
 
 
-def invalid_variants(space: Space, *, enumerate_limit: int = ENUMERATE_LIMIT, max_params: int | None = None,
-                     check_config: bool = True) -> list[dict[str, Any]]:
+def invalid_variants(
+    space: Space, *, enumerate_limit: int = ENUMERATE_LIMIT, max_params: int | None = None, check_config: bool = True
+) -> list[dict[str, Any]]:
     """Each checked assignment whose variant does not validate: ``{"assignment", "errors"}`` (empty when all are fine).
 
     Config choices are checked by loading each config variant (learning rate > 0, known optimizer...).
@@ -332,6 +377,12 @@ def check_space(space: Space, **kw: Any) -> None:
         for b in bad:
             where = ", ".join(f"{k}={v!r}" for k, v in b["assignment"].items())
             first = b["errors"][0]
-            issues.append(Issue("invalid_variant", f"the variant {where} is invalid: {first.get('message')}",
-                                node_id=first.get("node_id"), param=first.get("param")))
+            issues.append(
+                Issue(
+                    "invalid_variant",
+                    f"the variant {where} is invalid: {first.get('message')}",
+                    node_id=first.get("node_id"),
+                    param=first.get("param"),
+                )
+            )
         raise SweepError(issues)

@@ -4,6 +4,7 @@ Only the config is imported eagerly (no TensorFlow), so the web server can
 serve the config schema without loading TensorFlow; ``train``/``predict`` load
 it on first use.
 """
+
 from akid.train.config import ConfigError, TrainConfig, load_config, train_config_schema
 
 

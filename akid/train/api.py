@@ -8,13 +8,15 @@ went to the sink, so the UI can pin them to nodes; they never reach the user as
 tracebacks. ``strategy="multi_worker"`` runs the same loop in worker processes
 started by :mod:`akid.train.launcher`.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +41,15 @@ def preflight(graph_doc: dict[str, Any], cfg: TrainConfig) -> None:
     make_sensor(model, cfg, WorkerInfo(0, cfg.workers if cfg.strategy == "multi_worker" else 1))
 
 
-def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None, *, logdir: str | os.PathLike,
-          sink: Sink | None = None, stop: Any = None, resume: bool = False) -> dict[str, Any]:
+def train(
+    graph_doc: dict[str, Any],
+    config: TrainConfig | dict[str, Any] | None,
+    *,
+    logdir: str | os.PathLike,
+    sink: Sink | None = None,
+    stop: Any = None,
+    resume: bool = False,
+) -> dict[str, Any]:
     """Train ``graph_doc`` as ``config`` says; checkpoints and TensorBoard files go under ``logdir``.
 
     Returns the final metrics: ``state`` (completed|cancelled), ``steps``,
@@ -76,12 +85,31 @@ def train(graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None
         raise
     except Exception as exc:
         emit("error", {"message": f"{type(exc).__name__}: {exc}"}, [])
-        emit("status", {"state": "failed", "step": 0, "epoch": 0, "total_steps": 0, "progress": 0.0,
-                        "reason": f"{type(exc).__name__}: {exc}"}, [])
+        emit(
+            "status",
+            {
+                "state": "failed",
+                "step": 0,
+                "epoch": 0,
+                "total_steps": 0,
+                "progress": 0.0,
+                "reason": f"{type(exc).__name__}: {exc}",
+            },
+            [],
+        )
         raise
     total = result.get("total_steps") or 0
-    emit("status", {"state": result["state"], "step": result["steps"], "epoch": result.get("epoch", 0), "total_steps": total,
-                    "progress": min(1.0, result["steps"] / total) if total else 1.0}, [])
+    emit(
+        "status",
+        {
+            "state": result["state"],
+            "step": result["steps"],
+            "epoch": result.get("epoch", 0),
+            "total_steps": total,
+            "progress": min(1.0, result["steps"] / total) if total else 1.0,
+        },
+        [],
+    )
     return result
 
 
@@ -104,14 +132,25 @@ def predict(graph_doc: dict[str, Any], logdir: str | os.PathLike, inputs: dict[s
     for nid, b in model.bindings["inputs"].items():
         key = b["feature"] if b["feature"] in inputs else nid
         if key not in inputs:
-            issues.append(Issue("missing_input", f"no value for feature {b['feature']!r} (Input {nid!r}). Received: {sorted(inputs)}",
-                                node_id=nid, param="feature"))
+            issues.append(
+                Issue(
+                    "missing_input",
+                    f"no value for feature {b['feature']!r} (Input {nid!r}). Received: {sorted(inputs)}",
+                    node_id=nid,
+                    param="feature",
+                )
+            )
             continue
         arr = np.asarray(inputs[key], dtype=b["dtype"])
         size = math.prod(b["shape"])
         if arr.size == 0 or arr.size % size:
-            issues.append(Issue("shape_mismatch", f"Input {nid!r} takes samples of shape {b['shape']} ({size} values). "
-                                f"Received: shape={list(arr.shape)}", node_id=nid))
+            issues.append(
+                Issue(
+                    "shape_mismatch",
+                    f"Input {nid!r} takes samples of shape {b['shape']} ({size} values). Received: shape={list(arr.shape)}",
+                    node_id=nid,
+                )
+            )
             continue
         feed[nid] = tf.constant(arr.reshape(-1, *b["shape"]))
     if issues:

@@ -12,6 +12,7 @@ Under MultiWorkerMirroredStrategy every worker must take part in ``save``
 directory; the others write to a private temporary directory that is removed
 right after, as the TensorFlow multi-worker tutorial advises.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,12 +60,15 @@ class Checkpointer:
     strategy scope, because they are plain counters every worker keeps in step.
     """
 
-    def __init__(self, logdir: str | os.PathLike, model, optimizer, *, keep: int = 3,
-                 is_chief: bool = True, worker_index: int = 0):
+    def __init__(
+        self, logdir: str | os.PathLike, model, optimizer, *, keep: int = 3, is_chief: bool = True, worker_index: int = 0
+    ):
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self.batch = tf.Variable(0, dtype=tf.int64, trainable=False, name="batch")
-        self.ckpt = tf.train.Checkpoint(model=model_trackable(model), optimizer=optimizer, step=self.step, epoch=self.epoch, batch=self.batch)
+        self.ckpt = tf.train.Checkpoint(
+            model=model_trackable(model), optimizer=optimizer, step=self.step, epoch=self.epoch, batch=self.batch
+        )
         self.is_chief = is_chief
         self.directory = checkpoint_dir(logdir)
         if is_chief:
@@ -104,7 +108,10 @@ def restore_model(model, logdir: str | os.PathLike) -> int:
     if not path:
         from akid.errors import Issue
         from akid.train.config import ConfigError
-        raise ConfigError([Issue("no_checkpoint", f"no checkpoint under {checkpoint_dir(logdir)}: train the model first", path=str(logdir))])
+
+        raise ConfigError(
+            [Issue("no_checkpoint", f"no checkpoint under {checkpoint_dir(logdir)}: train the model first", path=str(logdir))]
+        )
     step = tf.Variable(0, dtype=tf.int64)
     status = tf.train.Checkpoint(model=model_trackable(model), step=step).restore(path)
     status.expect_partial()

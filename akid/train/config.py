@@ -7,6 +7,7 @@ field must have a default that trains the default digits CNN well: a user who
 presses "Train" without touching the form should see ~97% accuracy quickly.
 No TensorFlow here: the web server imports this module.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -33,11 +34,15 @@ class OptimizerConfig(_Strict):
     name: Literal["adam", "adamw", "sgd", "rmsprop"] = Field(default="adam", description="Optimizer (SGD uses momentum).")
     learning_rate: float = Field(default=3e-3, gt=0.0, le=10.0, description="Peak learning rate.")
     momentum: float = Field(default=0.9, ge=0.0, lt=1.0, description="SGD / RMSprop momentum.")
-    weight_decay: float = Field(default=0.0, ge=0.0, le=1.0, description="Decoupled weight decay (AdamW; others: L2-style decay of Keras).")
+    weight_decay: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Decoupled weight decay (AdamW; others: L2-style decay of Keras)."
+    )
 
 
 class ScheduleConfig(_Strict):
-    name: Literal["constant", "step", "cosine", "warmup", "warmup_cosine"] = Field(default="constant", description="Learning-rate schedule.")
+    name: Literal["constant", "step", "cosine", "warmup", "warmup_cosine"] = Field(
+        default="constant", description="Learning-rate schedule."
+    )
     warmup_steps: int = Field(default=0, ge=0, le=10_000_000, description="Linear warm-up steps (warmup, warmup_cosine).")
     step_size: int = Field(default=1000, ge=1, le=10_000_000, description="'step': multiply by gamma every step_size steps.")
     gamma: float = Field(default=0.1, gt=0.0, le=1.0, description="'step': decay factor.")
@@ -65,8 +70,12 @@ class JokerConfig(_Strict):
 class ObserversConfig(_Strict):
     scalars: bool = Field(default=True, description="Loss, metrics, lr, grad norm, speed per step.")
     flush_interval: float = Field(default=0.1, ge=0.0, le=60.0, description="Seconds between batched metric events (~10/s).")
-    histograms_every: int = Field(default=100, ge=0, le=1_000_000, description="Steps between weight/gradient histograms (0: off).")
-    images_every: int = Field(default=200, ge=0, le=1_000_000, description="Steps between filter and feature-map images (0: off).")
+    histograms_every: int = Field(
+        default=100, ge=0, le=1_000_000, description="Steps between weight/gradient histograms (0: off)."
+    )
+    images_every: int = Field(
+        default=200, ge=0, le=1_000_000, description="Steps between filter and feature-map images (0: off)."
+    )
     confusion: bool = Field(default=True, description="Confusion matrix at each validation.")
     tensorboard: bool = Field(default=True, description="Also write TensorBoard event files under logdir/tb.")
     histogram_bins: int = Field(default=30, ge=2, le=256)
@@ -79,7 +88,9 @@ class TrainConfig(_Strict):
     data: DataConfig = Field(default_factory=DataConfig)
     epochs: int = Field(default=5, ge=1, le=100_000)
     batch_size: int = Field(default=32, ge=1, le=65_536, description="Global batch size (split over replicas).")
-    steps_per_epoch: int | None = Field(default=None, ge=1, le=10_000_000, description="Cap on steps per epoch (default: the whole training split).")
+    steps_per_epoch: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="Cap on steps per epoch (default: the whole training split)."
+    )
     optimizer: OptimizerConfig = Field(default_factory=OptimizerConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     jokers: list[JokerConfig] = Field(default_factory=list, description="Augmentations applied while training.")

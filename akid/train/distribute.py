@@ -4,10 +4,10 @@
 :mod:`akid.train.launcher`). Collective ops are cheap to set up on CPUs over
 gRPC on 127.0.0.1, which is what lets tests run a real two-process cluster.
 """
+
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 import tensorflow as tf
@@ -55,7 +55,8 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
     if name == "multi_worker":
         if not environ().get("TF_CONFIG"):
             raise RuntimeError("strategy 'multi_worker' needs TF_CONFIG; start it through akid.train.launcher")
-        options = tf.distribute.experimental.CommunicationOptions(implementation=tf.distribute.experimental.CommunicationImplementation.RING)
+        options = tf.distribute.experimental.CommunicationOptions(
+            implementation=tf.distribute.experimental.CommunicationImplementation.RING
+        )
         return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     raise ValueError(f"unknown strategy {name!r}")
-

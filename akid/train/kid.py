@@ -13,6 +13,7 @@ within that; chunks end exactly at checkpoints, epoch ends and the steps an
 observer acts on. Everything else (:mod:`akid.train.observers`) happens in
 Python between chunks.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,9 @@ import statistics
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -77,9 +79,18 @@ class Pace:
 class Kid:
     """Trains one graph on one data source; one instance per process (per worker)."""
 
-    def __init__(self, graph_doc: dict[str, Any], config: TrainConfig | dict[str, Any] | None, logdir: str | os.PathLike, *,
-                 sink: Sink | None = None, stop: Any = None, strategy: tf.distribute.Strategy | None = None,
-                 worker: WorkerInfo | None = None, observers: list[Observer] | None = None):
+    def __init__(
+        self,
+        graph_doc: dict[str, Any],
+        config: TrainConfig | dict[str, Any] | None,
+        logdir: str | os.PathLike,
+        *,
+        sink: Sink | None = None,
+        stop: Any = None,
+        strategy: tf.distribute.Strategy | None = None,
+        worker: WorkerInfo | None = None,
+        observers: list[Observer] | None = None,
+    ):
         self.config = load_config(config)
         self.logdir = Path(logdir)
         self.logdir.mkdir(parents=True, exist_ok=True)
@@ -97,8 +108,14 @@ class Kid:
         self.optimizer = self.setup.optimizer
         self.sensor = self.setup.sensor
         self.fns = StepFunctions(self.setup, self.strategy, self.config)
-        self.ckpt = Checkpointer(self.logdir, self.model, self.optimizer, keep=self.config.keep_checkpoints,
-                                 is_chief=self.worker.is_chief, worker_index=self.worker.index)
+        self.ckpt = Checkpointer(
+            self.logdir,
+            self.model,
+            self.optimizer,
+            keep=self.config.keep_checkpoints,
+            is_chief=self.worker.is_chief,
+            worker_index=self.worker.index,
+        )
         self.observers = observers if observers is not None else default_observers(self.config.observers, self.worker.is_chief)
         self.step = 0
         self.epoch = 0
@@ -126,8 +143,16 @@ class Kid:
 
     def _status(self, state: str = "running") -> None:
         total = self.setup.total_steps
-        self.emit("status", {"state": state, "step": self.step, "epoch": self.epoch, "total_steps": total,
-                             "progress": min(1.0, self.step / total) if total else 0.0})
+        self.emit(
+            "status",
+            {
+                "state": state,
+                "step": self.step,
+                "epoch": self.epoch,
+                "total_steps": total,
+                "progress": min(1.0, self.step / total) if total else 0.0,
+            },
+        )
 
     # ---- what observers read ---------------------------------------------
     def weight_values(self) -> list[tuple[str, str, np.ndarray]]:
@@ -200,8 +225,10 @@ class Kid:
                     start_epoch, start_batch = start_epoch + 1, 0
                 self.log(f"resumed from checkpoint at step {self.step} (epoch {start_epoch}, batch {start_batch})")
         if self.worker.count > 1 and not self.fns.all_workers_agree(self.step):
-            raise RuntimeError(f"worker {self.worker.index} restored step {self.step} but not every worker did the same: "
-                               f"the checkpoint directory {self.ckpt.directory} must be shared by all workers")
+            raise RuntimeError(
+                f"worker {self.worker.index} restored step {self.step} but not every worker did the same: "
+                f"the checkpoint directory {self.ckpt.directory} must be shared by all workers"
+            )
         if resumed_from is None and self.ckpt.manager.latest_checkpoint and not resume:
             self.log("logdir already has checkpoints; starting from scratch (use resume to continue)", "warning")
         self.epoch = start_epoch
@@ -296,13 +323,22 @@ class Kid:
         if self.tb is not None:
             self.tb.flush()
         return {
-            "state": state, "steps": self.step, "epochs": int(self.ckpt.epoch.numpy()), "epoch": self.epoch,
-            "total_steps": setup.total_steps, "resumed_from": resumed_from, "early_stopped": early_stopped,
-            "train": train_means, "val": val,
+            "state": state,
+            "steps": self.step,
+            "epochs": int(self.ckpt.epoch.numpy()),
+            "epoch": self.epoch,
+            "total_steps": setup.total_steps,
+            "resumed_from": resumed_from,
+            "early_stopped": early_stopped,
+            "train": train_means,
+            "val": val,
             "val_accuracy": {h.node_id: val[f"{h.node_id}/accuracy"] for h in setup.heads if f"{h.node_id}/accuracy" in val},
             "samples_per_sec": speed_samples / speed_time if speed_time > 0 else None,
-            "wall_s": time.perf_counter() - t0, "restarts": 0, "lost_steps": 0,
-            "checkpoint": self.ckpt.manager.latest_checkpoint, "weights_digest": self.weights_digest(),
+            "wall_s": time.perf_counter() - t0,
+            "restarts": 0,
+            "lost_steps": 0,
+            "checkpoint": self.ckpt.manager.latest_checkpoint,
+            "weights_digest": self.weights_digest(),
         }
 
     def evaluate(self, epoch: int | None = None) -> dict[str, float]:

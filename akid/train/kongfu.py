@@ -5,6 +5,7 @@ optimizer evaluates them from its own iteration counter: the learning rate is
 then part of the optimizer state in a checkpoint and a resumed run continues
 the schedule where it stopped instead of warming up again.
 """
+
 from __future__ import annotations
 
 import keras
@@ -36,11 +37,14 @@ class WarmupSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return tf.where(step < float(self.warmup_steps), ramp, rest)
 
     def get_config(self) -> dict:
-        return {"peak": self.peak, "warmup_steps": self.warmup_steps,
-                "after": keras.saving.serialize_keras_object(self.after) if self.after is not None else None}
+        return {
+            "peak": self.peak,
+            "warmup_steps": self.warmup_steps,
+            "after": keras.saving.serialize_keras_object(self.after) if self.after is not None else None,
+        }
 
     @classmethod
-    def from_config(cls, config: dict) -> "WarmupSchedule":
+    def from_config(cls, config: dict) -> WarmupSchedule:
         after = config.get("after")
         return cls(config["peak"], config["warmup_steps"], keras.saving.deserialize_keras_object(after) if after else None)
 
@@ -51,19 +55,26 @@ def make_schedule(cfg: ScheduleConfig, learning_rate: float, total_steps: int):
     if cfg.name == "constant":
         return float(learning_rate)
     if cfg.name == "step":
-        return keras.optimizers.schedules.ExponentialDecay(learning_rate, decay_steps=cfg.step_size, decay_rate=cfg.gamma, staircase=True)
+        return keras.optimizers.schedules.ExponentialDecay(
+            learning_rate, decay_steps=cfg.step_size, decay_rate=cfg.gamma, staircase=True
+        )
     if cfg.name == "cosine":
         return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=total_steps, alpha=cfg.alpha)
     if cfg.name == "warmup":
         return WarmupSchedule(learning_rate, cfg.warmup_steps)
     if cfg.name == "warmup_cosine":
         rest = max(total_steps - cfg.warmup_steps, 1)
-        return WarmupSchedule(learning_rate, cfg.warmup_steps, keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=rest, alpha=cfg.alpha))
+        return WarmupSchedule(
+            learning_rate,
+            cfg.warmup_steps,
+            keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=rest, alpha=cfg.alpha),
+        )
     raise ValueError(f"unknown schedule {cfg.name!r}")
 
 
-def make_optimizer(cfg: OptimizerConfig, schedule: ScheduleConfig, total_steps: int,
-                   clip_norm: float | None = None) -> keras.optimizers.Optimizer:
+def make_optimizer(
+    cfg: OptimizerConfig, schedule: ScheduleConfig, total_steps: int, clip_norm: float | None = None
+) -> keras.optimizers.Optimizer:
     """Build the optimizer. Call inside ``strategy.scope()`` so its slots are distributed.
 
     Gradient clipping is done by :class:`~akid.train.kid.Kid` on the

@@ -14,6 +14,7 @@ are reported in a ``log`` event and in the final result. A worker that
 reports a Python error (a bug or a user mistake, not a crash) is not retried:
 it would fail the same way again.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,13 +26,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Listener
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from akid.errors import AkidError, Issue
-from akid.train.checkpoints import latest_step
 from akid.settings import environ, get_settings
+from akid.train.checkpoints import latest_step
 from akid.train.config import TrainConfig
 
 Sink = Callable[[str, dict, list], None]
@@ -127,8 +129,14 @@ def _spawn(i: int, n: int, ports: list[int], spec_path: Path, router: _Router, l
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "") if env.get("PYTHONPATH") else root
     log = open(logdir / "workers" / f"worker_{i}.log", "ab")
     try:
-        return subprocess.Popen([sys.executable, "-m", "akid.train.worker", str(spec_path)], env=env,
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "akid.train.worker", str(spec_path)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     finally:
         log.close()
 
@@ -144,9 +152,17 @@ def _kill(procs: list[subprocess.Popen]) -> None:
         p.wait()
 
 
-def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.PathLike, sink: Sink,
-           stop: Any = None, resume: bool = False, poll_s: float = 0.05,
-           silence_s: float | None = None) -> dict[str, Any]:
+def launch(
+    graph_doc: dict[str, Any],
+    cfg: TrainConfig,
+    *,
+    logdir: str | os.PathLike,
+    sink: Sink,
+    stop: Any = None,
+    resume: bool = False,
+    poll_s: float = 0.05,
+    silence_s: float | None = None,
+) -> dict[str, Any]:
     """Run ``cfg.workers`` worker processes to completion; restart them all when one dies or all hang."""
     silence_s = get_settings().worker_silence_s if silence_s is None else silence_s
     logdir = Path(logdir).resolve()
@@ -159,14 +175,26 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
     procs: list[subprocess.Popen] = []
     try:
         while True:
-            spec = {"graph": graph_doc, "config": cfg.model_dump(mode="json"), "logdir": str(logdir),
-                    "stop_file": str(stop_file), "resume": attempt_resume}
+            spec = {
+                "graph": graph_doc,
+                "config": cfg.model_dump(mode="json"),
+                "logdir": str(logdir),
+                "stop_file": str(stop_file),
+                "resume": attempt_resume,
+            }
             spec_path = logdir / "workers" / "spec.json"
             spec_path.write_text(json.dumps(spec))
             ports = free_ports(n)
             procs = [_spawn(i, n, ports, spec_path, router, logdir) for i in range(n)]
-            router.forward("log", {"level": "info", "message": f"started {n} workers on 127.0.0.1 (ports {ports})",
-                                   "pids": [p.pid for p in procs], "restarts": restarts})
+            router.forward(
+                "log",
+                {
+                    "level": "info",
+                    "message": f"started {n} workers on 127.0.0.1 (ports {ports})",
+                    "pids": [p.pid for p in procs],
+                    "restarts": restarts,
+                },
+            )
             router.last_message = time.monotonic()
             dead = _watch(procs, stop, stop_file, poll_s, router=router, silence_s=silence_s)
             if dead is None:
@@ -186,17 +214,27 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
             lost = max(router.max_step - resume_step, 0)
             restarts += 1
             lost_total += lost
-            router.forward("log", {"level": "warning", "restarts": restarts, "lost_steps": lost, "resume_step": resume_step,
-                                   "message": f"{what}; restarting all {n} workers from the checkpoint "
-                                              f"at step {resume_step} ({lost} steps lost; restart {restarts}/{cfg.max_restarts})"})
+            router.forward(
+                "log",
+                {
+                    "level": "warning",
+                    "restarts": restarts,
+                    "lost_steps": lost,
+                    "resume_step": resume_step,
+                    "message": f"{what}; restarting all {n} workers from the checkpoint "
+                    f"at step {resume_step} ({lost} steps lost; restart {restarts}/{cfg.max_restarts})",
+                },
+            )
             router.reset(resume_step)
             attempt_resume = True
         time.sleep(0.1)
         if 0 not in router.results:
             raise WorkerFailed("the chief exited without reporting a result")
         result = dict(router.results[0])
-        result["workers"] = [{"index": i, "state": r.get("state"), "steps": r.get("steps"), "weights_digest": r.get("weights_digest")}
-                             for i, r in sorted(router.results.items())]
+        result["workers"] = [
+            {"index": i, "state": r.get("state"), "steps": r.get("steps"), "weights_digest": r.get("weights_digest")}
+            for i, r in sorted(router.results.items())
+        ]
         result["restarts"], result["lost_steps"] = restarts, lost_total
         return result
     finally:
@@ -205,8 +243,14 @@ def launch(graph_doc: dict[str, Any], cfg: TrainConfig, *, logdir: str | os.Path
         router.close()
 
 
-def _watch(procs: list[subprocess.Popen], stop: Any, stop_file: Path, poll_s: float, router: _Router | None = None,
-           silence_s: float = 600.0) -> tuple[int, int] | None:
+def _watch(
+    procs: list[subprocess.Popen],
+    stop: Any,
+    stop_file: Path,
+    poll_s: float,
+    router: _Router | None = None,
+    silence_s: float = 600.0,
+) -> tuple[int, int] | None:
     """Wait until all workers exit 0 (None) or one exits otherwise ((index, exit code)).
 
     ``(-1, 0)`` means the workers are alive but silent for ``silence_s`` seconds:

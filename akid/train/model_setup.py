@@ -4,11 +4,13 @@ Kept apart from the loop so that :func:`akid.train.api.train` can run the same
 checks (graph valid, data bound) in the caller's process before it spawns any
 worker: user mistakes surface as AkidError issues, not as a dead worker.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import keras
 import tensorflow as tf
@@ -46,9 +48,16 @@ def make_sensor(model: GraphModel, cfg: TrainConfig, worker: WorkerInfo) -> tupl
     multi = worker.count > 1
     per_worker = max(1, cfg.batch_size // worker.count) if multi else cfg.batch_size
     global_batch = per_worker * worker.count
-    sensor = Sensor(cfg.data.model_dump(), bindings=model.bindings, batch_size=per_worker,
-                    jokers=[j.model_dump() for j in cfg.jokers], seed=cfg.seed,
-                    num_shards=worker.count, shard_index=worker.index, drop_remainder=True)
+    sensor = Sensor(
+        cfg.data.model_dump(),
+        bindings=model.bindings,
+        batch_size=per_worker,
+        jokers=[j.model_dump() for j in cfg.jokers],
+        seed=cfg.seed,
+        num_shards=worker.count,
+        shard_index=worker.index,
+        drop_remainder=True,
+    )
     if multi:
         steps = sensor.source.sizes()["train"] // global_batch
     else:
@@ -56,8 +65,16 @@ def make_sensor(model: GraphModel, cfg: TrainConfig, worker: WorkerInfo) -> tupl
     if cfg.steps_per_epoch:
         steps = min(steps, cfg.steps_per_epoch)
     if steps < 1:
-        raise DataError([Issue("empty_split", f"{sensor.source.name}: the training split has {sensor.source.sizes()['train']} samples, "
-                               f"fewer than one batch of {global_batch}. Received: batch_size={cfg.batch_size}", param="batch_size")])
+        raise DataError(
+            [
+                Issue(
+                    "empty_split",
+                    f"{sensor.source.name}: the training split has {sensor.source.sizes()['train']} samples, "
+                    f"fewer than one batch of {global_batch}. Received: batch_size={cfg.batch_size}",
+                    param="batch_size",
+                )
+            ]
+        )
     return sensor, global_batch, steps
 
 
@@ -68,6 +85,7 @@ def _mean_aggregated_state():
     Keras 3 creates them with aggregation NONE, which tf.distribute refuses to
     assign in replica context with more than one replica.
     """
+
     def creator(next_creator, **kwargs):
         if not kwargs.get("trainable", True) and kwargs.get("aggregation") in (None, tf.VariableAggregation.NONE):
             kwargs["aggregation"] = tf.VariableAggregation.MEAN
@@ -77,8 +95,13 @@ def _mean_aggregated_state():
         yield
 
 
-def build_setup(graph_doc: dict[str, Any], cfg: TrainConfig, strategy: tf.distribute.Strategy, worker: WorkerInfo,
-                log: Callable[..., None] = lambda *a, **k: None) -> Setup:
+def build_setup(
+    graph_doc: dict[str, Any],
+    cfg: TrainConfig,
+    strategy: tf.distribute.Strategy,
+    worker: WorkerInfo,
+    log: Callable[..., None] = lambda *a, **k: None,
+) -> Setup:
     """Seed, build the model and optimizer under the strategy, bind the data."""
     keras.utils.set_random_seed(cfg.seed)
     mixed = False

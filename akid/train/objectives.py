@@ -5,6 +5,7 @@ tf.distribute each replica sees part of the global batch, and the only correct
 way to combine replicas (and a short last batch) is sum / global count. The
 Output node's params choose the loss, ``from_logits``, the weight and metrics.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,7 +42,9 @@ def heads_from_bindings(bindings: dict[str, Any]) -> list[Head]:
     for nid, b in bindings["outputs"].items():
         loss = b.get("loss") or "sparse_categorical_crossentropy"
         metrics = [m for m in (b.get("metrics") or []) if supports(loss, m)]
-        heads.append(Head(nid, loss, bool(b.get("from_logits", True)), float(b.get("weight", 1.0)), metrics, list(b.get("shape") or [])))
+        heads.append(
+            Head(nid, loss, bool(b.get("from_logits", True)), float(b.get("weight", 1.0)), metrics, list(b.get("shape") or []))
+        )
     return heads
 
 

@@ -12,6 +12,7 @@ busy; histograms and pictures are computed every N steps, outside the
 ``tf.function`` hot path, and gradients for histograms are computed only on
 those steps.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,9 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
 class Observer:
     """Base observer: every hook is optional."""
 
-    def on_train_begin(self, kid: "Kid") -> None: ...
+    def on_train_begin(self, kid: Kid) -> None: ...
 
-    def on_step_end(self, kid: "Kid", step: int, epoch: int, logs: dict[str, float]) -> None:
+    def on_step_end(self, kid: Kid, step: int, epoch: int, logs: dict[str, float]) -> None:
         """Called for every step, in order, after the call that ran it returned (see :meth:`next_step`)."""
 
     def next_step(self, step: int) -> int | None:
@@ -40,14 +41,14 @@ class Observer:
         observer reads in ``on_step_end`` is the model of that step and not of a later one."""
         return None
 
-    def on_epoch_end(self, kid: "Kid", step: int, epoch: int) -> None:
+    def on_epoch_end(self, kid: Kid, step: int, epoch: int) -> None:
         """After the epoch's last training step, before validation and the checkpoint."""
 
-    def on_validation_end(self, kid: "Kid", step: int, epoch: int, results: dict[str, Any]) -> None: ...
+    def on_validation_end(self, kid: Kid, step: int, epoch: int, results: dict[str, Any]) -> None: ...
 
-    def on_train_end(self, kid: "Kid") -> None: ...
+    def on_train_end(self, kid: Kid) -> None: ...
 
-    def close(self, kid: "Kid") -> None:
+    def close(self, kid: Kid) -> None:
         """Release threads and buffers; called once, also when training raised."""
 
 
@@ -75,24 +76,31 @@ class ScalarObserver(Observer):
         #: Why the channel stopped taking points (later points are dropped), if it did.
         self.sender_error: BaseException | None = None
 
-    def _send(self, kid: "Kid", points: list[dict[str, Any]]) -> None:
+    def _send(self, kid: Kid, points: list[dict[str, Any]]) -> None:
         if self._sender is None:
             self._sender = _Sender(lambda pts: kid.emit("metrics", {"points": pts}), self.flush_interval)
         self._sender.put(points)
 
     def on_step_end(self, kid, step, epoch, logs):
         wall = getattr(kid, "step_wall", None) or time.time()
-        self._send(kid, [{"step": step, "epoch": epoch, "split": "train", "name": k, "value": v, "wall": wall} for k, v in logs.items()])
+        self._send(
+            kid, [{"step": step, "epoch": epoch, "split": "train", "name": k, "value": v, "wall": wall} for k, v in logs.items()]
+        )
 
     def on_validation_end(self, kid, step, epoch, results):
         wall = time.time()
-        self._send(kid, [{"step": step, "epoch": epoch, "split": "val", "name": k, "value": v, "wall": wall}
-                         for k, v in results["metrics"].items()])
+        self._send(
+            kid,
+            [
+                {"step": step, "epoch": epoch, "split": "val", "name": k, "value": v, "wall": wall}
+                for k, v in results["metrics"].items()
+            ],
+        )
 
     def on_train_end(self, kid):
         self.flush(kid)
 
-    def flush(self, kid: "Kid") -> None:
+    def flush(self, kid: Kid) -> None:
         """Send every held point now and wait until it has been handed to the sink."""
         if self._sender is not None:
             self._sender.drain()
@@ -155,7 +163,7 @@ class _Sender:
                 if self.error is None:
                     self._send(points)
                     self.events += 1
-            except BaseException as exc:  # noqa: BLE001 - a dead channel must not kill training; later points are dropped
+            except BaseException as exc:
                 self.error = exc
             took = time.monotonic() - started
             with self._cond:
@@ -174,8 +182,13 @@ def histogram_item(node_id: str, tensor: str, values: np.ndarray, bins: int) -> 
     if hi - lo < 1e-12:
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
-    return {"node_id": node_id, "tensor": tensor, "edges": edges.tolist(), "counts": counts.astype(int).tolist(),
-            "sparsity": float(np.mean(v == 0.0))}
+    return {
+        "node_id": node_id,
+        "tensor": tensor,
+        "edges": edges.tolist(),
+        "counts": counts.astype(int).tolist(),
+        "sparsity": float(np.mean(v == 0.0)),
+    }
 
 
 class HistogramObserver(Observer):
@@ -198,7 +211,7 @@ class HistogramObserver(Observer):
     def on_train_begin(self, kid):
         self.emit(kid, kid.step)
 
-    def emit(self, kid: "Kid", step: int) -> None:
+    def emit(self, kid: Kid, step: int) -> None:
         items = [histogram_item(node_id, name, value, self.bins) for node_id, name, value in kid.weight_values()]
         items += [histogram_item(node_id, f"{name}/grad", g, self.bins) for node_id, name, g in kid.gradient_values()]
         if items:
@@ -224,13 +237,20 @@ class ImageObserver(Observer):
     def on_train_end(self, kid):
         self.emit(kid, kid.step)
 
-    def emit(self, kid: "Kid", step: int) -> None:
+    def emit(self, kid: Kid, step: int) -> None:
         items: list[dict[str, Any]] = []
         attachments: list[bytes] = []
 
         def add(node_id: str, kind: str, pixels: np.ndarray) -> None:
-            items.append({"node_id": node_id, "kind": kind, "index": len(attachments),
-                          "width": int(pixels.shape[1]), "height": int(pixels.shape[0])})
+            items.append(
+                {
+                    "node_id": node_id,
+                    "kind": kind,
+                    "index": len(attachments),
+                    "width": int(pixels.shape[1]),
+                    "height": int(pixels.shape[0]),
+                }
+            )
             attachments.append(pictures.to_png(pixels))
 
         for node_id, name, value in kid.weight_values():
@@ -253,9 +273,17 @@ class ConfusionObserver(Observer):
         items, attachments = [], []
         for node_id, matrix in results.get("confusion", {}).items():
             pixels = pictures.confusion_png(matrix)
-            items.append({"node_id": node_id, "kind": "confusion", "index": len(attachments),
-                          "width": int(pixels.shape[1]), "height": int(pixels.shape[0]),
-                          "epoch": epoch, "matrix": np.asarray(matrix).astype(int).tolist()})
+            items.append(
+                {
+                    "node_id": node_id,
+                    "kind": "confusion",
+                    "index": len(attachments),
+                    "width": int(pixels.shape[1]),
+                    "height": int(pixels.shape[0]),
+                    "epoch": epoch,
+                    "matrix": np.asarray(matrix).astype(int).tolist(),
+                }
+            )
             attachments.append(pictures.to_png(pixels))
         if items:
             kid.emit("images", {"step": step, "items": items}, attachments)

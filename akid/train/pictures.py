@@ -3,6 +3,7 @@
 Pure numpy + Pillow, no TensorFlow, so it is cheap to test and the same bytes
 go to the browser (binary socket attachments) and to TensorBoard.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,7 +51,7 @@ def grid(tiles: list[np.ndarray], min_tile: int = 24, pad: int = 1) -> np.ndarra
         r, c = divmod(i, cols)
         t = np.kron(normalize(t), np.ones((scale, scale), dtype=np.uint8))
         y, x = pad + r * (th + pad), pad + c * (tw + pad)
-        out[y:y + t.shape[0], x:x + t.shape[1]] = t
+        out[y : y + t.shape[0], x : x + t.shape[1]] = t
     return out
 
 

@@ -16,6 +16,7 @@ function dispatch and a sync per step. ``n`` is a tensor argument, so one trace
 serves every chunk length. Each call also sums a per-worker *proposal* for the
 next chunk length, so multi-worker runs agree on it without another collective.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -52,7 +53,9 @@ class StepFunctions:
     def train_dataset(self, epoch: int, skip: int):
         sensor = self.setup.sensor
         if self.multi_worker:
-            return self.strategy.distribute_datasets_from_function(lambda ctx: sensor.dataset("train", epoch=epoch, skip_batches=skip))
+            return self.strategy.distribute_datasets_from_function(
+                lambda ctx: sensor.dataset("train", epoch=epoch, skip_batches=skip)
+            )
         ds = sensor.dataset("train", epoch=epoch, skip_batches=skip)
         if self.strategy.num_replicas_in_sync > 1:
             return self.strategy.experimental_distribute_dataset(ds)
@@ -126,7 +129,7 @@ class StepFunctions:
         x, y = iterator.get_next()
         rows = rows.write(n - 1, self._train_step(x, y, stop))
         agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
-        local = lambda t: self.strategy.experimental_local_results(t)[0]  # noqa: E731
+        local = lambda t: self.strategy.experimental_local_results(t)[0]
         return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
 
     def train_steps(self, iterator, n: int, stop: bool, proposal: int) -> tuple[np.ndarray, int, Any]:
@@ -154,11 +157,11 @@ class StepFunctions:
         cols, names = [rows[:, 0:1]], ["loss"]
         i = 1
         for h in self.heads:
-            cols.append(rows[:, i:i + 1])
+            cols.append(rows[:, i : i + 1])
             names.append(f"{h.node_id}/loss")
             i += 1
             for m in h.metrics:
-                cols.append(rows[:, i:i + 1] / count)
+                cols.append(rows[:, i : i + 1] / count)
                 names.append(f"{h.node_id}/{m}")
                 i += 1
         cols += [rows[:, -3:-2], rows[:, -2:-1], rows[:, -1:]]
@@ -169,7 +172,9 @@ class StepFunctions:
     def all_workers_agree(self, value: int) -> bool:
         """Whether every replica holds the same ``value`` (one small collective)."""
         local = tf.constant(float(value))
-        fn = tf.function(lambda: self.strategy.reduce(SUM, self.strategy.run(lambda: tf.identity(local)), axis=None), autograph=False)
+        fn = tf.function(
+            lambda: self.strategy.reduce(SUM, self.strategy.run(lambda: tf.identity(local)), axis=None), autograph=False
+        )
         return float(fn().numpy()) == float(value) * self.strategy.num_replicas_in_sync
 
     # ---- evaluate --------------------------------------------------------
@@ -226,14 +231,17 @@ class StepFunctions:
 
     def local_gradients(self, x, y) -> list[Any]:
         """Gradients of this worker's part of a batch (inference mode: no BatchNorm updates)."""
-        local = lambda t: self.strategy.experimental_local_results(t)[0]  # noqa: E731
+        local = lambda t: self.strategy.experimental_local_results(t)[0]
         x, y = tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
         if self._grads is None:
             # Any batch size, one trace: the first call (on the probe batch, before the
             # first step) pays for tracing, not a timed training step.
-            relaxed = lambda t: tf.TensorSpec([None, *t.shape[1:]], t.dtype)  # noqa: E731
-            self._grads = tf.function(self._grad_step, autograph=False,
-                                      input_signature=[tf.nest.map_structure(relaxed, x), tf.nest.map_structure(relaxed, y)])
+            relaxed = lambda t: tf.TensorSpec([None, *t.shape[1:]], t.dtype)
+            self._grads = tf.function(
+                self._grad_step,
+                autograph=False,
+                input_signature=[tf.nest.map_structure(relaxed, x), tf.nest.map_structure(relaxed, y)],
+            )
         return [None if g is None else g.numpy() for g in self._grads(x, y)]
 
 
@@ -241,5 +249,11 @@ def _full_val(sensor):
     """Every worker validates on the whole val split (its sensor only holds its shard)."""
     from akid.data.sensor import Sensor
 
-    return Sensor(sensor.source, bindings=sensor.bindings, batch_size=max(sensor.batch_size, 64), jokers=sensor.jokers,
-                  seed=sensor.seed, shuffle=False)
+    return Sensor(
+        sensor.source,
+        bindings=sensor.bindings,
+        batch_size=max(sensor.batch_size, 64),
+        jokers=sensor.jokers,
+        seed=sensor.seed,
+        shuffle=False,
+    )

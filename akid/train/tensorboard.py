@@ -13,6 +13,7 @@ the observers' 5% budget on a small model. An event file is a TFRecord file of
 plugin metadata: ``scalars``, ``histograms``, ``images``) and write them with
 ``tf.io.TFRecordWriter`` (~10 us per record).
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,14 @@ class EventFile:
         self._w = tf.io.TFRecordWriter(str(self.path))
         self._w.write(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2").SerializeToString())
 
-    def write(self, step: int, tag: str, metadata: summary_pb2.SummaryMetadata, tensor: tensor_pb2.TensorProto,
-              wall: float | None = None) -> None:
+    def write(
+        self,
+        step: int,
+        tag: str,
+        metadata: summary_pb2.SummaryMetadata,
+        tensor: tensor_pb2.TensorProto,
+        wall: float | None = None,
+    ) -> None:
         value = summary_pb2.Summary.Value(tag=tag, metadata=metadata, tensor=tensor)
         event = event_pb2.Event(wall_time=wall or time.time(), step=int(step), summary=summary_pb2.Summary(value=[value]))
         self._w.write(event.SerializeToString())
@@ -98,8 +105,9 @@ class TensorBoardWriter:
             edges = np.asarray(item["edges"], dtype=np.float64)
             counts = np.asarray(item["counts"], dtype=np.float64)
             buckets = np.stack([edges[:-1], edges[1:], counts], axis=1)  # [k, 3]: left, right, count
-            t = tensor_pb2.TensorProto(dtype=types_pb2.DT_DOUBLE, tensor_shape=_shape(*buckets.shape),
-                                       double_val=buckets.ravel().tolist())
+            t = tensor_pb2.TensorProto(
+                dtype=types_pb2.DT_DOUBLE, tensor_shape=_shape(*buckets.shape), double_val=buckets.ravel().tolist()
+            )
             f.write(step, tag, _HISTOGRAM, t)
             f.scalar(step, f"{tag}/sparsity", item["sparsity"])
 

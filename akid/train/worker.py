@@ -7,6 +7,7 @@ as a single-process run. Events go back to the launcher over an authenticated
 local connection (bytes attachments included, no base64); stopping is agreed
 through a file the launcher creates, read between steps.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         strategy = make_strategy("multi_worker")  # before any other TensorFlow work
         from akid.train.kid import Kid
 
-        kid = Kid(spec["graph"], spec["config"], spec["logdir"], sink=lambda k, p, a: send("event", k, p, [bytes(x) for x in a]),
-                  stop=FileFlag(spec["stop_file"]), strategy=strategy, worker=info)
+        kid = Kid(
+            spec["graph"],
+            spec["config"],
+            spec["logdir"],
+            sink=lambda k, p, a: send("event", k, p, [bytes(x) for x in a]),
+            stop=FileFlag(spec["stop_file"]),
+            strategy=strategy,
+            worker=info,
+        )
         try:
             from akid.train.init_weights import load_init_weights
 

@@ -1,4 +1,5 @@
 """REST blueprints, one module per resource (see docs/architecture.md, REST)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,7 +33,9 @@ def json_body(kind: type = dict) -> Any:
     if data is None:
         raise api_error(400, "bad_json", "the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, kind):
-        raise api_error(400, "wrong_type", f"the request body must be a JSON {kind.__name__}. Received: {type(data).__name__}", path="$")
+        raise api_error(
+            400, "wrong_type", f"the request body must be a JSON {kind.__name__}. Received: {type(data).__name__}", path="$"
+        )
     return data
 
 
@@ -44,7 +47,7 @@ def field(body: dict[str, Any], key: str, kind: type | tuple, required: bool = T
         return default
     value = body[key]
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         names = "/".join(k.__name__ for k in kinds)
         raise api_error(400, "wrong_type", f"{key} must be {names}. Received: {type(value).__name__}", path=f"$.{key}")
     return value

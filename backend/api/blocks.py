@@ -1,4 +1,5 @@
 """Palette data: block specs and starter templates (read-only, cached by the library)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -1,4 +1,5 @@
 """User-defined composite blocks (a named sub-graph reusable as a block)."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,8 @@ import re
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from backend import akidlib
 from akid.graph.budget import check_graph
+from backend import akidlib
 from backend.api import field, json_body, limits, services
 from backend.errors import api_error
 
@@ -26,10 +27,15 @@ def save_composite() -> ResponseReturnValue:
     name = field(body, "name", str)
     doc = field(body, "graph", dict)
     if not NAME.match(name):
-        raise api_error(400, "bad_name", f"composite names are identifiers (letter, then letters/digits/_; <= 64). Received: {name!r}", path="$.name")
+        raise api_error(
+            400,
+            "bad_name",
+            f"composite names are identifiers (letter, then letters/digits/_; <= 64). Received: {name!r}",
+            path="$.name",
+        )
     try:
         builtin = akidlib.module("akid.blocks").has_block(name)
-    except Exception:  # noqa: BLE001 - the registry being unavailable must not block saving
+    except Exception:
         builtin = False
     if builtin:
         raise api_error(409, "name_taken", f"{name!r} is a built-in block type", path="$.name")

@@ -1,4 +1,5 @@
 """The TrainConfig JSON Schema and defaults, from which the UI renders its form."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -5,12 +5,13 @@ name, so a crafted filename can never escape the data dir; the library's
 ``import_upload`` then turns the file into a source (no pickle: npz is read
 with ``allow_pickle=False`` by the library).
 """
+
 from __future__ import annotations
 
 import base64
-import logging
 import io
 import json
+import logging
 import pathlib
 import re
 import shutil
@@ -111,10 +112,14 @@ def upload() -> ResponseReturnValue:
     filename = secure_filename(f.filename) or "upload"
     suffix = pathlib.Path(filename).suffix.lower()
     if suffix not in UPLOAD_TYPES:
-        raise api_error(400, "bad_file_type", f"uploads must be one of {list(UPLOAD_TYPES)}. Received: {f.filename!r}", param="file")
+        raise api_error(
+            400, "bad_file_type", f"uploads must be one of {list(UPLOAD_TYPES)}. Received: {f.filename!r}", param="file"
+        )
     name = request.form.get("name") or pathlib.Path(filename).stem or "upload"
     if not NAME.match(name):
-        raise api_error(400, "bad_name", f"data set names are letters, digits, '_', '.', '-' (<= 64). Received: {name!r}", param="name")
+        raise api_error(
+            400, "bad_name", f"data set names are letters, digits, '_', '.', '-' (<= 64). Received: {name!r}", param="name"
+        )
     params = None
     if request.form.get("params"):
         try:
@@ -122,7 +127,9 @@ def upload() -> ResponseReturnValue:
         except ValueError:
             params = None
         if not isinstance(params, dict):
-            raise api_error(400, "bad_param", "params must be a JSON object (source params, e.g. the npz array mapping)", param="params")
+            raise api_error(
+                400, "bad_param", "params must be a JSON object (source params, e.g. the npz array mapping)", param="params"
+            )
     data_dir = services().data_dir.resolve()
     tmp_dir = (data_dir / "uploads" / uuid.uuid4().hex).resolve()
     tmp = (tmp_dir / f"upload{suffix}").resolve()
@@ -131,7 +138,9 @@ def upload() -> ResponseReturnValue:
     tmp_dir.mkdir(parents=True)
     try:
         f.save(tmp)
-        spec = akidlib.import_upload(tmp, suffix[1:], data_dir / "datasets", int(current_app.config["MAX_CONTENT_LENGTH"]), name=name, params=params)
+        spec = akidlib.import_upload(
+            tmp, suffix[1:], data_dir / "datasets", int(current_app.config["MAX_CONTENT_LENGTH"]), name=name, params=params
+        )
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     spec = dict(spec or {})

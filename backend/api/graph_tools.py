@@ -3,6 +3,7 @@
 Validation answers 200 with the report even for invalid graphs: an invalid
 graph is the normal state of a graph being drawn, and the report *is* the answer.
 """
+
 from __future__ import annotations
 
 from typing import Any

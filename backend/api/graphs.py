@@ -3,6 +3,7 @@
 Nothing is overwritten so a user can always get back the graph a run was
 trained from (runs record graph id + version).
 """
+
 from __future__ import annotations
 
 from typing import Any

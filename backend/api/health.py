@@ -1,4 +1,5 @@
 """``GET /api/health``: liveness for container probes (no token needed; reveals nothing)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -4,6 +4,7 @@ Everything checked here (graph validity, parameter count, config) is checked
 *before* a worker starts, so the user sees errors on the node at once instead
 of a failed run seconds later.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,19 +34,31 @@ TARGETS = ("local", "kubernetes")
 
 def _targets() -> list[dict[str, Any]]:
     ok, reason = services().manager.kube.available()
-    return [{"id": "local", "available": True, "reason": "worker processes of this server"},
-            {"id": "kubernetes", "available": bool(ok), "reason": reason}]
+    return [
+        {"id": "local", "available": True, "reason": "worker processes of this server"},
+        {"id": "kubernetes", "available": bool(ok), "reason": reason},
+    ]
 
 
 def _check_target(target: str) -> None:
     if target not in TARGETS:
-        raise api_error(400, "bad_target", f"target must be one of {', '.join(TARGETS)}. Received: target={target!r}",
-                        param="target", path="$.target")
+        raise api_error(
+            400,
+            "bad_target",
+            f"target must be one of {', '.join(TARGETS)}. Received: target={target!r}",
+            param="target",
+            path="$.target",
+        )
     if target == "kubernetes":
         ok, reason = services().manager.kube.available()
         if not ok:
-            raise api_error(400, "target_unavailable", f"Kubernetes is not available on this server: {reason}. Received: target='kubernetes'",
-                            param="target", path="$.target")
+            raise api_error(
+                400,
+                "target_unavailable",
+                f"Kubernetes is not available on this server: {reason}. Received: target='kubernetes'",
+                param="target",
+                path="$.target",
+            )
 
 
 @bp.get("/targets")
@@ -59,12 +72,20 @@ def _check_graph(doc: dict[str, Any]) -> None:
     limit = int(limits().max_model_params or 0)
     report = validate_with_deadline(doc, limits())
     if not report.get("ok"):
-        raise ApiError(400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")])
+        raise ApiError(
+            400, report.get("errors") or [issue_dict("invalid_graph", "the graph has errors; fix them before training")]
+        )
     params = int(report.get("params") or 0)
     if params < 0:
-        raise api_error(400, "bad_param", f"the model's parameter count is negative (a negative size parameter?). Received: params={params}")
+        raise api_error(
+            400, "bad_param", f"the model's parameter count is negative (a negative size parameter?). Received: params={params}"
+        )
     if limit and params > limit:
-        raise api_error(400, "model_too_large", f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}")
+        raise api_error(
+            400,
+            "model_too_large",
+            f"the model has {params:,} parameters; this server allows at most {limit:,}. Received: params={params}",
+        )
 
 
 def _check_data_paths(config: dict[str, Any]) -> None:
@@ -81,12 +102,24 @@ def _check_data_paths(config: dict[str, Any]) -> None:
     if data_path:
         roots.append(pathlib.Path(data_path).resolve())
     if "\x00" in str(raw):
-        raise api_error(400, "bad_path", "data.params.path contains a NUL character", param="data.params.path", path="$.config.data.params.path")
+        raise api_error(
+            400,
+            "bad_path",
+            "data.params.path contains a NUL character",
+            param="data.params.path",
+            path="$.config.data.params.path",
+        )
     candidate = pathlib.Path(str(raw))
     resolved = (candidate if candidate.is_absolute() else roots[0] / candidate).resolve()
     if not any(resolved == r or r in resolved.parents for r in roots):
-        raise api_error(400, "path_not_allowed", "data files must lie in the server's data sets folder (upload them, or set "
-                        f"AKID_DATA_PATH). Received: data.params.path={raw!r}", param="data.params.path", path="$.config.data.params.path")
+        raise api_error(
+            400,
+            "path_not_allowed",
+            "data files must lie in the server's data sets folder (upload them, or set "
+            f"AKID_DATA_PATH). Received: data.params.path={raw!r}",
+            param="data.params.path",
+            path="$.config.data.params.path",
+        )
     config["data"]["params"]["path"] = str(resolved)
 
 
@@ -103,8 +136,13 @@ def create_run() -> ResponseReturnValue:
         # provenance: the run records exactly the graph that trains
         saved = store.get_graph(graph_id, graph_version)
         if graph is not None and graph != saved["graph"]:
-            raise api_error(409, "graph_mismatch", f"the body's graph differs from saved graph {graph_id!r} version {saved['version']}; "
-                            "save it first, or send only graph_id (or only graph). Received: graph_id and a different graph", path="$.graph")
+            raise api_error(
+                409,
+                "graph_mismatch",
+                f"the body's graph differs from saved graph {graph_id!r} version {saved['version']}; "
+                "save it first, or send only graph_id (or only graph). Received: graph_id and a different graph",
+                path="$.graph",
+            )
         graph, graph_version = saved["graph"], saved["version"]
     check_graph(graph, limits(), "$.graph")
     config = field(body, "config", dict, required=False, default={})
@@ -120,8 +158,13 @@ def create_run() -> ResponseReturnValue:
     try:
         services().manager.check_capacity()
     except QueueFull as exc:
-        raise api_error(429, "queue_full", f"{exc} (limit max_queued_runs={exc.limit}; set AKID_MAX_QUEUED_RUNS to change it). "
-                        f"Received: run number {exc.waiting + 1} in the queue", param="max_queued_runs") from None
+        raise api_error(
+            429,
+            "queue_full",
+            f"{exc} (limit max_queued_runs={exc.limit}; set AKID_MAX_QUEUED_RUNS to change it). "
+            f"Received: run number {exc.waiting + 1} in the queue",
+            param="max_queued_runs",
+        ) from None
     run = store.create_run(name[:200], graph, config, graph_id, graph_version, target=target)
     if init is not None:
         keras_files.stage_init_weights(init, services().manager.logdir(run["id"]))
@@ -197,7 +240,10 @@ def events(run_id: str) -> ResponseReturnValue:
     since = int_arg("since_seq", 0, lo=0)
     limit = int_arg("limit", None, lo=1, hi=100_000)
     evs = store.list_events(run_id, since, limit)
-    out = [{"seq": e["seq"], "kind": e["kind"], "payload": e["payload"], "images": e["images"], "created_at": e["created_at"]} for e in evs]
+    out = [
+        {"seq": e["seq"], "kind": e["kind"], "payload": e["payload"], "images": e["images"], "created_at": e["created_at"]}
+        for e in evs
+    ]
     return jsonify({"run_id": run_id, "events": out, "last_seq": out[-1]["seq"] if out else since})
 
 

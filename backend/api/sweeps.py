@@ -4,6 +4,7 @@ A sweep's trials are ordinary runs (``/api/runs/<run_id>``); the sweep record
 names each trial's run, choices, objective and state. Live: Socket.IO
 ``sweep.subscribe`` / ``sweep.update`` (see :mod:`backend.sweeps.live`).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,7 +52,13 @@ def create_sweep() -> ResponseReturnValue:
     objective = field(body, "objective", str, required=False, default="val/accuracy")
     parallel = field(body, "parallel", int, required=False, default=services().manager.max_concurrent)
     if not 1 <= parallel <= MAX_PARALLEL:
-        raise api_error(400, "bad_param", f"parallel must be in [1, {MAX_PARALLEL}]. Received: {parallel}", param="parallel", path="$.parallel")
+        raise api_error(
+            400,
+            "bad_param",
+            f"parallel must be in [1, {MAX_PARALLEL}]. Received: {parallel}",
+            param="parallel",
+            path="$.parallel",
+        )
     seed = field(body, "seed", int, required=False, default=0)
     prune = field(body, "prune", bool, required=False, default=True)
     budget = field(body, "budget_s", (int, float), required=False)
@@ -59,11 +66,24 @@ def create_sweep() -> ResponseReturnValue:
         raise api_error(400, "bad_param", f"budget_s must be > 0. Received: {budget}", param="budget_s", path="$.budget_s")
     name = field(body, "name", str, required=False) or f"sweep {graph.get('name') or 'graph'}"
     limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
-    record = _sweeps().create(name[:160], graph, config, strategy=strategy, trials=trials, objective=objective, parallel=parallel,
-                              seed=seed, prune=prune, budget_s=budget, graph_id=graph_id,
-                              check_config=bool(current_app.config.get("CONVERT_CONFIG", True)), max_params=limit or None)
-    return jsonify({"id": record["id"], "status": record["status"], "space": record["space"],
-                    "trials_wanted": record["trials_wanted"]}), 201
+    record = _sweeps().create(
+        name[:160],
+        graph,
+        config,
+        strategy=strategy,
+        trials=trials,
+        objective=objective,
+        parallel=parallel,
+        seed=seed,
+        prune=prune,
+        budget_s=budget,
+        graph_id=graph_id,
+        check_config=bool(current_app.config.get("CONVERT_CONFIG", True)),
+        max_params=limit or None,
+    )
+    return jsonify(
+        {"id": record["id"], "status": record["status"], "space": record["space"], "trials_wanted": record["trials_wanted"]}
+    ), 201
 
 
 @bp.get("")

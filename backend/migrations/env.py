@@ -1,4 +1,5 @@
 """Alembic environment: uses the connection handed over by SqlStore.migrate, or the URL."""
+
 from __future__ import annotations
 
 from alembic import context

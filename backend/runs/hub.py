@@ -212,7 +212,12 @@ class EventHub:
 
     # ---- publish / replay ----
     def publish(
-        self, run_id: str, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None, trace_recv: float | None = None
+        self,
+        run_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        attachments: list[bytes] | None = None,
+        trace_recv: float | None = None,
     ) -> int:
         """Assign the next seq, emit to the run's room and store (pictures: store, then emit);
         returns the seq.

@@ -10,6 +10,7 @@ run's status; cancel deletes the Job (its pods go with it).
 Everything that talks to the cluster goes through ``akid.deploy.k8s`` with API objects from
 ``api_factory`` (tests pass fakes; by default the kube config / in-cluster account).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ import logging
 import pathlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from akid.deploy import k8s
 from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
@@ -30,12 +32,13 @@ log = logging.getLogger("akid.runs.kube")
 
 
 def default_api_factory() -> tuple[Any, Any]:
-    return k8s._apis()  # noqa: SLF001 - the one place that loads the kube config
+    return k8s._apis()
 
 
 @dataclass
 class _Tail:
     """Byte offset into one worker's events.jsonl (only whole lines are consumed)."""
+
     path: pathlib.Path
     worker: int
     offset: int = 0
@@ -62,10 +65,18 @@ class _Follow:
 class KubeRunner:
     """Submits, follows and cancels the runs whose target is ``kubernetes``."""
 
-    def __init__(self, store: AbstractStore, hub: EventHub, end: Callable[..., None], status_payload: Callable[..., dict],
-                 poll_s: float = 2.0, api_factory: Callable[[], tuple[Any, Any]] | None = None,
-                 available: Callable[[], tuple[bool, str]] | None = None, settings: Callable[[], dict] | None = None,
-                 router: EventRouter | None = None) -> None:
+    def __init__(
+        self,
+        store: AbstractStore,
+        hub: EventHub,
+        end: Callable[..., None],
+        status_payload: Callable[..., dict],
+        poll_s: float = 2.0,
+        api_factory: Callable[[], tuple[Any, Any]] | None = None,
+        available: Callable[[], tuple[bool, str]] | None = None,
+        settings: Callable[[], dict] | None = None,
+        router: EventRouter | None = None,
+    ) -> None:
         self.store, self.hub = store, hub
         self.router = router or EventRouter(store, hub)
         self._end, self._status_payload = end, status_payload
@@ -92,8 +103,9 @@ class KubeRunner:
         core, batch = self.api_factory()
         if resume:  # the previous Job (finished, failed or cancelled) may linger until its TTL
             k8s.delete_training_job(run_id, namespace, core_api=core, batch_api=batch)
-        info = k8s.submit_training_job(run_id, run["graph"], config, workers, core_api=core, batch_api=batch,
-                                       logdir=str(logdir), **settings)
+        info = k8s.submit_training_job(
+            run_id, run["graph"], config, workers, core_api=core, batch_api=batch, logdir=str(logdir), **settings
+        )
         f = _Follow(run_id, logdir, namespace, ev=RunEvents(run_id, status={k: run.get(k) for k in _STATUS_KEYS}))
         # a resumed run appends to the same files: continue after what was already forwarded
         for i in range(workers):
@@ -101,9 +113,17 @@ class KubeRunner:
             f.tails[i] = _Tail(path, i, offset=path.stat().st_size if path.exists() else 0)
         with self._lock:
             self._runs[run_id] = f
-        self.hub.publish(run_id, "log", {"level": "info", "message": f"submitted Kubernetes Job {info['job']} "
-                                         f"in namespace {namespace} ({workers} worker{'s' if workers > 1 else ''})",
-                                         "job": info["job"], "namespace": namespace})
+        self.hub.publish(
+            run_id,
+            "log",
+            {
+                "level": "info",
+                "message": f"submitted Kubernetes Job {info['job']} "
+                f"in namespace {namespace} ({workers} worker{'s' if workers > 1 else ''})",
+                "job": info["job"],
+                "namespace": namespace,
+            },
+        )
         f.thread = threading.Thread(target=self._follow, args=(f,), name=f"akid-kube-{run_id}", daemon=True)
         f.thread.start()
 
@@ -143,7 +163,7 @@ class KubeRunner:
                     break
                 try:
                     st = k8s.training_job_status(f.run_id, f.namespace, batch_api=batch)
-                except Exception as exc:  # noqa: BLE001 - an API hiccup is logged, a vanished Job ends the run
+                except Exception as exc:
                     if getattr(exc, "status", None) == 404:
                         state, reason = "failed", "the Kubernetes Job disappeared"
                         break
@@ -160,7 +180,7 @@ class KubeRunner:
                     final = self._final(f)
                     break
                 f.stop.wait(self.poll_s)
-        except Exception as exc:  # noqa: BLE001 - a follower must end its run, never die silently
+        except Exception as exc:
             log.exception("run %s: following the Job failed", f.run_id)
             state, reason = "failed", f"following the Kubernetes Job failed: {type(exc).__name__}: {exc}"
         if state == "failed":

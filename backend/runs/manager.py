@@ -6,6 +6,7 @@ publishes through the hub (which assigns seq), notices dead workers through
 their process sentinels, and enforces cancel grace periods. Keeping all of this
 on one thread means run state changes need no cross-thread choreography.
 """
+
 from __future__ import annotations
 
 import json
@@ -99,9 +100,19 @@ class RunManager:
         self._thread: threading.Thread | None = None
         #: runs whose target is "kubernetes": an indexed Job followed by one thread per run
         self.router = EventRouter(store, hub, batch_interval=config.batch_interval)
-        self.kube = KubeRunner(store, hub, self._end, self._status_payload, poll_s=config.k8s_poll_s, router=self.router,
-                               settings=lambda: {"image": settings.image, "namespace": settings.k8s_namespace,
-                                                 "shared_pvc": settings.k8s_shared_pvc})
+        self.kube = KubeRunner(
+            store,
+            hub,
+            self._end,
+            self._status_payload,
+            poll_s=config.k8s_poll_s,
+            router=self.router,
+            settings=lambda: {
+                "image": settings.image,
+                "namespace": settings.k8s_namespace,
+                "shared_pvc": settings.k8s_shared_pvc,
+            },
+        )
 
     # ---- public API (request threads) ---------------------------------
     def start(self) -> None:
@@ -131,7 +142,7 @@ class RunManager:
         if run.get("target") == "kubernetes":
             try:
                 self.kube.submit(run_id, self.logdir(run_id), resume=resume)
-            except Exception as exc:  # noqa: BLE001 - the cluster refused: the run fails with its reason
+            except Exception as exc:
                 log.exception("could not submit run %s to Kubernetes", run_id)
                 reason = f"could not submit the Kubernetes Job: {type(exc).__name__}: {exc}"
                 self.hub.publish(run_id, "error", {"message": reason})
@@ -219,7 +230,7 @@ class RunManager:
         while not self._closing.is_set():
             try:
                 self._tick()
-            except Exception:  # noqa: BLE001 - the pump must survive anything a run does
+            except Exception:
                 log.exception("run pump error")
                 time.sleep(0.1)
 
@@ -266,7 +277,7 @@ class RunManager:
                 self._starting.add(run_id)
             try:
                 self._spawn(run_id, resume)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.exception("could not start run %s", run_id)
                 self._end(run_id, {}, "failed", f"could not start the worker: {exc}")
             finally:
@@ -280,7 +291,9 @@ class RunManager:
         spec_r, spec_w = self._ctx.Pipe(duplex=False)
         rconn, wconn = self._ctx.Pipe(duplex=False)
         stop = self._ctx.Event()
-        proc = self._ctx.Process(target=warm_main, args=(self.train_target, preload, spec_r, wconn, stop, os.getpid()), name="akid-run-warm")
+        proc = self._ctx.Process(
+            target=warm_main, args=(self.train_target, preload, spec_r, wconn, stop, os.getpid()), name="akid-run-warm"
+        )
         proc.start()
         spec_r.close()
         wconn.close()
@@ -306,7 +319,9 @@ class RunManager:
         run = self.store.get_run(run_id)
         logdir = self.logdir(run_id)
         logdir.mkdir(parents=True, exist_ok=True)
-        spec = WorkerSpec(run_id, run["graph"], run["config"], str(logdir), resume, self.train_target, self.convert_config, self.worker_env)
+        spec = WorkerSpec(
+            run_id, run["graph"], run["config"], str(logdir), resume, self.train_target, self.convert_config, self.worker_env
+        )
         warm = self._take_warm() if self.warm_workers else None
         if warm is not None:
             proc, spec_w, rconn, stop = warm
@@ -391,7 +406,11 @@ class RunManager:
         else:
             state, reason = "failed", f"the worker exited with code {code} without finishing"
         if state == "failed" and not h.ev.saw_error:
-            self.hub.publish(h.run_id, "error", {"message": reason or "training failed", **({"issues": done["issues"]} if done.get("issues") else {})})
+            self.hub.publish(
+                h.run_id,
+                "error",
+                {"message": reason or "training failed", **({"issues": done["issues"]} if done.get("issues") else {})},
+            )
         try:
             h.conn.close()
         except OSError:
@@ -401,7 +420,9 @@ class RunManager:
         self._end(h.run_id, h.status, state, reason, final=done.get("final"))
         self._wake.set()
 
-    def _end(self, run_id: str, status: dict[str, Any], state: str, reason: str | None, final: dict[str, Any] | None = None) -> None:
+    def _end(
+        self, run_id: str, status: dict[str, Any], state: str, reason: str | None, final: dict[str, Any] | None = None
+    ) -> None:
         reason = strip_ansi(reason)
         log.info("run %s ended: %s%s", run_id, state, f" ({reason[:200]})" if reason else "")
         fields: dict[str, Any] = {"status": state, "reason": reason, "finished_at": time.time()}

@@ -3,6 +3,7 @@
 Not pickle: the server never unpickles what a worker (which runs user graphs)
 sends. PNG attachments travel as raw bytes (no base64 inflation).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,10 +39,10 @@ def encode(kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple 
 
 def decode(frame: bytes) -> tuple[str, dict[str, Any], list[bytes]]:
     (n,) = _LEN.unpack_from(frame, 0)
-    header = json.loads(frame[_LEN.size:_LEN.size + n])
+    header = json.loads(frame[_LEN.size : _LEN.size + n])
     atts, pos = [], _LEN.size + n
     for size in header["sizes"]:
-        atts.append(frame[pos:pos + size])
+        atts.append(frame[pos : pos + size])
         pos += size
     if pos != len(frame):
         raise ValueError("frame length does not match its header")

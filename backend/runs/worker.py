@@ -6,6 +6,7 @@ saying how training ended. If this process dies without that frame, the
 server reports the exit code or signal. It watches its parent and exits if the
 server disappears (no orphaned trainers after a server crash).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -65,7 +66,7 @@ def warm_main(target: str, preload: list[str], spec_conn: Any, conn: Any, stop: 
         _load_target(target)
         for name in preload:
             importlib.import_module(name)
-    except BaseException:  # noqa: BLE001 - reported by run_spec once a run is assigned
+    except BaseException:
         pass
     try:
         data = spec_conn.recv_bytes()
@@ -96,12 +97,15 @@ def run_spec(spec: WorkerSpec, conn: Any, stop: Any) -> None:
         final = train(spec.graph, config, logdir=spec.logdir, sink=sink, stop=stop, resume=spec.resume)
         state = "cancelled" if stop.is_set() else "completed"
         sink("__done__", {"state": state, "final": final if isinstance(final, dict) else {}})
-    except BaseException as exc:  # noqa: BLE001 - everything a run can raise is reported, not lost
+    except BaseException as exc:
         issues = exc.to_dicts() if hasattr(exc, "to_dicts") else None
         reason = f"{type(exc).__name__}: {exc}"
         try:
-            sink("__done__", {"state": "failed", "reason": reason[:2000], "issues": issues, "traceback": traceback.format_exc()[-8000:]})
-        except Exception:  # noqa: BLE001 - the pipe is gone; the exit code tells the server
+            sink(
+                "__done__",
+                {"state": "failed", "reason": reason[:2000], "issues": issues, "traceback": traceback.format_exc()[-8000:]},
+            )
+        except Exception:
             os._exit(1)
     finally:
         try:

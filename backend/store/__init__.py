@@ -3,6 +3,7 @@
 Mirrors MLflow's ``abstract_store.py`` split so that the API and the run
 manager depend only on :class:`AbstractStore`, never on SQLAlchemy.
 """
+
 from backend.store.abstract_store import AbstractStore, NotFound
 from backend.store.sql_store import SqlStore
 

@@ -4,10 +4,12 @@ Every method takes and returns plain JSON-able dicts so callers never hold ORM
 objects across threads (the run manager's pump thread and request threads share
 one store).
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 class NotFound(KeyError):
@@ -55,8 +57,15 @@ class AbstractStore(ABC):
 
     # ---- runs -----------------------------------------------------------
     @abstractmethod
-    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None,
-                   target: str = "local") -> dict[str, Any]: ...
+    def create_run(
+        self,
+        name: str,
+        graph: dict[str, Any],
+        config: dict[str, Any],
+        graph_id: str | None = None,
+        graph_version: int | None = None,
+        target: str = "local",
+    ) -> dict[str, Any]: ...
 
     @abstractmethod
     def get_run(self, run_id: str) -> dict[str, Any]: ...
@@ -76,11 +85,15 @@ class AbstractStore(ABC):
 
     # ---- events ---------------------------------------------------------
     @abstractmethod
-    def add_event(self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None) -> list[int]:
+    def add_event(
+        self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None
+    ) -> list[int]:
         """Store one event; attachments get per-run image numbers (returned)."""
 
     @abstractmethod
-    def list_events(self, run_id: str, since_seq: int = 0, limit: int | None = None, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def list_events(
+        self, run_id: str, since_seq: int = 0, limit: int | None = None, kinds: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
         """Events with ``seq > since_seq`` in seq order: ``{"seq", "kind", "payload", "images", "created_at"}``."""
 
     @abstractmethod

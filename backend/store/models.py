@@ -3,6 +3,7 @@
 Attachments (PNG bytes of ``run.images`` events) live in their own table so
 event listings stay small and an image is fetched by its per-run number.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint

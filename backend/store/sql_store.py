@@ -4,12 +4,14 @@ Sessions are short and per call so the pump thread and request threads never
 share one; SQLite runs in WAL mode with a busy timeout so a long read does not
 block the event writer.
 """
+
 from __future__ import annotations
 
 import pathlib
 import time
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
@@ -19,7 +21,19 @@ from backend.store.abstract_store import AbstractStore, NotFound
 from backend.store.models import AttachmentRow, CompositeRow, DatasetRow, EventRow, GraphRow, GraphVersionRow, RunRow
 
 MIGRATIONS = pathlib.Path(__file__).resolve().parent.parent / "migrations"
-_RUN_FIELDS = ("status", "reason", "step", "epoch", "total_steps", "progress", "final", "resumes", "started_at", "finished_at", "name")
+_RUN_FIELDS = (
+    "status",
+    "reason",
+    "step",
+    "epoch",
+    "total_steps",
+    "progress",
+    "final",
+    "resumes",
+    "started_at",
+    "finished_at",
+    "name",
+)
 
 
 def _new_id() -> str:
@@ -32,7 +46,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -82,9 +96,12 @@ class SqlStore(AbstractStore):
         with self._s() as s, s.begin():
             # One atomic UPDATE ... RETURNING (write first, no read-then-write): concurrent saves
             # serialise on the row (PostgreSQL) or the database write lock (SQLite) and get distinct versions.
-            version = s.scalar(update(GraphRow).where(GraphRow.id == graph_id)
-                               .values(latest_version=GraphRow.latest_version + 1, name=name, updated_at=now)
-                               .returning(GraphRow.latest_version))
+            version = s.scalar(
+                update(GraphRow)
+                .where(GraphRow.id == graph_id)
+                .values(latest_version=GraphRow.latest_version + 1, name=name, updated_at=now)
+                .returning(GraphRow.latest_version)
+            )
             if version is None:
                 raise NotFound(f"graph {graph_id!r} not found")
             s.add(GraphVersionRow(graph_id=graph_id, version=version, name=name, doc=doc, message=message, created_at=now))
@@ -99,18 +116,30 @@ class SqlStore(AbstractStore):
             ver = s.scalar(select(GraphVersionRow).where(GraphVersionRow.graph_id == graph_id, GraphVersionRow.version == v))
             if ver is None:
                 raise NotFound(f"graph {graph_id!r} has no version {v}")
-            return {"id": graph_id, "name": ver.name, "version": ver.version, "latest_version": row.latest_version, "graph": ver.doc, "created_at": ver.created_at}
+            return {
+                "id": graph_id,
+                "name": ver.name,
+                "version": ver.version,
+                "latest_version": row.latest_version,
+                "graph": ver.doc,
+                "created_at": ver.created_at,
+            }
 
     def list_graphs(self) -> list[dict[str, Any]]:
         with self._s() as s:
             rows = s.scalars(select(GraphRow).order_by(GraphRow.updated_at.desc()))
-            return [{"id": r.id, "name": r.name, "version": r.latest_version, "created_at": r.created_at, "updated_at": r.updated_at} for r in rows]
+            return [
+                {"id": r.id, "name": r.name, "version": r.latest_version, "created_at": r.created_at, "updated_at": r.updated_at}
+                for r in rows
+            ]
 
     def list_graph_versions(self, graph_id: str) -> list[dict[str, Any]]:
         with self._s() as s:
             if s.get(GraphRow, graph_id) is None:
                 raise NotFound(f"graph {graph_id!r} not found")
-            rows = s.scalars(select(GraphVersionRow).where(GraphVersionRow.graph_id == graph_id).order_by(GraphVersionRow.version))
+            rows = s.scalars(
+                select(GraphVersionRow).where(GraphVersionRow.graph_id == graph_id).order_by(GraphVersionRow.version)
+            )
             return [{"version": r.version, "name": r.name, "created_at": r.created_at, "message": r.message} for r in rows]
 
     def delete_graph(self, graph_id: str) -> None:
@@ -147,23 +176,61 @@ class SqlStore(AbstractStore):
 
     def list_datasets(self) -> list[dict[str, Any]]:
         with self._s() as s:
-            return [{"name": r.name, "path": r.path, "spec": r.spec} for r in s.scalars(select(DatasetRow).order_by(DatasetRow.name))]
+            return [
+                {"name": r.name, "path": r.path, "spec": r.spec} for r in s.scalars(select(DatasetRow).order_by(DatasetRow.name))
+            ]
 
     # ---- runs -----------------------------------------------------------
-    def create_run(self, name: str, graph: dict[str, Any], config: dict[str, Any], graph_id: str | None = None, graph_version: int | None = None,
-                   target: str = "local") -> dict[str, Any]:
+    def create_run(
+        self,
+        name: str,
+        graph: dict[str, Any],
+        config: dict[str, Any],
+        graph_id: str | None = None,
+        graph_version: int | None = None,
+        target: str = "local",
+    ) -> dict[str, Any]:
         rid = _new_id()
         with self._s() as s, s.begin():
-            s.add(RunRow(id=rid, name=name, graph_id=graph_id, graph_version=graph_version, graph=graph, config=config, target=target, status="queued",
-                         step=0, epoch=0, progress=0.0, resumes=0, created_at=time.time()))
+            s.add(
+                RunRow(
+                    id=rid,
+                    name=name,
+                    graph_id=graph_id,
+                    graph_version=graph_version,
+                    graph=graph,
+                    config=config,
+                    target=target,
+                    status="queued",
+                    step=0,
+                    epoch=0,
+                    progress=0.0,
+                    resumes=0,
+                    created_at=time.time(),
+                )
+            )
         return self.get_run(rid)
 
     @staticmethod
     def _run_dict(r: RunRow, full: bool = True) -> dict[str, Any]:
-        d = {"id": r.id, "name": r.name, "status": r.status, "reason": r.reason, "step": r.step, "epoch": r.epoch,
-             "total_steps": r.total_steps, "progress": r.progress, "final": r.final, "resumes": r.resumes, "target": r.target or "local",
-             "graph_id": r.graph_id, "graph_version": r.graph_version,
-             "created_at": r.created_at, "started_at": r.started_at, "finished_at": r.finished_at}
+        d = {
+            "id": r.id,
+            "name": r.name,
+            "status": r.status,
+            "reason": r.reason,
+            "step": r.step,
+            "epoch": r.epoch,
+            "total_steps": r.total_steps,
+            "progress": r.progress,
+            "final": r.final,
+            "resumes": r.resumes,
+            "target": r.target or "local",
+            "graph_id": r.graph_id,
+            "graph_version": r.graph_version,
+            "created_at": r.created_at,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+        }
         if full:
             d["graph"], d["config"] = r.graph, r.config
         return d
@@ -204,7 +271,9 @@ class SqlStore(AbstractStore):
             s.execute(delete(RunRow).where(RunRow.id == run_id))
 
     # ---- events ---------------------------------------------------------
-    def add_event(self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None) -> list[int]:
+    def add_event(
+        self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None
+    ) -> list[int]:
         numbers: list[int] = []
         with self._s() as s, s.begin():
             if attachments:
@@ -215,7 +284,9 @@ class SqlStore(AbstractStore):
             s.add(EventRow(run_id=run_id, seq=seq, kind=kind, payload=payload, images=numbers or None, created_at=time.time()))
         return numbers
 
-    def list_events(self, run_id: str, since_seq: int = 0, limit: int | None = None, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def list_events(
+        self, run_id: str, since_seq: int = 0, limit: int | None = None, kinds: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
         q = select(EventRow).where(EventRow.run_id == run_id, EventRow.seq > since_seq)
         if kinds is not None:
             q = q.where(EventRow.kind.in_(list(kinds)))
@@ -223,7 +294,10 @@ class SqlStore(AbstractStore):
         if limit is not None:
             q = q.limit(limit)
         with self._s() as s:
-            return [{"seq": e.seq, "kind": e.kind, "payload": e.payload, "images": e.images or [], "created_at": e.created_at} for e in s.scalars(q)]
+            return [
+                {"seq": e.seq, "kind": e.kind, "payload": e.payload, "images": e.images or [], "created_at": e.created_at}
+                for e in s.scalars(q)
+            ]
 
     def max_seq(self, run_id: str) -> int:
         with self._s() as s:
@@ -240,6 +314,10 @@ class SqlStore(AbstractStore):
         if not numbers:
             return []
         with self._s() as s:
-            rows = s.execute(select(AttachmentRow.number, AttachmentRow.data).where(AttachmentRow.run_id == run_id, AttachmentRow.number.in_(numbers)))
+            rows = s.execute(
+                select(AttachmentRow.number, AttachmentRow.data).where(
+                    AttachmentRow.run_id == run_id, AttachmentRow.number.in_(numbers)
+                )
+            )
             found = {n: bytes(d) for n, d in rows}
         return [found[n] for n in numbers if n in found]

@@ -6,6 +6,7 @@ change of the sweep (a trial started, an epoch's objective, a trial's end, the
 sweep's end) arrives as ``sweep.update`` with the same summary. Each trial's
 own metrics stream like any run's (``subscribe {run_id}``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,6 +25,7 @@ def room(sweep_id: str) -> str:
 def publisher(socketio: SocketIO):
     def publish(record: dict[str, Any]) -> None:
         socketio.emit("sweep.update", record, to=room(record["id"]), namespace=NAMESPACE)
+
     return publish
 
 

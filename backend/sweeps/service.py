@@ -14,6 +14,7 @@ the list survives a restart (a sweep the server stopped reads back as
 ``interrupted``). Every change is also pushed to Socket.IO room
 ``sweep:<id>`` as ``sweep.update`` (see :mod:`backend.sweeps.live`).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,14 @@ POLL_S = 0.25
 
 
 class SweepService:
-    def __init__(self, store: Any, manager: Any, data_dir: pathlib.Path, publish: Callable[[dict[str, Any]], None] | None = None,
-                 prepare_config: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        manager: Any,
+        data_dir: pathlib.Path,
+        publish: Callable[[dict[str, Any]], None] | None = None,
+        prepare_config: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
         self.store, self.manager = store, manager
         self.dir = pathlib.Path(data_dir) / "sweeps"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -56,9 +63,23 @@ class SweepService:
             self._records[record["id"]] = record
 
     # ---- request threads -----------------------------------------------------
-    def create(self, name: str, graph: dict[str, Any], config: dict[str, Any], *, strategy: str, trials: int, objective: str,
-               parallel: int, seed: int, prune: bool, budget_s: float | None, graph_id: str | None = None,
-               check_config: bool = True, max_params: int | None = None) -> dict[str, Any]:
+    def create(
+        self,
+        name: str,
+        graph: dict[str, Any],
+        config: dict[str, Any],
+        *,
+        strategy: str,
+        trials: int,
+        objective: str,
+        parallel: int,
+        seed: int,
+        prune: bool,
+        budget_s: float | None,
+        graph_id: str | None = None,
+        check_config: bool = True,
+        max_params: int | None = None,
+    ) -> dict[str, Any]:
         """Check the space (every variant valid, size under the limit), then start the sweep's driver thread."""
         from akid.sweep.engine import Sweep
         from akid.sweep.space import check_space, space_of
@@ -67,10 +88,28 @@ class SweepService:
         check_space(space, check_config=check_config, max_params=max_params)
         search = Sweep(space, strategy, trials, objective, seed=seed, prune=prune)
         sid = uuid.uuid4().hex[:12]
-        record = {"id": sid, "name": name, "status": "running", "reason": None, "strategy": strategy, "objective": objective,
-                  "direction": search.direction, "trials_wanted": search.trials_wanted, "parallel": parallel, "seed": seed,
-                  "prune": prune, "budget_s": budget_s, "graph_id": graph_id, "created_at": time.time(), "finished_at": None,
-                  "space": space.describe(), "graph": graph, "config": config, "trials": [], "best": None}
+        record = {
+            "id": sid,
+            "name": name,
+            "status": "running",
+            "reason": None,
+            "strategy": strategy,
+            "objective": objective,
+            "direction": search.direction,
+            "trials_wanted": search.trials_wanted,
+            "parallel": parallel,
+            "seed": seed,
+            "prune": prune,
+            "budget_s": budget_s,
+            "graph_id": graph_id,
+            "created_at": time.time(),
+            "finished_at": None,
+            "space": space.describe(),
+            "graph": graph,
+            "config": config,
+            "trials": [],
+            "best": None,
+        }
         stop = threading.Event()
         with self._lock:
             self._records[sid] = record
@@ -129,7 +168,9 @@ class SweepService:
                 if trial is None:
                     break
                 config = self.prepare_config(trial.config)
-                run = self.store.create_run(f"{record['name']} · trial {trial.number}"[:200], trial.graph, config, record["graph_id"])
+                run = self.store.create_run(
+                    f"{record['name']} · trial {trial.number}"[:200], trial.graph, config, record["graph_id"]
+                )
                 trial.run_id = run["id"]
                 active[run["id"]] = {"trial": trial, "since": 0, "seen": {}, "pruned": False}
                 self.manager.submit(run["id"])
@@ -176,8 +217,16 @@ class SweepService:
         best = search.best()
         with self._lock:
             record["trials"] = [{**t.to_dict(), "run_id": getattr(t, "run_id", None)} for t in search.trials]
-            record["best"] = {"number": best.number, "run_id": getattr(best, "run_id", None), "objective": best.objective,
-                              "choices": best.assignment} if best else None
+            record["best"] = (
+                {
+                    "number": best.number,
+                    "run_id": getattr(best, "run_id", None),
+                    "objective": best.objective,
+                    "choices": best.assignment,
+                }
+                if best
+                else None
+            )
             snapshot = json.loads(json.dumps(record))
         self._write(snapshot)
         self.publish(summary(snapshot, trials=True))

@@ -1,10 +1,11 @@
 // Writes src/generated/graph.ts from schema/graph.schema.json (the akid.graph/v1 format),
 // so the editor's graph types come from the same schema the backend can validate against.
 // Usage: npm run gen:types   (a unit test fails when the generated file is stale)
-import { compile } from 'json-schema-to-typescript';
+
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile } from 'json-schema-to-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,6 +1,7 @@
 // Types of the REST API (docs/architecture.md). The graph format itself is generated from
 // schema/graph.schema.json into src/generated/graph.ts.
-export type { GraphDoc, BlockDoc, GraphNode, GraphEdge, GraphParams, Position } from './generated/graph';
+export type { BlockDoc, GraphDoc, GraphEdge, GraphNode, GraphParams, Position } from './generated/graph';
+
 import type { BlockDoc, GraphDoc } from './generated/graph';
 
 export interface PortSpec {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkConnection, reaches } from '../src/graph/connect';
 import { groupSelection } from '../src/graph/composite';
+import { checkConnection, reaches } from '../src/graph/connect';
 import { docToFlow } from '../src/graph/convert';
 import { compositePorts } from '../src/graph/ports';
 import type { GraphDoc } from '../src/types';
 
 const doc: GraphDoc = {
-  format: 'akid.graph/v1', name: 't',
+  format: 'akid.graph/v1',
+  name: 't',
   nodes: [
     { id: 'x', type: 'Input', position: { x: 0, y: 0 } },
     { id: 'a', type: 'Dense', position: { x: 100, y: 0 } },
@@ -48,7 +49,7 @@ describe('group a selection into a composite', () => {
     expect(r.nodes.map((n) => n.id).sort()).toEqual(['ab1', 'c', 'm', 'x', 'y', 'z']);
   });
 
-  it('leaves the graph\'s own Input/Output nodes outside', () => {
+  it("leaves the graph's own Input/Output nodes outside", () => {
     const r = groupSelection(g.nodes, g.edges, new Set(['x', 'a', 'y']), 'XA', 'xa1')!;
     expect(r.def.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').map((n) => n.id)).toEqual(['a']);
     expect(r.nodes.some((n) => n.id === 'x') && r.nodes.some((n) => n.id === 'y')).toBe(true);
@@ -61,8 +62,10 @@ describe('group a selection into a composite', () => {
 
 describe('connection rules', () => {
   const ports = (id: string) =>
-    id === 'm' ? { inputs: [{ name: 'in', multi: true }], outputs: [{ name: 'out', multi: false }] }
-      : id === 'y' ? { inputs: [{ name: 'in', multi: false }], outputs: [] }
+    id === 'm'
+      ? { inputs: [{ name: 'in', multi: true }], outputs: [{ name: 'out', multi: false }] }
+      : id === 'y'
+        ? { inputs: [{ name: 'in', multi: false }], outputs: [] }
         : { inputs: [{ name: 'in', multi: false }], outputs: [{ name: 'out', multi: false }] };
   const edges = docToFlow(doc).edges;
 
@@ -72,11 +75,19 @@ describe('connection rules', () => {
   });
 
   it('merge inputs accept more; a cycle becomes feedback', () => {
-    expect(checkConnection({ source: 'y', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges)).toMatchObject({ ok: false });
-    expect(checkConnection({ source: 'z', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges)).toMatchObject({ ok: true, feedback: false });
-    expect(checkConnection({ source: 'm', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges)).toMatchObject({ ok: false });
+    expect(
+      checkConnection({ source: 'y', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges),
+    ).toMatchObject({ ok: false });
+    expect(
+      checkConnection({ source: 'z', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges),
+    ).toMatchObject({ ok: true, feedback: false });
+    expect(
+      checkConnection({ source: 'm', target: 'm', sourceHandle: 'out', targetHandle: 'in' }, ports, edges),
+    ).toMatchObject({ ok: false });
     const freeA = edges.filter((e) => e.target !== 'a'); // a -> b -> m remains
-    expect(checkConnection({ source: 'm', target: 'a', sourceHandle: 'out', targetHandle: 'in' }, ports, freeA)).toEqual({ ok: true, feedback: true });
+    expect(
+      checkConnection({ source: 'm', target: 'a', sourceHandle: 'out', targetHandle: 'in' }, ports, freeA),
+    ).toEqual({ ok: true, feedback: true });
     expect(checkConnection({ source: null, target: 'b' }, ports, edges)).toMatchObject({ ok: false });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, docToFlow, flowToDoc, FormatError } from '../src/graph/convert';
+import { canonical, docToFlow, FormatError, flowToDoc } from '../src/graph/convert';
 import type { GraphDoc } from '../src/types';
 import { goldenGraphs } from './helpers';
 
@@ -15,7 +15,13 @@ function dumpGraph(doc: GraphDoc): GraphDoc {
     return d;
   });
   out.edges = (doc.edges ?? []).map((e, i) => {
-    const d: Record<string, unknown> = { id: e.id ?? `e${i}`, source: e.source, source_port: e.source_port ?? 'out', target: e.target, target_port: e.target_port ?? 'in' };
+    const d: Record<string, unknown> = {
+      id: e.id ?? `e${i}`,
+      source: e.source,
+      source_port: e.source_port ?? 'out',
+      target: e.target,
+      target_port: e.target_port ?? 'in',
+    };
     if (e.feedback) d.feedback = true;
     if (e.ui !== undefined) d.ui = e.ui;
     return d;
@@ -52,8 +58,12 @@ describe('graph (de)serialisation', () => {
 
   it('fills defaults and omits missing positions', () => {
     const doc: GraphDoc = {
-      format: 'akid.graph/v1', name: 'x',
-      nodes: [{ id: 'a', type: 'Input' }, { id: 'b', type: 'Output', position: { x: 1, y: 2 } }],
+      format: 'akid.graph/v1',
+      name: 'x',
+      nodes: [
+        { id: 'a', type: 'Input' },
+        { id: 'b', type: 'Output', position: { x: 1, y: 2 } },
+      ],
       edges: [{ source: 'a', target: 'b' }],
     };
     const out = canonical(doc);
@@ -69,9 +79,20 @@ describe('graph (de)serialisation', () => {
 
   it('prunes composite definitions no node uses when asked', () => {
     const doc: GraphDoc = {
-      format: 'akid.graph/v1', name: 'x',
-      blocks: { Used: { nodes: [{ id: 'i', type: 'Input' }, { id: 'n', type: 'Inner' }] }, Inner: { nodes: [] }, Unused: { nodes: [] } },
-      nodes: [{ id: 'u', type: 'Used' }], edges: [],
+      format: 'akid.graph/v1',
+      name: 'x',
+      blocks: {
+        Used: {
+          nodes: [
+            { id: 'i', type: 'Input' },
+            { id: 'n', type: 'Inner' },
+          ],
+        },
+        Inner: { nodes: [] },
+        Unused: { nodes: [] },
+      },
+      nodes: [{ id: 'u', type: 'Used' }],
+      edges: [],
     };
     expect(Object.keys(flowToDoc(docToFlow(doc), { pruneBlocks: true }).blocks!).sort()).toEqual(['Inner', 'Used']);
   });

@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readDraft, startDraftMirror, startupChoice, type Draft } from '../src/editor/draft';
+import { type Draft, readDraft, startDraftMirror, startupChoice } from '../src/editor/draft';
 import { createEditorStore } from '../src/store/editorStore';
 import { specs } from './helpers';
 
-const doc = (n: number) => ({ format: 'akid.graph/v1' as const, name: 'd', nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'Dense' })), edges: [] });
+const doc = (n: number) => ({
+  format: 'akid.graph/v1' as const,
+  name: 'd',
+  nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'Dense' })),
+  edges: [],
+});
 
 describe('drafts', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -11,7 +16,10 @@ describe('drafts', () => {
 
   it('mirrors edits to storage and reads them back', async () => {
     const mem = new Map<string, string>();
-    const storage = { setItem: (k: string, v: string) => void mem.set(k, v), getItem: (k: string) => mem.get(k) ?? null };
+    const storage = {
+      setItem: (k: string, v: string) => void mem.set(k, v),
+      getItem: (k: string) => mem.get(k) ?? null,
+    };
     const store = createEditorStore({ specs });
     const stop = startDraftMirror(store, storage, 100);
     store.getState().addNode('Dense', { x: 0, y: 0 });
@@ -26,7 +34,12 @@ describe('drafts', () => {
   });
 
   it('prefers unsaved changes to the graph named in the URL, else the saved graph', () => {
-    const draft = (savedId: string | null, dirty: boolean, n = 2): Draft => ({ doc: doc(n), savedId, savedVersion: 1, dirty });
+    const draft = (savedId: string | null, dirty: boolean, n = 2): Draft => ({
+      doc: doc(n),
+      savedId,
+      savedVersion: 1,
+      dirty,
+    });
     expect(startupChoice('g1', draft('g1', true))).toMatchObject({ kind: 'draft' });
     expect(startupChoice('g1', draft('g1', false))).toEqual({ kind: 'saved', id: 'g1' });
     expect(startupChoice('g1', draft('g2', true))).toEqual({ kind: 'saved', id: 'g1' });

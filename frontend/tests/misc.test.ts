@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without types
+import { generate } from '../scripts/gen-types.mjs';
 import { filterEntries, groupEntries, paletteEntries } from '../src/editor/Palette';
 import { actionFor } from '../src/editor/shortcuts';
 import { formatCount, formatShape } from '../src/graph/format';
 import { portsFor } from '../src/graph/ports';
 import { specs } from './helpers';
-// @ts-expect-error plain ESM script without types
-import { generate } from '../scripts/gen-types.mjs';
 
-const key = (k: string, o: Partial<{ ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
-  ({ key: k, ctrlKey: false, shiftKey: false, metaKey: false, altKey: false, ...o });
+const key = (
+  k: string,
+  o: Partial<{ ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; altKey: boolean }> = {},
+) => ({ key: k, ctrlKey: false, shiftKey: false, metaKey: false, altKey: false, ...o });
 
 describe('shortcuts', () => {
   it('maps keys to actions', () => {
@@ -35,9 +37,15 @@ describe('palette', () => {
     expect(groups.at(-1)).toBe('composite');
   });
   it('search ranks exact and prefix matches first', () => {
-    expect(filterEntries(entries, 'conv').map((e) => e.type).slice(0, 2)).toEqual(['Conv1D', 'Conv2D']);
+    expect(
+      filterEntries(entries, 'conv')
+        .map((e) => e.type)
+        .slice(0, 2),
+    ).toEqual(['Conv1D', 'Conv2D']);
     expect(filterEntries(entries, 'dense')[0].type).toBe('Dense');
-    expect(filterEntries(entries, 'pooling').map((e) => e.type)).toEqual(expect.arrayContaining(['MaxPool2D', 'AvgPool2D']));
+    expect(filterEntries(entries, 'pooling').map((e) => e.type)).toEqual(
+      expect.arrayContaining(['MaxPool2D', 'AvgPool2D']),
+    );
     expect(filterEntries(entries, 'nothing-like-this')).toEqual([]);
   });
 });
@@ -46,8 +54,22 @@ describe('ports and formatting', () => {
   it('Split has dynamic outputs; composites take ports from inner Input/Output ids', () => {
     const split = specs.find((s) => s.type === 'Split')!;
     expect(portsFor('Split', { num: 3 }, split).outputs.map((p) => p.name)).toEqual(['out0', 'out1', 'out2']);
-    const blocks = { U: { nodes: [{ id: 'a', type: 'Input' }, { id: 'b', type: 'Input' }, { id: 'y', type: 'Output' }] } };
-    expect(portsFor('U', {}, undefined, blocks)).toEqual({ inputs: [{ name: 'a', multi: false }, { name: 'b', multi: false }], outputs: [{ name: 'y', multi: false }] });
+    const blocks = {
+      U: {
+        nodes: [
+          { id: 'a', type: 'Input' },
+          { id: 'b', type: 'Input' },
+          { id: 'y', type: 'Output' },
+        ],
+      },
+    };
+    expect(portsFor('U', {}, undefined, blocks)).toEqual({
+      inputs: [
+        { name: 'a', multi: false },
+        { name: 'b', multi: false },
+      ],
+      outputs: [{ name: 'y', multi: false }],
+    });
     const add = specs.find((s) => s.type === 'Add')!;
     expect(portsFor('Add', {}, add).inputs[0].multi).toBe(true);
   });

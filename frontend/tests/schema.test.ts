@@ -1,6 +1,6 @@
-import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { canonical } from '../src/graph/convert';
 import { goldenGraphs, repoRoot } from './helpers';

@@ -20,7 +20,12 @@ describe('inspector fields from JSON Schema', () => {
     expect(fieldKind(prop('Conv2D', 'padding'))).toMatchObject({ kind: 'enum', options: ['valid', 'same'] });
     expect(fieldKind(prop('Conv2D', 'use_bias'))).toEqual({ kind: 'boolean' });
     expect(fieldKind(prop('Output', 'metrics'))).toMatchObject({ kind: 'multiEnum' });
-    expect(fieldKind(prop('Input', 'shape'))).toMatchObject({ kind: 'list', item: 'integer', minItems: 1, maxItems: 4 });
+    expect(fieldKind(prop('Input', 'shape'))).toMatchObject({
+      kind: 'list',
+      item: 'integer',
+      minItems: 1,
+      maxItems: 4,
+    });
   });
 
   it('anyOf int | list accepts one number or a list', () => {
@@ -35,10 +40,20 @@ describe('inspector fields from JSON Schema', () => {
 
   it('handles nullable anyOf and $ref', () => {
     const root: JsonSchema = { $defs: { Mode: { enum: ['a', 'b'], type: 'string' } } };
-    expect(fieldKind({ anyOf: [{ type: 'integer' }, { type: 'null' }] })).toMatchObject({ kind: 'integer', nullable: true });
-    expect(parseText('null', fieldKind({ anyOf: [{ type: 'integer' }, { type: 'null' }] }))).toEqual({ ok: true, value: null });
+    expect(fieldKind({ anyOf: [{ type: 'integer' }, { type: 'null' }] })).toMatchObject({
+      kind: 'integer',
+      nullable: true,
+    });
+    expect(parseText('null', fieldKind({ anyOf: [{ type: 'integer' }, { type: 'null' }] }))).toEqual({
+      ok: true,
+      value: null,
+    });
     expect(fieldKind({ $ref: '#/$defs/Mode' }, root)).toMatchObject({ kind: 'enum', options: ['a', 'b'] });
-    expect(fieldKind({ type: 'array', prefixItems: [{ type: 'integer' }, { type: 'integer' }] })).toMatchObject({ kind: 'list', minItems: 2, maxItems: 2 });
+    expect(fieldKind({ type: 'array', prefixItems: [{ type: 'integer' }, { type: 'integer' }] })).toMatchObject({
+      kind: 'list',
+      minItems: 2,
+      maxItems: 2,
+    });
   });
 
   it('checks bounds at once', () => {

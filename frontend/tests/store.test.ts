@@ -26,20 +26,36 @@ describe('editor store', () => {
     expect(s().nodes.find((n) => n.id === 'conv2d1')!.data.params).toMatchObject({ filters: 16, kernel_size: 3 });
     const doc = s().toDoc();
     expect(doc.edges).toHaveLength(5);
-    expect(doc.edges![0]).toEqual({ id: 'e1', source: 'input1', source_port: 'out', target: 'conv2d1', target_port: 'in' });
+    expect(doc.edges![0]).toEqual({
+      id: 'e1',
+      source: 'input1',
+      source_port: 'out',
+      target: 'conv2d1',
+      target_port: 'in',
+    });
   });
 
   it('refuses nonsense connections', () => {
     const { s } = chain();
-    expect(s().canConnect({ source: 'relu1', target: 'relu1', sourceHandle: 'out', targetHandle: 'in' })).toMatchObject({ ok: false });
+    expect(s().canConnect({ source: 'relu1', target: 'relu1', sourceHandle: 'out', targetHandle: 'in' })).toMatchObject(
+      { ok: false },
+    );
     // output -> output: the target "port" is not an input of the target
-    expect(s().canConnect({ source: 'relu1', target: 'dense1', sourceHandle: 'out', targetHandle: 'out' })).toMatchObject({ ok: false });
+    expect(
+      s().canConnect({ source: 'relu1', target: 'dense1', sourceHandle: 'out', targetHandle: 'out' }),
+    ).toMatchObject({ ok: false });
     // a second edge into a single input
-    expect(s().canConnect({ source: 'input1', target: 'dense1', sourceHandle: 'out', targetHandle: 'in' })).toMatchObject({ ok: false, reason: expect.stringMatching(/one input/) });
+    expect(
+      s().canConnect({ source: 'input1', target: 'dense1', sourceHandle: 'out', targetHandle: 'in' }),
+    ).toMatchObject({ ok: false, reason: expect.stringMatching(/one input/) });
     // Output has no output port
-    expect(s().canConnect({ source: 'output1', target: 'dense1', sourceHandle: 'out', targetHandle: 'in' })).toMatchObject({ ok: false });
+    expect(
+      s().canConnect({ source: 'output1', target: 'dense1', sourceHandle: 'out', targetHandle: 'in' }),
+    ).toMatchObject({ ok: false });
     // duplicate
-    expect(s().canConnect({ source: 'input1', target: 'conv2d1', sourceHandle: 'out', targetHandle: 'in' })).toMatchObject({ ok: false });
+    expect(
+      s().canConnect({ source: 'input1', target: 'conv2d1', sourceHandle: 'out', targetHandle: 'in' }),
+    ).toMatchObject({ ok: false });
   });
 
   it('merge blocks take several inputs; Split has one output per part', () => {
@@ -48,9 +64,17 @@ describe('editor store', () => {
     expect(s().connect({ source: 'relu1', target: add, sourceHandle: 'out', targetHandle: 'in' }).ok).toBe(true);
     expect(s().connect({ source: 'conv2d1', target: add, sourceHandle: 'out', targetHandle: 'in' }).ok).toBe(true);
     const sp = s().addNode('Split', { x: 0, y: 500 });
-    expect(s().portsOf(sp)!.outputs.map((p) => p.name)).toEqual(['out0', 'out1']);
+    expect(
+      s()
+        .portsOf(sp)!
+        .outputs.map((p) => p.name),
+    ).toEqual(['out0', 'out1']);
     s().setParam(sp, 'num', 4);
-    expect(s().portsOf(sp)!.outputs.map((p) => p.name)).toEqual(['out0', 'out1', 'out2', 'out3']);
+    expect(
+      s()
+        .portsOf(sp)!
+        .outputs.map((p) => p.name),
+    ).toEqual(['out0', 'out1', 'out2', 'out3']);
     expect(s().canConnect({ source: sp, target: 'output1', sourceHandle: 'out3', targetHandle: 'in' }).ok).toBe(false); // output1 taken
   });
 
@@ -109,7 +133,12 @@ describe('editor store', () => {
     const doc = s().toDoc();
     expect(doc.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['conv2d2', 'relu2']));
     expect(doc.edges!.filter((e) => e.source === 'conv2d2' && e.target === 'relu2')).toHaveLength(1);
-    expect(s().nodes.filter((n) => n.selected).map((n) => n.id).sort()).toEqual(['conv2d2', 'relu2']);
+    expect(
+      s()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['conv2d2', 'relu2']);
     s().undo();
     expect(s().nodes).toHaveLength(6);
   });
@@ -117,25 +146,48 @@ describe('editor store', () => {
   it('groups a selection into a composite whose ports are inner Input/Output ids', () => {
     const { s, store } = chain();
     store.setState({ nodes: s().nodes.map((n) => ({ ...n, selected: ['conv2d1', 'relu1'].includes(n.id) })) });
-    s().setReport({ ok: true, errorCount: 0, nodeIssues: {}, paramIssues: {}, graphIssues: [], edgeShapes: { e1: [8, 8, 1] }, nodes: {}, params: 0, flops: 0 });
+    s().setReport({
+      ok: true,
+      errorCount: 0,
+      nodeIssues: {},
+      paramIssues: {},
+      graphIssues: [],
+      edgeShapes: { e1: [8, 8, 1] },
+      nodes: {},
+      params: 0,
+      flops: 0,
+    });
     const def = s().groupSelection('ConvRelu')!;
     expect(def.nodes.map((n) => n.type).sort()).toEqual(['Conv2D', 'Input', 'Output', 'ReLU']);
     expect(def.nodes.find((n) => n.type === 'Input')!.params).toMatchObject({ shape: [8, 8, 1] });
     const doc = s().toDoc();
     expect(doc.blocks!.ConvRelu).toBe(def);
     const comp = doc.nodes.find((n) => n.type === 'ConvRelu')!;
-    expect(doc.edges).toEqual(expect.arrayContaining([
-      expect.objectContaining({ source: 'input1', target: comp.id, target_port: 'in' }),
-      expect.objectContaining({ source: comp.id, source_port: 'out', target: 'flatten1' }),
-    ]));
-    expect(s().portsOf(comp.id)).toEqual({ inputs: [{ name: 'in', multi: false }], outputs: [{ name: 'out', multi: false }] });
+    expect(doc.edges).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: 'input1', target: comp.id, target_port: 'in' }),
+        expect.objectContaining({ source: comp.id, source_port: 'out', target: 'flatten1' }),
+      ]),
+    );
+    expect(s().portsOf(comp.id)).toEqual({
+      inputs: [{ name: 'in', multi: false }],
+      outputs: [{ name: 'out', multi: false }],
+    });
     // edit inside, come back: the definition is updated, the outer graph restored
     expect(s().openComposite(comp.id)).toBe(true);
-    expect(s().nodes.map((n) => n.id).sort()).toEqual(['conv2d1', 'in', 'out', 'relu1']);
+    expect(
+      s()
+        .nodes.map((n) => n.id)
+        .sort(),
+    ).toEqual(['conv2d1', 'in', 'out', 'relu1']);
     s().setParam('conv2d1', 'filters', 5);
     const closed = s().closeComposite()!;
     expect(closed.name).toBe('ConvRelu');
-    expect(s().toDoc().blocks!.ConvRelu.nodes.find((n) => n.id === 'conv2d1')!.params!.filters).toBe(5);
+    expect(
+      s()
+        .toDoc()
+        .blocks!.ConvRelu.nodes.find((n) => n.id === 'conv2d1')!.params!.filters,
+    ).toBe(5);
     expect(s().nodes.some((n) => n.id === comp.id)).toBe(true);
     // grouping is one undo step
     s().undo();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keepIdentity, mapReport } from '../src/graph/validation';
 import { startLiveValidation } from '../src/editor/useLiveValidation';
+import { keepIdentity, mapReport } from '../src/graph/validation';
 import { createEditorStore } from '../src/store/editorStore';
 import type { GraphDoc, ValidationReport } from '../src/types';
 import { specs } from './helpers';
@@ -38,7 +38,11 @@ describe('mapReport', () => {
 describe('keepIdentity', () => {
   it('reuses unchanged per-node and per-edge objects so only changed nodes re-render', () => {
     const a = mapReport(report);
-    const changed = { ...report, nodes: { ...report.nodes, d: { outputs: { out: [3] }, params: 1, flops: 1 } }, shapes: { e1: [8, 8, 16], e2: [3] } };
+    const changed = {
+      ...report,
+      nodes: { ...report.nodes, d: { outputs: { out: [3] }, params: 1, flops: 1 } },
+      shapes: { e1: [8, 8, 16], e2: [3] },
+    };
     const b = keepIdentity(a, mapReport(JSON.parse(JSON.stringify(changed))));
     expect(b.nodes.c).toBe(a.nodes.c);
     expect(b.edgeShapes.e1).toBe(a.edgeShapes.e1);
@@ -99,7 +103,15 @@ describe('live validation', () => {
 
   it('shows a failed request as an error instead of hanging', async () => {
     const store = createEditorStore({ specs });
-    const stop = startLiveValidation(store, { validate: async () => { throw new Error('boom'); } }, 250);
+    const stop = startLiveValidation(
+      store,
+      {
+        validate: async () => {
+          throw new Error('boom');
+        },
+      },
+      250,
+    );
     store.getState().addNode('Dense', { x: 0, y: 0 });
     await vi.advanceTimersByTimeAsync(300);
     expect(store.getState().report?.graphIssues[0].message).toMatch(/boom/);

@@ -5,6 +5,7 @@ Config keys (plain dict; the app runs with CONVERT_CONFIG off): ``steps``,
 ``hang`` (ignore the stop event), ``images_at``. Checkpoints its step to
 ``logdir/fake_ckpt.json`` every 5 steps so resume can continue the counter.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,10 @@ import pathlib
 import time
 from typing import Any
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def train(graph: dict[str, Any], config: dict[str, Any], *, logdir: str, sink, stop, resume: bool = False) -> dict[str, Any]:
@@ -29,14 +32,34 @@ def train(graph: dict[str, Any], config: dict[str, Any], *, logdir: str, sink, s
             break
         time.sleep(delay)
         step += 1
-        sink("metrics", {"points": [{"step": step, "epoch": 0, "split": "train", "name": "loss", "value": 1.0 / step, "wall": time.time()}]}, [])
+        sink(
+            "metrics",
+            {"points": [{"step": step, "epoch": 0, "split": "train", "name": "loss", "value": 1.0 / step, "wall": time.time()}]},
+            [],
+        )
         if step % 5 == 0:
             ck.write_text(json.dumps({"step": step}))
             sink("status", {"state": "running", "step": step, "epoch": 0, "total_steps": steps, "progress": step / steps}, [])
         if step == config.get("images_at"):
-            sink("images", {"step": step, "items": [{"node_id": "c1", "kind": "filters", "index": 0, "width": 1, "height": 1},
-                                                    {"node_id": "c1", "kind": "feature_map", "index": 1, "width": 1, "height": 1}]}, [PNG, PNG])
-            sink("histograms", {"step": step, "items": [{"node_id": "c1", "tensor": "kernel", "edges": [0, 1, 2], "counts": [3, 4], "sparsity": 0.0}]}, [])
+            sink(
+                "images",
+                {
+                    "step": step,
+                    "items": [
+                        {"node_id": "c1", "kind": "filters", "index": 0, "width": 1, "height": 1},
+                        {"node_id": "c1", "kind": "feature_map", "index": 1, "width": 1, "height": 1},
+                    ],
+                },
+                [PNG, PNG],
+            )
+            sink(
+                "histograms",
+                {
+                    "step": step,
+                    "items": [{"node_id": "c1", "tensor": "kernel", "edges": [0, 1, 2], "counts": [3, 4], "sparsity": 0.0}],
+                },
+                [],
+            )
         if step == config.get("crash_at"):
             if config.get("crash") == "exit":
                 os._exit(3)

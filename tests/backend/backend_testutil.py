@@ -1,11 +1,13 @@
 """Shared helpers for backend tests: OpenAPI response checking, graphs, waiting."""
+
 from __future__ import annotations
 
 import pathlib
 import re
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -14,7 +16,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "backend" / "openapi.yaml"
 
 MLP = {
-    "format": "akid.graph/v1", "name": "mlp",
+    "format": "akid.graph/v1",
+    "name": "mlp",
     "nodes": [
         {"id": "x", "type": "Input", "params": {"shape": [64], "feature": "image"}},
         {"id": "d1", "type": "Dense", "params": {"units": 16, "activation": "relu"}},
@@ -59,7 +62,9 @@ def check(resp, method: str, path: str | None = None) -> Any:
     tmpl = _template_for(url)
     op = spec()["paths"][tmpl][method.lower()]
     status = str(resp.status_code)
-    assert status in op["responses"], f"{method} {tmpl} answered {status}, which is not documented: {getattr(resp, 'text', '')[:500]}"
+    assert status in op["responses"], (
+        f"{method} {tmpl} answered {status}, which is not documented: {getattr(resp, 'text', '')[:500]}"
+    )
     r = op["responses"][status]
     if "$ref" in r:
         pointer = r["$ref"] + "/content/application~1json/schema"

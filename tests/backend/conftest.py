@@ -1,4 +1,5 @@
 """Backend fixtures: an app on a temp data dir whose runs use the fake trainer."""
+
 from __future__ import annotations
 
 import pathlib
@@ -8,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from backend_testutil import MLP  # noqa: E402
+from backend_testutil import MLP
 
 
 @pytest.fixture
@@ -18,8 +19,13 @@ def make_app(tmp_path):
     def factory(**overrides):
         from backend.app import create_app
 
-        cfg = {"DATA_DIR": str(tmp_path / "data"), "TRAIN_TARGET": "backend_fake_trainer:train", "CONVERT_CONFIG": False,
-               "VALIDATE_RUNS": False, "CANCEL_GRACE_S": 3.0}
+        cfg = {
+            "DATA_DIR": str(tmp_path / "data"),
+            "TRAIN_TARGET": "backend_fake_trainer:train",
+            "CONVERT_CONFIG": False,
+            "VALIDATE_RUNS": False,
+            "CANCEL_GRACE_S": 3.0,
+        }
         cfg.update(overrides)
         app = create_app(cfg)
         app.testing = True

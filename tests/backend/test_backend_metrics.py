@@ -1,12 +1,27 @@
 """Metric series and min/max-preserving downsampling."""
+
 from backend.metrics import downsample, series_from_events
 
 
 def test_series_from_events_groups_and_sorts():
-    evs = [{"payload": {"points": [{"step": 2, "split": "train", "name": "loss", "value": 0.5},
-                                   {"step": 2, "split": "val", "name": "y/accuracy", "value": 0.9}]}},
-           {"payload": {"points": [{"step": 1, "split": "train", "name": "loss", "value": 0.7},
-                                   {"step": 3, "split": "train", "name": "loss", "value": None}]}}]
+    evs = [
+        {
+            "payload": {
+                "points": [
+                    {"step": 2, "split": "train", "name": "loss", "value": 0.5},
+                    {"step": 2, "split": "val", "name": "y/accuracy", "value": 0.9},
+                ]
+            }
+        },
+        {
+            "payload": {
+                "points": [
+                    {"step": 1, "split": "train", "name": "loss", "value": 0.7},
+                    {"step": 3, "split": "train", "name": "loss", "value": None},
+                ]
+            }
+        },
+    ]
     assert series_from_events(evs) == {"train/loss": [[1, 0.7], [2, 0.5]], "val/y/accuracy": [[2, 0.9]]}
 
 

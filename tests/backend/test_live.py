@@ -1,4 +1,5 @@
 """The /runs Socket.IO namespace with Flask-SocketIO's test client: replay + live, no gaps or duplicates."""
+
 import time
 
 from backend_testutil import validate_schema, wait_for
@@ -6,7 +7,10 @@ from backend_testutil import validate_schema, wait_for
 from backend.runs.columns import from_columns
 
 NS = "/runs"
-SCHEMAS = {f"run.{k}": f"#/components/schemas/{k.capitalize()}Event" for k in ("status", "metrics", "histograms", "images", "log", "error")}
+SCHEMAS = {
+    f"run.{k}": f"#/components/schemas/{k.capitalize()}Event"
+    for k in ("status", "metrics", "histograms", "images", "log", "error")
+}
 
 
 def _launch(client, mlp, **config):

@@ -3,6 +3,7 @@ two TensorFlow worker processes on digits. Both workers' events reach the client
 index; SIGKILLing one training worker mid-run restarts the cluster from the last checkpoint and the
 run still completes, with the restart in its final result and a "resumed from checkpoint" log.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,6 @@ import signal
 import time
 
 import pytest
-
 from backend_testutil import MLP, check, validate_schema, wait_for
 from test_server_integration import QUIET, TERMINAL, Listener, Server, _alive, _free_port
 
@@ -66,7 +66,10 @@ def test_two_workers_live_kill_one_resume_complete(tmp_path):
         assert run["final"]["steps"] == run["final"]["total_steps"]
         assert [w["index"] for w in run["final"]["workers"]] == [0, 1]
 
-        schemas = {f"run.{k}": f"#/components/schemas/{k.capitalize()}Event" for k in ("status", "metrics", "histograms", "images", "log", "error")}
+        schemas = {
+            f"run.{k}": f"#/components/schemas/{k.capitalize()}Event"
+            for k in ("status", "metrics", "histograms", "images", "log", "error")
+        }
         with watch.lock:
             for name, data, _ in watch.events:
                 validate_schema(data, schemas[name])

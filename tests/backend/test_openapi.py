@@ -1,4 +1,5 @@
 """openapi.yaml documents every /api route the app serves (and nothing it does not)."""
+
 import re
 
 from backend_testutil import spec
@@ -11,7 +12,9 @@ def test_every_route_is_documented(app):
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            served.add((path.replace("{graph_id}", "{id}").replace("{run_id}", "{id}").replace("{number}", "{n}"), method.lower()))
+            served.add(
+                (path.replace("{graph_id}", "{id}").replace("{run_id}", "{id}").replace("{number}", "{n}"), method.lower())
+            )
     documented = {(p, m) for p, ops in spec()["paths"].items() for m in ops if m in ("get", "post", "put", "delete", "patch")}
     assert served == documented, {"undocumented": served - documented, "not served": documented - served}
 

@@ -1,4 +1,5 @@
 """Access control: token when exposed, loopback host check, origin check, JSON 500s."""
+
 import pytest
 
 
@@ -70,7 +71,9 @@ def test_crash_is_json_500(app):
     assert issue["code"] == "internal_error" and "secret detail" not in issue["message"]
 
 
-@pytest.mark.parametrize("host,expected", [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.2", False)])
+@pytest.mark.parametrize(
+    "host,expected", [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.2", False)]
+)
 def test_is_loopback(host, expected):
     from backend.security import is_loopback
 

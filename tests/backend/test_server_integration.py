@@ -2,6 +2,7 @@
 and real training on digits: live events, reconnect with since_seq, SIGKILLed worker, server
 restart mid-run and resume from the checkpoint. One test, sequential phases, to pay for TF once.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,6 @@ import time
 import pytest
 import requests
 import socketio
-
 from backend_testutil import MLP, check, validate_schema, wait_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -36,8 +36,13 @@ class Server:
         self.port, self.url = port, f"http://127.0.0.1:{port}"
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
         self.log = open(data_dir.parent / f"server-{port}-{time.time():.0f}.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                      "--data-dir", str(data_dir)], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         wait_for(self._up, 60, 0.1, "server to answer")
 
     def _up(self) -> bool:
@@ -77,6 +82,7 @@ class Listener:
         def on(data):
             with self.lock:
                 self.events.append((name, data, time.time()))
+
         return on
 
     def seqs(self) -> list[int]:
@@ -100,7 +106,13 @@ def _launch(srv: Server, config: dict) -> str:
 
 def _train_steps(srv: Server, rid: str) -> list[int]:
     evs = srv.api("GET", f"/api/runs/{rid}/events").json()["events"]
-    return [p["step"] for e in evs if e["kind"] == "metrics" for p in e["payload"]["points"] if p["split"] == "train" and p["name"] == "loss"]
+    return [
+        p["step"]
+        for e in evs
+        if e["kind"] == "metrics"
+        for p in e["payload"]["points"]
+        if p["split"] == "train" and p["name"] == "loss"
+    ]
 
 
 def _alive(pid: int) -> bool:
@@ -169,13 +181,16 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         run = srv.api("GET", f"/api/runs/{rid}").json()
         assert run["status"] == "interrupted"
         after = srv.api("GET", f"/api/runs/{rid}/events").json()["events"]
-        assert after[:len(before)] == before and after[-1]["payload"]["state"] == "interrupted"
+        assert after[: len(before)] == before and after[-1]["payload"]["state"] == "interrupted"
         seen = _train_steps(srv, rid)
         assert max(seen) < 400, "the run finished before the server was killed"
-        assert check(srv.api("POST", f"/api/runs/{rid}/resume"), "post", f"/api/runs/{rid}/resume")["status"] in ("queued", "running")
+        assert check(srv.api("POST", f"/api/runs/{rid}/resume"), "post", f"/api/runs/{rid}/resume")["status"] in (
+            "queued",
+            "running",
+        )
         watch2 = Listener(srv.url, rid, since_seq=watch_last)
         back = Listener(srv.url, rid, since_seq=early_last)
-        wait_for(lambda: max(_train_steps(srv, rid)[len(seen):] or [0]) >= saved + 12, 150, what="resumed training")
+        wait_for(lambda: max(_train_steps(srv, rid)[len(seen) :] or [0]) >= saved + 12, 150, what="resumed training")
         phase("resumed run trains")
         assert check(srv.api("POST", f"/api/runs/{rid}/cancel"), "post", f"/api/runs/{rid}/cancel")["id"] == rid
         wait_for(lambda: watch2.state() in TERMINAL, 60, what="cancelled")
@@ -189,27 +204,39 @@ def test_real_server_live_runs_crash_restart_resume(tmp_path):
         assert watch2.ack["replayed"] >= 1 and back.ack["replayed"] >= watch2.ack["replayed"]
 
         steps = _train_steps(srv, rid)
-        resumed = steps[len(seen):]
+        resumed = steps[len(seen) :]
         assert resumed[0] == saved + 1 and resumed == list(range(saved + 1, resumed[-1] + 1))  # the step counter continues
         assert run["step"] >= resumed[-1]
         assert [e["seq"] for e in srv.api("GET", f"/api/runs/{rid}/events").json()["events"]] == list(range(1, final_seq + 1))
 
-        pred = check(srv.api("POST", f"/api/runs/{rid}/predict", json={"inputs": {"image": [[0.0] * 64, [1.0] * 64]}}),
-                     "post", f"/api/runs/{rid}/predict")["outputs"]
+        pred = check(
+            srv.api("POST", f"/api/runs/{rid}/predict", json={"inputs": {"image": [[0.0] * 64, [1.0] * 64]}}),
+            "post",
+            f"/api/runs/{rid}/predict",
+        )["outputs"]
         assert len(pred["y"]) == 2 and len(pred["y"][0]) == 10 and abs(sum(pred["y"][0]) - 1) < 1e-3
         events = watch.events + watch2.events
-        schemas = {f"run.{k}": f"#/components/schemas/{k.capitalize()}Event" for k in ("status", "metrics", "histograms", "images", "log", "error")}
+        schemas = {
+            f"run.{k}": f"#/components/schemas/{k.capitalize()}Event"
+            for k in ("status", "metrics", "histograms", "images", "log", "error")
+        }
         for name, data, _ in events:
             validate_schema(data, schemas[name])
         states = [d["state"] for n, d, _ in sorted(events, key=lambda e: e[1]["seq"]) if n == "run.status"]
         assert states[0] == "queued" and "running" in states and "interrupted" in states and states[-1] == "cancelled"
         imgs = [d for n, d, _ in events if n == "run.images"]
         assert imgs and all(isinstance(a, bytes) and a[:4] == b"\x89PNG" for d in imgs for a in d["attachments"])
-        live = [t - max(w for w in d["columns"]["wall"] if w is not None) for n, d, t in watch2.events if n == "run.metrics" and d["seq"] > watch2.ack["replayed"] + watch_last]
+        live = [
+            t - max(w for w in d["columns"]["wall"] if w is not None)
+            for n, d, t in watch2.events
+            if n == "run.metrics" and d["seq"] > watch2.ack["replayed"] + watch_last
+        ]
         if live:
             live.sort()
-            print(f"\nmetrics event latency (worker sink -> client handler): median {live[len(live) // 2] * 1000:.0f} ms, "
-                  f"max {live[-1] * 1000:.0f} ms over {len(live)} batches")
+            print(
+                f"\nmetrics event latency (worker sink -> client handler): median {live[len(live) // 2] * 1000:.0f} ms, "
+                f"max {live[-1] * 1000:.0f} ms over {len(live)} batches"
+            )
         watch.close()
         watch2.close()
         back.close()

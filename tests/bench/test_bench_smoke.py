@@ -6,6 +6,7 @@ noticed when someone needs the numbers. This test checks that each benchmark of
 does not check the values (a shared 2-core machine cannot promise them).
 ``compute_efficiency`` has no target: its ``meets_target`` is documented as null.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,14 @@ def _python() -> str:
 def test_every_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "bench.json"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
-    proc = subprocess.run([_python(), "bench/run.py", "--quick", "--smoke", "--out", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    proc = subprocess.run(
+        [_python(), "bench/run.py", "--quick", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
     assert proc.returncode == 0, f"bench/run.py exited {proc.returncode}:\n{proc.stderr[-4000:]}"
     doc = json.loads(out.read_text())
     assert doc["smoke"] is True and doc["quick"] is True

@@ -8,6 +8,7 @@
   state goes to ``test-artifacts/<test name>.png``; uncaught page errors fail the test.
 - ``shot(name)``: save a screenshot mid-test to ``test-artifacts/``.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 DIST = ROOT / "frontend" / "dist" / "index.html"
 CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -56,8 +62,9 @@ class _Server(SimpleNamespace):
     def api(self, method: str, path: str, body=None):
         """Call the REST API directly (for checks and setup)."""
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"} if data else {})
+        req = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"} if data else {}
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 return json.loads(r.read() or b"null")
@@ -76,7 +83,10 @@ def server(tmp_path_factory):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
         [_python(), "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -136,8 +146,7 @@ def shot(request):
 
 @pytest.fixture
 def page(browser, server, request, shot):
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=server.url,
-                              accept_downloads=True)
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=server.url, accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(15000)
     errors: list[str] = []
@@ -147,7 +156,7 @@ def page(browser, server, request, shot):
     try:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{_safe(request.node.name)}.png"))
-    except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own failure
+    except Exception:
         pass
     ctx.close()
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -1,4 +1,5 @@
 """Mouse-level helpers for driving the graph editor in e2e tests."""
+
 from __future__ import annotations
 
 
@@ -15,9 +16,7 @@ def open_editor(page, path: str = "/"):
 def drop(page, block: str, x: float, y: float) -> None:
     """Drag a palette item onto the canvas at (x, y) relative to the canvas."""
     canvas = page.get_by_test_id("canvas").bounding_box()
-    page.get_by_test_id(f"palette-{block}").drag_to(
-        page.locator(".react-flow__pane"), target_position={"x": x, "y": y}
-    )
+    page.get_by_test_id(f"palette-{block}").drag_to(page.locator(".react-flow__pane"), target_position={"x": x, "y": y})
     assert canvas  # the canvas exists
 
 

@@ -1,5 +1,6 @@
 """Accessibility (issue 11): axe-core finds no serious or critical violations on the editor, the
 Train dialog and the run view; every control has a name and can be reached with the keyboard."""
+
 from __future__ import annotations
 
 import time
@@ -44,6 +45,10 @@ def test_toolbar_is_reachable_with_the_keyboard(page):
     seen = set()
     for _ in range(30):
         page.keyboard.press("Tab")
-        seen.add(page.evaluate("() => document.activeElement?.dataset?.testid || document.activeElement?.getAttribute('aria-label') || ''"))
+        seen.add(
+            page.evaluate(
+                "() => document.activeElement?.dataset?.testid || document.activeElement?.getAttribute('aria-label') || ''"
+            )
+        )
     for tid in ("template-menu", "open-button", "save-button", "train-button"):
         assert tid in seen, seen

@@ -1,5 +1,6 @@
 """The tour's screenshots (docs/images/, see docs/tour.md): the editor, a finished run and the
 compare view at 1600x1000 and 1024x700 — and at both sizes nothing spills out of the window."""
+
 from __future__ import annotations
 
 import time
@@ -15,9 +16,20 @@ SIZES = [(1600, 1000), (1024, 700)]
 def two_runs(server):
     ids = []
     for name, lr in (("lenet-lr-0.003", 0.003), ("lenet-lr-0.03", 0.03)):
-        res = server.api("POST", "/api/runs", {"graph": CNN, "name": name, "config": {
-            "epochs": 3, "batch_size": 32, "optimizer": {"name": "adam", "learning_rate": lr},
-            "observers": {"histograms_every": 10, "images_every": 10}}})
+        res = server.api(
+            "POST",
+            "/api/runs",
+            {
+                "graph": CNN,
+                "name": name,
+                "config": {
+                    "epochs": 3,
+                    "batch_size": 32,
+                    "optimizer": {"name": "adam", "learning_rate": lr},
+                    "observers": {"histograms_every": 10, "images_every": 10},
+                },
+            },
+        )
         ids.append(res["id"])
     deadline = time.time() + 300
     for rid in ids:
@@ -62,7 +74,9 @@ def test_tour_screenshots(browser, server, two_runs, size, shot):
             page.locator(f"[data-testid=run-row][data-run-id='{rid}'] [data-testid=compare-check]").check()
         page.get_by_test_id("compare-runs").click()
         expect(page.get_by_test_id("compare-view")).to_be_visible()
-        page.wait_for_function("() => +document.querySelector('[data-testid=compare-view] [data-testid=loss-chart]')?.dataset.points > 3")
+        page.wait_for_function(
+            "() => +document.querySelector('[data-testid=compare-view] [data-testid=loss-chart]')?.dataset.points > 3"
+        )
         page.wait_for_timeout(300)
         _no_horizontal_spill(page)
         shot(page, f"compare-{w}")

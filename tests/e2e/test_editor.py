@@ -1,4 +1,5 @@
 """The graph editor in a real browser against a real server (see conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,20 @@ import pathlib
 import re
 import time
 
-from editor_helpers import center, connect, drop, edge_id, edges, errors, graph, load, open_editor, ready, wait_edges, wait_validated
+from editor_helpers import (
+    center,
+    connect,
+    drop,
+    edge_id,
+    edges,
+    errors,
+    graph,
+    load,
+    open_editor,
+    ready,
+    wait_edges,
+    wait_validated,
+)
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "graphs"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -16,8 +30,14 @@ def test_build_wire_fix_branch_feedback_group_save_reload(page, server, shot):
     open_editor(page)
 
     # -- drag blocks from the palette ------------------------------------------------------
-    layout = [("Input", 140, 110), ("Conv2D", 400, 110), ("ReLU", 660, 110),
-              ("Flatten", 140, 380), ("Dense", 400, 380), ("Output", 660, 380)]
+    layout = [
+        ("Input", 140, 110),
+        ("Conv2D", 400, 110),
+        ("ReLU", 660, 110),
+        ("Flatten", 140, 380),
+        ("Dense", 400, 380),
+        ("Output", 660, 380),
+    ]
     for block, x, y in layout:
         drop(page, block, x, y)
     ids = ["input1", "conv2d1", "relu1", "flatten1", "dense1", "output1"]
@@ -218,8 +238,10 @@ def test_text_code_import_and_quick_insert(page, server, tmp_path):
     kpath = tmp_path / "model.json"
     kpath.write_text(keras_json)
     page.get_by_test_id("import-keras").set_input_files(str(kpath))
-    page.wait_for_function("n => window.__akid.graph().nodes.length === n && !window.__akid.graph().nodes.some(n => n.id === 'dropout1')",
-                           arg=len(doc["nodes"]))
+    page.wait_for_function(
+        "n => window.__akid.graph().nodes.length === n && !window.__akid.graph().nodes.some(n => n.id === 'dropout1')",
+        arg=len(doc["nodes"]),
+    )
     assert errors(page) == 0
 
     # help overlay
@@ -263,7 +285,9 @@ def test_versions_and_revert(page):
     page.get_by_test_id("versions-button").click()
     page.get_by_test_id("version-1").wait_for()
     page.get_by_test_id("revert-1").click()
-    page.wait_for_function("([id, u]) => window.__akid.graph().nodes.find(n => n.id === id).params.units === u", arg=[dense, units])
+    page.wait_for_function(
+        "([id, u]) => window.__akid.graph().nodes.find(n => n.id === id).params.units === u", arg=[dense, units]
+    )
     assert page.evaluate("() => window.__akid.store.getState().savedVersion") >= 3
     gid = page.evaluate("() => window.__akid.store.getState().savedId")
 
@@ -299,8 +323,9 @@ def _big_graph(n: int) -> dict:
     cols = 25
     for i in range(1, n - 1):
         nid = f"d{i}"
-        nodes.append({"id": nid, "type": "Dense", "params": {"units": 16},
-                      "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}})
+        nodes.append(
+            {"id": nid, "type": "Dense", "params": {"units": 16}, "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}}
+        )
         edges_.append({"id": f"e{i}", "source": prev, "target": nid})
         prev = nid
     nodes.append({"id": "y", "type": "Output", "params": {}, "position": {"x": 0, "y": (n // cols + 1) * 160}})
@@ -337,8 +362,9 @@ def test_500_nodes_load_pan_and_drag_without_freezing(page):
     interact_s = time.perf_counter() - t1
     worst = page.evaluate("() => Math.max(...window.__gaps.slice(1))")
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "editor-500-nodes.json").write_text(json.dumps(
-        {"nodes": 500, "load_s": load_s, "pan_and_drag_s": interact_s, "worst_frame_ms": worst}, indent=1))
+    (ARTIFACTS / "editor-500-nodes.json").write_text(
+        json.dumps({"nodes": 500, "load_s": load_s, "pan_and_drag_s": interact_s, "worst_frame_ms": worst}, indent=1)
+    )
     assert load_s < 10, load_s
     assert interact_s < 10, interact_s
     assert worst < 1000, f"the page froze for {worst:.0f} ms"
@@ -346,11 +372,19 @@ def test_500_nodes_load_pan_and_drag_without_freezing(page):
 
 def test_split_ports_follow_num(page):
     open_editor(page)
-    load(page, {"format": "akid.graph/v1", "name": "split", "nodes": [
-        {"id": "x", "type": "Input", "params": {"shape": [12]}, "position": {"x": 0, "y": 0}},
-        {"id": "s", "type": "Split", "params": {"num": 2}, "position": {"x": 260, "y": 0}},
-        {"id": "y", "type": "Output", "params": {}, "position": {"x": 560, "y": 120}},
-    ], "edges": [{"id": "e1", "source": "x", "target": "s"}]})
+    load(
+        page,
+        {
+            "format": "akid.graph/v1",
+            "name": "split",
+            "nodes": [
+                {"id": "x", "type": "Input", "params": {"shape": [12]}, "position": {"x": 0, "y": 0}},
+                {"id": "s", "type": "Split", "params": {"num": 2}, "position": {"x": 260, "y": 0}},
+                {"id": "y", "type": "Output", "params": {}, "position": {"x": 560, "y": 120}},
+            ],
+            "edges": [{"id": "e1", "source": "x", "target": "s"}],
+        },
+    )
     page.get_by_test_id("handle-s-out-out1").wait_for()
     page.get_by_test_id("node-s").click()
     page.get_by_test_id("param-num").fill("4")

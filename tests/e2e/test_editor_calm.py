@@ -3,6 +3,7 @@
 Reproduces issue 11 "Wiring fails while building": nodes grew with error boxes and covered
 their neighbours' handles, so wiring blocks dropped 220 px apart mostly failed.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,8 +26,12 @@ def _boxes(page, ids):
 
 
 def _overlap(a, b) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 def test_seven_blocks_220px_apart_wire_into_six_edges(page, shot):

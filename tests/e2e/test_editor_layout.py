@@ -1,5 +1,6 @@
 """Layout (issue 11 "Layout"): chains run left to right, never wrapped into rows; a feedback
 edge is a back-edge with its ↺ label visible; the minimap is collapsed and off the content."""
+
 from __future__ import annotations
 
 import itertools
@@ -26,7 +27,9 @@ def test_layered_left_to_right_with_a_visible_back_edge(page, shot):
     xs = [page.evaluate("id => window.__akid.store.getState().nodes.find(n => n.id === id).position.x", i) for i in ids]
     assert xs == sorted(xs) and len({round(x) for x in xs}) == len(xs), xs
     # too long to fit at a readable size: the view starts at the Input, blocks stay legible
-    assert page.evaluate("() => window.__akid.store && document.querySelector('.react-flow__viewport').style.transform").endswith("scale(0.5)")
+    assert page.evaluate("() => window.__akid.store && document.querySelector('.react-flow__viewport').style.transform").endswith(
+        "scale(0.5)"
+    )
     assert page.get_by_test_id("node-x").is_visible()
     label = page.get_by_test_id("edge-label-fb")
     assert label.is_visible() and "↺" in label.inner_text()

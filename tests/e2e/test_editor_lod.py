@@ -1,4 +1,5 @@
 """Level of detail on big graphs: far out, boxes and one edge canvas; zoomed in, the full editor."""
+
 from __future__ import annotations
 
 from editor_helpers import graph, load, open_editor
@@ -8,7 +9,9 @@ def _chain(n: int, cols: int = 25) -> dict:
     nodes = [{"id": "x", "type": "Input", "params": {"shape": [16], "feature": "image"}, "position": {"x": 0, "y": 0}}]
     edges, prev = [], "x"
     for i in range(1, n - 1):
-        nodes.append({"id": f"d{i}", "type": "Dense", "params": {"units": 16}, "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}})
+        nodes.append(
+            {"id": f"d{i}", "type": "Dense", "params": {"units": 16}, "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}}
+        )
         edges.append({"id": f"e{i}", "source": prev, "target": f"d{i}"})
         prev = f"d{i}"
     nodes.append({"id": "y", "type": "Output", "params": {}, "position": {"x": 0, "y": (n // cols + 1) * 160}})

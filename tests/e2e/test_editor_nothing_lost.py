@@ -3,6 +3,7 @@
 Reproduces issue 11 "Work is silently lost": open a saved graph, change it, choose New ▸ MLP:
 no confirmation, undo greyed out, the edit gone.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """The meta-syntax pane is a resizable bottom drawer under the canvas; applying its text keeps
 the blocks that are still there in place (issue 11 "applying the Text pane lays everything in
 one row off-screen"), and the text leaves defaults out."""
+
 from __future__ import annotations
 
 from editor_helpers import load, open_editor, ready

@@ -1,5 +1,6 @@
 """Exporting a feedback graph to Keras JSON says why it cannot, in the dialog (issue 11: "the
 Keras-JSON export of a feedback graph shows an empty dialog and a toast naming a Python function")."""
+
 from __future__ import annotations
 
 import json

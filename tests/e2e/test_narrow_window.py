@@ -1,5 +1,6 @@
 """Narrow windows (issue 11): at 1024x700 the toolbar stays on one line (Train included), what
 does not fit is in a "More" menu, and nothing overlaps."""
+
 from __future__ import annotations
 
 from editor_helpers import load
@@ -7,8 +8,12 @@ from test_runs import CNN
 
 
 def _overlap(a, b) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
-                or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5)
+    return not (
+        a["x"] + a["width"] <= b["x"] + 0.5
+        or b["x"] + b["width"] <= a["x"] + 0.5
+        or a["y"] + a["height"] <= b["y"] + 0.5
+        or b["y"] + b["height"] <= a["y"] + 0.5
+    )
 
 
 def test_editor_at_1024x700(browser, server, request):
@@ -26,7 +31,7 @@ def test_editor_at_1024x700(browser, server, request):
         for b in boxes:
             assert b["x"] >= 0 and b["x"] + b["width"] <= 1024 + 0.5, b
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 assert not _overlap(a, b), (a, b)
         train = page.get_by_test_id("train-button").bounding_box()
         assert abs(train["y"] - page.get_by_test_id("template-menu").bounding_box()["y"]) < 4
@@ -36,9 +41,11 @@ def test_editor_at_1024x700(browser, server, request):
         # panels and canvas side by side, nothing under anything else
         panels = [page.locator(s).bounding_box() for s in (".palette", "[data-testid=canvas]", ".editor-right")]
         for i, a in enumerate(panels):
-            for b in panels[i + 1:]:
+            for b in panels[i + 1 :]:
                 assert not _overlap(a, b), (a, b)
         assert panels[1]["width"] > 500
-        page.screenshot(path=str(__import__("pathlib").Path(__file__).resolve().parents[2] / "test-artifacts" / "narrow-editor.png"))
+        page.screenshot(
+            path=str(__import__("pathlib").Path(__file__).resolve().parents[2] / "test-artifacts" / "narrow-editor.png")
+        )
     finally:
         ctx.close()

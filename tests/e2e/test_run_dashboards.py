@@ -1,5 +1,6 @@
 """Readable dashboards (issue 11 "Dashboards are unlabelled"): the confusion matrix names its
 classes, has axis titles, counts and a colour scale; epochs count from 1; names show in full."""
+
 from __future__ import annotations
 
 import time
@@ -9,9 +10,20 @@ from test_runs import CNN
 
 
 def _finished_run(server, name: str) -> dict:
-    res = server.api("POST", "/api/runs", {"graph": CNN, "name": name,
-                                            "config": {"epochs": 2, "batch_size": 32, "data": {"source": "digits", "params": {}},
-                                                       "observers": {"histograms_every": 10, "images_every": 10}}})
+    res = server.api(
+        "POST",
+        "/api/runs",
+        {
+            "graph": CNN,
+            "name": name,
+            "config": {
+                "epochs": 2,
+                "batch_size": 32,
+                "data": {"source": "digits", "params": {}},
+                "observers": {"histograms_every": 10, "images_every": 10},
+            },
+        },
+    )
     assert "id" in res, res
     deadline = time.time() + 180
     while time.time() < deadline:

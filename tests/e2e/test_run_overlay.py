@@ -3,6 +3,7 @@
 After a run, `∇ 0.28` marks appeared on the nodes of a brand-new graph whose ids happened to
 match the run's (`conv2d1`, `dense1`): statistics were matched by node id across graphs.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,10 +28,15 @@ def _wait_run(server, run_id: str, timeout: float = 180) -> dict:
 def test_a_new_graph_after_a_run_shows_no_run_statistics(page, server, shot):
     open_editor(page)
     load(page, CNN)
-    res = server.api("POST", "/api/runs", {
-        "graph": graph(page), "name": "e2e-overlay",
-        "config": {"epochs": 1, "batch_size": 32, "observers": {"histograms_every": 5}},
-    })
+    res = server.api(
+        "POST",
+        "/api/runs",
+        {
+            "graph": graph(page),
+            "name": "e2e-overlay",
+            "config": {"epochs": 1, "batch_size": 32, "observers": {"histograms_every": 5}},
+        },
+    )
     assert "id" in res, res
     run = _wait_run(server, res["id"])
     assert run["status"] == "completed", run

@@ -5,6 +5,7 @@ grow while the run is in progress, see filters and feature maps, the final valid
 and a prediction; reload mid-run (history, then live without gaps or duplicates); a second page
 on the same run gets the same events; cancel and resume; compare two runs.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,21 @@ CNN = {
     "name": "tiny-cnn",
     "nodes": [
         {"id": "x", "type": "Input", "params": {"shape": [8, 8, 1], "feature": "image"}, "position": {"x": 0, "y": 0}},
-        {"id": "c1", "type": "Conv2D", "params": {"filters": 8, "kernel_size": 3, "padding": "same"}, "position": {"x": 200, "y": 0}},
+        {
+            "id": "c1",
+            "type": "Conv2D",
+            "params": {"filters": 8, "kernel_size": 3, "padding": "same"},
+            "position": {"x": 200, "y": 0},
+        },
         {"id": "r1", "type": "ReLU", "params": {}, "position": {"x": 400, "y": 0}},
         {"id": "f", "type": "Flatten", "params": {}, "position": {"x": 600, "y": 0}},
         {"id": "d", "type": "Dense", "params": {"units": 10}, "position": {"x": 800, "y": 0}},
-        {"id": "y", "type": "Output", "params": {"target": "label", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
-         "position": {"x": 1000, "y": 0}},
+        {
+            "id": "y",
+            "type": "Output",
+            "params": {"target": "label", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
+            "position": {"x": 1000, "y": 0},
+        },
     ],
     "edges": [
         {"id": f"e{i}", "source": s, "source_port": "out", "target": t, "target_port": "in"}
@@ -239,8 +249,10 @@ def test_compare_two_runs(page: Page, server, shot):
     # Reuse two finished runs of the tests above (each run costs a worker start); alone, make two.
     runs = [r for r in server.api("GET", "/api/runs")["runs"] if r["status"] in ("completed", "cancelled")]
     if len(runs) < 2:
-        ids = [start_api_run(server, "e2e-lr-small", optimizer={"name": "adam", "learning_rate": 0.001}),
-               start_api_run(server, "e2e-lr-large", optimizer={"name": "adam", "learning_rate": 0.01})]
+        ids = [
+            start_api_run(server, "e2e-lr-small", optimizer={"name": "adam", "learning_rate": 0.001}),
+            start_api_run(server, "e2e-lr-large", optimizer={"name": "adam", "learning_rate": 0.01}),
+        ]
         runs = [wait_api_state(server, rid, ("completed",)) for rid in ids]
     a, b = (server.api("GET", f"/api/runs/{r['id']}") for r in runs[:2])
     page.goto("/#runs")
@@ -254,7 +266,11 @@ def test_compare_two_runs(page: Page, server, shot):
     expect(view).to_be_visible()
     # the hyperparameters that differ, with each run's value
     diff = page.get_by_test_id("hparam-diff")
-    differing = [k for k in ("epochs", "batch_size", "optimizer.learning_rate") if a["config"].get(k.split(".")[0]) != b["config"].get(k.split(".")[0])]
+    differing = [
+        k
+        for k in ("epochs", "batch_size", "optimizer.learning_rate")
+        if a["config"].get(k.split(".")[0]) != b["config"].get(k.split(".")[0])
+    ]
     assert differing
     for key in differing:
         expect(diff).to_contain_text(key)
@@ -262,7 +278,9 @@ def test_compare_two_runs(page: Page, server, shot):
     expect(chart).to_contain_text(f"{a['name']} train")
     expect(chart).to_contain_text(f"{b['name']} train")
     expect(chart).to_contain_text(f"{a['name']} val")
-    page.wait_for_function("() => +document.querySelector('[data-testid=compare-view] [data-testid=loss-chart]').dataset.points > 10")
+    page.wait_for_function(
+        "() => +document.querySelector('[data-testid=compare-view] [data-testid=loss-chart]').dataset.points > 10"
+    )
     # final metrics in the table; one legend entry per run, metric and split (no repeated losses)
     expect(page.get_by_test_id("final-metric").first).to_be_visible()
     expect(diff).to_contain_text("final val loss")

@@ -5,12 +5,12 @@ reason beside it and as its tooltip. A run with strategy multi_worker and 2 work
 workers in the run view: one line per worker (its step and samples/s; worker-tagged log lines are covered by the
 backend test's restart, where each worker logs its resume).
 """
+
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import Page, expect
-
 from test_runs import CNN
 
 
@@ -60,7 +60,9 @@ def test_two_worker_run_shows_both_workers(page: Page, server, shot):
     expect(rows.filter(has_text="worker 0")).to_be_visible(timeout=90000)
     expect(rows.filter(has_text="worker 1")).to_be_visible(timeout=30000)
     for w in (0, 1):  # each worker's own step and samples/s
-        expect(page.locator(f"[data-testid=worker-row][data-worker='{w}']")).to_contain_text(re.compile(r"step \d+ · \d+ samples/s"))
+        expect(page.locator(f"[data-testid=worker-row][data-worker='{w}']")).to_contain_text(
+            re.compile(r"step \d+ · \d+ samples/s")
+        )
     expect(page.get_by_test_id("run-logs")).to_contain_text("started 2 workers")
     shot("two-workers")
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-state", "completed", timeout=90000)

@@ -1,4 +1,5 @@
 """The frontend's TrainConfig schema snapshot (used by its unit tests) matches the server's."""
+
 import json
 import pathlib
 
@@ -9,5 +10,6 @@ FIXTURE = pathlib.Path(__file__).resolve().parents[2] / "frontend" / "src" / "ru
 
 def test_train_config_schema_snapshot_is_current():
     assert json.loads(FIXTURE.read_text()) == json.loads(json.dumps(train_config_schema())), (
-        "regenerate: python -c \"import json; from akid.train.config import train_config_schema; "
-        f"json.dump(train_config_schema(), open('{FIXTURE.relative_to(FIXTURE.parents[3])}', 'w'), indent=1)\"")
+        'regenerate: python -c "import json; from akid.train.config import train_config_schema; '
+        f"json.dump(train_config_schema(), open('{FIXTURE.relative_to(FIXTURE.parents[3])}', 'w'), indent=1)\""
+    )

@@ -1,6 +1,7 @@
 """Sweeps from the studio (issue 15): mark a parameter as a choice on the canvas, launch a grid
 sweep, watch the parallel-coordinates plot fill in while the sweep runs, and open the best variant
 in the editor as a plain graph."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,12 @@ CNN = {
     "name": "tiny-cnn",
     "nodes": [
         {"id": "x", "type": "Input", "params": {"shape": [8, 8, 1], "feature": "image"}, "position": {"x": 0, "y": 0}},
-        {"id": "c1", "type": "Conv2D", "params": {"filters": 8, "kernel_size": 3, "padding": "same"}, "position": {"x": 200, "y": 0}},
+        {
+            "id": "c1",
+            "type": "Conv2D",
+            "params": {"filters": 8, "kernel_size": 3, "padding": "same"},
+            "position": {"x": 200, "y": 0},
+        },
         {"id": "r1", "type": "ReLU", "params": {}, "position": {"x": 400, "y": 0}},
         {"id": "f", "type": "Flatten", "params": {}, "position": {"x": 600, "y": 0}},
         {"id": "d", "type": "Dense", "params": {"units": 10}, "position": {"x": 800, "y": 0}},
@@ -103,7 +109,8 @@ def test_sweep_of_a_metasyntax_family(page: Page, server, shot):
     assert doc["$repeats"] == [{"id": "repeat1", "nodes": ["conv2d1", "relu1"], "times": {"$choice": [1, 2]}}]
     assert errors(page) == 0
     expect(page.get_by_test_id("meta-text")).to_have_value(
-        "Input(8, 8, 1) > [Conv2D({8|16}, 3, padding=same) > ReLU] * {1|2} > Flatten > Dense(10) > Output(label)\n")
+        "Input(8, 8, 1) > [Conv2D({8|16}, 3, padding=same) > ReLU] * {1|2} > Flatten > Dense(10) > Output(label)\n"
+    )
     page.get_by_test_id("node-relu1").click()
     expect(page.get_by_test_id("sweep-repeat")).to_have_value("1 | 2")
     shot("family")
@@ -115,11 +122,18 @@ def test_sweep_of_a_metasyntax_family(page: Page, server, shot):
     expect(page.locator("[data-testid^=trial-row-]")).to_have_count(4)
     sweep_id = server.api("GET", "/api/sweeps")["sweeps"][0]["id"]
     record = server.api("GET", f"/api/sweeps/{sweep_id}")
-    assert {(t["choices"]["conv2d1.filters"], t["choices"]["repeat1*"]) for t in record["trials"]} == {(8, 1), (8, 2), (16, 1), (16, 2)}
+    assert {(t["choices"]["conv2d1.filters"], t["choices"]["repeat1*"]) for t in record["trials"]} == {
+        (8, 1),
+        (8, 2),
+        (16, 1),
+        (16, 2),
+    }
     for t in record["trials"]:
         run = server.api("GET", f"/api/runs/{t['run_id']}")
         convs = [n for n in run["graph"]["nodes"] if n["type"] == "Conv2D"]
-        assert len(convs) == t["choices"]["repeat1*"] and {n["params"]["filters"] for n in convs} == {t["choices"]["conv2d1.filters"]}
+        assert len(convs) == t["choices"]["repeat1*"] and {n["params"]["filters"] for n in convs} == {
+            t["choices"]["conv2d1.filters"]
+        }
     shot("completed")
 
     page.get_by_test_id("sweep-open-best").click()

@@ -1,6 +1,7 @@
 """The Train dialog (issue 11): Start is disabled with the reason when the graph has errors; an
 output whose size is not the number of classes is warned about; previews show a named mix of
 classes; the dialog remembers the data set and settings of each graph."""
+
 from __future__ import annotations
 
 import copy

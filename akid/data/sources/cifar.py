@@ -4,6 +4,7 @@ Pickles are read with a restricted unpickler (:func:`read_pickle`) that only
 rebuilds plain containers and numpy arrays, because a data file from the
 internet must never be able to run code.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,14 +34,23 @@ def _batch(path: Path, label_key: bytes, source: str) -> Arrays:
     obj: Any = read_pickle(path)
     if not isinstance(obj, dict) or b"data" not in obj or label_key not in obj:
         keys = sorted(obj) if isinstance(obj, dict) else type(obj).__name__
-        raise data_error(f"{path}: not a CIFAR batch: needs keys b'data' and {label_key!r}. Received: {keys}", code="bad_format", path=path)
+        raise data_error(
+            f"{path}: not a CIFAR batch: needs keys b'data' and {label_key!r}. Received: {keys}", code="bad_format", path=path
+        )
     data = np.asarray(obj[b"data"])
     labels = np.asarray(obj[label_key])
     if data.ndim != 2 or data.shape[1] != 3072 or data.dtype != np.uint8:
-        raise data_error(f"{path}: b'data' must be uint8 of shape [N, 3072]. Received: shape={list(data.shape)}, dtype={data.dtype}", code="bad_size", path=path)
+        raise data_error(
+            f"{path}: b'data' must be uint8 of shape [N, 3072]. Received: shape={list(data.shape)}, dtype={data.dtype}",
+            code="bad_size",
+            path=path,
+        )
     if labels.ndim != 1 or len(labels) != len(data) or not np.issubdtype(labels.dtype, np.integer):
-        raise data_error(f"{path}: {label_key!r} must hold one integer per image ({len(data)}). Received: shape={list(labels.shape)}, dtype={labels.dtype}",
-                         code="length_mismatch", path=path)
+        raise data_error(
+            f"{path}: {label_key!r} must hold one integer per image ({len(data)}). Received: shape={list(labels.shape)}, dtype={labels.dtype}",
+            code="length_mismatch",
+            path=path,
+        )
     images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).astype(np.float32) / 255.0
     return {"image": images, "label": labels.astype(np.int32)}
 
@@ -52,7 +62,11 @@ def _concat(parts: list[Arrays]) -> Arrays:
 def _check_labels(arrays: Arrays, classes: int, path: Path) -> Arrays:
     lab = arrays["label"]
     if lab.size and (lab.min() < 0 or lab.max() >= classes):
-        raise data_error(f"{path}: labels must be in 0..{classes - 1}. Received: min={int(lab.min())}, max={int(lab.max())}", code="bad_labels", path=path)
+        raise data_error(
+            f"{path}: labels must be in 0..{classes - 1}. Received: min={int(lab.min())}, max={int(lab.max())}",
+            code="bad_labels",
+            path=path,
+        )
     return arrays
 
 
@@ -64,12 +78,23 @@ class Cifar10(Source):
     description = "CIFAR-10 (50,000 + 10,000 32x32 colour images, 10 classes) from the local python batches."
     Params = CifarParams
     static_features = IMAGE
-    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [
-        "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]}}
+    static_targets = {
+        "label": {
+            "shape": [],
+            "dtype": "int32",
+            "num_classes": 10,
+            "class_names": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
+        }
+    }
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         root = data_root(self.p.path, ("cifar-10-batches-py", "cifar10"), "data_batch_1", self.name)
-        train = _concat([_check_labels(_batch(root / f"data_batch_{i}", b"labels", self.name), 10, root / f"data_batch_{i}") for i in range(1, 6)])
+        train = _concat(
+            [
+                _check_labels(_batch(root / f"data_batch_{i}", b"labels", self.name), 10, root / f"data_batch_{i}")
+                for i in range(1, 6)
+            ]
+        )
         return train, _check_labels(_batch(root / "test_batch", b"labels", self.name), 10, root / "test_batch")
 
 

@@ -3,6 +3,7 @@
 It is the default data set because it needs no download and trains in seconds,
 which is what a first graph, a test and a demo want.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

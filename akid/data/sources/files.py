@@ -5,6 +5,7 @@ user staring at "cannot reshape array of size 7839" has no idea that the
 download was cut short. Readers never read more than the header says the
 file should hold, so a gzip bomb cannot fill memory.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -21,7 +22,14 @@ import numpy as np
 from akid.data.base import data_error
 
 #: IDX type codes -> numpy dtypes (big-endian, as the format stores them).
-IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+IDX_TYPES = {
+    0x08: np.dtype("u1"),
+    0x09: np.dtype("i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 
 
 def find_file(root: Path, name: str, source: str) -> Path:
@@ -29,7 +37,11 @@ def find_file(root: Path, name: str, source: str) -> Path:
     for candidate in (root / name, root / (name + ".gz")):
         if candidate.is_file():
             return candidate
-    raise data_error(f"{source}: missing file {root / name} (or {root / name}.gz). Nothing is downloaded.", code="missing_file", path=root / name)
+    raise data_error(
+        f"{source}: missing file {root / name} (or {root / name}.gz). Nothing is downloaded.",
+        code="missing_file",
+        path=root / name,
+    )
 
 
 def _open(path: Path) -> BinaryIO:
@@ -42,9 +54,15 @@ def _read_exact(f: BinaryIO, n: int, path: Path, what: str) -> bytes:
     try:
         data = f.read(n)
     except (OSError, EOFError, zlib.error) as exc:  # corrupt or truncated gzip stream
-        raise data_error(f"{path}: corrupt compressed data while reading the {what} ({exc}).", code="corrupt_file", path=path) from None
+        raise data_error(
+            f"{path}: corrupt compressed data while reading the {what} ({exc}).", code="corrupt_file", path=path
+        ) from None
     if len(data) != n:
-        raise data_error(f"{path}: file is truncated: the {what} needs {n} bytes but only {len(data)} remain.", code="truncated_file", path=path)
+        raise data_error(
+            f"{path}: file is truncated: the {what} needs {n} bytes but only {len(data)} remain.",
+            code="truncated_file",
+            path=path,
+        )
     return data
 
 
@@ -53,7 +71,9 @@ def idx_count(path: Path) -> int:
     with _open(path) as f:
         head = _read_exact(f, 8, path, "header")
     if head[:2] != b"\x00\x00" or head[2] not in IDX_TYPES or head[3] < 1:
-        raise data_error(f"{path}: not an IDX file: bad magic number. Received: magic=0x{head[:4].hex()}", code="bad_magic", path=path)
+        raise data_error(
+            f"{path}: not an IDX file: bad magic number. Received: magic=0x{head[:4].hex()}", code="bad_magic", path=path
+        )
     return struct.unpack(">I", head[4:8])[0]
 
 
@@ -62,11 +82,16 @@ def read_idx(path: Path, expect_ndim: int | None = None) -> np.ndarray:
     with _open(path) as f:
         head = _read_exact(f, 4, path, "header")
         if head[:2] != b"\x00\x00" or head[2] not in IDX_TYPES:
-            raise data_error(f"{path}: not an IDX file: bad magic number. Received: magic=0x{head.hex()}", code="bad_magic", path=path)
+            raise data_error(
+                f"{path}: not an IDX file: bad magic number. Received: magic=0x{head.hex()}", code="bad_magic", path=path
+            )
         ndim = head[3]
         if expect_ndim is not None and ndim != expect_ndim:
-            raise data_error(f"{path}: expected an IDX file with {expect_ndim} dimensions. Received: ndim={ndim} (magic=0x{head.hex()})",
-                             code="bad_magic", path=path)
+            raise data_error(
+                f"{path}: expected an IDX file with {expect_ndim} dimensions. Received: ndim={ndim} (magic=0x{head.hex()})",
+                code="bad_magic",
+                path=path,
+            )
         dims = struct.unpack(f">{ndim}I", _read_exact(f, 4 * ndim, path, "dimensions"))
         dtype = IDX_TYPES[head[2]]
         count = math.prod(dims)  # Python ints: a header of 4 x 2^32 must not overflow
@@ -75,19 +100,27 @@ def read_idx(path: Path, expect_ndim: int | None = None) -> np.ndarray:
         try:
             extra = f.read(1)
         except (OSError, EOFError, zlib.error) as exc:
-            raise data_error(f"{path}: corrupt compressed data after the array ({exc}).", code="corrupt_file", path=path) from None
+            raise data_error(
+                f"{path}: corrupt compressed data after the array ({exc}).", code="corrupt_file", path=path
+            ) from None
         if extra:
-            raise data_error(f"{path}: wrong size: more bytes than the header's shape {list(dims)} holds.", code="bad_size", path=path)
+            raise data_error(
+                f"{path}: wrong size: more bytes than the header's shape {list(dims)} holds.", code="bad_size", path=path
+            )
     return np.frombuffer(body, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))
 
 
 # ---- pickles -------------------------------------------------------------
 #: The only globals a CIFAR batch needs: numpy's array reconstruction. Nothing callable beyond these.
 _NUMPY_ARRAY_GLOBALS = {
-    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
-    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),  # protocol 5
-    ("numpy", "ndarray"), ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.numeric", "_frombuffer"),  # protocol 5
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
 }
 
 
@@ -127,8 +160,12 @@ def check_array_bytes(path: Path, nbytes: int, what: str) -> None:
 
     limit = get_settings().limits.max_array_bytes
     if nbytes > limit:
-        raise data_error(f"{path}: {what} declares {nbytes:,} bytes, over the limit max_array_bytes={limit:,} "
-                         f"(set AKID_MAX_ARRAY_BYTES to change it). Received: {nbytes} bytes", code="too_large", path=path)
+        raise data_error(
+            f"{path}: {what} declares {nbytes:,} bytes, over the limit max_array_bytes={limit:,} "
+            f"(set AKID_MAX_ARRAY_BYTES to change it). Received: {nbytes} bytes",
+            code="too_large",
+            path=path,
+        )
 
 
 def _guarded(fn: Any, shape_arg: int) -> Any:
@@ -169,9 +206,15 @@ def read_pickle(path: Path, max_bytes: int | None = None) -> Any:
     try:
         obj = _RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load()
     except pickle.UnpicklingError as exc:
-        raise data_error(f"{path}: not a safe data pickle ({exc}).", code="unsafe_pickle" if "refused" in str(exc) else "corrupt_file", path=path) from None
+        raise data_error(
+            f"{path}: not a safe data pickle ({exc}).",
+            code="unsafe_pickle" if "refused" in str(exc) else "corrupt_file",
+            path=path,
+        ) from None
     except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError, struct.error, MemoryError) as exc:
-        raise data_error(f"{path}: corrupt or truncated pickle ({type(exc).__name__}: {exc}).", code="corrupt_file", path=path) from None
+        raise data_error(
+            f"{path}: corrupt or truncated pickle ({type(exc).__name__}: {exc}).", code="corrupt_file", path=path
+        ) from None
     _refuse_objects(obj, path)
     return obj
 
@@ -204,5 +247,7 @@ def check_npz_headers(path: Path) -> None:
                     reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
                     shape, _fortran, dtype = reader(fp, max_header_size=10_000)
                 except (ValueError, TypeError, SyntaxError, EOFError) as exc:
-                    raise data_error(f"{path}: bad array header in {info.filename!r} ({exc}).", code="corrupt_file", path=path) from None
+                    raise data_error(
+                        f"{path}: bad array header in {info.filename!r} ({exc}).", code="corrupt_file", path=path
+                    ) from None
             check_array_bytes(path, math.prod(shape) * dtype.itemsize, f"array {info.filename[:-4]!r} of shape {list(shape)}")

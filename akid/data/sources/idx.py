@@ -4,6 +4,7 @@ The directory is the ``path`` param, else ``$AKID_DATA_PATH/<name>`` (or
 ``$AKID_DATA_PATH`` itself). Nothing is downloaded: a studio that trains on a
 cluster node must not reach the internet behind the user's back.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,10 @@ from akid.data.base import Arrays, Source, SourceParams, data_error, data_root
 from akid.data.registry import register_source
 from akid.data.sources.files import find_file, idx_count, read_idx
 
-FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"), "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
 
 
 class IdxParams(SourceParams):
@@ -40,11 +44,19 @@ class _IdxSource(Source):
         images = read_idx(img_path, expect_ndim=3)
         labels = read_idx(lbl_path, expect_ndim=1)
         if images.shape[1:] != (28, 28):
-            raise data_error(f"{img_path}: expected 28x28 images. Received: shape={list(images.shape)}", code="bad_size", path=img_path)
+            raise data_error(
+                f"{img_path}: expected 28x28 images. Received: shape={list(images.shape)}", code="bad_size", path=img_path
+            )
         if len(images) != len(labels):
-            raise data_error(f"{lbl_path}: holds {len(labels)} labels but {img_path.name} holds {len(images)} images.", code="length_mismatch", path=lbl_path)
+            raise data_error(
+                f"{lbl_path}: holds {len(labels)} labels but {img_path.name} holds {len(images)} images.",
+                code="length_mismatch",
+                path=lbl_path,
+            )
         if labels.size and labels.max() > 9:
-            raise data_error(f"{lbl_path}: labels must be 0..9. Received: max label={int(labels.max())}", code="bad_labels", path=lbl_path)
+            raise data_error(
+                f"{lbl_path}: labels must be 0..9. Received: max label={int(labels.max())}", code="bad_labels", path=lbl_path
+            )
         return {"image": (images.astype(np.float32) / 255.0)[..., None], "label": labels.astype(np.int32)}
 
 
@@ -65,5 +77,22 @@ class FashionMnist(_IdxSource):
     name = "fashion_mnist"
     description = "Fashion-MNIST (60,000 + 10,000 28x28 clothing images) from local IDX files."
     subdirs = ("fashion_mnist", "fashion-mnist", "FashionMNIST/raw")
-    static_targets = {"label": {"shape": [], "dtype": "int32", "num_classes": 10, "class_names": [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]}}
+    static_targets = {
+        "label": {
+            "shape": [],
+            "dtype": "int32",
+            "num_classes": 10,
+            "class_names": [
+                "T-shirt/top",
+                "Trouser",
+                "Pullover",
+                "Dress",
+                "Coat",
+                "Sandal",
+                "Shirt",
+                "Sneaker",
+                "Bag",
+                "Ankle boot",
+            ],
+        }
+    }

@@ -4,6 +4,7 @@ The layout every phone export and scraped data set already has, so a user can
 train on their own pictures without writing a loader. Class ids follow the
 sorted folder names (listed in the spec as ``classes``).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -21,8 +22,9 @@ EXTENSIONS = {".png", ".jpg", ".jpeg"}
 
 class ImageFolderParams(HoldoutParams):
     path: str | None = Field(default=None, description="Root folder with one sub-folder of pictures per class.")
-    size: list[Annotated[int, Field(ge=1)]] = Field(default=[32, 32], min_length=2, max_length=2,
-                                                    description="[height, width] every picture is resized to.")
+    size: list[Annotated[int, Field(ge=1)]] = Field(
+        default=[32, 32], min_length=2, max_length=2, description="[height, width] every picture is resized to."
+    )
     color: Literal["rgb", "grayscale"] = Field(default="rgb", description="3 channels or 1.")
     max_images: int = Field(default=200_000, ge=1, description="Refuse folders with more pictures than this (memory guard).")
 
@@ -54,29 +56,48 @@ class ImageFolder(Source):
 
     def root(self) -> Path:
         if not self.p.path:
-            raise data_error("image_folder: set the 'path' param to a folder with one sub-folder per class. Received: path=None", code="missing_file", param="path")
+            raise data_error(
+                "image_folder: set the 'path' param to a folder with one sub-folder per class. Received: path=None",
+                code="missing_file",
+                param="path",
+            )
         root = Path(self.p.path).expanduser()
         if not root.is_dir():
-            raise data_error(f"image_folder: folder not found: {root}. Received: path={self.p.path!r}", code="missing_file", path=root, param="path")
+            raise data_error(
+                f"image_folder: folder not found: {root}. Received: path={self.p.path!r}",
+                code="missing_file",
+                path=root,
+                param="path",
+            )
         return root
 
     def classes(self) -> list[str]:
         root = self.root()
         names = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.is_symlink() and not d.name.startswith("."))
         if not names:
-            raise data_error(f"{root}: no class sub-folders; put each class's pictures in its own folder.", code="missing_file", path=root)
+            raise data_error(
+                f"{root}: no class sub-folders; put each class's pictures in its own folder.", code="missing_file", path=root
+            )
         return names
 
     def _read(self) -> tuple[Arrays, Arrays | None]:
         root, classes = self.root(), self.classes()
         files: list[tuple[Path, int]] = []
         for label, name in enumerate(classes):
-            pics = sorted(f for f in (root / name).iterdir() if f.suffix.lower() in EXTENSIONS and f.is_file() and not f.is_symlink())
+            pics = sorted(
+                f for f in (root / name).iterdir() if f.suffix.lower() in EXTENSIONS and f.is_file() and not f.is_symlink()
+            )
             if not pics:
-                raise data_error(f"{root / name}: class folder has no PNG or JPEG pictures.", code="empty_class", path=root / name)
+                raise data_error(
+                    f"{root / name}: class folder has no PNG or JPEG pictures.", code="empty_class", path=root / name
+                )
             files.extend((f, label) for f in pics)
         if len(files) > self.p.max_images:
-            raise data_error(f"{root}: {len(files)} pictures exceed max_images={self.p.max_images}. Received: {len(files)}", code="too_large", path=root)
+            raise data_error(
+                f"{root}: {len(files)} pictures exceed max_images={self.p.max_images}. Received: {len(files)}",
+                code="too_large",
+                path=root,
+            )
         self._check_budget(root, len(files))
         images = np.stack([self._decode(f) for f, _ in files])
         labels = np.array([label for _, label in files], dtype=np.int32)
@@ -90,12 +111,22 @@ class ImageFolder(Source):
         lim = get_settings().limits
         h, w = self.p.size
         if h * w > lim.max_image_pixels:
-            raise data_error(f"{root}: size {h}x{w} = {h * w:,} pixels per picture is over the limit max_image_pixels={lim.max_image_pixels:,} "
-                             f"(set AKID_MAX_IMAGE_PIXELS to change it). Received: size={[h, w]}", code="too_large", path=root, param="size")
+            raise data_error(
+                f"{root}: size {h}x{w} = {h * w:,} pixels per picture is over the limit max_image_pixels={lim.max_image_pixels:,} "
+                f"(set AKID_MAX_IMAGE_PIXELS to change it). Received: size={[h, w]}",
+                code="too_large",
+                path=root,
+                param="size",
+            )
         nbytes = count * h * w * (3 if self.p.color == "rgb" else 1) * 4
         if nbytes > lim.max_image_bytes:
-            raise data_error(f"{root}: {count:,} pictures of {h}x{w} need {nbytes:,} bytes, over the limit max_image_bytes={lim.max_image_bytes:,} "
-                             f"(set AKID_MAX_IMAGE_BYTES to change it). Received: {count} pictures, size={[h, w]}", code="too_large", path=root, param="size")
+            raise data_error(
+                f"{root}: {count:,} pictures of {h}x{w} need {nbytes:,} bytes, over the limit max_image_bytes={lim.max_image_bytes:,} "
+                f"(set AKID_MAX_IMAGE_BYTES to change it). Received: {count} pictures, size={[h, w]}",
+                code="too_large",
+                path=root,
+                param="size",
+            )
 
     def _decode(self, path: Path) -> np.ndarray:
         from PIL import Image, UnidentifiedImageError

@@ -5,6 +5,7 @@ the params map the file's arrays or columns onto the feature and target names
 that ``Input.feature`` / ``Output.target`` bind to. Integer-valued targets are
 class ids (``num_classes`` = max + 1) unless listed in ``regression``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,9 @@ MAX_NPZ_BYTES = 4 * 2**30
 
 def _path(raw: str | None, source: str, kind: str) -> Path:
     if not raw:
-        raise data_error(f"{source}: set the 'path' param to a {kind} file. Received: path=None", code="missing_file", param="path")
+        raise data_error(
+            f"{source}: set the 'path' param to a {kind} file. Received: path=None", code="missing_file", param="path"
+        )
     path = Path(raw).expanduser()
     if not path.is_file():
         raise data_error(f"{source}: missing file {path}. Received: path={raw!r}", code="missing_file", path=path, param="path")
@@ -66,7 +69,9 @@ class Npz(Source):
         except (zipfile.BadZipFile, OSError) as exc:
             raise data_error(f"{path}: not an .npz (zip) archive ({exc}).", code="corrupt_file", path=path) from None
         if total > MAX_NPZ_BYTES:
-            raise data_error(f"{path}: arrays too large ({total} bytes uncompressed, limit {MAX_NPZ_BYTES}).", code="too_large", path=path)
+            raise data_error(
+                f"{path}: arrays too large ({total} bytes uncompressed, limit {MAX_NPZ_BYTES}).", code="too_large", path=path
+            )
         check_npz_headers(path)
         try:
             with np.load(path, allow_pickle=False) as npz:
@@ -74,28 +79,40 @@ class Npz(Source):
                 want = {**self.p.features, **self.p.targets}
                 missing = {k: v for k, v in want.items() if v not in npz.files}
                 if missing:
-                    raise data_error(f"{path}: no array named {sorted(set(missing.values()))}; the file holds {available}. Received: {missing}",
-                                     code="missing_array", path=path)
+                    raise data_error(
+                        f"{path}: no array named {sorted(set(missing.values()))}; the file holds {available}. Received: {missing}",
+                        code="missing_array",
+                        path=path,
+                    )
                 feats = {k: npz[v] for k, v in self.p.features.items()}
                 targs = {k: npz[v] for k, v in self.p.targets.items()}
         except ValueError as exc:
-            raise data_error(f"{path}: refused ({exc}); only numeric arrays are read, never pickled objects.", code="unsafe_pickle", path=path) from None
+            raise data_error(
+                f"{path}: refused ({exc}); only numeric arrays are read, never pickled objects.", code="unsafe_pickle", path=path
+            ) from None
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise data_error(f"{path}: corrupt or truncated array ({exc}).", code="corrupt_file", path=path) from None
         for k, a in {**feats, **targs}.items():
             if a.ndim == 0 or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
-                raise data_error(f"{path}: array for {k!r} must be numeric with a sample axis. Received: dtype={a.dtype}, shape={list(a.shape)}",
-                                 code="bad_format", path=path)
+                raise data_error(
+                    f"{path}: array for {k!r} must be numeric with a sample axis. Received: dtype={a.dtype}, shape={list(a.shape)}",
+                    code="bad_format",
+                    path=path,
+                )
         lengths = {k: len(a) for k, a in {**feats, **targs}.items()}
         if len(set(lengths.values())) > 1:
-            raise data_error(f"{path}: arrays disagree on the number of samples. Received: {lengths}", code="length_mismatch", path=path)
+            raise data_error(
+                f"{path}: arrays disagree on the number of samples. Received: {lengths}", code="length_mismatch", path=path
+            )
         return _finish(self, feats, targs, self.p.regression), None
 
 
 class CsvParams(HoldoutParams):
     path: str | None = Field(default=None, description="The .csv file (header row, numeric values).")
     targets: dict[str, str] = Field(default={"label": "label"}, description="Target name -> column.")
-    features: dict[str, list[str]] | None = Field(default=None, description="Feature name -> columns; default: every other column as 'x'.")
+    features: dict[str, list[str]] | None = Field(
+        default=None, description="Feature name -> columns; default: every other column as 'x'."
+    )
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     regression: list[str] = Field(default=[], description="Targets to treat as real values even when integer-valued.")
 
@@ -112,13 +129,21 @@ class Csv(Source):
     def _read(self) -> tuple[Arrays, Arrays | None]:
         path = _path(self.p.path, self.name, ".csv")
         header, rows = self._rows(path)
-        features = self.p.features if self.p.features is not None else {"x": [c for c in header if c not in self.p.targets.values()]}
+        features = (
+            self.p.features if self.p.features is not None else {"x": [c for c in header if c not in self.p.targets.values()]}
+        )
         wanted = [c for cols in features.values() for c in cols] + list(self.p.targets.values())
         unknown = sorted({c for c in wanted if c not in header})
         if unknown:
-            raise data_error(f"{path}: no column named {unknown}; the header has {header}. Received: {unknown}", code="missing_column", path=path)
+            raise data_error(
+                f"{path}: no column named {unknown}; the header has {header}. Received: {unknown}",
+                code="missing_column",
+                path=path,
+            )
         if not any(features.values()):
-            raise data_error(f"{path}: no feature columns left after the targets. Received: header={header}", code="bad_format", path=path)
+            raise data_error(
+                f"{path}: no feature columns left after the targets. Received: header={header}", code="bad_format", path=path
+            )
         table = np.array(rows, dtype=np.float64).reshape(len(rows), len(header))
         col = {c: i for i, c in enumerate(header)}
         feats = {k: table[:, [col[c] for c in cols]] for k, cols in features.items()}
@@ -129,8 +154,12 @@ class Csv(Source):
         limit = get_settings().limits.max_csv_bytes
         size = path.stat().st_size if path.is_file() else 0
         if size > limit:
-            raise data_error(f"{path}: CSV of {size:,} bytes is over the limit max_csv_bytes={limit:,} (parsing costs ~25x the file in "
-                             f"memory; convert it to .npz, or set AKID_MAX_CSV_BYTES). Received: {size} bytes", code="too_large", path=path)
+            raise data_error(
+                f"{path}: CSV of {size:,} bytes is over the limit max_csv_bytes={limit:,} (parsing costs ~25x the file in "
+                f"memory; convert it to .npz, or set AKID_MAX_CSV_BYTES). Received: {size} bytes",
+                code="too_large",
+                path=path,
+            )
         try:
             with open(path, newline="", encoding="utf-8-sig") as f:
                 reader = csv.reader(f, delimiter=self.p.delimiter)
@@ -142,8 +171,11 @@ class Csv(Source):
                     if not row:
                         continue
                     if len(row) != len(header):
-                        raise data_error(f"{path}: line {line} has {len(row)} fields but the header has {len(header)}. Received: {row!r}",
-                                         code="bad_format", path=path)
+                        raise data_error(
+                            f"{path}: line {line} has {len(row)} fields but the header has {len(header)}. Received: {row!r}",
+                            code="bad_format",
+                            path=path,
+                        )
                     rows.append([_number(v, path, line, header[i]) for i, v in enumerate(row)])
         except UnicodeDecodeError as exc:
             raise data_error(f"{path}: not a UTF-8 text file ({exc}).", code="bad_format", path=path) from None
@@ -158,5 +190,6 @@ def _number(value: str, path: Path, line: int, column: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise data_error(f"{path}: line {line}, column {column!r} is not a number. Received: {value!r}", code="not_numeric", path=path) from None
-
+        raise data_error(
+            f"{path}: line {line}, column {column!r} is not a number. Received: {value!r}", code="not_numeric", path=path
+        ) from None

@@ -1,15 +1,15 @@
 // One generic node component for every block type, rendered from the block spec: title,
 // ports as handles, key params, inferred output shape, parameter count, error highlight.
-import { Handle, Position, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { Handle, type NodeProps, Position, type ReactFlowState, useUpdateNodeInternals } from '@xyflow/react';
 import { createContext, memo, useContext, useEffect, useMemo, useRef } from 'react';
 import { formatCount, formatShape, formatValue } from '../graph/format';
 import type { BlockNodeT } from '../graph/model';
 import { portsFor } from '../graph/ports';
-import { useEditorDecor } from '../store';
 import { LiveNodeStats } from '../runs/LiveNodeStats';
+import { useEditorDecor } from '../store';
 import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
-import { DetailContext, LodBoxNode } from './lod';
 import { splitIssues } from './issueKinds';
+import { DetailContext, LodBoxNode } from './lod';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -52,18 +52,36 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const { wrong, incomplete } = useMemo(() => splitIssues(issues), [issues]);
   const hasError = wrong.length > 0;
   const shown = hasError ? wrong : incomplete;
-  const cls = ['akid-node', far ? 'far' : '', `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`, hasError ? 'has-error' : '', !hasError && incomplete.length ? 'incomplete' : '', selected ? 'selected' : ''].join(' ');
+  const cls = [
+    'akid-node',
+    far ? 'far' : '',
+    `cat-${spec?.category ?? (composite ? 'composite' : 'unknown')}`,
+    hasError ? 'has-error' : '',
+    !hasError && incomplete.length ? 'incomplete' : '',
+    selected ? 'selected' : '',
+  ].join(' ');
   // Ports sit at fixed offsets from the top, so that error messages never move them.
   const portTop = (i: number) => PORT_TOP + i * PORT_GAP;
   const minHeight = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length) * PORT_GAP;
 
   return (
-    <div className={cls} style={{ minHeight }} data-testid={`node-${id}`} data-type={data.type} data-error={hasError ? 'true' : 'false'} title={spec?.doc ?? data.type}>
+    <div
+      className={cls}
+      style={{ minHeight }}
+      data-testid={`node-${id}`}
+      data-type={data.type}
+      data-error={hasError ? 'true' : 'false'}
+      title={spec?.doc ?? data.type}
+    >
       {ports.inputs.map((p, i) => (
         <Handle
-          key={p.name} id={p.name} type="target" position={Position.Left}
+          key={p.name}
+          id={p.name}
+          type="target"
+          position={Position.Left}
           style={{ top: portTop(i) }}
-          className={p.multi ? 'handle-multi' : ''} data-testid={`handle-${id}-in-${p.name}`}
+          className={p.multi ? 'handle-multi' : ''}
+          data-testid={`handle-${id}-in-${p.name}`}
           title={`${p.name}${p.multi ? ' (accepts several)' : ''}`}
         >
           {ports.inputs.length > 1 && <span className="handle-label in">{p.name}</span>}
@@ -71,14 +89,26 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       ))}
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
-        {(sweptNode || hasChoices(data.params)) && <span className="akid-node-swept" data-testid={`node-${id}-swept`} title="swept: this block varies between the sweep's trials">swept</span>}
+        {(sweptNode || hasChoices(data.params)) && (
+          <span
+            className="akid-node-swept"
+            data-testid={`node-${id}-swept`}
+            title="swept: this block varies between the sweep's trials"
+          >
+            swept
+          </span>
+        )}
         <span className="akid-node-id">{data.label ?? id}</span>
         {shown.length > 0 && (
           <span
-            className={`node-badge ${hasError ? 'wrong' : 'todo'}`} data-testid={`node-badge-${id}`}
+            className={`node-badge ${hasError ? 'wrong' : 'todo'}`}
+            data-testid={`node-badge-${id}`}
             title={shown.map((i) => i.message).join('\n')}
             aria-label={`${shown.length} ${hasError ? 'error' : 'unfinished'}${shown.length === 1 ? '' : 's'}: ${shown.map((i) => i.message).join('; ')}`}
-          >{hasError ? '!' : '○'}{shown.length > 1 ? shown.length : ''}</span>
+          >
+            {hasError ? '!' : '○'}
+            {shown.length > 1 ? shown.length : ''}
+          </span>
         )}
       </div>
       {!far && keyParams.length > 0 && (
@@ -86,32 +116,47 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           {keyParams.map((k) => (
             <div key={k} className="kp">
               <span>{k}</span>
-              <b>{isChoice(data.params[k]) ? markerText(data.params[k]) : formatValue(data.params[k] ?? spec?.defaults[k])}</b>
+              <b>
+                {isChoice(data.params[k])
+                  ? markerText(data.params[k])
+                  : formatValue(data.params[k] ?? spec?.defaults[k])}
+              </b>
             </div>
           ))}
         </div>
       )}
       {!far && composite && <div className="akid-node-params composite-hint">composite · double-click to edit</div>}
-      {!far && <div className="akid-node-foot" data-testid={`node-${id}-info`}>
-        {outShapes.map(([port, shape]) => (
-          <span key={port} className="shape">{outShapes.length > 1 ? `${port} ` : ''}{formatShape(shape)}</span>
-        ))}
-        {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
-      </div>}
+      {!far && (
+        <div className="akid-node-foot" data-testid={`node-${id}-info`}>
+          {outShapes.map(([port, shape]) => (
+            <span key={port} className="shape">
+              {outShapes.length > 1 ? `${port} ` : ''}
+              {formatShape(shape)}
+            </span>
+          ))}
+          {info && info.params > 0 && <span className="pcount">{formatCount(info.params)} params</span>}
+        </div>
+      )}
       {!far && <LiveNodeStats nodeId={id} editor />}
       {!far && hasError && (
         // A popover outside the node's box (absolute, no pointer events): the node keeps its
         // size and its neighbours' handles stay reachable. Shown on hover and when selected.
         <div className="akid-node-error" role="tooltip" data-testid={`node-${id}-error`}>
-          {wrong.slice(0, 3).map((is, i) => <div key={i}>{is.message}</div>)}
+          {wrong.slice(0, 3).map((is, i) => (
+            <div key={i}>{is.message}</div>
+          ))}
           {wrong.length > 3 && <div>… {wrong.length - 3} more</div>}
         </div>
       )}
       {ports.outputs.map((p, i) => (
         <Handle
-          key={p.name} id={p.name} type="source" position={Position.Right}
+          key={p.name}
+          id={p.name}
+          type="source"
+          position={Position.Right}
           style={{ top: portTop(i) }}
-          data-testid={`handle-${id}-out-${p.name}`} title={p.name}
+          data-testid={`handle-${id}-out-${p.name}`}
+          title={p.name}
         >
           {ports.outputs.length > 1 && <span className="handle-label">{p.name}</span>}
         </Handle>
@@ -123,5 +168,6 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
 // Only what the node draws: React Flow also passes positionAbsoluteX/Y, dragging, zIndex…, which
 // change on every move of a drag and would re-render the dragged node's whole tree each time.
 // Level of detail (./lod): far out, a plain box instead of the full node.
-const BlockNodeLod = (p: NodeProps<BlockNodeT>) => (useContext(DetailContext) === 'box' ? <LodBoxNode {...p} /> : <BlockNodeImpl {...p} />);
+const BlockNodeLod = (p: NodeProps<BlockNodeT>) =>
+  useContext(DetailContext) === 'box' ? <LodBoxNode {...p} /> : <BlockNodeImpl {...p} />;
 export const BlockNode = memo(BlockNodeLod, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);

@@ -39,7 +39,12 @@ export function CodeDialog({ onClose, initial = 'python' }: { onClose(): void; i
     // in the dialog, instead of an empty box and a toast.
     api.exportGraph(editorStore.getState().toDoc(), to).then(
       (t) => alive && setText(t ?? ''),
-      (e) => { if (alive) { setText(''); setErr(readable(errorText(e))); } },
+      (e) => {
+        if (alive) {
+          setText('');
+          setErr(readable(errorText(e)));
+        }
+      },
     );
     return () => {
       alive = false;
@@ -68,14 +73,34 @@ export function CodeDialog({ onClose, initial = 'python' }: { onClose(): void; i
     <Modal title="Export code" onClose={onClose} wide testid="code-dialog">
       <div className="code-toolbar">
         <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="code-target" aria-label="Export format">
-          {TARGETS.map((t) => <option key={t.to} value={t.to}>{t.label}</option>)}
+          {TARGETS.map((t) => (
+            <option key={t.to} value={t.to}>
+              {t.label}
+            </option>
+          ))}
         </select>
-        <button onClick={copy} disabled={!text} data-testid="code-copy">{copied ? 'Copied' : 'Copy'}</button>
-        <button onClick={() => download(`${name || 'graph'}.${target.ext}`, text ?? '', 'text/plain')} disabled={!text} data-testid="code-download">Download</button>
+        <button onClick={copy} disabled={!text} data-testid="code-copy">
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button
+          onClick={() => download(`${name || 'graph'}.${target.ext}`, text ?? '', 'text/plain')}
+          disabled={!text}
+          data-testid="code-download"
+        >
+          Download
+        </button>
       </div>
-      {err && <p className="field-error" role="alert" data-testid="code-error">{target.label} cannot be exported: {err}</p>}
+      {err && (
+        <p className="field-error" role="alert" data-testid="code-error">
+          {target.label} cannot be exported: {err}
+        </p>
+      )}
       <pre className="code hljs" data-testid="code-text" hidden={!!err}>
-        {text === null ? <span className="muted">exporting…</span> : <code dangerouslySetInnerHTML={{ __html: html }} />}
+        {text === null ? (
+          <span className="muted">exporting…</span>
+        ) : (
+          <code dangerouslySetInnerHTML={{ __html: html }} />
+        )}
       </pre>
     </Modal>
   );

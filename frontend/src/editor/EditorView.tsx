@@ -5,22 +5,32 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import { editorStore, useEditor } from '../store';
 import type { Template } from '../types';
-import { closeCompositeAndSave, errorText, groupSelectionAsComposite, loadGraph, openSaved, refreshLibrary, saveGraph, setUrlGraph, urlGraph } from './actions';
+import {
+  closeCompositeAndSave,
+  errorText,
+  groupSelectionAsComposite,
+  loadGraph,
+  openSaved,
+  refreshLibrary,
+  saveGraph,
+  setUrlGraph,
+  urlGraph,
+} from './actions';
+import { readBlocksCache, writeBlocksCache } from './blocksCache';
 import { Canvas } from './Canvas';
 import { CodeDialog } from './CodeDialog';
+import { installDevHooks } from './devHooks';
 import { GroupDialog, HelpOverlay, OpenDialog, QuickInsert, VersionsDialog } from './dialogs';
+import { readDraft, startDraftMirror, startupChoice } from './draft';
 import { Inspector } from './Inspector';
 import { autoLayout, canvasAspect } from './layout';
 import { MetaPane } from './MetaPane';
-import { fitReadable } from './readableFit';
 import { Palette } from './Palette';
-import { actionFor, isTyping } from './shortcuts';
+import { fitReadable } from './readableFit';
 import { SummaryBar } from './SummaryBar';
-import { Toolbar, type DialogName } from './Toolbar';
+import { actionFor, isTyping } from './shortcuts';
+import { type DialogName, Toolbar } from './Toolbar';
 import { useLiveValidation } from './useLiveValidation';
-import { installDevHooks } from './devHooks';
-import { readDraft, startDraftMirror, startupChoice } from './draft';
-import { readBlocksCache, writeBlocksCache } from './blocksCache';
 
 export function EditorView() {
   return (
@@ -39,7 +49,11 @@ function Notice() {
     return () => clearTimeout(t);
   }, [notice]);
   if (!notice || hidden === notice.at) return null;
-  return <div className={`notice ${notice.kind}`} data-testid="notice" role="status">{notice.text}</div>;
+  return (
+    <div className={`notice ${notice.kind}`} data-testid="notice" role="status">
+      {notice.text}
+    </div>
+  );
 }
 
 function Editor() {
@@ -55,7 +69,13 @@ function Editor() {
     // seconds to list them), then the server's list replaces them.
     const cached = readBlocksCache();
     if (cached && !editorStore.getState().specList.length) editorStore.getState().setSpecs(cached);
-    api.blocks().then((b) => { editorStore.getState().setSpecs(b); writeBlocksCache(b); }, (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'));
+    api.blocks().then(
+      (b) => {
+        editorStore.getState().setSpecs(b);
+        writeBlocksCache(b);
+      },
+      (e) => editorStore.getState().notify(`loading blocks: ${errorText(e)}`, 'error'),
+    );
     api.templates().then(setTemplates, () => setTemplates([]));
     void refreshLibrary();
     const choice = startupChoice(urlGraph(), readDraft());
@@ -69,8 +89,13 @@ function Editor() {
     }
     const stopDraft = startDraftMirror(editorStore);
     // Undo across a New/Open brings back another saved graph: the URL follows it.
-    const stopUrl = editorStore.subscribe((s, p) => { if (s.savedId !== p.savedId) setUrlGraph(s.savedId); });
-    return () => { stopDraft(); stopUrl(); };
+    const stopUrl = editorStore.subscribe((s, p) => {
+      if (s.savedId !== p.savedId) setUrlGraph(s.savedId);
+    });
+    return () => {
+      stopDraft();
+      stopUrl();
+    };
   }, []);
 
   const fit = useCallback(() => fitReadable(rf, { duration: 200 }), [rf]);
@@ -81,7 +106,8 @@ function Editor() {
     const pos = await autoLayout(nodes, s.edges, (id) => s.portsOf(id), canvasAspect());
     if (sel.length > 1) {
       // Lay out only the selection, keeping it where it was.
-      const minX = Math.min(...sel.map((n) => n.position.x)), minY = Math.min(...sel.map((n) => n.position.y));
+      const minX = Math.min(...sel.map((n) => n.position.x)),
+        minY = Math.min(...sel.map((n) => n.position.y));
       for (const k of Object.keys(pos)) pos[k] = { x: pos[k].x + minX, y: pos[k].y + minY };
     }
     editorStore.getState().setPositions(pos, true);
@@ -98,20 +124,38 @@ function Editor() {
       const s = editorStore.getState();
       e.preventDefault();
       switch (a) {
-        case 'undo': return s.undo();
-        case 'redo': return s.redo();
-        case 'copy': return void s.copySelection();
-        case 'cut': if (s.copySelection()) s.deleteSelection(); return;
-        case 'paste': return s.paste();
-        case 'duplicate': if (s.copySelection()) s.paste(); return;
-        case 'selectAll': return s.selectAll();
-        case 'delete': return s.deleteSelection();
-        case 'group': if (s.nodes.some((n) => n.selected)) setDialog('group'); return;
-        case 'save': return void saveGraph();
-        case 'layout': return void layout();
-        case 'fit': return fit();
-        case 'help': return setDialog('help');
-        case 'escape': if (s.scope.length) closeCompositeAndSave(); return;
+        case 'undo':
+          return s.undo();
+        case 'redo':
+          return s.redo();
+        case 'copy':
+          return void s.copySelection();
+        case 'cut':
+          if (s.copySelection()) s.deleteSelection();
+          return;
+        case 'paste':
+          return s.paste();
+        case 'duplicate':
+          if (s.copySelection()) s.paste();
+          return;
+        case 'selectAll':
+          return s.selectAll();
+        case 'delete':
+          return s.deleteSelection();
+        case 'group':
+          if (s.nodes.some((n) => n.selected)) setDialog('group');
+          return;
+        case 'save':
+          return void saveGraph();
+        case 'layout':
+          return void layout();
+        case 'fit':
+          return fit();
+        case 'help':
+          return setDialog('help');
+        case 'escape':
+          if (s.scope.length) closeCompositeAndSave();
+          return;
       }
     };
     window.addEventListener('keydown', onKey);
@@ -121,7 +165,14 @@ function Editor() {
   const close = useCallback(() => setDialog(null), []);
   return (
     <div className="editor" data-testid="editor">
-      <Toolbar templates={templates} openDialog={setDialog} metaOpen={metaOpen} toggleMeta={() => setMetaOpen((m) => !m)} layout={() => void layout()} fit={fit} />
+      <Toolbar
+        templates={templates}
+        openDialog={setDialog}
+        metaOpen={metaOpen}
+        toggleMeta={() => setMetaOpen((m) => !m)}
+        layout={() => void layout()}
+        fit={fit}
+      />
       <div className="editor-body">
         <Palette />
         <div className="editor-center">

@@ -1,7 +1,7 @@
 // Block palette: GET /api/blocks grouped by category (+ composite blocks), searchable;
 // drag an item onto the canvas, or click it to drop it in the middle of the view.
 import { useReactFlow } from '@xyflow/react';
-import { useMemo, useState, type DragEvent } from 'react';
+import { type DragEvent, useMemo, useState } from 'react';
 import { editorStore, useEditor } from '../store';
 import type { BlockSpec } from '../types';
 
@@ -39,7 +39,20 @@ export function filterEntries(entries: PaletteEntry[], q: string): PaletteEntry[
     .map(([e]) => e);
 }
 
-const CATEGORY_ORDER = ['io', 'core', 'conv', 'pooling', 'activation', 'normalization', 'regularization', 'reshape', 'merge', 'recurrent', 'joker', 'composite'];
+const CATEGORY_ORDER = [
+  'io',
+  'core',
+  'conv',
+  'pooling',
+  'activation',
+  'normalization',
+  'regularization',
+  'reshape',
+  'merge',
+  'recurrent',
+  'joker',
+  'composite',
+];
 
 export function groupEntries(entries: PaletteEntry[]): [string, PaletteEntry[]][] {
   const m = new Map<string, PaletteEntry[]>();
@@ -71,8 +84,13 @@ export function Palette() {
   return (
     <aside className="palette" data-testid="palette">
       <input
-        className="palette-search" type="search" placeholder="Search blocks…" value={q}
-        onChange={(e) => setQ(e.target.value)} data-testid="palette-search" aria-label="Search blocks"
+        className="palette-search"
+        type="search"
+        placeholder="Search blocks…"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="palette-search"
+        aria-label="Search blocks"
       />
       <div className="palette-groups">
         {groups.map(([cat, items]) => (
@@ -80,10 +98,16 @@ export function Palette() {
             <h4>{cat}</h4>
             {items.map((it) => (
               <div
-                key={it.type} className={`palette-item cat-${cat}`} draggable
-                onDragStart={(e) => onDragStart(e, it.type)} onClick={() => addAtCenter(it.type)}
-                tabIndex={0} role="button" onKeyDown={(e) => e.key === 'Enter' && addAtCenter(it.type)}
-                title={`${it.doc}\n(drag onto the canvas, or click to add)`} data-testid={`palette-${it.type}`}
+                key={it.type}
+                className={`palette-item cat-${cat}`}
+                draggable
+                onDragStart={(e) => onDragStart(e, it.type)}
+                onClick={() => addAtCenter(it.type)}
+                tabIndex={0}
+                role="button"
+                onKeyDown={(e) => e.key === 'Enter' && addAtCenter(it.type)}
+                title={`${it.doc}\n(drag onto the canvas, or click to add)`}
+                data-testid={`palette-${it.type}`}
               >
                 {it.type}
               </div>

@@ -40,13 +40,30 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
   let input: React.ReactNode;
   switch (f.kind) {
     case 'boolean':
-      input = <input id={id} data-testid={tid} type="checkbox" checked={!!shown} onChange={(e) => onChange(e.target.checked)} />;
+      input = (
+        <input
+          id={id}
+          data-testid={tid}
+          type="checkbox"
+          checked={!!shown}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      );
       break;
     case 'enum':
       input = (
-        <select id={id} data-testid={tid} value={JSON.stringify(shown ?? null)} onChange={(e) => onChange(JSON.parse(e.target.value))}>
+        <select
+          id={id}
+          data-testid={tid}
+          value={JSON.stringify(shown ?? null)}
+          onChange={(e) => onChange(JSON.parse(e.target.value))}
+        >
           {f.nullable && <option value="null">none</option>}
-          {f.options.map((o) => <option key={String(o)} value={JSON.stringify(o)}>{String(o)}</option>)}
+          {f.options.map((o) => (
+            <option key={String(o)} value={JSON.stringify(o)}>
+              {String(o)}
+            </option>
+          ))}
         </select>
       );
       break;
@@ -57,7 +74,8 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
           {f.options.map((o) => (
             <label key={String(o)}>
               <input
-                type="checkbox" checked={cur.includes(o)}
+                type="checkbox"
+                checked={cur.includes(o)}
                 onChange={(e) => onChange(e.target.checked ? [...cur, o] : cur.filter((x) => x !== o))}
               />
               {String(o)}
@@ -71,8 +89,14 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
     case 'number':
       input = (
         <input
-          id={id} data-testid={tid} type="number" value={draft} min={f.min} max={f.max}
-          step={f.kind === 'integer' ? 1 : 'any'} placeholder={toText(defaultValue, f)}
+          id={id}
+          data-testid={tid}
+          type="number"
+          value={draft}
+          min={f.min}
+          max={f.max}
+          step={f.kind === 'integer' ? 1 : 'any'}
+          placeholder={toText(defaultValue, f)}
           onChange={(e) => commitText(e.target.value)}
         />
       );
@@ -80,7 +104,11 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
     default:
       input = (
         <input
-          id={id} data-testid={tid} type="text" value={draft} placeholder={toText(defaultValue, f)}
+          id={id}
+          data-testid={tid}
+          type="text"
+          value={draft}
+          placeholder={toText(defaultValue, f)}
           onChange={(e) => commitText(e.target.value)}
           title={f.kind === 'list' ? (f.scalar ? 'one number, or a list like 3, 3' : 'a list like 8, 8, 1') : undefined}
         />
@@ -95,7 +123,11 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
       </label>
       {input}
       {schema.description && <div className="param-doc">{schema.description}</div>}
-      {all.map((m, i) => <div key={i} className="field-error" data-testid={`param-error-${name}`}>{m}</div>)}
+      {all.map((m, i) => (
+        <div key={i} className="field-error" data-testid={`param-error-${name}`}>
+          {m}
+        </div>
+      ))}
     </div>
   );
 }

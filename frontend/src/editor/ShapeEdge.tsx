@@ -1,25 +1,33 @@
 // Edge with its inferred shape as label; feedback edges are dashed and coloured.
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { FarContext } from './BlockNode';
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo, useContext } from 'react';
 import { formatShape } from '../graph/format';
 import type { GraphEdgeT } from '../graph/model';
 import { useEditorDecor } from '../store';
+import { FarContext } from './BlockNode';
 
 function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   const shape = useEditorDecor((s) => s.report?.edgeShapes[p.id]);
   const feedback = !!p.data?.feedback;
   const far = useContext(FarContext);
   // An issue on the port this edge feeds (e.g. a shape mismatch) colours the edge too.
-  const bad = useEditorDecor((s) => !!s.report?.nodeIssues[p.target]?.some((i) => i.port && i.port === (p.targetHandleId ?? 'in')));
+  const bad = useEditorDecor(
+    (s) => !!s.report?.nodeIssues[p.target]?.some((i) => i.port && i.port === (p.targetHandleId ?? 'in')),
+  );
   // A feedback edge into an earlier block is a back-edge: it leaves to the right, runs back
   // below both blocks and enters from the left, so it never lies flat across the row.
   const back = feedback && p.targetX < p.sourceX + 40;
-  const [path, lx, ly] = back ? backEdgePath(p.sourceX, p.sourceY, p.targetX, p.targetY) : getBezierPath({
-    sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition,
-    targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition,
-    curvature: feedback ? 0.6 : 0.25,
-  });
+  const [path, lx, ly] = back
+    ? backEdgePath(p.sourceX, p.sourceY, p.targetX, p.targetY)
+    : getBezierPath({
+        sourceX: p.sourceX,
+        sourceY: p.sourceY,
+        sourcePosition: p.sourcePosition,
+        targetX: p.targetX,
+        targetY: p.targetY,
+        targetPosition: p.targetPosition,
+        curvature: feedback ? 0.6 : 0.25,
+      });
   const cls = `akid-edge${feedback ? ' feedback' : ''}${bad ? ' bad' : ''}${p.selected ? ' selected' : ''}`;
   return (
     <>
@@ -31,7 +39,8 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
             data-testid={`edge-label-${p.id}`}
             style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
           >
-            {feedback ? '↺ ' : ''}{formatShape(shape)}
+            {feedback ? '↺ ' : ''}
+            {formatShape(shape)}
           </div>
         </EdgeLabelRenderer>
       )}
@@ -40,14 +49,29 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
 }
 
 /** Right, down below both ends, back left, up into the target: [path, labelX, labelY]. */
-export function backEdgePath(sx: number, sy: number, tx: number, ty: number, below = 110, off = 22, r = 10): [string, number, number] {
+export function backEdgePath(
+  sx: number,
+  sy: number,
+  tx: number,
+  ty: number,
+  below = 110,
+  off = 22,
+  r = 10,
+): [string, number, number] {
   const by = Math.max(sy, ty) + below;
-  const a = sx + off, b = tx - off;
+  const a = sx + off,
+    b = tx - off;
   const d = [
-    `M ${sx},${sy}`, `L ${a - r},${sy}`, `Q ${a},${sy} ${a},${sy + r}`,
-    `L ${a},${by - r}`, `Q ${a},${by} ${a - r},${by}`,
-    `L ${b + r},${by}`, `Q ${b},${by} ${b},${by - r}`,
-    `L ${b},${ty + r}`, `Q ${b},${ty} ${b + r},${ty}`, `L ${tx},${ty}`,
+    `M ${sx},${sy}`,
+    `L ${a - r},${sy}`,
+    `Q ${a},${sy} ${a},${sy + r}`,
+    `L ${a},${by - r}`,
+    `Q ${a},${by} ${a - r},${by}`,
+    `L ${b + r},${by}`,
+    `Q ${b},${by} ${b},${by - r}`,
+    `L ${b},${ty + r}`,
+    `Q ${b},${ty} ${b + r},${ty}`,
+    `L ${tx},${ty}`,
   ].join(' ');
   return [d, (a + b) / 2, by];
 }

@@ -1,7 +1,8 @@
 // Bottom bar: total params / FLOPs / error count from the latest validation, plus status.
+
+import { useMemo } from 'react';
 import { formatCount } from '../graph/format';
 import { useEditor } from '../store';
-import { useMemo } from 'react';
 import { buildProgress, isIncomplete, progressLine } from './issueKinds';
 
 export function SummaryBar() {
@@ -22,17 +23,43 @@ export function SummaryBar() {
   const firstGraphIssue = report?.graphIssues.find((i) => !isIncomplete(i))?.message;
   return (
     <div className={`summary-bar${wrong ? ' has-errors' : ''}`} data-testid="summary-bar">
-      <span data-testid="summary-nodes">{nNodes} blocks · {nEdges} edges</span>
+      <span data-testid="summary-nodes">
+        {nNodes} blocks · {nEdges} edges
+      </span>
       <span data-testid="summary-params">params {formatCount(report?.params)}</span>
       <span data-testid="summary-flops">FLOPs {formatCount(report?.flops)}</span>
-      <span data-testid="summary-errors" data-count={errors} data-wrong={wrong} className={wrong ? 'errors' : errors ? 'todo' : 'ok'}>
+      <span
+        data-testid="summary-errors"
+        data-count={errors}
+        data-wrong={wrong}
+        className={wrong ? 'errors' : errors ? 'todo' : 'ok'}
+      >
         {report ? (wrong ? `${wrong} error${wrong === 1 ? '' : 's'}` : errors ? 'unfinished' : '✓ valid') : '…'}
       </span>
-      {todo && <span className="todo" data-testid="summary-incomplete" title="The graph is still being built: these are not errors.">{todo}</span>}
-      {firstGraphIssue && <span className="graph-issue" title={firstGraphIssue}>{firstGraphIssue}</span>}
+      {todo && (
+        <span
+          className="todo"
+          data-testid="summary-incomplete"
+          title="The graph is still being built: these are not errors."
+        >
+          {todo}
+        </span>
+      )}
+      {firstGraphIssue && (
+        <span className="graph-issue" title={firstGraphIssue}>
+          {firstGraphIssue}
+        </span>
+      )}
       <span className="spacer" />
-      {validating && <span className="muted" data-testid="summary-validating">validating…</span>}
-      <span className="muted" data-testid="summary-saved">{saved ? `saved ${saved}` : 'not saved'}{dirty ? ' · modified' : ''}</span>
+      {validating && (
+        <span className="muted" data-testid="summary-validating">
+          validating…
+        </span>
+      )}
+      <span className="muted" data-testid="summary-saved">
+        {saved ? `saved ${saved}` : 'not saved'}
+        {dirty ? ' · modified' : ''}
+      </span>
     </div>
   );
 }

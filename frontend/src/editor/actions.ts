@@ -1,8 +1,8 @@
 // Editor commands shared by the toolbar, the shortcuts and window.__akid.
 import { ApiError, api } from '../api';
+import { FormatError, usedBlocks } from '../graph/convert';
 import { editorStore } from '../store';
 import type { BlockDoc, GraphDoc } from '../types';
-import { FormatError, usedBlocks } from '../graph/convert';
 import { carryPositions } from './textApply';
 
 const st = () => editorStore.getState();
@@ -35,13 +35,19 @@ export function urlGraph(): string | null {
 
 /** Replace the open graph. The replaced one stays one undo step away; say so when it had
  *  unsaved changes (`done` is what to tell the user otherwise). */
-export function loadGraph(doc: GraphDoc, opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1], done?: string): boolean {
+export function loadGraph(
+  doc: GraphDoc,
+  opts?: Parameters<ReturnType<typeof st>['loadDoc']>[1],
+  done?: string,
+): boolean {
   try {
     const before = st();
-    const replaced = !opts?.keepHistory && before.nodes.length > 0 && before.rev !== before.savedRev ? before.meta.name : null;
+    const replaced =
+      !opts?.keepHistory && before.nodes.length > 0 && before.rev !== before.savedRev ? before.meta.name : null;
     st().loadDoc(doc, opts);
     if (opts && opts.savedId !== undefined) setUrlGraph(opts.savedId);
-    if (replaced !== null) st().notify(`${done ? `${done} · ` : ''}your unsaved "${replaced}" is one Undo (Ctrl+Z) away`);
+    if (replaced !== null)
+      st().notify(`${done ? `${done} · ` : ''}your unsaved "${replaced}" is one Undo (Ctrl+Z) away`);
     else if (done) st().notify(done);
     return true;
   } catch (e) {
@@ -81,7 +87,10 @@ export async function revertTo(id: string | number, version: number) {
 export async function newFromTemplate(doc: GraphDoc | null) {
   // A template is a starting point: it is laid out to fit this canvas (positions are layout only).
   const fresh = doc ? { ...doc, nodes: doc.nodes.map(({ position: _p, ...n }) => n) } : null;
-  loadGraph(fresh ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, { savedId: null, savedVersion: null });
+  loadGraph(fresh ?? { format: 'akid.graph/v1', name: 'untitled', nodes: [], edges: [] }, {
+    savedId: null,
+    savedVersion: null,
+  });
 }
 
 /** A definition for the shared library carries the composites it uses inside it. */
@@ -147,12 +156,17 @@ export async function applyMetaSyntax(text: string): Promise<string | null> {
     // The parser's positions are a plain row layout: blocks that survive keep their place,
     // new ones are placed beside their neighbours (or all laid out when nothing survived).
     const parsed = doc.nodes.map(({ position: _p, ...n }) => n);
-    const nodes = carryPositions(cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })), parsed);
+    const nodes = carryPositions(
+      cur.nodes.map((n) => ({ id: n.id, type: n.data.type, position: n.position, placed: n.data.placed })),
+      parsed,
+    );
     st().loadDoc({ ...doc, nodes, blocks: doc.blocks ?? cur.meta.blocks }, { keepHistory: true });
     return null;
   } catch (e) {
     if (e instanceof ApiError) {
-      return e.issues.map((i) => (i.line ? `line ${i.line}${i.column ? `:${i.column}` : ''}: ` : '') + i.message).join('\n');
+      return e.issues
+        .map((i) => (i.line ? `line ${i.line}${i.column ? `:${i.column}` : ''}: ` : '') + i.message)
+        .join('\n');
     }
     return errorText(e);
   }

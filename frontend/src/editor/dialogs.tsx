@@ -1,13 +1,13 @@
 // Small dialogs: help, quick insert, group name, open saved graph, versions.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
+import { formatTime } from '../graph/format';
 import { editorStore, useEditor } from '../store';
 import type { GraphVersion, SavedGraphSummary } from '../types';
 import { errorText, openSaved, revertTo } from './actions';
 import { Modal } from './Modal';
 import { filterEntries, paletteEntries } from './Palette';
 import { SHORTCUTS } from './shortcuts';
-import { formatTime } from '../graph/format';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   return (
@@ -15,21 +15,38 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
       <table className="shortcuts">
         <tbody>
           {SHORTCUTS.map((s) => (
-            <tr key={s.keys}><td><kbd>{s.keys}</kbd></td><td>{s.what}</td></tr>
+            <tr key={s.keys}>
+              <td>
+                <kbd>{s.keys}</kbd>
+              </td>
+              <td>{s.what}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      <p className="muted">Drag from an output handle (right) to an input handle (left) to connect. An edge that closes a loop becomes a dashed feedback edge (it carries the previous time step).</p>
+      <p className="muted">
+        Drag from an output handle (right) to an input handle (left) to connect. An edge that closes a loop becomes a
+        dashed feedback edge (it carries the previous time step).
+      </p>
     </Modal>
   );
 }
 
-export function QuickInsert({ at, onClose }: { at: { x: number; y: number; screenX: number; screenY: number }; onClose(): void }) {
+export function QuickInsert({
+  at,
+  onClose,
+}: {
+  at: { x: number; y: number; screenX: number; screenY: number };
+  onClose(): void;
+}) {
   const specs = useEditor((s) => s.specList);
   const library = useEditor((s) => s.library);
   const [q, setQ] = useState('');
   const [idx, setIdx] = useState(0);
-  const items = useMemo(() => filterEntries(paletteEntries(specs, Object.keys(library)), q).slice(0, 12), [specs, library, q]);
+  const items = useMemo(
+    () => filterEntries(paletteEntries(specs, Object.keys(library)), q).slice(0, 12),
+    [specs, library, q],
+  );
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const pick = (type: string) => {
@@ -40,8 +57,14 @@ export function QuickInsert({ at, onClose }: { at: { x: number; y: number; scree
     <div className="quick-insert-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="quick-insert" style={{ left: at.screenX, top: at.screenY }} data-testid="quick-insert">
         <input
-          ref={ref} value={q} placeholder="Insert block…" data-testid="quick-insert-input"
-          onChange={(e) => { setQ(e.target.value); setIdx(0); }}
+          ref={ref}
+          value={q}
+          placeholder="Insert block…"
+          data-testid="quick-insert-input"
+          onChange={(e) => {
+            setQ(e.target.value);
+            setIdx(0);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') onClose();
             else if (e.key === 'ArrowDown') setIdx((i) => Math.min(i + 1, items.length - 1));
@@ -51,7 +74,12 @@ export function QuickInsert({ at, onClose }: { at: { x: number; y: number; scree
         />
         <ul>
           {items.map((it, i) => (
-            <li key={it.type} className={i === idx ? 'active' : ''} onMouseDown={() => pick(it.type)} data-testid={`quick-insert-${it.type}`}>
+            <li
+              key={it.type}
+              className={i === idx ? 'active' : ''}
+              onMouseDown={() => pick(it.type)}
+              data-testid={`quick-insert-${it.type}`}
+            >
               <b>{it.type}</b> <span className="muted">{it.category}</span>
             </li>
           ))}
@@ -67,15 +95,35 @@ export function GroupDialog({ onClose, onGroup }: { onClose(): void; onGroup(nam
   const [name, setName] = useState(() => {
     for (let i = 1; ; i++) if (!specs[`Block${i}`] && !library[`Block${i}`]) return `Block${i}`;
   });
-  const bad = !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? 'use letters, digits and _' : specs[name] || library[name] ? 'that name is taken' : null;
+  const bad = !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)
+    ? 'use letters, digits and _'
+    : specs[name] || library[name]
+      ? 'that name is taken'
+      : null;
   return (
     <Modal title="Group into composite block" onClose={onClose} testid="group-dialog">
-      <form onSubmit={(e) => { e.preventDefault(); if (!bad) { onGroup(name); onClose(); } }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!bad) {
+            onGroup(name);
+            onClose();
+          }
+        }}
+      >
         <label htmlFor="group-name">Block name</label>
-        <input id="group-name" autoFocus value={name} onChange={(e) => setName(e.target.value)} data-testid="group-name" />
+        <input
+          id="group-name"
+          autoFocus
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="group-name"
+        />
         {bad && <div className="field-error">{bad}</div>}
         <p className="muted">Edges that cross the selection become the block's input and output ports.</p>
-        <button type="submit" disabled={!!bad} data-testid="group-confirm">Group</button>
+        <button type="submit" disabled={!!bad} data-testid="group-confirm">
+          Group
+        </button>
       </form>
     </Modal>
   );
@@ -103,11 +151,23 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
       <ul className="list">
         {graphs?.map((g) => (
           <li key={String(g.id)}>
-            <button className="link" data-testid={`open-graph-${g.id}`} onClick={async () => { await openSaved(g.id); onClose(); }}>
+            <button
+              className="link"
+              data-testid={`open-graph-${g.id}`}
+              onClick={async () => {
+                await openSaved(g.id);
+                onClose();
+              }}
+            >
               {g.name}
             </button>
-            <span className="muted"> v{String(g.version ?? '?')} {g.updated_at ? `· ${formatTime(g.updated_at)}` : ''}</span>
-            <button className="small danger" onClick={() => remove(g.id)} title="Delete this graph">Delete</button>
+            <span className="muted">
+              {' '}
+              v{String(g.version ?? '?')} {g.updated_at ? `· ${formatTime(g.updated_at)}` : ''}
+            </span>
+            <button className="small danger" onClick={() => remove(g.id)} title="Delete this graph">
+              Delete
+            </button>
           </li>
         ))}
       </ul>
@@ -131,10 +191,29 @@ export function VersionsDialog({ onClose }: { onClose(): void }) {
         {versions?.map((v) => (
           <li key={v.version} data-testid={`version-${v.version}`}>
             <b>v{v.version}</b> <span className="muted">{formatTime(v.created_at)}</span>
-            {v.version === current ? <span className="muted"> (open)</span> : (
+            {v.version === current ? (
+              <span className="muted"> (open)</span>
+            ) : (
               <>
-                <button className="small" onClick={async () => { await openSaved(id!, v.version); onClose(); }}>View</button>
-                <button className="small" data-testid={`revert-${v.version}`} onClick={async () => { await revertTo(id!, v.version); onClose(); }}>Revert to this</button>
+                <button
+                  className="small"
+                  onClick={async () => {
+                    await openSaved(id!, v.version);
+                    onClose();
+                  }}
+                >
+                  View
+                </button>
+                <button
+                  className="small"
+                  data-testid={`revert-${v.version}`}
+                  onClick={async () => {
+                    await revertTo(id!, v.version);
+                    onClose();
+                  }}
+                >
+                  Revert to this
+                </button>
               </>
             )}
           </li>

@@ -22,13 +22,22 @@ export function readDraft(storage: Pick<Storage, 'getItem'> = localStorage): Dra
   }
 }
 
-export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'setItem'> = localStorage, delayMs = 120): () => void {
+export function startDraftMirror(
+  store: EditorStore,
+  storage: Pick<Storage, 'setItem'> = localStorage,
+  delayMs = 120,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
     timer = null;
     const s = store.getState();
     if (s.scope.length) return; // inside a composite: the parent graph is what counts
-    const draft: Draft = { doc: s.toDoc(), savedId: s.savedId, savedVersion: s.savedVersion, dirty: s.rev !== s.savedRev };
+    const draft: Draft = {
+      doc: s.toDoc(),
+      savedId: s.savedId,
+      savedVersion: s.savedVersion,
+      dirty: s.rev !== s.savedRev,
+    };
     try {
       storage.setItem(KEY, JSON.stringify(draft));
     } catch {
@@ -41,8 +50,15 @@ export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'set
     // Written when the browser is idle (at most ~half a second later): serialising a big graph
     // must not cost a frame of a drag or of the first render.
     timer = setTimeout(() => {
-      const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
-      if (ric) ric(() => { if (timer) write(); }, { timeout: 500 });
+      const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number })
+        .requestIdleCallback;
+      if (ric)
+        ric(
+          () => {
+            if (timer) write();
+          },
+          { timeout: 500 },
+        );
       else write();
     }, delayMs);
   });
@@ -53,7 +69,9 @@ export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'set
     timer = null;
     write();
   };
-  const hidden = () => { if (typeof document !== 'undefined' && document.visibilityState === 'hidden') flush(); };
+  const hidden = () => {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') flush();
+  };
   if (typeof window !== 'undefined') {
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', hidden);
@@ -69,7 +87,10 @@ export function startDraftMirror(store: EditorStore, storage: Pick<Storage, 'set
 }
 
 /** Which graph to show at start-up: the draft, the saved graph named in the URL, or nothing. */
-export function startupChoice(urlId: string | null, draft: Draft | null): { kind: 'draft'; draft: Draft } | { kind: 'saved'; id: string } | { kind: 'none' } {
+export function startupChoice(
+  urlId: string | null,
+  draft: Draft | null,
+): { kind: 'draft'; draft: Draft } | { kind: 'saved'; id: string } | { kind: 'none' } {
   if (urlId !== null) {
     if (draft && draft.dirty && String(draft.savedId) === urlId) return { kind: 'draft', draft };
     return { kind: 'saved', id: urlId };

@@ -32,7 +32,10 @@ export interface BuildProgress {
 /** Counts for the one-line summary of an unfinished graph. */
 export function buildProgress(all: readonly Issue[] | undefined | null): BuildProgress {
   const nodes = new Set<string>();
-  let wrong = 0, openInputs = 0, noInput = false, noOutput = false;
+  let wrong = 0,
+    openInputs = 0,
+    noInput = false,
+    noOutput = false;
   for (const i of all ?? []) {
     if (!isIncomplete(i)) wrong++;
     else if (i.code === 'no_input') noInput = true;

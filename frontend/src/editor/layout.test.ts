@@ -8,9 +8,13 @@ describe('autoLayout', () => {
   it('lays a long chain left to right without wrapping it into rows', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `n${i}`);
     const g = docToFlow({
-      format: 'akid.graph/v1', name: 'chain',
+      format: 'akid.graph/v1',
+      name: 'chain',
       nodes: ids.map((id) => ({ id, type: 'Dense' })),
-      edges: [...ids.slice(1).map((id, i) => ({ source: ids[i], target: id })), { source: 'n8', target: 'n3', feedback: true }],
+      edges: [
+        ...ids.slice(1).map((id, i) => ({ source: ids[i], target: id })),
+        { source: 'n8', target: 'n3', feedback: true },
+      ],
     });
     const pos = await autoLayout(g.nodes, g.edges, ports as never);
     for (let i = 1; i < ids.length; i++) expect(pos[ids[i]].x).toBeGreaterThan(pos[ids[i - 1]].x + 150);

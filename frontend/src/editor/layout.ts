@@ -30,8 +30,22 @@ export function elkGraph(nodes: BlockNodeT[], edges: GraphEdgeT[], portsOf: (id:
     const w = n.measured?.width ?? 184;
     const h = Math.max(n.measured?.height ?? 0, 80, PORT_TOP + Math.max(ins.length, outs.length) * PORT_GAP);
     const ports = [
-      ...ins.map((q, i) => ({ id: `${n.id}/in/${q.name}`, x: 0, y: PORT_TOP + i * PORT_GAP, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST' } })),
-      ...outs.map((q, i) => ({ id: `${n.id}/out/${q.name}`, x: w - 1, y: PORT_TOP + i * PORT_GAP, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'EAST' } })),
+      ...ins.map((q, i) => ({
+        id: `${n.id}/in/${q.name}`,
+        x: 0,
+        y: PORT_TOP + i * PORT_GAP,
+        width: 1,
+        height: 1,
+        layoutOptions: { 'elk.port.side': 'WEST' },
+      })),
+      ...outs.map((q, i) => ({
+        id: `${n.id}/out/${q.name}`,
+        x: w - 1,
+        y: PORT_TOP + i * PORT_GAP,
+        width: 1,
+        height: 1,
+        layoutOptions: { 'elk.port.side': 'EAST' },
+      })),
     ];
     for (const q of ports) portIds.add(q.id);
     return { id: n.id, width: w, height: h, layoutOptions: { 'elk.portConstraints': 'FIXED_POS' }, ports };
@@ -49,7 +63,11 @@ export function elkGraph(nodes: BlockNodeT[], edges: GraphEdgeT[], portsOf: (id:
     children,
     edges: edges
       .filter((e) => !e.data?.feedback && ids.has(e.source) && ids.has(e.target))
-      .map((e) => ({ id: e.id, sources: [end(e.source, 'out', e.sourceHandle ?? 'out')], targets: [end(e.target, 'in', e.targetHandle ?? 'in')] })),
+      .map((e) => ({
+        id: e.id,
+        sources: [end(e.source, 'out', e.sourceHandle ?? 'out')],
+        targets: [end(e.target, 'in', e.targetHandle ?? 'in')],
+      })),
   };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { freeSpot, NEW_NODE, type Rect } from './placement';
 
-const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const overlaps = (a: Rect, b: Rect) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('freeSpot', () => {
   it('keeps a free spot as asked', () => {

@@ -6,17 +6,23 @@ import type { ReactFlowInstance } from '@xyflow/react';
 export const READABLE_ZOOM = 0.5;
 const SMALL_GRAPH = 60;
 
-export function fitReadable(rf: ReactFlowInstance<any, any>, opts: { duration?: number; maxZoom?: number } = {}): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function fitReadable(rf: ReactFlowInstance<any, any>, opts: { duration?: number; maxZoom?: number } = {}): void {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const nodes = rf.getNodes();
   if (nodes.length > SMALL_GRAPH || !nodes.length) {
     void rf.fitView({ padding: 0.15, maxZoom: opts.maxZoom ?? 1.2, duration: opts.duration ?? 0 });
     return;
   }
   const el = document.querySelector('.canvas') as HTMLElement | null;
-  const w = el?.clientWidth ?? 800, h = el?.clientHeight ?? 600;
+  const w = el?.clientWidth ?? 800,
+    h = el?.clientHeight ?? 600;
   const b = rf.getNodesBounds(nodes);
   const pad = 0.15;
-  const fitZoom = Math.min((w * (1 - pad)) / Math.max(b.width, 1), (h * (1 - pad)) / Math.max(b.height, 1), opts.maxZoom ?? 1.2);
+  const fitZoom = Math.min(
+    (w * (1 - pad)) / Math.max(b.width, 1),
+    (h * (1 - pad)) / Math.max(b.height, 1),
+    opts.maxZoom ?? 1.2,
+  );
   if (fitZoom >= READABLE_ZOOM) {
     void rf.fitView({ padding: pad, maxZoom: opts.maxZoom ?? 1.2, duration: opts.duration ?? 0 });
     return;

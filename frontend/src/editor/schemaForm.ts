@@ -8,7 +8,14 @@ export type FieldKind =
   | { kind: 'boolean' }
   | { kind: 'string'; minLength?: number; maxLength?: number; nullable: boolean }
   | { kind: 'multiEnum'; options: unknown[] }
-  | { kind: 'list'; item: 'integer' | 'number' | 'string'; minItems?: number; maxItems?: number; nullable: boolean; scalar?: 'integer' | 'number' }
+  | {
+      kind: 'list';
+      item: 'integer' | 'number' | 'string';
+      minItems?: number;
+      maxItems?: number;
+      nullable: boolean;
+      scalar?: 'integer' | 'number';
+    }
   | { kind: 'json'; nullable: boolean };
 
 function deref(s: JsonSchema, root?: JsonSchema): JsonSchema {
@@ -20,9 +27,10 @@ function deref(s: JsonSchema, root?: JsonSchema): JsonSchema {
   return s;
 }
 
-const typeOf = (s: JsonSchema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
+const typeOf = (s: JsonSchema): string | undefined =>
+  Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
 const itemType = (s: JsonSchema): 'integer' | 'number' | 'string' | null => {
-  const it = Array.isArray(s.items) ? s.items[0] : s.items ?? s.prefixItems?.[0];
+  const it = Array.isArray(s.items) ? s.items[0] : (s.items ?? s.prefixItems?.[0]);
   const t = it ? typeOf(it) : undefined;
   return t === 'integer' || t === 'number' || t === 'string' ? t : null;
 };
@@ -38,7 +46,14 @@ export function fieldKind(raw: JsonSchema, root?: JsonSchema): FieldKind {
     const scalar = rest.find((p) => p.type === 'integer' || p.type === 'number');
     const list = rest.find((p) => p.type === 'array');
     if (scalar && list && rest.length === 2) {
-      return { kind: 'list', item: itemType(list) ?? 'integer', minItems: list.minItems, maxItems: list.maxItems, nullable, scalar: typeOf(scalar) as 'integer' | 'number' };
+      return {
+        kind: 'list',
+        item: itemType(list) ?? 'integer',
+        minItems: list.minItems,
+        maxItems: list.maxItems,
+        nullable,
+        scalar: typeOf(scalar) as 'integer' | 'number',
+      };
     }
     if (rest.length === 1) s = { ...rest[0], description: s.description, default: s.default };
     else return { kind: 'json', nullable };
@@ -47,8 +62,10 @@ export function fieldKind(raw: JsonSchema, root?: JsonSchema): FieldKind {
   const t = typeOf(s);
   if (t === 'boolean') return { kind: 'boolean' };
   if (t === 'integer' || t === 'number') {
-    const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (t === 'integer' ? 1 : 0) : undefined);
-    const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - (t === 'integer' ? 1 : 0) : undefined);
+    const min =
+      s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (t === 'integer' ? 1 : 0) : undefined);
+    const max =
+      s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - (t === 'integer' ? 1 : 0) : undefined);
     return { kind: t, min, max, nullable };
   }
   if (t === 'string') return { kind: 'string', minLength: s.minLength, maxLength: s.maxLength, nullable };
@@ -56,7 +73,14 @@ export function fieldKind(raw: JsonSchema, root?: JsonSchema): FieldKind {
     const it = Array.isArray(s.items) ? s.items[0] : s.items;
     if (it && deref(it, root).enum) return { kind: 'multiEnum', options: deref(it, root).enum! };
     const item = itemType(s);
-    if (item) return { kind: 'list', item, minItems: s.minItems ?? s.prefixItems?.length, maxItems: s.maxItems ?? s.prefixItems?.length, nullable };
+    if (item)
+      return {
+        kind: 'list',
+        item,
+        minItems: s.minItems ?? s.prefixItems?.length,
+        maxItems: s.maxItems ?? s.prefixItems?.length,
+        nullable,
+      };
   }
   return { kind: 'json', nullable };
 }
@@ -65,7 +89,8 @@ export type Parsed = { ok: true; value: unknown } | { ok: false; error: string }
 
 function parseNumber(text: string, kind: 'integer' | 'number'): Parsed {
   const t = text.trim();
-  if (t === '' || Number.isNaN(Number(t))) return { ok: false, error: `expected ${kind === 'integer' ? 'an integer' : 'a number'}` };
+  if (t === '' || Number.isNaN(Number(t)))
+    return { ok: false, error: `expected ${kind === 'integer' ? 'an integer' : 'a number'}` };
   const v = Number(t);
   if (kind === 'integer' && !Number.isInteger(v)) return { ok: false, error: 'expected an integer' };
   return { ok: true, value: v };
@@ -83,7 +108,10 @@ export function parseText(text: string, f: FieldKind): Parsed {
     case 'string':
       return { ok: true, value: text };
     case 'list': {
-      const body = t.replace(/^[[(]/, '').replace(/[\])]$/, '').replace(/(\d)\s*[x×]\s*(?=-?\d)/g, '$1,');
+      const body = t
+        .replace(/^[[(]/, '')
+        .replace(/[\])]$/, '')
+        .replace(/(\d)\s*[x×]\s*(?=-?\d)/g, '$1,');
       const parts = body.split(/[\s,]+/).filter(Boolean);
       if (f.scalar && parts.length === 1 && !/^[[(]/.test(t)) return parseNumber(parts[0], f.scalar);
       const out: unknown[] = [];

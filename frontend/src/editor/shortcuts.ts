@@ -22,11 +22,29 @@ export const SHORTCUTS: Shortcut[] = [
 ];
 
 export type ShortcutAction =
-  | 'undo' | 'redo' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'selectAll' | 'delete'
-  | 'group' | 'save' | 'layout' | 'fit' | 'help' | 'escape';
+  | 'undo'
+  | 'redo'
+  | 'copy'
+  | 'cut'
+  | 'paste'
+  | 'duplicate'
+  | 'selectAll'
+  | 'delete'
+  | 'group'
+  | 'save'
+  | 'layout'
+  | 'fit'
+  | 'help'
+  | 'escape';
 
 /** Which action a key event means (null: not ours). Pure, unit tested. */
-export function actionFor(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): ShortcutAction | null {
+export function actionFor(e: {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}): ShortcutAction | null {
   const mod = e.ctrlKey || e.metaKey;
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   if (mod && !e.altKey) {

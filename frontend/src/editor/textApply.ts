@@ -3,8 +3,17 @@
 // k-th block of its type both before and after. Only blocks that are really new are laid out.
 import type { XYPosition } from '@xyflow/react';
 
-interface Old { id: string; type: string; position: XYPosition; placed?: boolean }
-interface New { id: string; type: string; position?: XYPosition }
+interface Old {
+  id: string;
+  type: string;
+  position: XYPosition;
+  placed?: boolean;
+}
+interface New {
+  id: string;
+  type: string;
+  position?: XYPosition;
+}
 
 export function carryPositions<T extends New>(old: readonly Old[], next: readonly T[]): T[] {
   const placed = old.filter((n) => n.placed !== false);

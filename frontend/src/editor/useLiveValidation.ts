@@ -2,14 +2,18 @@
 // /api/graphs/validate. Each request carries an id; answers to older requests are dropped,
 // so a slow answer can never overwrite a newer one, and the UI never waits on the network.
 import { useEffect } from 'react';
-import { keepIdentity, mapReport, requestFailed } from '../graph/validation';
 import type { Api } from '../api';
+import { keepIdentity, mapReport, requestFailed } from '../graph/validation';
 import type { EditorStore } from '../store/editorStore';
 import { firstVariant } from '../sweeps/choices';
 
 export const DEBOUNCE_MS = 250;
 
-export function startLiveValidation(store: EditorStore, api: Pick<Api, 'validate'>, debounceMs = DEBOUNCE_MS): () => void {
+export function startLiveValidation(
+  store: EditorStore,
+  api: Pick<Api, 'validate'>,
+  debounceMs = DEBOUNCE_MS,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let latest = 0;
   let controller: AbortController | null = null;

@@ -3,7 +3,7 @@
 // node. The definition goes into graph.blocks[name] (see schema/graph.schema.json).
 import type { BlockDoc, GraphEdge, GraphNode, Shape } from '../types';
 import { edgeToDoc, nodeToDoc } from './convert';
-import { FORMAT, type BlockNodeT, type GraphEdgeT } from './model';
+import { type BlockNodeT, FORMAT, type GraphEdgeT } from './model';
 
 export interface Grouped {
   def: BlockDoc;
@@ -30,7 +30,9 @@ export function groupSelection(
   shapes: Record<string, Shape> = {},
 ): Grouped | null {
   // The graph's own Input/Output nodes stay outside: they bind data, not layers.
-  const inside = new Set(nodes.filter((n) => selected.has(n.id) && n.data.type !== 'Input' && n.data.type !== 'Output').map((n) => n.id));
+  const inside = new Set(
+    nodes.filter((n) => selected.has(n.id) && n.data.type !== 'Input' && n.data.type !== 'Output').map((n) => n.id),
+  );
   if (inside.size === 0) return null;
   const innerNodes = nodes.filter((n) => inside.has(n.id));
   const taken = new Set(innerNodes.map((n) => n.id));
@@ -45,8 +47,11 @@ export function groupSelection(
 
   const xs = innerNodes.map((n) => n.position.x);
   const ys = innerNodes.map((n) => n.position.y);
-  const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys);
-  const cx = xs.reduce((a, b) => a + b, 0) / xs.length, cy = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const minX = Math.min(...xs),
+    maxX = Math.max(...xs),
+    minY = Math.min(...ys);
+  const cx = xs.reduce((a, b) => a + b, 0) / xs.length,
+    cy = ys.reduce((a, b) => a + b, 0) / ys.length;
 
   const defNodes: GraphNode[] = [];
   const defEdges: GraphEdge[] = [];
@@ -54,14 +59,20 @@ export function groupSelection(
     const first = incoming.find((e) => key(e) === k)!;
     const shape = shapes[first.id];
     defNodes.push({
-      id: inNames[i], type: 'Input',
+      id: inNames[i],
+      type: 'Input',
       params: { shape: shape && shape.every((d) => d !== null) ? shape : [1], feature: inNames[i] },
       position: { x: minX - 260, y: minY + i * 120 },
     });
   });
   defNodes.push(...innerNodes.map((n) => nodeToDoc({ ...n, data: { ...n.data, placed: true } })));
   outKeys.forEach((_, i) => {
-    defNodes.push({ id: outNames[i], type: 'Output', params: { target: outNames[i] }, position: { x: maxX + 260, y: minY + i * 120 } });
+    defNodes.push({
+      id: outNames[i],
+      type: 'Output',
+      params: { target: outNames[i] },
+      position: { x: maxX + 260, y: minY + i * 120 },
+    });
   });
   let eid = 0;
   const newEdgeId = () => `e${++eid}`;
@@ -70,28 +81,50 @@ export function groupSelection(
   }
   for (const e of incoming) {
     const name_ = inNames[inKeys.indexOf(key(e))];
-    defEdges.push({ id: newEdgeId(), source: name_, source_port: 'out', target: e.target, target_port: e.targetHandle ?? 'in' });
+    defEdges.push({
+      id: newEdgeId(),
+      source: name_,
+      source_port: 'out',
+      target: e.target,
+      target_port: e.targetHandle ?? 'in',
+    });
   }
   outKeys.forEach((k, i) => {
     const first = outgoing.find((e) => key(e) === k)!;
-    defEdges.push({ id: newEdgeId(), source: first.source, source_port: first.sourceHandle ?? 'out', target: outNames[i], target_port: 'in' });
+    defEdges.push({
+      id: newEdgeId(),
+      source: first.source,
+      source_port: first.sourceHandle ?? 'out',
+      target: outNames[i],
+      target_port: 'in',
+    });
   });
   const def: BlockDoc = { format: FORMAT, name, nodes: defNodes, edges: defEdges };
 
   const node: BlockNodeT = {
-    id: nodeId, type: 'block', position: { x: cx, y: cy }, selected: true,
+    id: nodeId,
+    type: 'block',
+    position: { x: cx, y: cy },
+    selected: true,
     data: { type: name, params: {}, placed: true },
   };
   const outerEdges: GraphEdgeT[] = [];
   const seenIn = new Set<string>();
   for (const e of edges) {
-    const a = inside.has(e.source), b = inside.has(e.target);
+    const a = inside.has(e.source),
+      b = inside.has(e.target);
     if (!a && !b) outerEdges.push(e);
     else if (!a && b) {
       const k = key(e);
       if (seenIn.has(k)) continue;
       seenIn.add(k);
-      outerEdges.push({ ...e, id: `${e.id}`, target: nodeId, targetHandle: inNames[inKeys.indexOf(k)], selected: false });
+      outerEdges.push({
+        ...e,
+        id: `${e.id}`,
+        target: nodeId,
+        targetHandle: inNames[inKeys.indexOf(k)],
+        selected: false,
+      });
     } else if (a && !b) {
       outerEdges.push({ ...e, source: nodeId, sourceHandle: outNames[outKeys.indexOf(key(e))], selected: false });
     }

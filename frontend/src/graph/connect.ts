@@ -58,7 +58,8 @@ export function checkConnection(c: Conn, portsOf: (id: string) => NodePorts | un
   const port = tp.inputs.find((p) => p.name === th);
   if (!port) return { ok: false, reason: `${target} has no input port ${th}` };
   const into = edges.filter((e) => e.target === target && (e.targetHandle ?? 'in') === th);
-  if (into.some((e) => e.source === source && (e.sourceHandle ?? 'out') === sh)) return { ok: false, reason: 'already connected' };
+  if (into.some((e) => e.source === source && (e.sourceHandle ?? 'out') === sh))
+    return { ok: false, reason: 'already connected' };
   if (!port.multi && into.length > 0) return { ok: false, reason: `${target}.${th} takes one input` };
   return { ok: true, feedback: reaches(target, source, edges) };
 }

@@ -1,7 +1,7 @@
 // akid.graph/v1 document <-> React Flow nodes/edges. flowToDoc emits the canonical form of
 // akid.graph.schema.dump_graph, so load -> save is the identity on canonical documents.
 import type { BlockDoc, GraphDoc, GraphEdge, GraphNode } from '../types';
-import { FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta, type SweepStructure } from './model';
+import { type BlockNodeT, FORMAT, type GraphEdgeT, type GraphMeta, type SweepStructure } from './model';
 
 export interface FlowGraph {
   meta: GraphMeta;
@@ -13,7 +13,8 @@ export class FormatError extends Error {}
 
 export function docToFlow(doc: GraphDoc): FlowGraph {
   if (!doc || typeof doc !== 'object') throw new FormatError('a graph must be a JSON object');
-  if (doc.format !== FORMAT) throw new FormatError(`unsupported graph format ${JSON.stringify(doc.format)}; this editor reads '${FORMAT}'`);
+  if (doc.format !== FORMAT)
+    throw new FormatError(`unsupported graph format ${JSON.stringify(doc.format)}; this editor reads '${FORMAT}'`);
   const meta: GraphMeta = { name: doc.name ?? 'graph' };
   if (doc.description) meta.description = doc.description;
   if (doc.params && Object.keys(doc.params).length) meta.params = { ...doc.params };
@@ -67,7 +68,10 @@ export function edgeToDoc(e: GraphEdgeT): GraphEdge {
 }
 
 /** Only the composite definitions the graph (transitively) uses are written out. */
-export function usedBlocks(nodes: { type: string }[], blocks: Record<string, BlockDoc> | undefined): Record<string, BlockDoc> {
+export function usedBlocks(
+  nodes: { type: string }[],
+  blocks: Record<string, BlockDoc> | undefined,
+): Record<string, BlockDoc> {
   const out: Record<string, BlockDoc> = {};
   if (!blocks) return out;
   const visit = (types: string[]) => {
@@ -86,7 +90,12 @@ export function flowToDoc(g: FlowGraph, opts: { pruneBlocks?: boolean } = {}): G
   const head: Partial<GraphDoc> = { format: FORMAT, name: g.meta.name };
   if (g.meta.description) head.description = g.meta.description;
   if (g.meta.params && Object.keys(g.meta.params).length) head.params = { ...g.meta.params };
-  const blocks = opts.pruneBlocks ? usedBlocks(g.nodes.map((n) => n.data), g.meta.blocks) : g.meta.blocks ?? {};
+  const blocks = opts.pruneBlocks
+    ? usedBlocks(
+        g.nodes.map((n) => n.data),
+        g.meta.blocks,
+      )
+    : (g.meta.blocks ?? {});
   if (Object.keys(blocks).length) head.blocks = blocks;
   const doc: GraphDoc = { ...head, format: FORMAT, nodes: g.nodes.map(nodeToDoc), edges: g.edges.map(edgeToDoc) };
   if (g.meta.ui !== undefined) doc.ui = g.meta.ui;

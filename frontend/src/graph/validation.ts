@@ -48,8 +48,15 @@ export function mapReport(report: ValidationReport, nodeIds?: Set<string>): Mapp
 /** An issue for a failed request, shown in the summary bar. */
 export function requestFailed(message: string): MappedReport {
   return {
-    ok: false, errorCount: 1, nodeIssues: {}, paramIssues: {},
-    graphIssues: [{ code: 'request_failed', message }], edgeShapes: {}, nodes: {}, params: 0, flops: 0,
+    ok: false,
+    errorCount: 1,
+    nodeIssues: {},
+    paramIssues: {},
+    graphIssues: [{ code: 'request_failed', message }],
+    edgeShapes: {},
+    nodes: {},
+    params: 0,
+    flops: 0,
   };
 }
 

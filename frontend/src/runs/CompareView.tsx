@@ -1,18 +1,18 @@
 // Several runs on the same charts, with the hyperparameters that differ between them.
-import { useEffect, useState } from "react";
-import { configDiff } from "./configDiff";
-import { color } from "./LineChart";
-import { MetricsPanel } from "./MetricsPanel";
-import { connection, loadHistory, useRunsStore } from "./runsStore";
-import { runsApi } from "./runsApi";
-import type { RunSummary } from "./types";
-import { graphFingerprint } from "./graphFingerprint";
-import { findSeriesKey, type LiveRunState } from "./eventReducer";
+import { useEffect, useState } from 'react';
+import { configDiff } from './configDiff';
+import { findSeriesKey, type LiveRunState } from './eventReducer';
+import { graphFingerprint } from './graphFingerprint';
+import { color } from './LineChart';
+import { MetricsPanel } from './MetricsPanel';
+import { runsApi } from './runsApi';
+import { connection, loadHistory, useRunsStore } from './runsStore';
+import type { RunSummary } from './types';
 
 const FINALS: { label: string; split: string; name: string; pct?: boolean }[] = [
-  { label: "final train loss", split: "train", name: "loss" },
-  { label: "final val loss", split: "val", name: "loss" },
-  { label: "final val accuracy", split: "val", name: "accuracy", pct: true },
+  { label: 'final train loss', split: 'train', name: 'loss' },
+  { label: 'final val loss', split: 'val', name: 'loss' },
+  { label: 'final val accuracy', split: 'val', name: 'accuracy', pct: true },
 ];
 
 function finalValue(run: LiveRunState | undefined, split: string, name: string, pct = false): string | undefined {
@@ -28,7 +28,11 @@ function finalValue(run: LiveRunState | undefined, split: string, name: string, 
 function graphRow(infos: RunSummary[]): (string | undefined)[] | null {
   const prints = infos.map((r) => graphFingerprint(r?.graph));
   if (new Set(prints).size <= 1) return null;
-  return infos.map((r) => (r?.graph ? `${r.graph.name || "untitled"} · ${r.graph.nodes.length} blocks · #${prints.indexOf(graphFingerprint(r.graph)) + 1}` : undefined));
+  return infos.map((r) =>
+    r?.graph
+      ? `${r.graph.name || 'untitled'} · ${r.graph.nodes.length} blocks · #${prints.indexOf(graphFingerprint(r.graph)) + 1}`
+      : undefined,
+  );
 }
 
 function useLiveRuns(ids: string[]) {
@@ -44,7 +48,7 @@ function useLiveRuns(ids: string[]) {
       cancelled = true;
       unsubs.forEach((u) => u());
     };
-  }, [ids.join(",")]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [ids.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
   return useRunsStore((s) => s.live);
 }
 
@@ -52,13 +56,20 @@ export function CompareView({ ids, onClose }: { ids: string[]; onClose: () => vo
   const live = useLiveRuns(ids);
   const [infos, setInfos] = useState<Record<string, RunSummary>>({});
   useEffect(() => {
-    for (const id of ids) runsApi.get(id).then((r) => setInfos((m) => ({ ...m, [id]: r })), () => undefined);
-  }, [ids.join(",")]); // eslint-disable-line react-hooks/exhaustive-deps
+    for (const id of ids)
+      runsApi.get(id).then(
+        (r) => setInfos((m) => ({ ...m, [id]: r })),
+        () => undefined,
+      );
+  }, [ids.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
   const label = (id: string) => infos[id]?.name || id;
   const runs = ids.filter((id) => live[id]).map((id) => ({ id, label: label(id), series: live[id].series }));
   const diff = configDiff(ids.map((id) => infos[id]?.config ?? {}));
   const graphs = graphRow(ids.map((id) => infos[id]));
-  const finals = FINALS.map((f) => ({ ...f, values: ids.map((id) => finalValue(live[id], f.split, f.name, f.pct)) })).filter((f) => f.values.some((v) => v !== undefined));
+  const finals = FINALS.map((f) => ({
+    ...f,
+    values: ids.map((id) => finalValue(live[id], f.split, f.name, f.pct)),
+  })).filter((f) => f.values.some((v) => v !== undefined));
   return (
     <div className="runs-detail" data-testid="compare-view">
       <header className="runs-title">
@@ -74,7 +85,7 @@ export function CompareView({ ids, onClose }: { ids: string[]; onClose: () => vo
             <th>run</th>
             {ids.map((id, i) => (
               <th key={id} style={{ color: color(i) }} title={label(id)}>
-                {label(id)} <span className="runs-muted">{infos[id]?.status ?? ""}</span>
+                {label(id)} <span className="runs-muted">{infos[id]?.status ?? ''}</span>
               </th>
             ))}
           </tr>
@@ -83,13 +94,17 @@ export function CompareView({ ids, onClose }: { ids: string[]; onClose: () => vo
           {graphs && (
             <tr data-testid="graph-diff">
               <td>graph (differs)</td>
-              {graphs.map((v, i) => <td key={i}>{v ?? "–"}</td>)}
+              {graphs.map((v, i) => (
+                <td key={i}>{v ?? '–'}</td>
+              ))}
             </tr>
           )}
           {finals.map((f) => (
             <tr key={f.label} className="runs-final" data-testid="final-metric">
               <td>{f.label}</td>
-              {f.values.map((v, i) => <td key={i}>{v ?? "–"}</td>)}
+              {f.values.map((v, i) => (
+                <td key={i}>{v ?? '–'}</td>
+              ))}
             </tr>
           ))}
           {diff.length === 0 && (
@@ -103,7 +118,7 @@ export function CompareView({ ids, onClose }: { ids: string[]; onClose: () => vo
             <tr key={row.path}>
               <td>{row.path}</td>
               {row.values.map((v, i) => (
-                <td key={i}>{v ?? "–"}</td>
+                <td key={i}>{v ?? '–'}</td>
               ))}
             </tr>
           ))}

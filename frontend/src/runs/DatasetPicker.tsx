@@ -1,11 +1,11 @@
 // Data set choice (built-in and uploaded), upload, sample preview and the binding check.
-import { useEffect, useState } from "react";
-import { checkBindings } from "./bindings";
-import { SchemaForm } from "./SchemaForm";
-import { runsApi } from "./runsApi";
-import { validate, type JsonSchema } from "./schema";
-import type { DatasetSample, DatasetSpec, GraphDoc } from "./types";
-import { classMix, sampleLabel } from "./sampleMix";
+import { useEffect, useState } from 'react';
+import { checkBindings } from './bindings';
+import { runsApi } from './runsApi';
+import { SchemaForm } from './SchemaForm';
+import { classMix, sampleLabel } from './sampleMix';
+import { type JsonSchema, validate } from './schema';
+import type { DatasetSample, DatasetSpec, GraphDoc } from './types';
 
 /** target name -> its class names, where the data set names them. */
 function classNamesOf(ds: DatasetSpec): Record<string, string[] | undefined> {
@@ -42,13 +42,18 @@ export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, pa
     <div className="runs-dataset">
       <label className="runs-field">
         <span className="runs-field-label">Data set</span>
-        <select value={value} data-testid="dataset-select" aria-label="Data set" onChange={(e) => onChange(e.target.value)}>
-          {!ds && <option value={value}>{value || "(choose)"}</option>}
+        <select
+          value={value}
+          data-testid="dataset-select"
+          aria-label="Data set"
+          onChange={(e) => onChange(e.target.value)}
+        >
+          {!ds && <option value={value}>{value || '(choose)'}</option>}
           {datasets.map((d) => (
             <option key={d.name} value={d.name}>
               {d.name}
-              {d.uploaded ? " (uploaded)" : ""}
-              {d.available === false ? " (needs params)" : ""}
+              {d.uploaded ? ' (uploaded)' : ''}
+              {d.available === false ? ' (needs params)' : ''}
             </option>
           ))}
         </select>
@@ -57,7 +62,9 @@ export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, pa
       {ds?.description && <p className="runs-muted">{ds.description}</p>}
       {ds?.sizes && (
         <p className="runs-muted" data-testid="dataset-sizes">
-          {Object.entries(ds.sizes).map(([k, v]) => `${k}: ${v}`).join(" · ")}
+          {Object.entries(ds.sizes)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(' · ')}
         </p>
       )}
       {ds?.available === false && ds.reason && <p className="runs-error">{ds.reason}</p>}
@@ -82,7 +89,7 @@ export function DatasetPicker({ graph, datasets, value, onChange, onUploaded, pa
 
 function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promise<void> }) {
   const [file, setFile] = useState<File | null>(null);
-  const [name, setName] = useState("");
+  const [name, setName] = useState('');
   const [msg, setMsg] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const upload = async () => {
@@ -91,9 +98,9 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
     setMsg(null);
     try {
       const form = new FormData();
-      form.append("file", file);
-      const dsName = name || file.name.replace(/\.[^.]+$/, "");
-      form.append("name", dsName);
+      form.append('file', file);
+      const dsName = name || file.name.replace(/\.[^.]+$/, '');
+      form.append('name', dsName);
       const res = await runsApi.uploadDataset(form);
       const got = res.dataset?.name ?? res.name ?? dsName;
       setMsg(`Uploaded ${got}.`);
@@ -107,8 +114,18 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
   return (
     <details className="runs-upload">
       <summary>Upload a data set (CSV, zip of image folders, .npz)</summary>
- <input type="file" aria-label="Data set file" data-testid="dataset-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      <input placeholder="name" aria-label="Name of the uploaded data set" value={name} onChange={(e) => setName(e.target.value)} />
+      <input
+        type="file"
+        aria-label="Data set file"
+        data-testid="dataset-file"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      />
+      <input
+        placeholder="name"
+        aria-label="Name of the uploaded data set"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
       <button type="button" disabled={!file || busy} onClick={upload} data-testid="dataset-upload">
         Upload
       </button>
@@ -117,9 +134,22 @@ function UploadForm({ onUploaded }: { onUploaded: (name: string | null) => Promi
   );
 }
 
-function Bindings({ graph, ds, outSizes }: { graph: GraphDoc; ds: DatasetSpec; outSizes?: Record<string, number | null> }) {
+function Bindings({
+  graph,
+  ds,
+  outSizes,
+}: {
+  graph: GraphDoc;
+  ds: DatasetSpec;
+  outSizes?: Record<string, number | null>;
+}) {
   if (!ds.features || !ds.targets)
-    return <p className="runs-muted">Features and targets of {ds.name} are known once its parameters are set; the server checks the bindings at start.</p>;
+    return (
+      <p className="runs-muted">
+        Features and targets of {ds.name} are known once its parameters are set; the server checks the bindings at
+        start.
+      </p>
+    );
   const rows = checkBindings(graph, ds, outSizes);
   const bad = rows.filter((r) => !r.ok).length;
   return (
@@ -133,15 +163,19 @@ function Bindings({ graph, ds, outSizes }: { graph: GraphDoc; ds: DatasetSpec; o
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.nodeId} className={r.warning ? "runs-warn" : r.ok ? "" : "runs-bad"} data-testid={r.warning ? "binding-warning" : r.ok ? "binding-ok" : "binding-error"}>
+          <tr
+            key={r.nodeId}
+            className={r.warning ? 'runs-warn' : r.ok ? '' : 'runs-bad'}
+            data-testid={r.warning ? 'binding-warning' : r.ok ? 'binding-ok' : 'binding-error'}
+          >
             <td>
-              {r.role === "input" ? "Input" : "Output"} <code>{r.nodeId}</code>
+              {r.role === 'input' ? 'Input' : 'Output'} <code>{r.nodeId}</code>
             </td>
             <td>
-              {r.role === "input" ? "feature" : "target"} <code>{r.name}</code>
+              {r.role === 'input' ? 'feature' : 'target'} <code>{r.name}</code>
             </td>
             <td>
-              {r.warning ? "⚠" : r.ok ? "✓" : "✗"} {r.message}
+              {r.warning ? '⚠' : r.ok ? '✓' : '✗'} {r.message}
             </td>
           </tr>
         ))}
@@ -172,7 +206,13 @@ function SamplePreview({ name, classNames }: { name: string; classNames: Record<
       {samples.map((s) => (
         <figure key={s.index}>
           {s.png ? (
-            <img src={`data:image/png;base64,${s.png}`} alt={`sample ${s.index}`} style={{ imageRendering: "pixelated" }} width={48} height={48} />
+            <img
+              src={`data:image/png;base64,${s.png}`}
+              alt={`sample ${s.index}`}
+              style={{ imageRendering: 'pixelated' }}
+              width={48}
+              height={48}
+            />
           ) : (
             <div className="runs-noimg">#{s.index}</div>
           )}

@@ -1,9 +1,10 @@
 // Conv filters as image grids (click one to enlarge it) and feature maps of the probe samples for
 // the selected node (the confusion matrix is in ConfusionMatrix.tsx). Each image is the newest
 // one the run sent for its node/kind/position.
-import type { LiveImage } from "./eventReducer";
-import { useState } from "react";
-import { PngImage } from "./PngImage";
+
+import { useState } from 'react';
+import type { LiveImage } from './eventReducer';
+import { PngImage } from './PngImage';
 
 type Images = Record<string, LiveImage>;
 
@@ -29,7 +30,7 @@ export function nodesWithImages(images: Images, kind: string): string[] {
 }
 
 export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeId: string) => void }) {
-  const groups = groupByNode(byKind(images, "filters"));
+  const groups = groupByNode(byKind(images, 'filters'));
   const [zoomed, setZoomed] = useState<string | null>(null); // click a grid to see it larger
   return (
     <div className="runs-filters" data-testid="filters-grid">
@@ -39,16 +40,25 @@ export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeI
           <figcaption>
             <button type="button" className="runs-link" onClick={() => onPick(node)}>
               {node}
-            </button>{" "}
+            </button>{' '}
             <span className="runs-muted">step {list[0].step}</span>
           </figcaption>
           {list.map((im, i) => (
             <button
-              key={i} type="button" className="runs-zoom" data-testid="filters-zoom" aria-pressed={zoomed === node}
-              aria-label={`${zoomed === node ? "Shrink" : "Enlarge"} the filters of ${node}`}
+              key={i}
+              type="button"
+              className="runs-zoom"
+              data-testid="filters-zoom"
+              aria-pressed={zoomed === node}
+              aria-label={`${zoomed === node ? 'Shrink' : 'Enlarge'} the filters of ${node}`}
               onClick={() => setZoomed((z) => (z === node ? null : node))}
             >
-              <PngImage src={im.data} alt={`filters of ${node}`} className="runs-img" width={zoomed === node ? 480 : 192} />
+              <PngImage
+                src={im.data}
+                alt={`filters of ${node}`}
+                className="runs-img"
+                width={zoomed === node ? 480 : 192}
+              />
             </button>
           ))}
         </figure>
@@ -58,17 +68,17 @@ export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeI
 }
 
 export function FeatureMaps({ images, nodeId }: { images: Images; nodeId: string | null }) {
-  const all = byKind(images, "feature_map");
+  const all = byKind(images, 'feature_map');
   const nodes = Array.from(groupByNode(all).keys());
   const shown = nodeId && nodes.includes(nodeId) ? nodeId : null;
   const list = shown ? all.filter((im) => im.item.node_id === shown) : [];
   return (
-    <div className="runs-fmaps" data-testid="feature-maps" data-node={shown ?? ""}>
+    <div className="runs-fmaps" data-testid="feature-maps" data-node={shown ?? ''}>
       {!shown && (
         <p className="runs-muted">
-          {nodeId ? `No feature maps for ${nodeId} yet. ` : ""}
+          {nodeId ? `No feature maps for ${nodeId} yet. ` : ''}
           Click a layer on the graph to see its feature maps
-          {nodes.length ? ` (available: ${nodes.join(", ")})` : ""}.
+          {nodes.length ? ` (available: ${nodes.join(', ')})` : ''}.
         </p>
       )}
       {list.map((im, i) => (

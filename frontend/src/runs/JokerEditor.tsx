@@ -1,8 +1,8 @@
 // Augmentation jokers (blocks of category "joker"): add, configure from the block's parameter
 // schema, remove.
-import { useState } from "react";
-import { SchemaForm } from "./SchemaForm";
-import { defaultsFromSchema, validate, type JsonSchema } from "./schema";
+import { useState } from 'react';
+import { SchemaForm } from './SchemaForm';
+import { defaultsFromSchema, type JsonSchema, validate } from './schema';
 
 export interface JokerSpec {
   type: string;
@@ -23,12 +23,14 @@ interface Props {
 }
 
 export function JokerEditor({ specs, value, onChange }: Props) {
-  const [pick, setPick] = useState("");
-  const chosen = pick || specs[0]?.type || "";
+  const [pick, setPick] = useState('');
+  const chosen = pick || specs[0]?.type || '';
   const add = () => {
     const spec = specs.find((s) => s.type === chosen);
     if (!spec) return;
-    const params = (spec.defaults ?? (spec.params_schema ? defaultsFromSchema(spec.params_schema) : {}) ?? {}) as Record<string, unknown>;
+    const params = (spec.defaults ??
+      (spec.params_schema ? defaultsFromSchema(spec.params_schema) : {}) ??
+      {}) as Record<string, unknown>;
     onChange([...value, { type: spec.type, params }]);
   };
   return (
@@ -38,7 +40,7 @@ export function JokerEditor({ specs, value, onChange }: Props) {
         return (
           <fieldset key={i} className="runs-fieldset" data-testid={`joker-${i}`}>
             <legend>
-              {j.type}{" "}
+              {j.type}{' '}
               <button type="button" className="runs-link" onClick={() => onChange(value.filter((_, k) => k !== i))}>
                 remove
               </button>
@@ -50,7 +52,9 @@ export function JokerEditor({ specs, value, onChange }: Props) {
                 value={j.params}
                 errors={validate(schema, j.params)}
                 path=""
-                onChange={(p) => onChange(value.map((x, k) => (k === i ? { ...x, params: p as Record<string, unknown> } : x)))}
+                onChange={(p) =>
+                  onChange(value.map((x, k) => (k === i ? { ...x, params: p as Record<string, unknown> } : x)))
+                }
               />
             )}
           </fieldset>
@@ -58,7 +62,12 @@ export function JokerEditor({ specs, value, onChange }: Props) {
       })}
       {specs.length > 0 ? (
         <div className="runs-row">
-          <select value={chosen} data-testid="joker-select" aria-label="Augmentation to add" onChange={(e) => setPick(e.target.value)}>
+          <select
+            value={chosen}
+            data-testid="joker-select"
+            aria-label="Augmentation to add"
+            onChange={(e) => setPick(e.target.value)}
+          >
             {specs.map((s) => (
               <option key={s.type} value={s.type} title={s.doc}>
                 {s.type}

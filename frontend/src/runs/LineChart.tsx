@@ -1,8 +1,8 @@
 // A uPlot line chart that keeps one uPlot instance and feeds it new data (no re-creation per
 // point). Series may have gaps (null) and are drawn with spanGaps.
-import { useEffect, useRef } from "react";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSeries {
   label: string;
@@ -15,9 +15,9 @@ export interface ChartSeries {
 
 /** Short tick labels: 12k, 1.5M, 0.003, 2e-5. */
 export function compact(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return "";
+  if (v === null || !Number.isFinite(v)) return '';
   const a = Math.abs(v);
-  if (a === 0) return "0";
+  if (a === 0) return '0';
   if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
   if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
   if (a < 1e-3) return v.toExponential(0);
@@ -34,15 +34,15 @@ interface Props {
   testId?: string;
 }
 
-const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"];
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 export function color(i: number): string {
   return PALETTE[i % PALETTE.length];
 }
 
-export function LineChart({ title, data, series, xLabel = "step", logY = false, height = 200, testId }: Props) {
+export function LineChart({ title, data, series, xLabel = 'step', logY = false, height = 200, testId }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shape = `${series.map((s) => s.label + s.color).join("|")}|${logY}|${xLabel}`;
+  const shape = `${series.map((s) => s.label + s.color).join('|')}|${logY}|${xLabel}`;
   const dataRef = useRef(data);
   dataRef.current = data;
 
@@ -93,7 +93,7 @@ export function LineChart({ title, data, series, xLabel = "step", logY = false, 
 }
 
 /** Log scales cannot show values ≤ 0: they become gaps. */
-function cleanForLog(data: Props["data"], logY: boolean): uPlot.AlignedData {
+function cleanForLog(data: Props['data'], logY: boolean): uPlot.AlignedData {
   if (!logY) return data as uPlot.AlignedData;
   const [xs, ...ys] = data;
   return [xs, ...ys.map((col) => col.map((v) => (v !== null && v > 0 ? v : null)))] as uPlot.AlignedData;

@@ -1,11 +1,19 @@
-import type { LogLine } from "./eventReducer";
+import type { LogLine } from './eventReducer';
 
 /** One log line as text; multi-worker runs tag each line with its worker. */
 export function formatLogLine(l: LogLine): string {
-  return `[${l.level}]${typeof l.worker === "number" ? ` [worker ${l.worker}]` : ""} ${l.message}`;
+  return `[${l.level}]${typeof l.worker === 'number' ? ` [worker ${l.worker}]` : ''} ${l.message}`;
 }
 
-export function LogPanel({ logs, error, finished = false }: { logs: LogLine[]; error: { message: string } | null; finished?: boolean }) {
+export function LogPanel({
+  logs,
+  error,
+  finished = false,
+}: {
+  logs: LogLine[];
+  error: { message: string } | null;
+  finished?: boolean;
+}) {
   return (
     <div className="runs-logs" data-testid="run-logs">
       {error && (
@@ -13,7 +21,13 @@ export function LogPanel({ logs, error, finished = false }: { logs: LogLine[]; e
           {error.message}
         </p>
       )}
-      <pre tabIndex={0} aria-label="Run log">{logs.length === 0 ? (finished ? "This run wrote no log lines." : "No log lines yet.") : logs.map(formatLogLine).join("\n")}</pre>
+      <pre tabIndex={0} aria-label="Run log">
+        {logs.length === 0
+          ? finished
+            ? 'This run wrote no log lines.'
+            : 'No log lines yet.'
+          : logs.map(formatLogLine).join('\n')}
+      </pre>
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // Loss, metrics, lr, grad norm and speed charts for one run or several (comparison), with a
 // smoothing slider, a log-scale toggle and a step/epoch x axis.
-import { useMemo, useState } from "react";
-import { LineChart, color } from "./LineChart";
-import { buildChart, groupMetrics, type ChartRun, type MetricGroup } from "./metricGroups";
+import { useMemo, useState } from 'react';
+import { color, LineChart } from './LineChart';
+import { buildChart, type ChartRun, groupMetrics, type MetricGroup } from './metricGroups';
 
 interface Props {
   runs: ChartRun[];
@@ -11,9 +11,9 @@ interface Props {
 export function MetricsPanel({ runs }: Props) {
   const [smoothing, setSmoothing] = useState(0.6);
   const [logY, setLogY] = useState(false);
-  const [xAxis, setXAxis] = useState<"step" | "epoch">("step");
+  const [xAxis, setXAxis] = useState<'step' | 'epoch'>('step');
   const keys = useMemo(() => runs.flatMap((r) => Object.keys(r.series)), [runs]);
-  const groups = useMemo(() => groupMetrics(keys), [keys.join("|")]); // eslint-disable-line react-hooks/exhaustive-deps
+  const groups = useMemo(() => groupMetrics(keys), [keys.join('|')]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <section className="runs-section" data-testid="metrics-panel">
       <div className="runs-controls">
@@ -36,7 +36,7 @@ export function MetricsPanel({ runs }: Props) {
         </label>
         <label>
           X axis
-          <select value={xAxis} data-testid="x-axis" onChange={(e) => setXAxis(e.target.value as "step" | "epoch")}>
+          <select value={xAxis} data-testid="x-axis" onChange={(e) => setXAxis(e.target.value as 'step' | 'epoch')}>
             <option value="step">step</option>
             <option value="epoch">epoch</option>
           </select>
@@ -45,7 +45,14 @@ export function MetricsPanel({ runs }: Props) {
       {groups.length === 0 && <p className="runs-muted">No metrics yet.</p>}
       <div className="runs-charts">
         {groups.map((g) => (
-          <GroupChart key={g.id} group={g} runs={runs} smoothing={smoothing} xAxis={xAxis} logY={logY && !!g.logScalable} />
+          <GroupChart
+            key={g.id}
+            group={g}
+            runs={runs}
+            smoothing={smoothing}
+            xAxis={xAxis}
+            logY={logY && !!g.logScalable}
+          />
         ))}
       </div>
     </section>
@@ -56,7 +63,7 @@ interface GroupProps {
   group: MetricGroup;
   runs: ChartRun[];
   smoothing: number;
-  xAxis: "step" | "epoch";
+  xAxis: 'step' | 'epoch';
   logY: boolean;
 }
 
@@ -68,9 +75,9 @@ function GroupChart({ group, runs, smoothing, xAxis, logY }: GroupProps) {
   const series = built.series.map((s, i) => ({
     label: s.label,
     color: runs.length > 1 ? color(s.runIndex) : color(i),
-    dash: s.split === "val" && runs.length > 1 ? [6, 4] : undefined,
-    width: s.split === "val" ? 2 : 1.5,
-    points: s.split === "val",
+    dash: s.split === 'val' && runs.length > 1 ? [6, 4] : undefined,
+    width: s.split === 'val' ? 2 : 1.5,
+    points: s.split === 'val',
   }));
   return (
     <LineChart
@@ -79,7 +86,7 @@ function GroupChart({ group, runs, smoothing, xAxis, logY }: GroupProps) {
       series={series}
       xLabel={xAxis}
       logY={logY}
-      testId={`${group.id.replace(/[^a-z_]/gi, "-")}-chart`}
+      testId={`${group.id.replace(/[^a-z_]/gi, '-')}-chart`}
     />
   );
 }

@@ -1,7 +1,7 @@
 // Shows PNG bytes (ArrayBuffer from the socket) through a Blob URL that is revoked when the
 // bytes change or the image unmounts; plain URLs (REST history) are used as they are.
-import { useEffect, useState } from "react";
-import type { ImageSource } from "./types";
+import { useEffect, useState } from 'react';
+import type { ImageSource } from './types';
 
 export function useImageUrl(src: ImageSource | null | undefined): string | null {
   const [url, setUrl] = useState<string | null>(null);
@@ -10,12 +10,13 @@ export function useImageUrl(src: ImageSource | null | undefined): string | null 
       setUrl(null);
       return;
     }
-    if (typeof src === "string") {
+    if (typeof src === 'string') {
       setUrl(src || null);
       return;
     }
-    const bytes = src instanceof ArrayBuffer ? src : new Uint8Array(src.buffer, src.byteOffset, src.byteLength).slice().buffer;
-    const u = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    const bytes =
+      src instanceof ArrayBuffer ? src : new Uint8Array(src.buffer, src.byteOffset, src.byteLength).slice().buffer;
+    const u = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
     setUrl(u);
     return () => URL.revokeObjectURL(u);
   }, [src]);
@@ -41,7 +42,7 @@ export function PngImage({ src, alt, className, testId, pixelated = true, width 
       className={className}
       data-testid={testId}
       width={width}
-      style={pixelated ? { imageRendering: "pixelated" } : undefined}
+      style={pixelated ? { imageRendering: 'pixelated' } : undefined}
     />
   );
 }

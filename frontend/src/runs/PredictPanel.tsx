@@ -1,9 +1,9 @@
 // "Try it": draw on a canvas (or upload an image), downsample to the Input's shape, predict
 // with the run's latest checkpoint and show the class probabilities.
-import { useRef, useState, type PointerEvent } from "react";
-import { firstRow, fitToShape, toInputTensor, toProbabilities } from "./predictMath";
-import { runsApi } from "./runsApi";
-import type { GraphDoc } from "./types";
+import { type PointerEvent, useRef, useState } from 'react';
+import { firstRow, fitToShape, toInputTensor, toProbabilities } from './predictMath';
+import { runsApi } from './runsApi';
+import type { GraphDoc } from './types';
 
 const SIZE = 160;
 
@@ -13,10 +13,10 @@ interface Props {
 }
 
 function inputBinding(graph: GraphDoc | null): { feature: string; shape: number[] } | null {
-  const inp = graph?.nodes.find((n) => n.type === "Input");
+  const inp = graph?.nodes.find((n) => n.type === 'Input');
   if (!inp) return null;
   const p = inp.params ?? {};
-  return { feature: String(p.feature ?? "image"), shape: (p.shape as number[]) ?? [8, 8, 1] };
+  return { feature: String(p.feature ?? 'image'), shape: (p.shape as number[]) ?? [8, 8, 1] };
 }
 
 /** [h, w, c] of an image-like shape (a flat [n] with a square n is read as [√n, √n, 1]). */
@@ -36,11 +36,11 @@ export function PredictPanel({ runId, graph }: Props) {
   const [busy, setBusy] = useState(false);
   const binding = inputBinding(graph);
 
-  const ctx = () => canvas.current?.getContext("2d") ?? null;
+  const ctx = () => canvas.current?.getContext('2d') ?? null;
   const clear = () => {
     const c = ctx();
     if (!c) return;
-    c.fillStyle = "#000";
+    c.fillStyle = '#000';
     c.fillRect(0, 0, SIZE, SIZE);
     setProbs([]);
   };
@@ -53,10 +53,10 @@ export function PredictPanel({ runId, graph }: Props) {
     const c = ctx();
     if (!c) return;
     const [x, y] = pos(e);
-    c.strokeStyle = "#fff";
+    c.strokeStyle = '#fff';
     c.lineWidth = 16;
-    c.lineCap = "round";
-    c.lineJoin = "round";
+    c.lineCap = 'round';
+    c.lineJoin = 'round';
     c.beginPath();
     c.moveTo(x, y);
     c.lineTo(x + 0.1, y + 0.1);
@@ -76,7 +76,7 @@ export function PredictPanel({ runId, graph }: Props) {
     img.onload = () => {
       const c = ctx();
       if (c) {
-        c.fillStyle = "#000";
+        c.fillStyle = '#000';
         c.fillRect(0, 0, SIZE, SIZE);
         c.drawImage(img, 0, 0, SIZE, SIZE);
       }
@@ -108,8 +108,9 @@ export function PredictPanel({ runId, graph }: Props) {
   };
 
   if (!binding) return <p className="runs-muted">This graph has no Input node to feed.</p>;
-  const inputs = graph?.nodes.filter((n) => n.type === "Input").length ?? 0;
-  if (inputs > 1) return <p className="runs-muted">“Try it” feeds graphs with a single image input; this one has {inputs} inputs.</p>;
+  const inputs = graph?.nodes.filter((n) => n.type === 'Input').length ?? 0;
+  if (inputs > 1)
+    return <p className="runs-muted">“Try it” feeds graphs with a single image input; this one has {inputs} inputs.</p>;
   return (
     <div className="runs-predict" data-testid="predict-panel">
       <div>
@@ -117,10 +118,10 @@ export function PredictPanel({ runId, graph }: Props) {
           ref={(el) => {
             canvas.current = el;
             if (el && !el.dataset.init) {
-              el.dataset.init = "1";
-              const c = el.getContext("2d");
+              el.dataset.init = '1';
+              const c = el.getContext('2d');
               if (c) {
-                c.fillStyle = "#000";
+                c.fillStyle = '#000';
                 c.fillRect(0, 0, SIZE, SIZE);
               }
             }
@@ -147,7 +148,7 @@ export function PredictPanel({ runId, graph }: Props) {
           </button>
         </div>
         <p className="runs-muted">
-          Fed to <code>{binding.feature}</code> as {binding.shape.join("×")}.
+          Fed to <code>{binding.feature}</code> as {binding.shape.join('×')}.
         </p>
       </div>
       <div className="runs-probs" data-testid="predictions">

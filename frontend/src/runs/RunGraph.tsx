@@ -1,18 +1,19 @@
 // The run's graph, read-only, with live statistics on each node; clicking a node selects it
 // (feature maps, histograms) — the same selection the editor canvas sets.
-import { memo, useMemo } from "react";
-import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
-import "@xyflow/react/dist/style.css";
-import type { GraphDoc } from "./types";
-import { LiveNodeStats } from "./LiveNodeStats";
-import { useRunsStore } from "./runsStore";
+
+import { Background, type Edge, Handle, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import '@xyflow/react/dist/style.css';
+import { LiveNodeStats } from './LiveNodeStats';
+import { useRunsStore } from './runsStore';
+import type { GraphDoc } from './types';
 
 type RunNodeData = { label: string; type: string; selected: boolean };
-type RunNodeT = Node<RunNodeData, "run">;
+type RunNodeT = Node<RunNodeData, 'run'>;
 
 const RunNode = memo(function RunNode({ id, data }: NodeProps<RunNodeT>) {
   return (
-    <div className={`runs-gnode${data.selected ? " runs-gnode-selected" : ""}`} data-testid={`run-node-${id}`}>
+    <div className={`runs-gnode${data.selected ? ' runs-gnode-selected' : ''}`} data-testid={`run-node-${id}`}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="runs-gnode-type">{data.type}</div>
       <div className="runs-gnode-id">{id}</div>
@@ -61,7 +62,7 @@ export function RunGraph({ graph }: { graph: GraphDoc }) {
     const pos = layerLayout(graph);
     const nodes: RunNodeT[] = graph.nodes.map((n) => ({
       id: n.id,
-      type: "run",
+      type: 'run',
       position: pos[n.id] ?? { x: 0, y: 0 },
       data: { label: n.id, type: n.type, selected: n.id === selected },
       draggable: false,
@@ -72,7 +73,7 @@ export function RunGraph({ graph }: { graph: GraphDoc }) {
       source: e.source,
       target: e.target,
       animated: !!e.feedback,
-      ...(e.feedback ? { label: "↺", type: "smoothstep" } : {}),
+      ...(e.feedback ? { label: '↺', type: 'smoothstep' } : {}),
     }));
     return { nodes, edges };
   }, [graph, selected]);

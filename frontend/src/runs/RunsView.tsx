@@ -1,26 +1,26 @@
 // The "Runs" view: the runs list on the left; one live run or a comparison on the right.
 // The open run is kept in the URL (?run=<id>) so a reload comes back to it.
-import { useCallback, useEffect, useState } from "react";
-import { CompareView } from "./CompareView";
-import { RunDetail } from "./RunDetail";
-import { RunsList } from "./RunsList";
-import { runsApi } from "./runsApi";
-import { useRunsStore } from "./runsStore";
-import type { RunSummary } from "./types";
-import "./runs.css";
-import "./editorLink";
+import { useCallback, useEffect, useState } from 'react';
+import { CompareView } from './CompareView';
+import { RunDetail } from './RunDetail';
+import { RunsList } from './RunsList';
+import { runsApi } from './runsApi';
+import { useRunsStore } from './runsStore';
+import type { RunSummary } from './types';
+import './runs.css';
+import './editorLink';
 
 let handledOpenAt = 0;
 
 function urlRun(): string | null {
-  return new URLSearchParams(location.search).get("run");
+  return new URLSearchParams(location.search).get('run');
 }
 
 export function setUrlRun(id: string | null) {
   const u = new URL(location.href);
-  if (id) u.searchParams.set("run", id);
-  else u.searchParams.delete("run");
-  history.replaceState(null, "", u.toString());
+  if (id) u.searchParams.set('run', id);
+  else u.searchParams.delete('run');
+  history.replaceState(null, '', u.toString());
 }
 
 export function RunsView() {

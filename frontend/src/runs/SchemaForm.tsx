@@ -1,18 +1,18 @@
 // A form generated from a JSON Schema (pydantic flavour): numbers, integers, text, enums,
 // booleans, nullable fields (with an "unset" checkbox) and nested objects as fieldsets.
 // Every input carries data-testid="field-<dotted.path>"; errors show beside their field.
-import { useState, type ReactNode } from "react";
+import { type ReactNode, useState } from 'react';
 import {
   defaultsFromSchema,
+  type FieldError,
   fieldTitle,
   getPath,
+  type JsonSchema,
+  type JsonValue,
   schemaType,
   setPath,
   unwrapNullable,
-  type FieldError,
-  type JsonSchema,
-  type JsonValue,
-} from "./schema";
+} from './schema';
 
 interface Props {
   schema: JsonSchema;
@@ -25,7 +25,7 @@ interface Props {
   path?: string;
 }
 
-export function SchemaForm({ schema, root, value, onChange, errors, exclude = [], collapsed = [], path = "" }: Props) {
+export function SchemaForm({ schema, root, value, onChange, errors, exclude = [], collapsed = [], path = '' }: Props) {
   const props = Object.entries(schema.properties ?? {}).filter(([k]) => !exclude.includes(join(path, k)));
   return (
     <div className="runs-form">
@@ -69,17 +69,17 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
   const cur = getPath(value, path);
   const set = (v: JsonValue) => onChange(setPath(value, path, v));
   // nested models are titled by their class ("OptimizerConfig"): name groups by their key
-  const title = t === "object" ? fieldTitle(name, {}) : fieldTitle(name, schema);
+  const title = t === 'object' ? fieldTitle(name, {}) : fieldTitle(name, schema);
   const myErrors = errors.filter((e) => e.path === path);
   const [open, setOpen] = useState(!collapsed.includes(path));
 
-  if (t === "object" && schema.properties) {
+  if (t === 'object' && schema.properties) {
     const isNull = cur === null || cur === undefined;
     return (
       <fieldset className="runs-fieldset" data-testid={`fieldset-${path}`}>
         <legend>
           <button type="button" className="runs-link" data-testid={`toggle-${path}`} onClick={() => setOpen(!open)}>
-            {open ? "▾" : "▸"} {title}
+            {open ? '▾' : '▸'} {title}
           </button>
           {nullable && (
             <label className="runs-inline">
@@ -87,7 +87,9 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
                 type="checkbox"
                 checked={!isNull}
                 data-testid={`enable-${path}`}
-                onChange={(e) => set(e.target.checked ? defaultsFromSchema({ ...schema, default: undefined }, root) : null)}
+                onChange={(e) =>
+                  set(e.target.checked ? defaultsFromSchema({ ...schema, default: undefined }, root) : null)
+                }
               />
               enabled
             </label>
@@ -108,14 +110,19 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
       </fieldset>
     );
   }
-  if (t === "object" || t === "array") return null; // free-form dicts/lists have dedicated editors
+  if (t === 'object' || t === 'array') return null; // free-form dicts/lists have dedicated editors
 
   const isNull = cur === null || cur === undefined;
   let input: ReactNode;
   const tid = `field-${path}`;
   if (schema.enum) {
     input = (
-      <select value={String(cur ?? "")} data-testid={tid} disabled={isNull && nullable} onChange={(e) => set(e.target.value)}>
+      <select
+        value={String(cur ?? '')}
+        data-testid={tid}
+        disabled={isNull && nullable}
+        onChange={(e) => set(e.target.value)}
+      >
         {schema.enum.map((o) => (
           <option key={String(o)} value={String(o)}>
             {String(o)}
@@ -123,19 +130,23 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
         ))}
       </select>
     );
-  } else if (t === "boolean") {
+  } else if (t === 'boolean') {
     input = <input type="checkbox" checked={cur === true} data-testid={tid} onChange={(e) => set(e.target.checked)} />;
-  } else if (t === "integer" || t === "number") {
-    input = (
-      <NumberInput value={cur} disabled={isNull && nullable} testId={tid} onChange={set} />
-    );
+  } else if (t === 'integer' || t === 'number') {
+    input = <NumberInput value={cur} disabled={isNull && nullable} testId={tid} onChange={set} />;
   } else {
     input = (
-      <input type="text" value={String(cur ?? "")} data-testid={tid} disabled={isNull && nullable} onChange={(e) => set(e.target.value)} />
+      <input
+        type="text"
+        value={String(cur ?? '')}
+        data-testid={tid}
+        disabled={isNull && nullable}
+        onChange={(e) => set(e.target.value)}
+      />
     );
   }
   return (
-    <label className={`runs-field${myErrors.length ? " runs-field-error" : ""}`} title={schema.description}>
+    <label className={`runs-field${myErrors.length ? ' runs-field-error' : ''}`} title={schema.description}>
       <span className="runs-field-label">{title}</span>
       {nullable && (
         <input
@@ -143,7 +154,14 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
           title="set a value"
           checked={!isNull}
           data-testid={`enable-${path}`}
-          onChange={(e) => set(e.target.checked ? (defaultsFromSchema({ ...schema, default: undefined }, root) ?? (t === "integer" || t === "number" ? (schema.minimum ?? 1) : "")) : null)}
+          onChange={(e) =>
+            set(
+              e.target.checked
+                ? (defaultsFromSchema({ ...schema, default: undefined }, root) ??
+                    (t === 'integer' || t === 'number' ? (schema.minimum ?? 1) : ''))
+                : null,
+            )
+          }
         />
       )}
       {input}
@@ -161,12 +179,12 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
 export function parseNumberText(text: string): number | string {
   const t = text.trim();
   const v = Number(t);
-  return t !== "" && Number.isFinite(v) && !/[.eE+-]$/.test(t) ? v : text;
+  return t !== '' && Number.isFinite(v) && !/[.eE+-]$/.test(t) ? v : text;
 }
 
 /** Number input that keeps what the user typed ("0.10") while the form holds the number. */
 function NumberInput(props: { value: unknown; disabled: boolean; testId: string; onChange: (v: JsonValue) => void }) {
-  const shown = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "string" ? v : "");
+  const shown = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '');
   const [text, setText] = useState(shown(props.value));
   const [seen, setSeen] = useState(props.value);
   if (props.value !== seen) {

@@ -1,14 +1,18 @@
 // The editor toolbar's Train button: opens the Train dialog on the graph being edited.
-import { useState } from "react";
-import { createPortal } from "react-dom";
-import { TrainDialog } from "./TrainDialog";
-import type { GraphDoc } from "./types";
-import { editorStore } from "../store";
+import { useState } from 'react';
+import { createPortal } from 'react-dom';
+import { editorStore } from '../store';
+import { TrainDialog } from './TrainDialog';
+import type { GraphDoc } from './types';
 
 /** getGraph returns the editor's graph document (akid.graph/v1). */
 export function TrainButton({ getGraph }: { getGraph: () => object }) {
   const [graph, setGraph] = useState<GraphDoc | null>(null);
-  const [ctx, setCtx] = useState<{ problems: string[]; outSizes: Record<string, number | null>; key: string }>({ problems: [], outSizes: {}, key: "" });
+  const [ctx, setCtx] = useState<{ problems: string[]; outSizes: Record<string, number | null>; key: string }>({
+    problems: [],
+    outSizes: {},
+    key: '',
+  });
   const open = () => {
     // The editor's latest validation: what is wrong (Start stays disabled, with the reason) and
     // the size arriving at each Output (warned about when it is not the number of classes).
@@ -17,7 +21,7 @@ export function TrainButton({ getGraph }: { getGraph: () => object }) {
     const problems = r ? [...Object.values(r.nodeIssues).flat(), ...r.graphIssues].map((i) => i.message) : [];
     const outSizes: Record<string, number | null> = {};
     for (const n of s.nodes) {
-      if (n.data.type !== "Output") continue;
+      if (n.data.type !== 'Output') continue;
       const into = s.edges.find((e) => e.target === n.id);
       const shape = into ? r?.edgeShapes[into.id] : undefined;
       outSizes[n.id] = shape && shape.length ? (shape[shape.length - 1] ?? null) : null;
@@ -30,10 +34,17 @@ export function TrainButton({ getGraph }: { getGraph: () => object }) {
       <button type="button" data-testid="train-button" title="Train this graph" onClick={open}>
         ▶ Train
       </button>
-      {graph && createPortal(
-        <TrainDialog graph={graph} onClose={() => setGraph(null)} graphProblems={ctx.problems} outSizes={ctx.outSizes} graphKey={ctx.key} />,
-        document.body,
-      )}
+      {graph &&
+        createPortal(
+          <TrainDialog
+            graph={graph}
+            onClose={() => setGraph(null)}
+            graphProblems={ctx.problems}
+            outSizes={ctx.outSizes}
+            graphKey={ctx.key}
+          />,
+          document.body,
+        )}
     </>
   );
 }

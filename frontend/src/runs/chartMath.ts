@@ -19,7 +19,7 @@ export function smooth(values: readonly number[], weight: number): number[] {
     }
     last = last * w + (1 - w) * v;
     n++;
-    const debias = 1 - Math.pow(w, n);
+    const debias = 1 - w ** n;
     out[i] = last / debias;
   }
   return out;
@@ -130,7 +130,7 @@ export function eta(progress: number | undefined | null, elapsedS: number): numb
 }
 
 export function formatDuration(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return "–";
+  if (s === null || !Number.isFinite(s)) return '–';
   const t = Math.round(s);
   const h = Math.floor(t / 3600);
   const m = Math.floor((t % 3600) / 60);

@@ -1,12 +1,12 @@
 // Class names for a run's classification outputs, from its data set's metadata
 // (targets[name].class_names); indices when the data set does not name its classes.
-import type { DatasetSpec, GraphDoc } from "./types";
+import type { DatasetSpec, GraphDoc } from './types';
 
 /** The data set target an Output node predicts (its `target` param, "label" by default). */
 export function outputTarget(graph: GraphDoc | null | undefined, nodeId: string): string {
   const n = graph?.nodes.find((x) => x.id === nodeId);
   const t = n?.params?.target;
-  return typeof t === "string" && t ? t : "label";
+  return typeof t === 'string' && t ? t : 'label';
 }
 
 /** Names for classes 0..n-1 of `nodeId`'s output: the data set's names, else "0".."n-1". */

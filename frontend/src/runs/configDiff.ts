@@ -1,11 +1,11 @@
 // Hyperparameter differences between runs: flatten each config to dotted paths and keep the
 // paths whose values are not all equal.
-import { isPlainObject } from "./schema";
+import { isPlainObject } from './schema';
 
-export function flatten(value: unknown, prefix = "", out: Record<string, string> = {}): Record<string, string> {
+export function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
-    if (!keys.length && prefix) out[prefix] = "{}";
+    if (!keys.length && prefix) out[prefix] = '{}';
     for (const k of keys) flatten(value[k], prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
     out[prefix] = JSON.stringify(value ?? null);

@@ -1,10 +1,10 @@
 // Links the editor to the runs: clicking a node in the editor selects that layer for feature
 // maps and histograms in the Runs view, and the active run (the one started last or opened)
 // stays subscribed while the editor shows, so its BlockNodes overlay live statistics.
-import { editorStore } from "../store";
-import { graphFingerprint } from "./graphFingerprint";
-import { runsApi } from "./runsApi";
-import { connection, loadHistory, useRunsStore } from "./runsStore";
+import { editorStore } from '../store';
+import { graphFingerprint } from './graphFingerprint';
+import { runsApi } from './runsApi';
+import { connection, loadHistory, useRunsStore } from './runsStore';
 
 let last: string | null = null;
 editorStore.subscribe((s) => {
@@ -35,7 +35,10 @@ const runPrints = new Map<string, Promise<string>>();
 const runPrint = (id: string) => {
   let p = runPrints.get(id);
   if (!p) {
-    p = runsApi.get(id).then((r) => graphFingerprint(r.graph), () => "");
+    p = runsApi.get(id).then(
+      (r) => graphFingerprint(r.graph),
+      () => '',
+    );
     runPrints.set(id, p);
   }
   return p;

@@ -1,17 +1,22 @@
 // ETA from the speed measured while watching: steps seen per second of wall time over the last
 // half minute, not the step time the trainer reports (which leaves out data loading,
 // validation and observers, and so promised 3m20s for a 70 s run).
-import { useRef } from "react";
+import { useRef } from 'react';
 
-export interface Sample { t: number; step: number }
+export interface Sample {
+  t: number;
+  step: number;
+}
 
 const WINDOW_MS = 30_000;
 
 /** Seconds left at the measured speed, or null while there is too little to measure. */
 export function etaFrom(samples: readonly Sample[], total: number | null): number | null {
   if (!total || samples.length < 2) return null;
-  const a = samples[0], b = samples[samples.length - 1];
-  const dt = (b.t - a.t) / 1000, ds = b.step - a.step;
+  const a = samples[0],
+    b = samples[samples.length - 1];
+  const dt = (b.t - a.t) / 1000,
+    ds = b.step - a.step;
   if (dt < 1 || ds <= 0) return null;
   return Math.max(0, (total - b.step) / (ds / dt));
 }

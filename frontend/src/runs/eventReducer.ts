@@ -1,14 +1,7 @@
 // Pure reducer folding live run events (ordered by seq, deduplicated by seq) into view state.
 // Events may arrive late, twice (replay + live overlap after a reconnect) or out of order; every
 // derived structure is keyed by seq/step so the result does not depend on arrival order.
-import type {
-  HistogramItem,
-  ImageItem,
-  ImageSource,
-  MetricPoint,
-  RunEvent,
-  StatusPayload,
-} from "./types";
+import type { HistogramItem, ImageItem, ImageSource, MetricPoint, RunEvent, StatusPayload } from './types';
 
 /** One metric series, sorted by step. */
 export interface Series {
@@ -135,7 +128,7 @@ export function contiguousSeq(state: LiveRunState): number {
   return first && first[0] <= 1 ? first[1] : 0;
 }
 
-export function seriesKey(p: Pick<MetricPoint, "split" | "name">): string {
+export function seriesKey(p: Pick<MetricPoint, 'split' | 'name'>): string {
   return `${p.split}/${p.name}`;
 }
 
@@ -151,25 +144,25 @@ export interface MetricColumns {
 
 /** The points of a columnar batch, row by row (anything malformed is skipped, never thrown). */
 export function pointsFromColumns(columns: unknown): MetricPoint[] {
-  if (!columns || typeof columns !== "object") return [];
+  if (!columns || typeof columns !== 'object') return [];
   const c = columns as Partial<MetricColumns>;
   const steps = Array.isArray(c.step) ? c.step : [];
-  const series = c.series && typeof c.series === "object" ? Object.entries(c.series) : [];
+  const series = c.series && typeof c.series === 'object' ? Object.entries(c.series) : [];
   const opt = (col: unknown, i: number): number | undefined => {
     const v = Array.isArray(col) ? col[i] : undefined;
-    return typeof v === "number" ? v : undefined;
+    return typeof v === 'number' ? v : undefined;
   };
   const out: MetricPoint[] = [];
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
-    if (typeof step !== "number") continue;
+    if (typeof step !== 'number') continue;
     const epoch = opt(c.epoch, i);
     const wall = opt(c.wall, i);
     const worker = opt(c.worker, i);
     for (const [key, col] of series) {
       const value = Array.isArray(col) ? col[i] : undefined;
-      if (typeof value !== "number") continue;
-      const cut = key.indexOf("/");
+      if (typeof value !== 'number') continue;
+      const cut = key.indexOf('/');
       if (cut < 0) continue;
       const p: MetricPoint = { step, split: key.slice(0, cut), name: key.slice(cut + 1), value };
       if (epoch !== undefined) p.epoch = epoch;
@@ -203,15 +196,12 @@ function lowerBound(arr: readonly number[], x: number): number {
 /** Inserts points (step-sorted); a point at an existing step replaces it. Copies touched series.
  * Multi-worker runs: the charts show the chief's (worker 0) series; the other workers measure the
  * same synchronous steps, and their own numbers go to {@link LiveRunState.workers}. */
-export function insertPoints(
-  series: Record<string, Series>,
-  points: readonly MetricPoint[],
-): Record<string, Series> {
+export function insertPoints(series: Record<string, Series>, points: readonly MetricPoint[]): Record<string, Series> {
   const out = { ...series };
   const copied = new Set<string>();
   for (const p of points) {
-    if (typeof p.value !== "number" || typeof p.step !== "number") continue;
-    if (typeof p.worker === "number" && p.worker > 0) continue;
+    if (typeof p.value !== 'number' || typeof p.step !== 'number') continue;
+    if (typeof p.worker === 'number' && p.worker > 0) continue;
     const key = seriesKey(p);
     let s = out[key];
     if (!copied.has(key)) {
@@ -299,7 +289,7 @@ function insertImages(
 export function updateWorkers(workers: Record<number, WorkerStats>, ev: RunEvent): Record<number, WorkerStats> {
   const touched = new Map<number, { step: number | null; sps: number | null }>();
   const note = (w: unknown, step: number | null, sps: number | null) => {
-    if (typeof w !== "number" || !Number.isInteger(w) || w < 0) return;
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0) return;
     const prev = touched.get(w) ?? { step: null, sps: null };
     touched.set(w, {
       step: step !== null && (prev.step === null || step > prev.step) ? step : prev.step,
@@ -307,14 +297,18 @@ export function updateWorkers(workers: Record<number, WorkerStats>, ev: RunEvent
     });
   };
   const payload = ev.payload as { worker?: unknown; step?: unknown };
-  if (ev.kind === "metrics") {
+  if (ev.kind === 'metrics') {
     for (const p of metricPoints(ev.payload)) {
       const w = p.worker ?? payload.worker;
-      const train = p.split === "train" || p.split === undefined;
-      note(w, train && typeof p.step === "number" ? p.step : null, train && p.name === "samples_per_sec" && typeof p.value === "number" ? p.value : null);
+      const train = p.split === 'train' || p.split === undefined;
+      note(
+        w,
+        train && typeof p.step === 'number' ? p.step : null,
+        train && p.name === 'samples_per_sec' && typeof p.value === 'number' ? p.value : null,
+      );
     }
   } else {
-    note(payload.worker, ev.kind === "status" && typeof payload.step === "number" ? payload.step : null, null);
+    note(payload.worker, ev.kind === 'status' && typeof payload.step === 'number' ? payload.step : null, null);
   }
   if (touched.size === 0) return workers;
   const out = { ...workers };
@@ -324,8 +318,8 @@ export function updateWorkers(workers: Record<number, WorkerStats>, ev: RunEvent
     out[w] = {
       worker: w,
       seq: prev ? Math.max(prev.seq, ev.seq) : ev.seq,
-      step: t.step !== null && (prev?.step == null || t.step > prev.step) ? t.step : prev?.step ?? null,
-      samplesPerSec: t.sps !== null && newer ? t.sps : prev?.samplesPerSec ?? t.sps,
+      step: t.step !== null && (prev?.step == null || t.step > prev.step) ? t.step : (prev?.step ?? null),
+      samplesPerSec: t.sps !== null && newer ? t.sps : (prev?.samplesPerSec ?? t.sps),
       events: (prev?.events ?? 0) + 1,
     };
   }
@@ -343,7 +337,7 @@ function insertLog(logs: readonly LogLine[], line: LogLine): LogLine[] {
 
 /** Applies one event; an event whose seq was already applied (or is for another run) is ignored. */
 export function applyEvent(state: LiveRunState, ev: RunEvent): LiveRunState {
-  if (ev.run_id !== state.runId || typeof ev.seq !== "number" || hasSeq(state.applied, ev.seq)) {
+  if (ev.run_id !== state.runId || typeof ev.seq !== 'number' || hasSeq(state.applied, ev.seq)) {
     return state;
   }
   const next: LiveRunState = {
@@ -354,40 +348,34 @@ export function applyEvent(state: LiveRunState, ev: RunEvent): LiveRunState {
     workers: updateWorkers(state.workers, ev),
   };
   switch (ev.kind) {
-    case "status":
+    case 'status':
       if (ev.seq > state.statusSeq) {
         next.status = ev.payload;
         next.statusSeq = ev.seq;
       }
       break;
-    case "metrics":
+    case 'metrics':
       next.series = insertPoints(state.series, metricPoints(ev.payload));
       break;
-    case "histograms":
+    case 'histograms':
       next.histograms = insertHistograms(state.histograms, ev.payload.step, ev.payload.items ?? []);
       break;
-    case "images":
-      next.images = insertImages(
-        state.images,
-        ev.seq,
-        ev.payload.step,
-        ev.payload.items ?? [],
-        ev.attachments ?? [],
-      );
+    case 'images':
+      next.images = insertImages(state.images, ev.seq, ev.payload.step, ev.payload.items ?? [], ev.attachments ?? []);
       break;
-    case "log":
+    case 'log':
       next.logs = insertLog(state.logs, {
         seq: ev.seq,
         level: ev.payload.level,
         message: ev.payload.message,
-        ...(typeof ev.payload.worker === "number" ? { worker: ev.payload.worker } : {}),
+        ...(typeof ev.payload.worker === 'number' ? { worker: ev.payload.worker } : {}),
       });
       break;
-    case "error":
+    case 'error':
       if (!state.error || state.error.seq < ev.seq) {
         next.error = { message: ev.payload.message, seq: ev.seq };
       }
-      next.logs = insertLog(state.logs, { seq: ev.seq, level: "error", message: ev.payload.message });
+      next.logs = insertLog(state.logs, { seq: ev.seq, level: 'error', message: ev.payload.message });
       break;
   }
   return next;
@@ -408,11 +396,7 @@ export function lastValue(state: LiveRunState, key: string): number | null {
 }
 
 /** Finds a series key by metric suffix for a split, e.g. ("val", "accuracy") → "val/y/accuracy". */
-export function findSeriesKey(
-  series: Record<string, Series>,
-  split: string,
-  suffix: string,
-): string | null {
+export function findSeriesKey(series: Record<string, Series>, split: string, suffix: string): string | null {
   const exact = `${split}/${suffix}`;
   if (series[exact]) return exact;
   const keys = Object.keys(series).filter((k) => k.startsWith(`${split}/`) && k.endsWith(`/${suffix}`));

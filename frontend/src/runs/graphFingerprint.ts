@@ -9,20 +9,24 @@ type Doc = {
 };
 
 function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  if (v && typeof v === "object") {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stable(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
 
 /** A string equal for two graphs exactly when they would train the same model. */
 export function graphFingerprint(doc: Doc | null | undefined): string {
-  if (!doc) return "";
+  if (!doc) return '';
   const nodes = (doc.nodes ?? []).map((n) => `${n.id}:${n.type}:${stable(n.params ?? {})}`).sort();
   const edges = (doc.edges ?? [])
-    .map((e) => `${e.source}.${e.source_port ?? "out"}>${e.target}.${e.target_port ?? "in"}${e.feedback ? "~" : ""}`)
+    .map((e) => `${e.source}.${e.source_port ?? 'out'}>${e.target}.${e.target_port ?? 'in'}${e.feedback ? '~' : ''}`)
     .sort();
-  return `${nodes.join("|")}#${edges.join("|")}`;
+  return `${nodes.join('|')}#${edges.join('|')}`;
 }

@@ -1,7 +1,13 @@
 // Re-binning histograms with different edges onto one common axis (for the over-time heatmap).
 
 /** Spreads each source bin's count over the target bins it overlaps (uniform within a bin). */
-export function rebin(edges: readonly number[], counts: readonly number[], lo: number, hi: number, nbins: number): number[] {
+export function rebin(
+  edges: readonly number[],
+  counts: readonly number[],
+  lo: number,
+  hi: number,
+  nbins: number,
+): number[] {
   const out = new Array<number>(nbins).fill(0);
   const width = (hi - lo) / nbins || 1;
   for (let i = 0; i < counts.length; i++) {

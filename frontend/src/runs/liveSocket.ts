@@ -1,12 +1,12 @@
 // One Socket.IO connection to namespace /runs shared by every view. Subscriptions are
 // ref-counted per run; on (re)connect every subscribed run is re-subscribed with the last
 // contiguous seq it has, so the server replays exactly what was missed (dedupe covers overlaps).
-import { io, type Socket } from "socket.io-client";
-import { Decoder, Encoder } from "socket.io-parser";
-import { metricPoints } from "./eventReducer";
-import { normalizeEvent } from "./normalize";
-import { runsApi } from "./runsApi";
-import type { RunEvent } from "./types";
+import { io, type Socket } from 'socket.io-client';
+import { Decoder, Encoder } from 'socket.io-parser';
+import { metricPoints } from './eventReducer';
+import { normalizeEvent } from './normalize';
+import { runsApi } from './runsApi';
+import type { RunEvent } from './types';
 
 export type EventSink = (events: RunEvent[]) => void;
 export type SinceSeq = (runId: string) => number;
@@ -23,11 +23,11 @@ class RunsDecoder extends Decoder {
 }
 const parser = { Encoder, Decoder: RunsDecoder };
 
-const EVENT_NAMES = ["run.status", "run.metrics", "run.histograms", "run.images", "run.log", "run.error"];
+const EVENT_NAMES = ['run.status', 'run.metrics', 'run.histograms', 'run.images', 'run.log', 'run.error'];
 
 /** A columnar `run.metrics` message (docs/protocol.md) as the per-point form the views read. */
 export function expandColumns(ev: RunEvent): RunEvent {
-  if (ev.kind !== "metrics") return ev;
+  if (ev.kind !== 'metrics') return ev;
   const raw = ev.payload as { points?: unknown; columns?: unknown };
   if (raw.columns === undefined) return ev;
   const { columns: _c, ...rest } = raw;
@@ -51,29 +51,31 @@ export class LiveConnection {
   constructor(
     private sink: EventSink,
     private sinceSeq: SinceSeq,
-    private url = "/runs",
+    private url = '/runs',
   ) {}
 
   private ensure(): Socket {
     if (this.socket) return this.socket;
-    const s = io(this.url, { transports: ["websocket", "polling"], reconnectionDelayMax: 3000, parser });
-    s.on("connect", () => {
+    const s = io(this.url, { transports: ['websocket', 'polling'], reconnectionDelayMax: 3000, parser });
+    s.on('connect', () => {
       this.setConnected(true);
       for (const runId of this.refs.keys()) this.emitSubscribe(runId);
     });
-    s.on("disconnect", (reason) => {
+    s.on('disconnect', (reason) => {
       this.disconnects.push(String(reason));
       this.setConnected(false);
     });
-    s.on("connect_error", (err) => this.disconnects.push(`connect_error: ${err.message}`));
+    s.on('connect_error', (err) => this.disconnects.push(`connect_error: ${err.message}`));
     for (const name of EVENT_NAMES) {
       s.on(name, (data: unknown, ...extra: unknown[]) => {
-        const ev = normalizeEvent(name, data, extra, (ref) => runsApi.imageUrl(String((data as { run_id?: string })?.run_id ?? ""), ref));
+        const ev = normalizeEvent(name, data, extra, (ref) =>
+          runsApi.imageUrl(String((data as { run_id?: string })?.run_id ?? ''), ref),
+        );
         if (ev) this.push(expandColumns(ev));
       });
     }
     // Some servers send a batch of replayed events in one message.
-    s.on("run.events", (data: unknown) => {
+    s.on('run.events', (data: unknown) => {
       const list = Array.isArray(data) ? data : (data as { events?: unknown[] })?.events;
       for (const raw of list ?? []) {
         const ev = normalizeEvent(null, raw);
@@ -108,7 +110,7 @@ export class LiveConnection {
   }
 
   private emitSubscribe(runId: string) {
-    this.socket?.emit("subscribe", { run_id: runId, since_seq: this.sinceSeq(runId) });
+    this.socket?.emit('subscribe', { run_id: runId, since_seq: this.sinceSeq(runId) });
   }
 
   subscribe(runId: string): () => void {
@@ -126,7 +128,7 @@ export class LiveConnection {
       return;
     }
     this.refs.delete(runId);
-    this.socket?.emit("unsubscribe", { run_id: runId });
+    this.socket?.emit('unsubscribe', { run_id: runId });
   }
 
   /** For tests: drop the transport to exercise the reconnect path. */

@@ -1,5 +1,5 @@
 // Per-node live statistics derived from the newest histograms of a run.
-import type { HistogramSnapshot, LiveRunState } from "./eventReducer";
+import type { HistogramSnapshot, LiveRunState } from './eventReducer';
 
 export interface NodeStats {
   step: number;
@@ -14,7 +14,7 @@ export interface NodeStats {
 const cache = new WeakMap<LiveRunState, Map<string, NodeStats | null>>();
 
 /** sqrt(sum count * center^2) over the bins: the L2 norm of the histogrammed tensor. */
-export function histogramNorm(h: Pick<HistogramSnapshot, "edges" | "counts">): number {
+export function histogramNorm(h: Pick<HistogramSnapshot, 'edges' | 'counts'>): number {
   let sum = 0;
   for (let i = 0; i < h.counts.length; i++) {
     const lo = h.edges[i];

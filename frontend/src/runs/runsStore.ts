@@ -1,19 +1,14 @@
 // zustand store of the live runs. The editor's BlockNode reads `useLiveNodeStats(nodeId)` to
 // overlay live statistics on the canvas; clicking a node sets `selectedNodeId` for feature maps.
-import { create } from "zustand";
-import { useEffect } from "react";
-import {
-  applyEvents,
-  contiguousSeq,
-  emptyRunState,
-  insertPoints,
-  type LiveRunState,
-} from "./eventReducer";
-import { LiveConnection } from "./liveSocket";
-import { normalizeEvent } from "./normalize";
-import { runsApi } from "./runsApi";
-import type { MetricPoint, RunEvent } from "./types";
-import { nodeStatsFrom, type NodeStats } from "./nodeStats";
+
+import { useEffect } from 'react';
+import { create } from 'zustand';
+import { applyEvents, contiguousSeq, emptyRunState, insertPoints, type LiveRunState } from './eventReducer';
+import { LiveConnection } from './liveSocket';
+import { type NodeStats, nodeStatsFrom } from './nodeStats';
+import { normalizeEvent } from './normalize';
+import { runsApi } from './runsApi';
+import type { MetricPoint, RunEvent } from './types';
 
 export interface RunsStoreState {
   live: Record<string, LiveRunState>;
@@ -58,8 +53,8 @@ export const useRunsStore = create<RunsStoreState>((set) => ({
     set((s) => {
       const points: MetricPoint[] = [];
       for (const [key, pts] of Object.entries(series)) {
-        const slash = key.indexOf("/");
-        const split = slash < 0 ? "train" : key.slice(0, slash);
+        const slash = key.indexOf('/');
+        const split = slash < 0 ? 'train' : key.slice(0, slash);
         const name = slash < 0 ? key : key.slice(slash + 1);
         for (const [step, value] of pts) points.push({ step, split, name, value });
       }
@@ -84,7 +79,7 @@ declare global {
     __akidRuns?: { connection: LiveConnection; store: typeof useRunsStore };
   }
 }
-if (typeof window !== "undefined") window.__akidRuns = { connection, store: useRunsStore };
+if (typeof window !== 'undefined') window.__akidRuns = { connection, store: useRunsStore };
 
 const inflight = new Map<string, Promise<void>>();
 

@@ -48,24 +48,24 @@ export function unwrapNullable(s: JsonSchema, root: JsonSchema): { schema: JsonS
   const r = resolveRef(s, root);
   const alts = r.anyOf ?? r.oneOf;
   if (alts) {
-    const nonNull = alts.filter((a) => a.type !== "null");
+    const nonNull = alts.filter((a) => a.type !== 'null');
     if (nonNull.length === 1) {
       const { anyOf: _a, oneOf: _o, ...rest } = r;
       return { schema: { ...resolveRef(nonNull[0], root), ...rest }, nullable: nonNull.length < alts.length };
     }
   }
-  if (Array.isArray(r.type) && r.type.includes("null")) {
-    const types = r.type.filter((t) => t !== "null");
+  if (Array.isArray(r.type) && r.type.includes('null')) {
+    const types = r.type.filter((t) => t !== 'null');
     return { schema: { ...r, type: types.length === 1 ? types[0] : types }, nullable: true };
   }
   return { schema: r, nullable: false };
 }
 
 export function schemaType(s: JsonSchema): string | undefined {
-  if (typeof s.type === "string") return s.type;
+  if (typeof s.type === 'string') return s.type;
   if (Array.isArray(s.type)) return s.type[0];
-  if (s.properties) return "object";
-  if (s.enum) return typeof s.enum[0] === "number" ? "number" : "string";
+  if (s.properties) return 'object';
+  if (s.enum) return typeof s.enum[0] === 'number' ? 'number' : 'string';
   if (s.const !== undefined) return typeof s.const;
   return undefined;
 }
@@ -80,7 +80,7 @@ export function defaultsFromSchema(s: JsonSchema, root: JsonSchema = s): JsonVal
   if (schema.default !== undefined) return clone(schema.default);
   if (schema.const !== undefined) return schema.const;
   const t = schemaType(schema);
-  if (t === "object") {
+  if (t === 'object') {
     const out: Record<string, JsonValue> = {};
     for (const [k, sub] of Object.entries(schema.properties ?? {})) {
       const v = defaultsFromSchema(sub, root);
@@ -89,7 +89,7 @@ export function defaultsFromSchema(s: JsonSchema, root: JsonSchema = s): JsonVal
     return out;
   }
   if (nullable) return null;
-  if (t === "array") return [];
+  if (t === 'array') return [];
   if (schema.enum && schema.enum.length) return schema.enum[0];
   return undefined;
 }
@@ -105,7 +105,7 @@ export function withDefaults(defaults: JsonValue, value: JsonValue): JsonValue {
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export interface FieldError {
@@ -114,54 +114,54 @@ export interface FieldError {
 }
 
 /** Validates value against schema; returns every error (path is dotted, "" for the root). */
-export function validate(s: JsonSchema, value: JsonValue, root: JsonSchema = s, path = ""): FieldError[] {
+export function validate(s: JsonSchema, value: JsonValue, root: JsonSchema = s, path = ''): FieldError[] {
   const { schema, nullable } = unwrapNullable(s, root);
   const errs: FieldError[] = [];
   const at = (message: string) => errs.push({ path, message });
   if (value === null || value === undefined) {
-    if (!nullable && value === null) at("must not be empty");
+    if (!nullable && value === null) at('must not be empty');
     return errs;
   }
   if (schema.const !== undefined && value !== schema.const) at(`must be ${JSON.stringify(schema.const)}`);
   if (schema.enum && !schema.enum.some((e) => e === value)) {
-    at(`must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+    at(`must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
     return errs;
   }
   const alts = schema.anyOf ?? schema.oneOf;
   if (alts && alts.length) {
     const ok = alts.some((a) => validate(a, value, root, path).length === 0);
-    if (!ok) at("does not match any allowed form");
+    if (!ok) at('does not match any allowed form');
     return errs;
   }
   const t = schemaType(schema);
-  if (t === "integer" || t === "number") {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      at("must be a number");
+  if (t === 'integer' || t === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      at('must be a number');
       return errs;
     }
-    if (t === "integer" && !Number.isInteger(value)) at("must be a whole number");
+    if (t === 'integer' && !Number.isInteger(value)) at('must be a whole number');
     if (schema.minimum !== undefined && value < schema.minimum) at(`must be ≥ ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) at(`must be ≤ ${schema.maximum}`);
     if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
       at(`must be > ${schema.exclusiveMinimum}`);
     if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum)
       at(`must be < ${schema.exclusiveMaximum}`);
-  } else if (t === "string") {
-    if (typeof value !== "string") at("must be text");
-    else if (schema.minLength !== undefined && value.length < schema.minLength) at("must not be empty");
-  } else if (t === "boolean") {
-    if (typeof value !== "boolean") at("must be true or false");
-  } else if (t === "array") {
-    if (!Array.isArray(value)) at("must be a list");
+  } else if (t === 'string') {
+    if (typeof value !== 'string') at('must be text');
+    else if (schema.minLength !== undefined && value.length < schema.minLength) at('must not be empty');
+  } else if (t === 'boolean') {
+    if (typeof value !== 'boolean') at('must be true or false');
+  } else if (t === 'array') {
+    if (!Array.isArray(value)) at('must be a list');
     else if (schema.items)
       value.forEach((v, i) => errs.push(...validate(schema.items as JsonSchema, v, root, join(path, String(i)))));
-  } else if (t === "object") {
+  } else if (t === 'object') {
     if (!isPlainObject(value)) {
-      at("must be an object");
+      at('must be an object');
       return errs;
     }
     for (const req of schema.required ?? []) {
-      if (value[req] === undefined) errs.push({ path: join(path, req), message: "is required" });
+      if (value[req] === undefined) errs.push({ path: join(path, req), message: 'is required' });
     }
     for (const [k, sub] of Object.entries(schema.properties ?? {})) {
       if (value[k] !== undefined) errs.push(...validate(sub, value[k], root, join(path, k)));
@@ -176,7 +176,7 @@ function join(path: string, key: string): string {
 
 export function getPath(obj: JsonValue, path: string): JsonValue {
   let cur: unknown = obj;
-  for (const k of path.split(".").filter(Boolean)) {
+  for (const k of path.split('.').filter(Boolean)) {
     if (!isPlainObject(cur) && !Array.isArray(cur)) return undefined;
     cur = (cur as Record<string, unknown>)[k];
   }
@@ -185,17 +185,17 @@ export function getPath(obj: JsonValue, path: string): JsonValue {
 
 /** Immutable set at a dotted path (creates objects on the way). */
 export function setPath(obj: JsonValue, path: string, value: JsonValue): JsonValue {
-  const keys = path.split(".").filter(Boolean);
+  const keys = path.split('.').filter(Boolean);
   if (!keys.length) return value;
   const [head, ...rest] = keys;
   const base: Record<string, unknown> = isPlainObject(obj) ? { ...obj } : {};
-  base[head] = setPath(base[head], rest.join("."), value);
+  base[head] = setPath(base[head], rest.join('.'), value);
   return base;
 }
 
 /** Title for a field: schema title or the key humanised. */
 export function fieldTitle(key: string, s: JsonSchema): string {
-  if (s.title && s.title.toLowerCase().replace(/ /g, "_") !== key) return s.title;
-  const t = key.replace(/_/g, " ");
+  if (s.title && s.title.toLowerCase().replace(/ /g, '_') !== key) return s.title;
+  const t = key.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }

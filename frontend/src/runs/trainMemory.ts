@@ -1,16 +1,20 @@
 // The Train dialog remembers, per graph, the data set and settings last used to train it.
-import type { JsonValue } from "./schema";
+import type { JsonValue } from './schema';
 
-const KEY = "akid.train.last";
+const KEY = 'akid.train.last';
 
-export interface TrainMemory { dataset: string; config: JsonValue; at: number }
+export interface TrainMemory {
+  dataset: string;
+  config: JsonValue;
+  at: number;
+}
 
-type Store = Pick<Storage, "getItem" | "setItem">;
+type Store = Pick<Storage, 'getItem' | 'setItem'>;
 
 function all(storage: Store): Record<string, TrainMemory> {
   try {
-    const v = JSON.parse(storage.getItem(KEY) ?? "{}");
-    return v && typeof v === "object" ? v : {};
+    const v = JSON.parse(storage.getItem(KEY) ?? '{}');
+    return v && typeof v === 'object' ? v : {};
   } catch {
     return {};
   }
@@ -21,7 +25,12 @@ export function recall(graphKey: string, storage: Store = localStorage): TrainMe
 }
 
 /** Keeps the 50 most recent graphs. */
-export function remember(graphKey: string, m: Omit<TrainMemory, "at">, storage: Store = localStorage, now = Date.now()): void {
+export function remember(
+  graphKey: string,
+  m: Omit<TrainMemory, 'at'>,
+  storage: Store = localStorage,
+  now = Date.now(),
+): void {
   const entries = Object.entries({ ...all(storage), [graphKey]: { ...m, at: now } })
     .sort(([, a], [, b]) => b.at - a.at)
     .slice(0, 50);

@@ -1,18 +1,12 @@
 // Types of the live protocol (namespace /runs) and of the runs REST API.
 // See docs/architecture.md "Event payloads" and shared/DESIGN.md "Live protocol".
-import type { Issue } from "../types";
+import type { Issue } from '../types';
 
 export type { Issue };
 
-export type RunState =
-  | "queued"
-  | "running"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "interrupted";
+export type RunState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
-export const TERMINAL_STATES: readonly RunState[] = ["completed", "failed", "cancelled", "interrupted"];
+export const TERMINAL_STATES: readonly RunState[] = ['completed', 'failed', 'cancelled', 'interrupted'];
 
 export interface StatusPayload {
   state: RunState;
@@ -28,7 +22,7 @@ export interface StatusPayload {
 export interface MetricPoint {
   step: number;
   epoch?: number;
-  split: "train" | "val" | string;
+  split: 'train' | 'val' | string;
   name: string;
   value: number;
   wall?: number;
@@ -46,7 +40,7 @@ export interface HistogramItem {
 
 export interface ImageItem {
   node_id: string;
-  kind: "filters" | "feature_map" | "confusion" | string;
+  kind: 'filters' | 'feature_map' | 'confusion' | string;
   index: number;
   width?: number;
   height?: number;
@@ -55,7 +49,7 @@ export interface ImageItem {
 /** Binary image data: ArrayBuffer/typed array from the socket, or a URL (REST history). */
 export type ImageSource = ArrayBuffer | ArrayBufferView | string;
 
-export type EventKind = "status" | "metrics" | "histograms" | "images" | "log" | "error";
+export type EventKind = 'status' | 'metrics' | 'histograms' | 'images' | 'log' | 'error';
 
 interface EventBase {
   run_id: string;
@@ -63,17 +57,16 @@ interface EventBase {
 }
 
 export type RunEvent =
-  | (EventBase & { kind: "status"; payload: StatusPayload })
-  | (EventBase & { kind: "metrics"; payload: { points: MetricPoint[] } })
-  | (EventBase & { kind: "histograms"; payload: { step: number; items: HistogramItem[] } })
+  | (EventBase & { kind: 'status'; payload: StatusPayload })
+  | (EventBase & { kind: 'metrics'; payload: { points: MetricPoint[] } })
+  | (EventBase & { kind: 'histograms'; payload: { step: number; items: HistogramItem[] } })
   | (EventBase & {
-      kind: "images";
+      kind: 'images';
       payload: { step: number; items: ImageItem[] };
       attachments: ImageSource[];
     })
-  | (EventBase & { kind: "log"; payload: { level: string; message: string; worker?: number } })
-  | (EventBase & { kind: "error"; payload: { message: string; issues?: Issue[] } });
-
+  | (EventBase & { kind: 'log'; payload: { level: string; message: string; worker?: number } })
+  | (EventBase & { kind: 'error'; payload: { message: string; issues?: Issue[] } });
 
 export interface RunSummary {
   id: string;

@@ -3,15 +3,15 @@
 // live validation knows when to re-run.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { createStore } from 'zustand/vanilla';
-import { checkConnection, type Conn, type Verdict } from '../graph/connect';
-import { docToFlow, flowToDoc } from '../graph/convert';
+import { freeSpot, nodeRects } from '../editor/placement';
 import { groupSelection } from '../graph/composite';
-import { emptyDoc, FORMAT, type BlockNodeT, type GraphEdgeT, type GraphMeta } from '../graph/model';
-import { portsFor, type NodePorts } from '../graph/ports';
+import { type Conn, checkConnection, type Verdict } from '../graph/connect';
+import { docToFlow, flowToDoc } from '../graph/convert';
+import { type BlockNodeT, emptyDoc, FORMAT, type GraphEdgeT, type GraphMeta } from '../graph/model';
+import { type NodePorts, portsFor } from '../graph/ports';
 import type { MappedReport } from '../graph/validation';
 import type { BlockDoc, BlockSpec, GraphDoc } from '../types';
-import { emptyHistory, push, redo, undo, type History, type Snapshot } from './history';
-import { freeSpot, nodeRects } from '../editor/placement';
+import { emptyHistory, type History, push, redo, type Snapshot, undo } from './history';
 
 export interface ScopeFrame {
   /** The composite type being edited and the parent graph to return to. */
@@ -51,7 +51,10 @@ export interface EditorState {
   setLibrary(defs: Record<string, BlockDoc>): void;
   /** Replace the graph. Unless `keepHistory`, the replaced graph (when it had blocks) stays one
    *  undo step away, with its saved id and unsaved state: nothing is lost by New/Open/Import. */
-  loadDoc(doc: GraphDoc, opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean }): void;
+  loadDoc(
+    doc: GraphDoc,
+    opts?: { savedId?: string | number | null; savedVersion?: number | null; keepHistory?: boolean },
+  ): void;
   toDoc(): GraphDoc;
   portsOf(id: string): NodePorts | undefined;
   checkpoint(key?: string | null): void;
@@ -94,7 +97,12 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
   const store = createStore<EditorState>()((set, get) => {
     const snap = (): Snapshot => {
       const s = get();
-      return { meta: s.meta, nodes: s.nodes, edges: s.edges, saved: { id: s.savedId, version: s.savedVersion, dirty: s.rev !== s.savedRev } };
+      return {
+        meta: s.meta,
+        nodes: s.nodes,
+        edges: s.edges,
+        saved: { id: s.savedId, version: s.savedVersion, dirty: s.rev !== s.savedRev },
+      };
     };
     /** Apply a model edit: record an undo point first, bump rev. */
     const edit = (fn: (s: EditorState) => Partial<EditorState>, key: string | null = null) => {
@@ -107,8 +115,18 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       const rev = s.rev + 1;
       const other = sn.saved && (sn.saved.id !== s.savedId || sn.saved.version !== s.savedVersion);
       // Back to another graph (the undo of a New/Open/Import): it is that graph again, saved or not.
-      const saved = other ? { savedId: sn.saved!.id, savedVersion: sn.saved!.version, savedRev: sn.saved!.dirty ? -1 : rev } : {};
-      set({ history: h, meta: sn.meta, nodes: sn.nodes, edges: sn.edges, rev, ...saved, ...(other ? { fitRequest: s.fitRequest + 1, report: null } : {}) });
+      const saved = other
+        ? { savedId: sn.saved!.id, savedVersion: sn.saved!.version, savedRev: sn.saved!.dirty ? -1 : rev }
+        : {};
+      set({
+        history: h,
+        meta: sn.meta,
+        nodes: sn.nodes,
+        edges: sn.edges,
+        rev,
+        ...saved,
+        ...(other ? { fitRequest: s.fitRequest + 1, report: null } : {}),
+      });
     };
     const blocksOf = (s: EditorState) => ({ ...s.library, ...(s.meta.blocks ?? {}) });
 
@@ -144,11 +162,16 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const s = get();
         const unplaced = g.nodes.some((n) => !n.data.placed);
         set({
-          meta: g.meta, nodes: g.nodes, edges: g.edges,
-          history: opts.keepHistory || (s.nodes.length > 0 && !s.scope.length) ? push(s.history, snap()) : emptyHistory(),
-          rev: s.rev + 1, report: null,
+          meta: g.meta,
+          nodes: g.nodes,
+          edges: g.edges,
+          history:
+            opts.keepHistory || (s.nodes.length > 0 && !s.scope.length) ? push(s.history, snap()) : emptyHistory(),
+          rev: s.rev + 1,
+          report: null,
           savedId: opts.savedId === undefined ? (opts.keepHistory ? s.savedId : null) : opts.savedId,
-          savedVersion: opts.savedVersion === undefined ? (opts.keepHistory ? s.savedVersion : null) : opts.savedVersion,
+          savedVersion:
+            opts.savedVersion === undefined ? (opts.keepHistory ? s.savedVersion : null) : opts.savedVersion,
           savedRev: opts.keepHistory ? s.savedRev : s.rev + 1,
           scope: opts.keepHistory ? s.scope : [],
           layoutRequest: unplaced ? s.layoutRequest + 1 : s.layoutRequest,
@@ -180,13 +203,19 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           nodes = nodes.map((n) => (ids.has(n.id) && !n.data.placed ? { ...n, data: { ...n.data, placed: true } } : n));
         }
         // A removal or the end of a drag changes the document (positions are saved): bump rev.
-        const changed = changes.some((c) => c.type === 'remove' || (c.type === 'position' && c.dragging === false && !!c.position));
+        const changed = changes.some(
+          (c) => c.type === 'remove' || (c.type === 'position' && c.dragging === false && !!c.position),
+        );
         set(changed ? { nodes, rev: s.rev + 1 } : { nodes });
       },
       onEdgesChange(changes) {
         const s = get();
         const removed = changes.some((c) => c.type === 'remove');
-        set(removed ? { edges: applyEdgeChanges(changes, s.edges), rev: s.rev + 1 } : { edges: applyEdgeChanges(changes, s.edges) });
+        set(
+          removed
+            ? { edges: applyEdgeChanges(changes, s.edges), rev: s.rev + 1 }
+            : { edges: applyEdgeChanges(changes, s.edges) },
+        );
       },
       canConnect(c) {
         return checkConnection(c, (id) => get().portsOf(id), get().edges);
@@ -197,11 +226,18 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         edit((s) => {
           const id = nextId('e', new Set(s.edges.map((e) => e.id)));
           const e: GraphEdgeT = {
-            id, type: 'akid', source: c.source!, target: c.target!,
-            sourceHandle: c.sourceHandle ?? 'out', targetHandle: c.targetHandle ?? 'in',
+            id,
+            type: 'akid',
+            source: c.source!,
+            target: c.target!,
+            sourceHandle: c.sourceHandle ?? 'out',
+            targetHandle: c.targetHandle ?? 'in',
             data: { feedback: v.feedback },
           };
-          const meta = v.feedback && !s.meta.params?.time_steps ? { ...s.meta, params: { ...s.meta.params, time_steps: 3 } } : s.meta;
+          const meta =
+            v.feedback && !s.meta.params?.time_steps
+              ? { ...s.meta, params: { ...s.meta.params, time_steps: 3 } }
+              : s.meta;
           return { edges: [...s.edges, e], meta };
         });
         return v;
@@ -214,11 +250,18 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const v = checkConnection(c, (id) => get().portsOf(id), others);
         if (!v.ok) return v;
         edit((st) => ({
-          edges: st.edges.map((e) => (e.id !== edgeId ? e : {
-            ...e, source: c.source!, target: c.target!,
-            sourceHandle: c.sourceHandle ?? 'out', targetHandle: c.targetHandle ?? 'in',
-            data: { ...e.data, feedback: v.feedback },
-          })),
+          edges: st.edges.map((e) =>
+            e.id !== edgeId
+              ? e
+              : {
+                  ...e,
+                  source: c.source!,
+                  target: c.target!,
+                  sourceHandle: c.sourceHandle ?? 'out',
+                  targetHandle: c.targetHandle ?? 'in',
+                  data: { ...e.data, feedback: v.feedback },
+                },
+          ),
         }));
         return v;
       },
@@ -229,36 +272,48 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const lib = s.library[type];
         const node: BlockNodeT = {
           // Never on top of another block: its handles must stay reachable.
-          id, type: 'block', position: freeSpot(nodeRects(s.nodes), position), selected: true,
+          id,
+          type: 'block',
+          position: freeSpot(nodeRects(s.nodes), position),
+          selected: true,
           data: { type, params: params ?? { ...(spec?.defaults ?? {}) }, placed: true },
         };
         edit((st) => {
-          const meta = lib && !st.meta.blocks?.[type] ? { ...st.meta, blocks: { ...(st.meta.blocks ?? {}), [type]: lib } } : st.meta;
+          const meta =
+            lib && !st.meta.blocks?.[type]
+              ? { ...st.meta, blocks: { ...(st.meta.blocks ?? {}), [type]: lib } }
+              : st.meta;
           return { nodes: [...st.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], meta };
         });
         return id;
       },
       setParam(id, key, value) {
-        edit((s) => ({
-          nodes: s.nodes.map((n) => {
-            if (n.id !== id) return n;
-            const params = { ...n.data.params };
-            if (value === undefined) delete params[key];
-            else params[key] = value;
-            return { ...n, data: { ...n.data, params } };
+        edit(
+          (s) => ({
+            nodes: s.nodes.map((n) => {
+              if (n.id !== id) return n;
+              const params = { ...n.data.params };
+              if (value === undefined) delete params[key];
+              else params[key] = value;
+              return { ...n, data: { ...n.data, params } };
+            }),
           }),
-        }), `param:${id}:${key}`);
+          `param:${id}:${key}`,
+        );
       },
       setLabel(id, label) {
-        edit((s) => ({
-          nodes: s.nodes.map((n) => {
-            if (n.id !== id) return n;
-            const data = { ...n.data };
-            if (label) data.label = label;
-            else delete data.label;
-            return { ...n, data };
+        edit(
+          (s) => ({
+            nodes: s.nodes.map((n) => {
+              if (n.id !== id) return n;
+              const data = { ...n.data };
+              if (label) data.label = label;
+              else delete data.label;
+              return { ...n, data };
+            }),
           }),
-        }), `label:${id}`);
+          `label:${id}`,
+        );
       },
       setEdgeFeedback(id, feedback) {
         edit((s) => ({ edges: s.edges.map((e) => (e.id === id ? { ...e, data: { ...e.data, feedback } } : e)) }));
@@ -293,7 +348,13 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
             const id = nextId(n.data.type, taken);
             taken.add(id);
             map.set(n.id, id);
-            return { ...n, id, selected: true, position: { x: n.position.x + offset.x, y: n.position.y + offset.y }, data: { ...n.data, placed: true } };
+            return {
+              ...n,
+              id,
+              selected: true,
+              position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
+              data: { ...n.data, placed: true },
+            };
           });
           const edges = clip.edges.map((e) => {
             const id = nextId('e', etaken);
@@ -310,7 +371,10 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       },
       selectAll() {
         const s = get();
-        set({ nodes: s.nodes.map((n) => (n.selected ? n : { ...n, selected: true })), edges: s.edges.map((e) => (e.selected ? e : { ...e, selected: true })) });
+        set({
+          nodes: s.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
+          edges: s.edges.map((e) => (e.selected ? e : { ...e, selected: true })),
+        });
       },
       undo() {
         const r = undo(get().history, snap());
@@ -322,7 +386,9 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       },
       setPositions(pos, record = true) {
         const apply = (s: EditorState) => ({
-          nodes: s.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id], data: n.data.placed ? n.data : { ...n.data, placed: true } } : n)),
+          nodes: s.nodes.map((n) =>
+            pos[n.id] ? { ...n, position: pos[n.id], data: n.data.placed ? n.data : { ...n.data, placed: true } } : n,
+          ),
         });
         if (record) edit(apply);
         else set(apply(get()));
@@ -338,7 +404,8 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const g = groupSelection(s.nodes, s.edges, selected, name, id, s.report?.edgeShapes ?? {});
         if (!g) return null;
         edit((st) => ({
-          nodes: g.nodes, edges: g.edges,
+          nodes: g.nodes,
+          edges: g.edges,
           meta: { ...st.meta, blocks: { ...(st.meta.blocks ?? {}), [name]: g.def } },
           library: { ...st.library, [name]: g.def },
         }));
@@ -349,14 +416,24 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const n = s.nodes.find((x) => x.id === nodeId);
         const def = n && blocksOf(s)[n.data.type];
         if (!n || !def) return false;
-        const frame: ScopeFrame = { typeName: n.data.type, parent: snap(), history: s.history, savedId: s.savedId, savedVersion: s.savedVersion };
+        const frame: ScopeFrame = {
+          typeName: n.data.type,
+          parent: snap(),
+          history: s.history,
+          savedId: s.savedId,
+          savedVersion: s.savedVersion,
+        };
         const g = docToFlow({ ...def, format: FORMAT });
         const inherited = { ...(s.meta.blocks ?? {}), ...(g.meta.blocks ?? {}) };
         delete inherited[n.data.type];
         set({
           scope: [...s.scope, frame],
           meta: { ...g.meta, blocks: Object.keys(inherited).length ? inherited : undefined },
-          nodes: g.nodes, edges: g.edges, history: emptyHistory(), rev: s.rev + 1, report: null,
+          nodes: g.nodes,
+          edges: g.edges,
+          history: emptyHistory(),
+          rev: s.rev + 1,
+          report: null,
           layoutRequest: g.nodes.some((x) => !x.data.placed) ? s.layoutRequest + 1 : s.layoutRequest,
           fitRequest: s.fitRequest + 1,
           viewSettled: false,
@@ -369,14 +446,22 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         if (!frame) return null;
         const inner = get().toDoc();
         const { blocks: nested, ...def } = inner;
-        const parentBlocks = { ...(frame.parent.meta.blocks ?? {}), ...(nested ?? {}), [frame.typeName]: def as BlockDoc };
+        const parentBlocks = {
+          ...(frame.parent.meta.blocks ?? {}),
+          ...(nested ?? {}),
+          [frame.typeName]: def as BlockDoc,
+        };
         set({
           scope: s.scope.slice(0, -1),
           meta: { ...frame.parent.meta, blocks: parentBlocks },
-          nodes: frame.parent.nodes, edges: frame.parent.edges,
+          nodes: frame.parent.nodes,
+          edges: frame.parent.edges,
           history: push(frame.history, frame.parent),
           library: { ...s.library, [frame.typeName]: def as BlockDoc },
-          rev: s.rev + 1, report: null, savedId: frame.savedId, savedVersion: frame.savedVersion,
+          rev: s.rev + 1,
+          report: null,
+          savedId: frame.savedId,
+          savedVersion: frame.savedVersion,
           fitRequest: s.fitRequest + 1,
           viewSettled: false,
         });

@@ -16,11 +16,19 @@ export function useEditor<T>(selector: (s: EditorState) => T): T {
  * the ~5 selectors of each of 500 nodes and edges would run on every move. Listeners of this
  * view run only when one of these fields (or the node count) changes.
  */
-export type DecorState = Pick<EditorState, 'specs' | 'meta' | 'library' | 'report' | 'viewSettled'> & { nodeCount: number };
+export type DecorState = Pick<EditorState, 'specs' | 'meta' | 'library' | 'report' | 'viewSettled'> & {
+  nodeCount: number;
+};
 
 export function decorChanged(s: EditorState, prev: EditorState): boolean {
-  return s.specs !== prev.specs || s.meta !== prev.meta || s.library !== prev.library || s.report !== prev.report
-    || s.viewSettled !== prev.viewSettled || s.nodes.length !== prev.nodes.length;
+  return (
+    s.specs !== prev.specs ||
+    s.meta !== prev.meta ||
+    s.library !== prev.library ||
+    s.report !== prev.report ||
+    s.viewSettled !== prev.viewSettled ||
+    s.nodes.length !== prev.nodes.length
+  );
 }
 
 const decorListeners = new Set<(s: DecorState, prev: DecorState) => void>();
@@ -34,9 +42,23 @@ let decor: DecorState | null = null;
 const decorApi = {
   getState: (): DecorState => {
     const s = editorStore.getState();
-    if (!decor || decor.specs !== s.specs || decor.meta !== s.meta || decor.library !== s.library || decor.report !== s.report
-      || decor.viewSettled !== s.viewSettled || decor.nodeCount !== s.nodes.length) {
-      decor = { specs: s.specs, meta: s.meta, library: s.library, report: s.report, viewSettled: s.viewSettled, nodeCount: s.nodes.length };
+    if (
+      !decor ||
+      decor.specs !== s.specs ||
+      decor.meta !== s.meta ||
+      decor.library !== s.library ||
+      decor.report !== s.report ||
+      decor.viewSettled !== s.viewSettled ||
+      decor.nodeCount !== s.nodes.length
+    ) {
+      decor = {
+        specs: s.specs,
+        meta: s.meta,
+        library: s.library,
+        report: s.report,
+        viewSettled: s.viewSettled,
+        nodeCount: s.nodes.length,
+      };
     }
     return decor;
   },
@@ -52,5 +74,5 @@ export function useEditorDecor<T>(selector: (s: DecorState) => T): T {
   return useStore(decorApi, selector);
 }
 
-export { createEditorStore };
 export type { EditorState };
+export { createEditorStore };

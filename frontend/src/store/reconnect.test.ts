@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEditorStore } from './editorStore';
 import { specs } from '../../tests/helpers';
+import { createEditorStore } from './editorStore';
 
 describe('reconnect', () => {
   it('moves an edge end to another port as one undo step, keeping its id', () => {

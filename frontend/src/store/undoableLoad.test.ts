@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createEditorStore } from './editorStore';
 import type { GraphDoc } from '../types';
+import { createEditorStore } from './editorStore';
 
 const doc = (name: string, ids: string[]): GraphDoc => ({
-  format: 'akid.graph/v1' as const, name,
+  format: 'akid.graph/v1' as const,
+  name,
   nodes: ids.map((id, i) => ({ id, type: 'Dense', params: { units: 4 }, position: { x: i * 200, y: 0 } })),
   edges: [],
 });

@@ -1,7 +1,7 @@
 // The inspector's hook for sweeps: a param field that can be turned into a choice list
 // (`8 | 16 | 32`) or a range (`0.1 .. 0.5`, `0.0001 .. 0.1 log`) and back to one value.
-import { useEffect, useState, type ReactNode } from "react";
-import { firstValue, isChoice, markerText, parseMarker } from "./choices";
+import { type ReactNode, useEffect, useState } from 'react';
+import { firstValue, isChoice, markerText, parseMarker } from './choices';
 
 interface Props {
   nodeId: string;
@@ -15,7 +15,7 @@ interface Props {
 
 export function SweepField({ nodeId, name, value, defaultValue, onChange, children }: Props) {
   const swept = isChoice(value);
-  const [draft, setDraft] = useState(() => (swept ? markerText(value) : ""));
+  const [draft, setDraft] = useState(() => (swept ? markerText(value) : ''));
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
     if (!swept) return;
@@ -34,9 +34,14 @@ export function SweepField({ nodeId, name, value, defaultValue, onChange, childr
       <div className="sweep-field">
         {children}
         <button
-          type="button" className="sweep-toggle" data-testid={`sweep-param-${name}`}
+          type="button"
+          className="sweep-toggle"
+          data-testid={`sweep-param-${name}`}
           title="Sweep this parameter: try several values"
-          onClick={() => { setDraft(markerText({ $choice: [start] })); onChange({ $choice: [start] }); }}
+          onClick={() => {
+            setDraft(markerText({ $choice: [start] }));
+            onChange({ $choice: [start] });
+          }}
         >
           ⋯ sweep
         </button>
@@ -53,17 +58,26 @@ export function SweepField({ nodeId, name, value, defaultValue, onChange, childr
     }
   };
   return (
-    <div className={`param-field sweep-field swept${err ? " has-error" : ""}`} data-testid={`swept-param-${name}`}>
+    <div className={`param-field sweep-field swept${err ? ' has-error' : ''}`} data-testid={`swept-param-${name}`}>
       <label htmlFor={`choice-${nodeId}-${name}`}>
         {name} <span className="sweep-tag">swept</span>
       </label>
       <input
-        id={`choice-${nodeId}-${name}`} data-testid={`choice-input-${name}`} type="text" value={draft}
-        placeholder="8 | 16 | 32   or   0.1 .. 0.5" onChange={(e) => commit(e.target.value)}
+        id={`choice-${nodeId}-${name}`}
+        data-testid={`choice-input-${name}`}
+        type="text"
+        value={draft}
+        placeholder="8 | 16 | 32   or   0.1 .. 0.5"
+        onChange={(e) => commit(e.target.value)}
       />
       <div className="param-doc">Values separated by |, or a range low .. high (add log for a log scale).</div>
       {err && <div className="field-error">{err}</div>}
-      <button type="button" className="sweep-toggle" data-testid={`unsweep-param-${name}`} onClick={() => onChange(firstValue(value))}>
+      <button
+        type="button"
+        className="sweep-toggle"
+        data-testid={`unsweep-param-${name}`}
+        onClick={() => onChange(firstValue(value))}
+      >
         single value
       </button>
     </div>

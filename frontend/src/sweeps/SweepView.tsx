@@ -1,12 +1,12 @@
 // The Sweeps view: the list of sweeps, and the open one with live progress, the parallel-
 // coordinates plot, the sortable trial table and "Open in editor" for the best variant.
-import { useEffect, useState } from "react";
-import { loadGraph } from "../editor/actions";
-import { ParallelCoords } from "./ParallelCoords";
-import { TrialTable } from "./TrialTable";
-import { sweepsApi, type SweepSummary } from "./sweepsApi";
-import { followSweep, refreshSweeps, useSweepsStore } from "./sweepsStore";
-import "./sweeps.css";
+import { useEffect, useState } from 'react';
+import { loadGraph } from '../editor/actions';
+import { ParallelCoords } from './ParallelCoords';
+import { type SweepSummary, sweepsApi } from './sweepsApi';
+import { followSweep, refreshSweeps, useSweepsStore } from './sweepsStore';
+import { TrialTable } from './TrialTable';
+import './sweeps.css';
 
 export function SweepView() {
   const order = useSweepsStore((s) => s.order);
@@ -27,14 +27,23 @@ export function SweepView() {
     <div className="sweeps-view" data-testid="sweeps-view">
       <aside className="sweeps-list" data-testid="sweeps-list">
         <h3>Sweeps</h3>
-        {order.length === 0 && <p className="muted">No sweeps yet: mark a parameter "⋯ sweep" in the editor, then Sweep.</p>}
+        {order.length === 0 && (
+          <p className="muted">No sweeps yet: mark a parameter "⋯ sweep" in the editor, then Sweep.</p>
+        )}
         {order.map((id) => {
           const s = sweeps[id];
           return (
-            <button key={id} className={`sweeps-item${id === selected ? " active" : ""}`} data-testid={`sweep-item-${id}`} onClick={() => select(id)}>
+            <button
+              key={id}
+              className={`sweeps-item${id === selected ? ' active' : ''}`}
+              data-testid={`sweep-item-${id}`}
+              onClick={() => select(id)}
+            >
               <b>{s.name}</b>
               <span className={`sweep-status status-${s.status}`}>{s.status}</span>
-              <span className="muted">{s.trials_done}/{s.trials_wanted} trials · {s.strategy}</span>
+              <span className="muted">
+                {s.trials_done}/{s.trials_wanted} trials · {s.strategy}
+              </span>
             </button>
           );
         })}
@@ -53,7 +62,7 @@ function SweepDetail({ sweep }: { sweep: SweepSummary }) {
     if (!sweep.best?.run_id) return;
     try {
       const graph = await sweepsApi.runGraph(sweep.best.run_id);
-      if (loadGraph({ ...graph, name: `${graph.name ?? "graph"} (best of ${sweep.name})` }, { savedId: null })) {
+      if (loadGraph({ ...graph, name: `${graph.name ?? 'graph'} (best of ${sweep.name})` }, { savedId: null })) {
         useSweepsStore.getState().requestEditor();
       }
     } catch (e) {
@@ -64,25 +73,40 @@ function SweepDetail({ sweep }: { sweep: SweepSummary }) {
     <div data-testid="sweep-detail" data-status={sweep.status}>
       <header className="sweep-header">
         <h2>{sweep.name}</h2>
-        <span className={`sweep-status status-${sweep.status}`} data-testid="sweep-status">{sweep.status}</span>
+        <span className={`sweep-status status-${sweep.status}`} data-testid="sweep-status">
+          {sweep.status}
+        </span>
         <span className="muted">
-          {sweep.strategy} · {sweep.objective} ({sweep.direction === "maximize" ? "higher is better" : "lower is better"}) · space{" "}
-          {sweep.space?.size ?? "∞"} variants
+          {sweep.strategy} · {sweep.objective} (
+          {sweep.direction === 'maximize' ? 'higher is better' : 'lower is better'}) · space {sweep.space?.size ?? '∞'}{' '}
+          variants
         </span>
         <span className="spacer" />
-        {sweep.status === "running" && (
-          <button onClick={() => void sweepsApi.cancel(sweep.id)} data-testid="sweep-cancel">Cancel sweep</button>
+        {sweep.status === 'running' && (
+          <button onClick={() => void sweepsApi.cancel(sweep.id)} data-testid="sweep-cancel">
+            Cancel sweep
+          </button>
         )}
       </header>
-      <div className="sweep-progress" data-testid="sweep-progress" title={`${sweep.trials_done} of ${sweep.trials_wanted} trials done`}>
+      <div
+        className="sweep-progress"
+        data-testid="sweep-progress"
+        title={`${sweep.trials_done} of ${sweep.trials_wanted} trials done`}
+      >
         <div className="sweep-progress-bar" style={{ width: `${pct}%` }} />
-        <span>{sweep.trials_done}/{sweep.trials_wanted} trials done{sweep.reason ? ` — ${sweep.reason}` : ""}</span>
+        <span>
+          {sweep.trials_done}/{sweep.trials_wanted} trials done{sweep.reason ? ` — ${sweep.reason}` : ''}
+        </span>
       </div>
       {sweep.best && (
         <div className="sweep-best" data-testid="sweep-best">
-          <b>Best: trial {sweep.best.number}</b> · {sweep.objective} {sweep.best.objective.toFixed(4)} ·{" "}
-          {Object.entries(sweep.best.choices).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}
-          <button className="runs-primary" onClick={() => void openBest()} data-testid="sweep-open-best">Open in editor</button>
+          <b>Best: trial {sweep.best.number}</b> · {sweep.objective} {sweep.best.objective.toFixed(4)} ·{' '}
+          {Object.entries(sweep.best.choices)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(', ')}
+          <button className="runs-primary" onClick={() => void openBest()} data-testid="sweep-open-best">
+            Open in editor
+          </button>
         </div>
       )}
       {err && <p className="runs-error">{err}</p>}

@@ -1,10 +1,10 @@
 // REST client for /api/sweeps (docs/sweeps.md "On the server").
-import { requestJson } from "../api";
-import type { GraphDoc, Issue } from "../types";
+import { requestJson } from '../api';
+import type { GraphDoc, Issue } from '../types';
 
 export interface Dimension {
   name: string;
-  kind: "param" | "optional" | "repeat" | "config";
+  kind: 'param' | 'optional' | 'repeat' | 'config';
   values: unknown[] | null;
   range?: [number, number];
   log?: boolean;
@@ -24,7 +24,7 @@ export interface Trial {
   run_id: string | null;
   choices: Record<string, unknown>;
   objective: number | null;
-  state: "running" | "completed" | "pruned" | "cancelled" | "failed";
+  state: 'running' | 'completed' | 'pruned' | 'cancelled' | 'failed';
   intermediate: Record<string, number>;
   /** why a failed trial failed */
   error?: string;
@@ -33,11 +33,11 @@ export interface Trial {
 export interface SweepSummary {
   id: string;
   name: string;
-  status: "running" | "completed" | "cancelled" | "failed" | "interrupted";
+  status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
   reason?: string | null;
   strategy: string;
   objective: string;
-  direction: "maximize" | "minimize";
+  direction: 'maximize' | 'minimize';
   trials_wanted: number;
   trials_started: number;
   trials_done: number;
@@ -61,10 +61,11 @@ export interface SweepRequest {
 const enc = encodeURIComponent;
 
 export const sweepsApi = {
-  space: (graph: GraphDoc, config: Record<string, unknown>) => requestJson<SpaceInfo>("POST", "/api/sweeps/space", { graph, config }),
-  create: (req: SweepRequest) => requestJson<{ id: string; status: string }>("POST", "/api/sweeps", req),
-  list: () => requestJson<{ sweeps: SweepSummary[] }>("GET", "/api/sweeps").then((r) => r.sweeps ?? []),
-  get: (id: string) => requestJson<SweepSummary>("GET", `/api/sweeps/${enc(id)}`),
-  cancel: (id: string) => requestJson<unknown>("POST", `/api/sweeps/${enc(id)}/cancel`),
-  runGraph: (runId: string) => requestJson<{ graph: GraphDoc }>("GET", `/api/runs/${enc(runId)}`).then((r) => r.graph),
+  space: (graph: GraphDoc, config: Record<string, unknown>) =>
+    requestJson<SpaceInfo>('POST', '/api/sweeps/space', { graph, config }),
+  create: (req: SweepRequest) => requestJson<{ id: string; status: string }>('POST', '/api/sweeps', req),
+  list: () => requestJson<{ sweeps: SweepSummary[] }>('GET', '/api/sweeps').then((r) => r.sweeps ?? []),
+  get: (id: string) => requestJson<SweepSummary>('GET', `/api/sweeps/${enc(id)}`),
+  cancel: (id: string) => requestJson<unknown>('POST', `/api/sweeps/${enc(id)}/cancel`),
+  runGraph: (runId: string) => requestJson<{ graph: GraphDoc }>('GET', `/api/runs/${enc(runId)}`).then((r) => r.graph),
 };

@@ -1,8 +1,9 @@
 // zustand store of the sweeps: the list, the open one (with its trials, kept live by
 // sweep.update on the /runs socket), and requests that switch the app's view.
-import { create } from "zustand";
-import { io, type Socket } from "socket.io-client";
-import { sweepsApi, type SweepSummary } from "./sweepsApi";
+
+import { io, type Socket } from 'socket.io-client';
+import { create } from 'zustand';
+import { type SweepSummary, sweepsApi } from './sweepsApi';
 
 export interface SweepsState {
   sweeps: Record<string, SweepSummary>;
@@ -46,16 +47,16 @@ const subscribed = new Set<string>();
 
 function ensureSocket(): Socket {
   if (socket) return socket;
-  socket = io("/runs", { transports: ["websocket", "polling"], reconnectionDelayMax: 3000, forceNew: true });
-  socket.on("sweep.update", (s: SweepSummary) => useSweepsStore.getState().upsert(s));
-  socket.on("connect", () => {
+  socket = io('/runs', { transports: ['websocket', 'polling'], reconnectionDelayMax: 3000, forceNew: true });
+  socket.on('sweep.update', (s: SweepSummary) => useSweepsStore.getState().upsert(s));
+  socket.on('connect', () => {
     for (const id of subscribed) emitSubscribe(id);
   });
   return socket;
 }
 
 function emitSubscribe(id: string) {
-  socket?.emit("sweep.subscribe", { sweep_id: id }, (ack: { ok: boolean; sweep?: SweepSummary }) => {
+  socket?.emit('sweep.subscribe', { sweep_id: id }, (ack: { ok: boolean; sweep?: SweepSummary }) => {
     if (ack?.ok && ack.sweep) useSweepsStore.getState().upsert(ack.sweep);
   });
 }
@@ -68,7 +69,7 @@ export function followSweep(id: string): () => void {
   if (s.connected) emitSubscribe(id);
   return () => {
     subscribed.delete(id);
-    socket?.emit("sweep.unsubscribe", { sweep_id: id });
+    socket?.emit('sweep.unsubscribe', { sweep_id: id });
   };
 }
 

@@ -1,12 +1,35 @@
 from akid.blocks import block_specs, block_types, get_block
 
-REQUIRED = {"Input", "Output", "Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool2D", "Flatten", "Reshape",
-            "ReLU", "Sigmoid", "Tanh", "Softmax", "BatchNorm", "Dropout", "Add", "Concat", "Multiply", "Split",
-            "Conv1D", "LSTM", "GRU", "Embedding", "LayerNorm"}
+REQUIRED = {
+    "Input",
+    "Output",
+    "Dense",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+    "GlobalAvgPool2D",
+    "Flatten",
+    "Reshape",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "BatchNorm",
+    "Dropout",
+    "Add",
+    "Concat",
+    "Multiply",
+    "Split",
+    "Conv1D",
+    "LSTM",
+    "GRU",
+    "Embedding",
+    "LayerNorm",
+}
 
 
 def test_every_required_block_is_registered():
-    assert REQUIRED <= set(block_types())
+    assert set(block_types()) >= REQUIRED
 
 
 def test_specs_carry_ports_and_schema():
@@ -20,7 +43,9 @@ def test_specs_carry_ports_and_schema():
 
 def test_bad_params_name_the_param():
     import pytest
+
     from akid.errors import BlockParamError
+
     with pytest.raises(BlockParamError) as info:
         get_block("Conv2D").parse_params({"filters": 0, "bogus": 1}, node_id="c1")
     params = {i.param for i in info.value.issues}

@@ -1,4 +1,5 @@
 """``python -m akid parse`` / ``export``: once through a real subprocess, the rest in-process."""
+
 import io
 import json
 import os
@@ -26,8 +27,15 @@ def run_cli(argv, capsys, stdin=None, monkeypatch=None):
 
 def test_parse_subprocess_reads_stdin_and_prints_graph_json():
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, "-m", "akid", "parse", "-"], input=PROGRAM, capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "akid", "parse", "-"],
+        input=PROGRAM,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["format"] == "akid.graph/v1"
@@ -54,12 +62,15 @@ def test_unreadable_file_is_an_issue(capsys, tmp_path):
     assert rc == 1 and json.loads(out)["errors"][0]["code"] == "io_error"
 
 
-@pytest.mark.parametrize("to, expect", [
-    ("metasyntax", "(stem, c2) > add: Add"),
-    ("python", "build_model(GRAPH)"),
-    ("keras", "keras.layers.Add(name='add')"),
-    ("json", '"format": "akid.graph/v1"'),
-])
+@pytest.mark.parametrize(
+    "to, expect",
+    [
+        ("metasyntax", "(stem, c2) > add: Add"),
+        ("python", "build_model(GRAPH)"),
+        ("keras", "keras.layers.Add(name='add')"),
+        ("json", '"format": "akid.graph/v1"'),
+    ],
+)
 def test_export_graph_json(to, expect, capsys):
     rc, out = run_cli(["export", str(GRAPHS / "residual.json"), "--to", to], capsys)
     assert rc == 0 and expect in out

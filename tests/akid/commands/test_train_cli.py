@@ -1,4 +1,5 @@
 """``python -m akid train``: the default digits CNN reaches 95% from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "akid" / "train"))
@@ -19,7 +18,19 @@ def test_cli_trains_default_digits_cnn_to_95_percent(tmp_path):
     graph = tmp_path / "cnn.json"
     graph.write_text(json.dumps(digits_cnn()))
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "akid", "train", str(graph), "--data", "digits", "--epochs", "3", "--logdir", str(tmp_path / "run")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "akid",
+        "train",
+        str(graph),
+        "--data",
+        "digits",
+        "--epochs",
+        "3",
+        "--logdir",
+        str(tmp_path / "run"),
+    ]
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
         cmd = ["taskset", "-c", "0,1", *cmd]  # the claim is about 2 CPU cores
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
@@ -56,10 +67,32 @@ def test_cli_config_overrides():
 
     parser = argparse.ArgumentParser()
     cmd.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["train", "g.json", "--lr", "0.01", "--optimizer", "sgd", "--strategy", "multi_worker", "--workers", "3",
-                              "--data", "npz", "--data-param", "path=/x.npz", "--data-param", "val_fraction=0.2", "--schedule", "cosine"])
+    args = parser.parse_args(
+        [
+            "train",
+            "g.json",
+            "--lr",
+            "0.01",
+            "--optimizer",
+            "sgd",
+            "--strategy",
+            "multi_worker",
+            "--workers",
+            "3",
+            "--data",
+            "npz",
+            "--data-param",
+            "path=/x.npz",
+            "--data-param",
+            "val_fraction=0.2",
+            "--schedule",
+            "cosine",
+        ]
+    )
     cfg = cmd.build_config(args)
-    assert cfg["optimizer"] == {"learning_rate": 0.01, "name": "sgd"} and cfg["strategy"] == "multi_worker" and cfg["workers"] == 3
+    assert (
+        cfg["optimizer"] == {"learning_rate": 0.01, "name": "sgd"} and cfg["strategy"] == "multi_worker" and cfg["workers"] == 3
+    )
     assert cfg["data"] == {"source": "npz", "params": {"path": "/x.npz", "val_fraction": 0.2}}
     assert cfg["schedule"] == {"name": "cosine"}
     from akid.train.config import load_config

@@ -1,5 +1,6 @@
 """Data sets name their classes (``targets[name]["class_names"]``) so that dashboards can label
 confusion matrices and previews; additive metadata, one name per class."""
+
 from __future__ import annotations
 
 from akid.data.sources.cifar import Cifar10

@@ -1,14 +1,14 @@
 """MNIST-style IDX files and CIFAR pickle batches, written in the real formats."""
+
 import os
 import pickle
 
 import numpy as np
 import pytest
 
-from akid.settings import reload_settings
-
 from akid.data import get_source
 from akid.errors import DataError
+from akid.settings import reload_settings
 from tests.akid.data.datafiles import idx_bytes, write_cifar10, write_mnist
 
 
@@ -48,12 +48,15 @@ def test_missing_file_names_its_path(tmp_path, monkeypatch):
         get_source("mnist").load("train")
 
 
-@pytest.mark.parametrize("damage,words", [
-    (lambda b: b[:-100], "truncated"),
-    (lambda b: b"\x00\x00\x07\x03" + b[4:], "bad magic"),
-    (lambda b: b + b"\x00\x00", "wrong size"),
-    (lambda b: b[:10], "truncated"),
-])
+@pytest.mark.parametrize(
+    "damage,words",
+    [
+        (lambda b: b[:-100], "truncated"),
+        (lambda b: b"\x00\x00\x07\x03" + b[4:], "bad magic"),
+        (lambda b: b + b"\x00\x00", "wrong size"),
+        (lambda b: b[:10], "truncated"),
+    ],
+)
 def test_corrupt_idx_names_the_file(tmp_path, damage, words):
     write_mnist(tmp_path)
     target = tmp_path / "train-images-idx3-ubyte"
@@ -93,8 +96,12 @@ def test_cifar10_round_trip(tmp_path):
 def test_cifar100_fine_and_coarse(tmp_path, protocol):
     rng = np.random.default_rng(0)
     for name in ("train", "test"):
-        d = {b"data": rng.integers(0, 256, (4, 3072)).astype(np.uint8), b"fine_labels": [99, 3, 5, 7],
-             b"coarse_labels": np.array([19, 0, 1, 2]), b"filenames": [b"a.png", "b.png", None, 1.5]}
+        d = {
+            b"data": rng.integers(0, 256, (4, 3072)).astype(np.uint8),
+            b"fine_labels": [99, 3, 5, 7],
+            b"coarse_labels": np.array([19, 0, 1, 2]),
+            b"filenames": [b"a.png", "b.png", None, 1.5],
+        }
         with open(tmp_path / name, "wb") as f:
             pickle.dump(d, f, protocol=protocol)
     fine = get_source("cifar100", path=str(tmp_path), val_fraction=0.0)

@@ -1,4 +1,5 @@
 """image_folder (PNG/JPEG via Pillow), npz and csv sources."""
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -57,7 +58,14 @@ def test_npz_round_trip_and_errors(tmp_path):
     y = np.arange(20) % 4
     path = tmp_path / "d.npz"
     np.savez(path, inputs=x, classes=y, value=x[:, 0])
-    src = get_source("npz", path=str(path), features={"vec": "inputs"}, targets={"label": "classes", "v": "value"}, test_fraction=0.0, val_fraction=0.0)
+    src = get_source(
+        "npz",
+        path=str(path),
+        features={"vec": "inputs"},
+        targets={"label": "classes", "v": "value"},
+        test_fraction=0.0,
+        val_fraction=0.0,
+    )
     assert src.features == {"vec": {"shape": [5], "dtype": "float32"}}
     assert src.targets["label"] == {"shape": [], "dtype": "int32", "num_classes": 4}
     assert src.targets["v"]["num_classes"] is None

@@ -1,4 +1,5 @@
 """Jokers: registered as blocks, deterministic under a seed, identity outside training."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -44,12 +45,17 @@ def test_crop_is_a_padded_shift():
     y = get_block("RandomCrop")({"padding": 2}).augment(x, SEED).numpy()[..., 0]
     src = np.pad(x.numpy()[0, ..., 0], 2)
     for sample in y:
-        assert any(np.array_equal(sample, src[i:i + 8, j:j + 8]) for i in range(5) for j in range(5))
+        assert any(np.array_equal(sample, src[i : i + 8, j : j + 8]) for i in range(5) for j in range(5))
 
 
 def test_zero_strength_is_identity():
-    for name, params in [("RandomRotation", {"factor": 0.0}), ("RandomTranslation", {"height_factor": 0.0, "width_factor": 0.0}),
-                         ("RandomColor", {"brightness": 0.0, "contrast": 0.0}), ("GaussianNoise", {"stddev": 0.0}), ("RandomCrop", {"padding": 0})]:
+    for name, params in [
+        ("RandomRotation", {"factor": 0.0}),
+        ("RandomTranslation", {"height_factor": 0.0, "width_factor": 0.0}),
+        ("RandomColor", {"brightness": 0.0, "contrast": 0.0}),
+        ("GaussianNoise", {"stddev": 0.0}),
+        ("RandomCrop", {"padding": 0}),
+    ]:
         np.testing.assert_allclose(get_block(name)(params).augment(X, SEED).numpy(), X.numpy(), atol=1e-5, err_msg=name)
 
 

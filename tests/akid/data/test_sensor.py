@@ -1,4 +1,5 @@
 """Sensor: binding to graph nodes, reshape, determinism, resume, shards."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -8,8 +9,10 @@ from akid.errors import DataError
 
 
 def bindings(shape=(64,), feature="image", target="label", loss="sparse_categorical_crossentropy", out_shape=(10,)):
-    return {"inputs": {"x": {"feature": feature, "shape": list(shape), "dtype": "float32"}},
-            "outputs": {"y": {"target": target, "shape": list(out_shape), "loss": loss}}}
+    return {
+        "inputs": {"x": {"feature": feature, "shape": list(shape), "dtype": "float32"}},
+        "outputs": {"y": {"target": target, "shape": list(out_shape), "loss": loss}},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +65,23 @@ def test_skip_batches_resumes_exactly(digits):
     jokers = [{"type": "RandomCrop", "params": {"padding": 1}}, {"type": "GaussianNoise"}]
     s = Sensor(digits, bindings((8, 8, 1)), batch_size=100, seed=1, jokers=jokers)
     full = batches(s.dataset("train", epoch=2))
-    resumed = batches(Sensor(digits, bindings((8, 8, 1)), batch_size=100, seed=1, jokers=jokers).dataset("train", epoch=2, skip_batches=3))
+    resumed = batches(
+        Sensor(digits, bindings((8, 8, 1)), batch_size=100, seed=1, jokers=jokers).dataset("train", epoch=2, skip_batches=3)
+    )
     assert len(resumed) == len(full) - 3
     for (xa, _), (xb, _) in zip(full[3:], resumed):
         np.testing.assert_array_equal(xa["x"], xb["x"])
 
 
 def test_random_jokers_train_only_normalize_everywhere(digits):
-    s = Sensor(digits, bindings((8, 8, 1)), batch_size=500, shuffle=False,
-               jokers=[{"type": "GaussianNoise", "params": {"stddev": 1.0}}, {"type": "Normalize", "params": {"mean": 0.5, "std": 2.0}}])
-    (xv, _), = batches(s.dataset("val"))
+    s = Sensor(
+        digits,
+        bindings((8, 8, 1)),
+        batch_size=500,
+        shuffle=False,
+        jokers=[{"type": "GaussianNoise", "params": {"stddev": 1.0}}, {"type": "Normalize", "params": {"mean": 0.5, "std": 2.0}}],
+    )
+    ((xv, _),) = batches(s.dataset("val"))
     np.testing.assert_allclose(xv["x"], (digits.load("val")["image"] - 0.5) / 2.0, rtol=1e-6)
     xt, _ = batches(s.dataset("train"))[0]
     assert not np.allclose(xt["x"], (digits.load("train")["image"][:500] - 0.5) / 2.0)
@@ -99,7 +109,12 @@ def test_categorical_loss_gets_one_hot_targets(digits):
     s = Sensor(digits, bindings(loss="categorical_crossentropy"), batch_size=8)
     _, y = next(iter(s.dataset("test")))
     assert y["y"].shape == (8, 10) and y["y"].dtype == tf.float32
-    s = Sensor(digits, bindings(loss="categorical_crossentropy"), batch_size=8, jokers=[{"type": "OneHot", "params": {"num_classes": 10}}])
+    s = Sensor(
+        digits,
+        bindings(loss="categorical_crossentropy"),
+        batch_size=8,
+        jokers=[{"type": "OneHot", "params": {"num_classes": 10}}],
+    )
     _, y2 = next(iter(s.dataset("test")))
     np.testing.assert_array_equal(y["y"].numpy(), y2["y"].numpy())
 
@@ -128,9 +143,16 @@ def test_two_inputs_two_outputs(tmp_path):
     rng = np.random.default_rng(0)
     np.savez(tmp_path / "d.npz", x=rng.random((40, 4)), z=rng.random((40, 2)), y=np.arange(40) % 3, v=rng.random(40))
     src = get_source("npz", path=str(tmp_path / "d.npz"), features={"a": "x", "b": "z"}, targets={"cls": "y", "val": "v"})
-    b = {"inputs": {"in_a": {"feature": "a", "shape": [2, 2], "dtype": "float32"}, "in_b": {"feature": "b", "shape": [2], "dtype": "float32"}},
-         "outputs": {"o1": {"target": "cls", "shape": [3], "loss": "sparse_categorical_crossentropy"},
-                     "o2": {"target": "val", "shape": [1], "loss": "mse"}}}
+    b = {
+        "inputs": {
+            "in_a": {"feature": "a", "shape": [2, 2], "dtype": "float32"},
+            "in_b": {"feature": "b", "shape": [2], "dtype": "float32"},
+        },
+        "outputs": {
+            "o1": {"target": "cls", "shape": [3], "loss": "sparse_categorical_crossentropy"},
+            "o2": {"target": "val", "shape": [1], "loss": "mse"},
+        },
+    }
     x, y = next(iter(Sensor(src, b, batch_size=5).dataset("train")))
     assert x["in_a"].shape == (5, 2, 2) and x["in_b"].shape == (5, 2)
     assert y["o1"].dtype == tf.int32 and y["o2"].shape == (5, 1) and y["o2"].dtype == tf.float32

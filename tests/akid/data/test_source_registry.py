@@ -1,11 +1,11 @@
 """Source registry and the bundled digits source."""
+
 import numpy as np
 import pytest
 
-from akid.settings import reload_settings
-
 from akid.data import get_source, list_sources, source_names
 from akid.errors import DataError
+from akid.settings import reload_settings
 
 
 def test_builtins_are_registered():
@@ -31,7 +31,7 @@ def test_digits_splits_are_deterministic_and_disjoint():
         np.testing.assert_array_equal(a.load(split)["image"], b.load(split)["image"])
     tr, va, te = (a.load(s)["image"].reshape(-1, 64) for s in ("train", "val", "test"))
     assert len(tr) + len(va) + len(te) == 1797
-    assert tr.dtype == np.float32 and 0.0 <= tr.min() and tr.max() <= 1.0
+    assert tr.dtype == np.float32 and tr.min() >= 0.0 and tr.max() <= 1.0
     assert not np.array_equal(get_source("digits", seed=2).load("val")["label"], a.load("val")["label"])
 
 
@@ -63,7 +63,9 @@ def test_listing_reports_missing_files_and_found_data(tmp_path, monkeypatch):
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path))
     reload_settings()
     specs = {s["name"]: s for s in list_sources()}
-    assert specs["mnist"]["available"] is False and str(tmp_path / "mnist" / "train-images-idx3-ubyte") in specs["mnist"]["reason"]
+    assert (
+        specs["mnist"]["available"] is False and str(tmp_path / "mnist" / "train-images-idx3-ubyte") in specs["mnist"]["reason"]
+    )
     assert specs["npz"]["needs_params"] is True and specs["npz"]["available"] is False
     write_mnist(tmp_path / "elsewhere" / "mnist")
     monkeypatch.setenv("AKID_DATA_PATH", str(tmp_path / "elsewhere"))

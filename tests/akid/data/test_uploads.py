@@ -1,4 +1,5 @@
 """Uploaded data sets: stored safely, validated, nothing left behind on failure."""
+
 import io
 import stat
 import zipfile
@@ -31,8 +32,11 @@ def make_zip(path, entries):
 
 
 def test_zip_image_folder_round_trip(tmp_path):
-    z = make_zip(tmp_path / "pets.zip", [(f"pets/{c}/{i}.png", png_bytes(i)) for c in ("cat", "dog") for i in range(3)]
-                 + [("__MACOSX/pets/._x", b"junk"), ("pets/.DS_Store", b"junk")])
+    z = make_zip(
+        tmp_path / "pets.zip",
+        [(f"pets/{c}/{i}.png", png_bytes(i)) for c in ("cat", "dog") for i in range(3)]
+        + [("__MACOSX/pets/._x", b"junk"), ("pets/.DS_Store", b"junk")],
+    )
     spec = import_upload(z, "zip", tmp_path / "store", 10 * MB, params={"size": [6, 6]})
     assert spec["source"] == "image_folder" and spec["dataset"] == "pets"
     assert spec["classes"] == ["cat", "dog"] and sum(spec["sizes"].values()) == 6
@@ -83,7 +87,9 @@ def test_npz_and_csv_uploads(tmp_path):
     with pytest.raises(DataError, match=r"\['a', 'b'\]"):
         import_upload(tmp_path / "keys.npz", "npz", tmp_path / "store", MB)
     assert not (tmp_path / "store" / "keys").exists()
-    spec = import_upload(tmp_path / "keys.npz", "npz", tmp_path / "store", MB, params={"features": {"v": "a"}, "targets": {"label": "b"}})
+    spec = import_upload(
+        tmp_path / "keys.npz", "npz", tmp_path / "store", MB, params={"features": {"v": "a"}, "targets": {"label": "b"}}
+    )
     assert spec["features"]["v"]["shape"] == [4]
     (tmp_path / "t.csv").write_text("f1,f2,label\n1,2,0\n3,4,1\n5,6,1\n")
     spec = import_upload(tmp_path / "t.csv", "csv", tmp_path / "store", MB, name="../../table")

@@ -1,4 +1,5 @@
 """The image's entrypoint guard and health probe."""
+
 from __future__ import annotations
 
 import http.server
@@ -40,7 +41,7 @@ def test_entrypoint_main_exits_78_instead_of_serving():
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(200 if self.path == "/api/health" else 503)
         self.end_headers()
 

@@ -1,4 +1,5 @@
 """The training worker: TF_CONFIG before training, resume after a restart, results and exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ class FakeTrainer:
         self.fail, self.stop_midway = fail, stop_midway
 
     def __call__(self, graph, config, *, logdir, sink, stop, resume):
-        self.calls.append({"graph": graph, "config": config, "logdir": logdir, "resume": resume,
-                           "tf_config": os.environ.get("TF_CONFIG")})
+        self.calls.append(
+            {"graph": graph, "config": config, "logdir": logdir, "resume": resume, "tf_config": os.environ.get("TF_CONFIG")}
+        )
         sink("status", {"state": "running", "step": 1}, [])
         sink("images", {"step": 1, "items": [{"index": 0}]}, [b"\x89PNG fake"])
         if self.fail:
@@ -55,7 +57,11 @@ def test_k8s_worker_sets_tf_config_and_forces_multi_worker(tmp_path):
     assert call["config"] == {"epochs": 1, "strategy": "multi_worker", "workers": 3}
     assert call["resume"] is False
     out = tmp_path / "run-1" / "workers" / "worker-2"
-    assert json.loads((out / "result.json").read_text()) | {"wall": 0} == {"state": "completed", "metrics": {"loss": 0.5}, "wall": 0}
+    assert json.loads((out / "result.json").read_text()) | {"wall": 0} == {
+        "state": "completed",
+        "metrics": {"loss": 0.5},
+        "wall": 0,
+    }
     assert [e["kind"] for e in events(out)] == ["log", "status", "images"]
     assert not list(out.glob("att-*.png"))  # only the chief stores images
 
@@ -102,10 +108,12 @@ def test_job_file_round_trip_and_errors(tmp_path):
     path = write_job_spec(JobSpec("r1", GRAPH, {"epochs": 1}), tmp_path / "jobs" / "job.json")
     assert load_job_spec(path) == JobSpec("r1", GRAPH, {"epochs": 1})
     assert not list(path.parent.glob(".job-*"))  # no temp file left behind
-    for doc, match in [({"format": "akid.job/v2"}, "unknown job format"),
-                       ({"format": "akid.job/v1", "run_id": "r", "graph": {}, "extra": 1}, "unknown keys"),
-                       ({"format": "akid.job/v1", "run_id": "../etc", "graph": {}}, "run_id"),
-                       ({"format": "akid.job/v1", "graph": {}}, "run_id")]:
+    for doc, match in [
+        ({"format": "akid.job/v2"}, "unknown job format"),
+        ({"format": "akid.job/v1", "run_id": "r", "graph": {}, "extra": 1}, "unknown keys"),
+        ({"format": "akid.job/v1", "run_id": "../etc", "graph": {}}, "run_id"),
+        ({"format": "akid.job/v1", "graph": {}}, "run_id"),
+    ]:
         path.write_text(json.dumps(doc))
         with pytest.raises(JobSpecError, match=match):
             load_job_spec(path)

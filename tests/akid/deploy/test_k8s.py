@@ -1,4 +1,5 @@
 """The rendered training Job: one pod per worker, each deriving the right TF_CONFIG from its index."""
+
 from __future__ import annotations
 
 import json
@@ -114,8 +115,10 @@ def test_rejects_bad_inputs():
 
 def test_tf_config_for_matches_the_contract():
     cfg = k8s.tf_config_for(1, 3, "akid-train-r1", 2222)
-    assert cfg == {"cluster": {"worker": [f"akid-train-r1-{i}.akid-train-r1:2222" for i in range(3)]},
-                   "task": {"type": "worker", "index": 1}}
+    assert cfg == {
+        "cluster": {"worker": [f"akid-train-r1-{i}.akid-train-r1:2222" for i in range(3)]},
+        "task": {"type": "worker", "index": 1},
+    }
     with pytest.raises(ValueError):
         k8s.tf_config_for(3, 3, "s", 2222)
 
@@ -155,6 +158,7 @@ class FakeApi:
             if method == self.fail_on:
                 raise RuntimeError("409 Conflict")
             return type("Obj", (), {"metadata": type("M", (), {"uid": "uid-1"})()})()
+
         return call
 
 
@@ -163,8 +167,13 @@ def test_submit_creates_in_order_then_sets_owner():
     api = FakeApi(calls)
     out = k8s.submit_training_job("r1", GRAPH, CONFIG, 3, "img", "ml", core_api=api, batch_api=api)
     methods = [c[0] for c in calls]
-    assert methods == ["create_namespaced_config_map", "create_namespaced_service", "create_namespaced_job",
-                       "patch_namespaced_config_map", "patch_namespaced_service"]
+    assert methods == [
+        "create_namespaced_config_map",
+        "create_namespaced_service",
+        "create_namespaced_job",
+        "patch_namespaced_config_map",
+        "patch_namespaced_service",
+    ]
     assert calls[2][1][1]["spec"]["completions"] == 3
     owner = calls[3][1][2]["metadata"]["ownerReferences"][0]
     assert owner["kind"] == "Job" and owner["uid"] == "uid-1" and owner["name"] == out["job"]
@@ -191,12 +200,15 @@ def _cond(type_, reason="", message=""):
     return type("C", (), {"type": type_, "status": "True", "reason": reason, "message": message})()
 
 
-@pytest.mark.parametrize("status,state", [
-    ({}, "queued"),
-    ({"active": 3}, "running"),
-    ({"succeeded": 3, "conditions": [_cond("Complete")]}, "completed"),
-    ({"failed": 9, "active": 1, "conditions": [_cond("Failed", "BackoffLimitExceeded", "too many restarts")]}, "failed"),
-])
+@pytest.mark.parametrize(
+    "status,state",
+    [
+        ({}, "queued"),
+        ({"active": 3}, "running"),
+        ({"succeeded": 3, "conditions": [_cond("Complete")]}, "completed"),
+        ({"failed": 9, "active": 1, "conditions": [_cond("Failed", "BackoffLimitExceeded", "too many restarts")]}, "failed"),
+    ],
+)
 def test_job_status_maps_to_run_states(status, state):
     class Batch:
         def read_namespaced_job_status(self, name, namespace):
@@ -210,5 +222,8 @@ def test_job_status_maps_to_run_states(status, state):
 
 
 def test_settings_from_env_matches_the_studio_deployment():
-    assert k8s.settings_from_env({"AKID_IMAGE": "r/akid:2", "AKID_K8S_NAMESPACE": "ml"}) == \
-        {"image": "r/akid:2", "namespace": "ml", "shared_pvc": "akid-shared"}
+    assert k8s.settings_from_env({"AKID_IMAGE": "r/akid:2", "AKID_K8S_NAMESPACE": "ml"}) == {
+        "image": "r/akid:2",
+        "namespace": "ml",
+        "shared_pvc": "akid-shared",
+    }

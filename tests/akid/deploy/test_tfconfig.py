@@ -1,4 +1,5 @@
 """TF_CONFIG derivation for each way a worker can learn its place in the cluster."""
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,8 @@ def test_dns_discovery_sorts_numerically_and_finds_itself():
     addrs = ["172.18.0.10", "172.18.0.9", "172.18.0.11"]
     cfg = tf_config_from_env(
         {"AKID_WORKERS": "3", "AKID_WORKER_DISCOVERY": "dns", "AKID_WORKER_SERVICE": "worker"},
-        resolve=lambda name: addrs if name == "worker" else [], mine=lambda: {"172.18.0.10", "127.0.0.1"},
+        resolve=lambda name: addrs if name == "worker" else [],
+        mine=lambda: {"172.18.0.10", "127.0.0.1"},
     )
     # numeric order: .9 < .10 < .11 (text order would put .10 first and disagree between peers)
     assert cfg["cluster"]["worker"] == ["172.18.0.9:2222", "172.18.0.10:2222", "172.18.0.11:2222"]
@@ -58,15 +60,17 @@ def test_dns_discovery_sorts_numerically_and_finds_itself():
 def test_dns_discovery_waits_for_all_replicas():
     answers = iter([["10.0.0.2"], ["10.0.0.2"], ["10.0.0.3", "10.0.0.2"]])
     slept: list[float] = []
-    cfg = discover_by_dns("worker", 2, resolve=lambda _n: next(answers), mine=lambda: {"10.0.0.3"},
-                          sleep=slept.append, interval=1.0)
+    cfg = discover_by_dns(
+        "worker", 2, resolve=lambda _n: next(answers), mine=lambda: {"10.0.0.3"}, sleep=slept.append, interval=1.0
+    )
     assert cfg["task"]["index"] == 1 and len(slept) == 2
 
 
 def test_dns_discovery_gives_up_and_rejects_overscale():
     with pytest.raises(TFConfigError, match="only 1 of 3"):
-        discover_by_dns("worker", 3, resolve=lambda _n: ["10.0.0.2"], mine=lambda: {"10.0.0.2"},
-                        sleep=lambda _s: None, timeout=4, interval=1)
+        discover_by_dns(
+            "worker", 3, resolve=lambda _n: ["10.0.0.2"], mine=lambda: {"10.0.0.2"}, sleep=lambda _s: None, timeout=4, interval=1
+        )
     with pytest.raises(TFConfigError, match="scale"):
         discover_by_dns("worker", 1, resolve=lambda _n: ["10.0.0.2", "10.0.0.3"], mine=set, sleep=lambda _s: None)
     with pytest.raises(TFConfigError, match="cannot find this container"):

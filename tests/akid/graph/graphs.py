@@ -1,4 +1,5 @@
 """Small builders for graph documents used across the graph tests."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Compiling graphs to Keras: golden graphs train, routing and feedback are exact."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -14,7 +15,9 @@ def _feed(model, batch=4, seed=0):
     feed = {}
     for nid, b in model.bindings["inputs"].items():
         shape = (batch, *b["shape"])
-        feed[nid] = rng.integers(0, 5, shape).astype("int32") if b["dtype"] == "int32" else rng.normal(size=shape).astype("float32")
+        feed[nid] = (
+            rng.integers(0, 5, shape).astype("int32") if b["dtype"] == "int32" else rng.normal(size=shape).astype("float32")
+        )
     return feed
 
 
@@ -71,15 +74,22 @@ def test_return_all_gives_every_node_with_inferred_shapes(models):
     for nid, info in report["nodes"].items():
         want = next(iter(info["outputs"].values()))
         assert list(out[nid].shape[1:]) == want, nid
-    assert model.bindings["outputs"]["value"] == {"target": "value", "loss": "mse", "from_logits": False,
-                                                  "metrics": ["mae"], "weight": 0.5, "shape": [1]}
+    assert model.bindings["outputs"]["value"] == {
+        "target": "value",
+        "loss": "mse",
+        "from_logits": False,
+        "metrics": ["mae"],
+        "weight": 0.5,
+        "shape": [1],
+    }
     assert model.bindings["inputs"]["aux"] == {"feature": "aux", "shape": [4], "dtype": "float32"}
 
 
 def test_merge_follows_edge_order_and_split_routes_ports():
-    g = doc([node("x", "Input", shape=[6]), node("s", "Split", num=3), node("c", "Concat"),
-             node("y", "Output")],
-            [edge("x", "s"), edge("s", "c", sp="out2", eid="1"), edge("s", "c", sp="out0", eid="2"), edge("c", "y")])
+    g = doc(
+        [node("x", "Input", shape=[6]), node("s", "Split", num=3), node("c", "Concat"), node("y", "Output")],
+        [edge("x", "s"), edge("s", "c", sp="out2", eid="1"), edge("s", "c", sp="out0", eid="2"), edge("c", "y")],
+    )
     model = build_model(g)
     x = np.arange(12, dtype="float32").reshape(2, 6)
     np.testing.assert_array_equal(model({"x": x})["y"].numpy(), np.concatenate([x[:, 4:], x[:, :2]], axis=1))
@@ -87,8 +97,11 @@ def test_merge_follows_edge_order_and_split_routes_ports():
 
 def test_feedback_carries_the_previous_step_and_starts_at_zero():
     # a_t = x + a_{t-1}, a_{-1} = 0  ->  after 3 steps a = 3x
-    g = doc([node("x", "Input", shape=[3]), node("a", "Add"), node("y", "Output")],
-            [edge("x", "a"), edge("a", "a", feedback=True), edge("a", "y")], params={"time_steps": 3})
+    g = doc(
+        [node("x", "Input", shape=[3]), node("a", "Add"), node("y", "Output")],
+        [edge("x", "a"), edge("a", "a", feedback=True), edge("a", "y")],
+        params={"time_steps": 3},
+    )
     x = np.array([[1.0, 2.0, -1.0]], dtype="float32")
     np.testing.assert_allclose(build_model(g)({"x": x})["y"].numpy(), 3 * x)
 
@@ -108,8 +121,15 @@ def test_feedback_loop_shares_weights_across_steps(models):
 
 
 def test_int_inputs_keep_their_dtype_for_embedding():
-    g = doc([node("t", "Input", shape=[5], dtype="int32", feature="tokens"), node("e", "Embedding", input_dim=20, output_dim=4),
-             node("f", "Flatten"), node("y", "Output")], [edge("t", "e"), edge("e", "f"), edge("f", "y")])
+    g = doc(
+        [
+            node("t", "Input", shape=[5], dtype="int32", feature="tokens"),
+            node("e", "Embedding", input_dim=20, output_dim=4),
+            node("f", "Flatten"),
+            node("y", "Output"),
+        ],
+        [edge("t", "e"), edge("e", "f"), edge("f", "y")],
+    )
     model = build_model(g)
     assert model.bindings["inputs"]["t"]["dtype"] == "int32"
     out = model({"t": np.array([[1, 2, 3, 4, 19]], dtype="int32")}, return_all=True)
@@ -150,7 +170,9 @@ def test_keras_fit_and_save_load_round_trip(models, tmp_path):
 
 
 def test_int_inputs_reaching_float_blocks_are_cast():
-    g = doc([node("t", "Input", shape=[3], dtype="int32", feature="ids"), node("d", "Dense", units=2), node("y", "Output")],
-            [edge("t", "d"), edge("d", "y")])
+    g = doc(
+        [node("t", "Input", shape=[3], dtype="int32", feature="ids"), node("d", "Dense", units=2), node("y", "Output")],
+        [edge("t", "d"), edge("d", "y")],
+    )
     out = build_model(g)({"t": np.array([[1, 2, 3]], dtype="int32")})["y"]
     assert out.dtype == tf.float32 and out.shape == (1, 2)

@@ -1,4 +1,5 @@
 """Composite blocks: graphs used as blocks, nested, validated and compiled."""
+
 import numpy as np
 import pytest
 
@@ -10,16 +11,31 @@ from tests.akid.graph.graphs import codes, doc, edge, golden, node
 
 def _unit(units=4):
     """A two-input, two-output composite: (a, b) -> (Dense(a) + b, Dense(a))."""
-    return {"nodes": [node("a", "Input", shape=[4]), node("b", "Input", shape=[4]), node("d", "Dense", units=units),
-                      node("m", "Add"), node("sum", "Output"), node("lin", "Output")],
-            "edges": [edge("a", "d"), edge("d", "m"), edge("b", "m"), edge("m", "sum"), edge("d", "lin")]}
+    return {
+        "nodes": [
+            node("a", "Input", shape=[4]),
+            node("b", "Input", shape=[4]),
+            node("d", "Dense", units=units),
+            node("m", "Add"),
+            node("sum", "Output"),
+            node("lin", "Output"),
+        ],
+        "edges": [edge("a", "d"), edge("d", "m"), edge("b", "m"), edge("m", "sum"), edge("d", "lin")],
+    }
 
 
 def _outer(blocks, unit_type="Unit"):
-    return doc([node("x", "Input", shape=[4]), node("z", "Input", shape=[4], feature="z"), node("u", unit_type),
-                node("c", "Concat"), node("y", "Output")],
-               [edge("x", "u", tp="a"), edge("z", "u", tp="b"), edge("u", "c", sp="sum"), edge("u", "c", sp="lin"),
-                edge("c", "y")], blocks=blocks)
+    return doc(
+        [
+            node("x", "Input", shape=[4]),
+            node("z", "Input", shape=[4], feature="z"),
+            node("u", unit_type),
+            node("c", "Concat"),
+            node("y", "Output"),
+        ],
+        [edge("x", "u", tp="a"), edge("z", "u", tp="b"), edge("u", "c", sp="sum"), edge("u", "c", sp="lin"), edge("c", "y")],
+        blocks=blocks,
+    )
 
 
 def test_ports_are_inner_input_and_output_ids():
@@ -70,13 +86,25 @@ def test_inner_problems_are_reported_on_the_outer_node():
 
 
 def test_recursion_and_shadowing_are_errors():
-    selfish = {"nodes": [node("i", "Input"), node("me", "Loop"), node("o", "Output")],
-               "edges": [edge("i", "me", tp="i"), edge("me", "o", sp="o")]}
-    r = validate(doc([node("x", "Input"), node("l", "Loop"), node("y", "Output")],
-                     [edge("x", "l", tp="i"), edge("l", "y", sp="o")], blocks={"Loop": selfish}))
+    selfish = {
+        "nodes": [node("i", "Input"), node("me", "Loop"), node("o", "Output")],
+        "edges": [edge("i", "me", tp="i"), edge("me", "o", sp="o")],
+    }
+    r = validate(
+        doc(
+            [node("x", "Input"), node("l", "Loop"), node("y", "Output")],
+            [edge("x", "l", tp="i"), edge("l", "y", sp="o")],
+            blocks={"Loop": selfish},
+        )
+    )
     assert any("contains itself" in i.message and i.node_id == "l" for i in r.errors), r.errors
-    r2 = validate(doc([node("x", "Input", shape=[4]), node("u", "Dense"), node("y", "Output")],
-                      [edge("x", "u"), edge("u", "y")], blocks={"Dense": _unit()}))
+    r2 = validate(
+        doc(
+            [node("x", "Input", shape=[4]), node("u", "Dense"), node("y", "Output")],
+            [edge("x", "u"), edge("u", "y")],
+            blocks={"Dense": _unit()},
+        )
+    )
     assert any("built-in" in i.message for i in r2.errors)
 
 
@@ -94,11 +122,16 @@ def test_malformed_definitions_do_not_crash(bad):
 
 def test_composite_with_its_own_feedback_loop():
     # inner: a_t = in + a_{t-1} over 2 steps -> 2 * in; used twice in a row -> 4 * x
-    acc = {"params": {"time_steps": 2},
-           "nodes": [node("in", "Input", shape=[3]), node("a", "Add"), node("out", "Output")],
-           "edges": [edge("in", "a"), edge("a", "a", feedback=True), edge("a", "out")]}
-    g = doc([node("x", "Input", shape=[3]), node("p", "Acc"), node("q", "Acc"), node("y", "Output")],
-            [edge("x", "p"), edge("p", "q"), edge("q", "y")], blocks={"Acc": acc})
+    acc = {
+        "params": {"time_steps": 2},
+        "nodes": [node("in", "Input", shape=[3]), node("a", "Add"), node("out", "Output")],
+        "edges": [edge("in", "a"), edge("a", "a", feedback=True), edge("a", "out")],
+    }
+    g = doc(
+        [node("x", "Input", shape=[3]), node("p", "Acc"), node("q", "Acc"), node("y", "Output")],
+        [edge("x", "p"), edge("p", "q"), edge("q", "y")],
+        blocks={"Acc": acc},
+    )
     assert validate(g).ok
     x = np.array([[1.0, -2.0, 0.5]], "float32")
     np.testing.assert_allclose(build_model(g)({"x": x})["y"].numpy(), 4 * x)

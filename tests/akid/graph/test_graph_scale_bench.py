@@ -1,15 +1,16 @@
 """bench/graph_scale.py runs and its exponent fit is right (the numbers themselves are the bench's job)."""
+
 import sys
 
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-import graph_scale  # noqa: E402
+import graph_scale
 
 
 def test_fit_exponent_recovers_a_power_law():
     sizes = [10, 100, 1000]
-    assert abs(graph_scale.fit_exponent(sizes, [3e-6 * n ** 1.5 for n in sizes]) - 1.5) < 1e-9
+    assert abs(graph_scale.fit_exponent(sizes, [3e-6 * n**1.5 for n in sizes]) - 1.5) < 1e-9
 
 
 def test_generated_graphs_have_the_requested_size():

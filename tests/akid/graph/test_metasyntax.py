@@ -1,4 +1,5 @@
 """Meta-syntax parsing: what each construct builds, and errors that point at the right place."""
+
 import pytest
 
 from akid.graph.metasyntax import MetaSyntaxError, format, parse
@@ -22,8 +23,18 @@ def nodes(doc):
 
 def test_chain_with_repeat_gets_deterministic_ids_and_key_params():
     doc = parse("Input(8,8,1) > [Conv2D(16,3) > ReLU] * 3 > Flatten > Dense(10) > Output(label)")
-    assert [n["id"] for n in doc["nodes"]] == ["input1", "conv2d1", "relu1", "conv2d2", "relu2", "conv2d3", "relu3",
-                                              "flatten1", "dense1", "output1"]
+    assert [n["id"] for n in doc["nodes"]] == [
+        "input1",
+        "conv2d1",
+        "relu1",
+        "conv2d2",
+        "relu2",
+        "conv2d3",
+        "relu3",
+        "flatten1",
+        "dense1",
+        "output1",
+    ]
     assert nodes(doc)["input1"] == ("Input", {"shape": [8, 8, 1]})
     assert nodes(doc)["conv2d3"] == ("Conv2D", {"filters": 16, "kernel_size": 3})
     assert nodes(doc)["output1"] == ("Output", {"target": "label"})
@@ -52,14 +63,14 @@ def test_branchy_graph_validates_and_compiles():
 
 
 def test_keywords_values_quoting_and_settings():
-    doc = parse('''
+    doc = parse("""
     @name "my net"
     @description "two words"
     @time_steps 4
     i: Input(shape=[64], feature="my feature") > Dense(units=3, activation=relu, use_bias=false)
     Dropout(0.25, seed=null) > Conv2D(4, [3, 5], strides=[1, 2], padding='same')
     Output(label, mse, from_logits=False, metrics=[mae, mse], weight=1e-3)
-    ''')
+    """)
     assert doc["name"] == "my net" and doc["description"] == "two words"
     assert doc["params"] == {"time_steps": 4}
     n = nodes(doc)
@@ -71,13 +82,13 @@ def test_keywords_values_quoting_and_settings():
 
 
 def test_ports_feedback_fanout_and_multiline_chains():
-    doc = parse('''
+    doc = parse("""
     x: Input(8) > s: Split(2)
     s.out1 > d: Dense(4) >
         t: Tanh
     (s.out0, t) > c: Concat
     t ~> d2: Dense(4) > (Sigmoid, Tanh)
-    ''')
+    """)
     e = edges(doc)
     assert ("s", "out1", "d", "in", False) in e
     assert [x for x in e if x[2] == "c"] == [("s", "out0", "c", "in", False), ("t", "out", "c", "in", False)]
@@ -107,33 +118,36 @@ def _error(text):
     return issues
 
 
-@pytest.mark.parametrize("text, line, col, words", [
-    ("Input(8,8,1) > Conv2d(16, 3)", 1, 16, ["unknown block 'Conv2d'", "did you mean 'Conv2D'"]),
-    ("x: Input(8)\nx > Dens(3)", 2, 5, ["did you mean 'Dense'"]),
-    ("Input(8,8,1) > Dense(10", 1, 21, ["unclosed '('"]),
-    ("[Dense(3) > ReLU * 2", 1, 1, ["unclosed '['"]),
-    ("Dense(3))", 1, 9, ["unmatched ')'"]),
-    ("Dense(10, unitz=3)", 1, 11, ["no parameter 'unitz'", "did you mean 'units'"]),
-    ("Input(8)\n  > Dense(0)", 2, 11, ["Dense.units", "greater than or equal to 1"]),
-    ("Dense(1, relu, true, 5)", 1, 22, ["at most 3 positional"]),
-    ("Dense(units=1, 5)", 1, 16, ["positional argument after a keyword"]),
-    ("Dense(3, units=4)", 1, 10, ["given twice"]),
-    ("Dense(3) >", 1, 11, ["expected a block"]),
-    ("Dense(3) Dense(4)", 1, 10, ["join blocks with '>'"]),
-    ("a: Dense(3)\nb > a", 2, 1, ["unknown block or node 'b'"]),
-    ('"nope" > Dense(3)', 1, 1, ["no node is named 'nope'"]),
-    ("a: Dense(3)\na: Dense(4)", 2, 1, ["already defined at line 1, column 1"]),
-    ("[a: Dense(3)] * 2", 1, 2, ["inside a repeat"]),
-    ("[Dense(3)] * 0", 1, 14, ["positive integer"]),
-    ("[Dense(3)] 2", 1, 12, ["expected '*'"]),
-    ("(Dense(1), Dense(2)) > (ReLU, ReLU, ReLU)", 1, 22, ["cannot connect 2 outputs to 3 inputs"]),
-    ("@time_steps 0", 1, 1, ["@time_steps"]),
-    ("@timesteps 3", 1, 1, ["unknown setting", "did you mean 'time_steps'"]),
-    ("Dense(3) $ Dense(4)", 1, 10, ["unexpected character '$'"]),
-    ('Input(feature="abc)', 1, 15, ["unterminated string"]),
-    ("Input(feature=3d)", 1, 15, ["number must not run into letters"]),
-    ("a - b", 1, 3, ["'-' only starts a number"]),
-])
+@pytest.mark.parametrize(
+    "text, line, col, words",
+    [
+        ("Input(8,8,1) > Conv2d(16, 3)", 1, 16, ["unknown block 'Conv2d'", "did you mean 'Conv2D'"]),
+        ("x: Input(8)\nx > Dens(3)", 2, 5, ["did you mean 'Dense'"]),
+        ("Input(8,8,1) > Dense(10", 1, 21, ["unclosed '('"]),
+        ("[Dense(3) > ReLU * 2", 1, 1, ["unclosed '['"]),
+        ("Dense(3))", 1, 9, ["unmatched ')'"]),
+        ("Dense(10, unitz=3)", 1, 11, ["no parameter 'unitz'", "did you mean 'units'"]),
+        ("Input(8)\n  > Dense(0)", 2, 11, ["Dense.units", "greater than or equal to 1"]),
+        ("Dense(1, relu, true, 5)", 1, 22, ["at most 3 positional"]),
+        ("Dense(units=1, 5)", 1, 16, ["positional argument after a keyword"]),
+        ("Dense(3, units=4)", 1, 10, ["given twice"]),
+        ("Dense(3) >", 1, 11, ["expected a block"]),
+        ("Dense(3) Dense(4)", 1, 10, ["join blocks with '>'"]),
+        ("a: Dense(3)\nb > a", 2, 1, ["unknown block or node 'b'"]),
+        ('"nope" > Dense(3)', 1, 1, ["no node is named 'nope'"]),
+        ("a: Dense(3)\na: Dense(4)", 2, 1, ["already defined at line 1, column 1"]),
+        ("[a: Dense(3)] * 2", 1, 2, ["inside a repeat"]),
+        ("[Dense(3)] * 0", 1, 14, ["positive integer"]),
+        ("[Dense(3)] 2", 1, 12, ["expected '*'"]),
+        ("(Dense(1), Dense(2)) > (ReLU, ReLU, ReLU)", 1, 22, ["cannot connect 2 outputs to 3 inputs"]),
+        ("@time_steps 0", 1, 1, ["@time_steps"]),
+        ("@timesteps 3", 1, 1, ["unknown setting", "did you mean 'time_steps'"]),
+        ("Dense(3) $ Dense(4)", 1, 10, ["unexpected character '$'"]),
+        ('Input(feature="abc)', 1, 15, ["unterminated string"]),
+        ("Input(feature=3d)", 1, 15, ["number must not run into letters"]),
+        ("a - b", 1, 3, ["'-' only starts a number"]),
+    ],
+)
 def test_errors_point_at_line_and_column(text, line, col, words):
     issues = _error(text)
     first = issues[0]

@@ -1,4 +1,5 @@
 """parse(format(doc)) is the same graph: on the golden graphs and on generated ones."""
+
 import json
 import string
 
@@ -28,9 +29,14 @@ def canon(doc):
     into = {}
     for e in g.edges:
         into.setdefault((e.target, e.target_port), []).append((e.source, e.source_port, e.feedback))
-    return {"name": g.name, "params": g.params, "description": g.description,
-            "nodes": {n.id: (n.type, _full(n.type, n.params)) for n in g.nodes}, "edges": into,
-            "blocks": {k: canon(v) for k, v in g.blocks.items()}}
+    return {
+        "name": g.name,
+        "params": g.params,
+        "description": g.description,
+        "nodes": {n.id: (n.type, _full(n.type, n.params)) for n in g.nodes},
+        "edges": into,
+        "blocks": {k: canon(v) for k, v in g.blocks.items()},
+    }
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
@@ -66,7 +72,9 @@ def test_composite_blocks_are_scoped_and_checked():
     assert set(doc["blocks"]) == {"Unit", "Twice"}
     assert [n["type"] for n in doc["blocks"]["Twice"]["nodes"]] == ["Input", "Unit", "Unit", "Output"]
     assert [n["id"] for n in doc["blocks"]["Unit"]["nodes"]] == ["i", "dense1", "o"]  # ids are per graph
-    assert {(e["source_port"], e["target_port"]) for e in doc["edges"] if e["target"] == "twice1"} == {("out", "i")}  # its only port
+    assert {(e["source_port"], e["target_port"]) for e in doc["edges"] if e["target"] == "twice1"} == {
+        ("out", "i")
+    }  # its only port
     assert canon(parse(format(doc))) == canon(doc)
     later = parse("@block A {\n  i: Input(4) > B > o: Output\n}\n@block B {\n  j: Input(4) > k: Output\n}\nInput(4) > A > Output")
     assert [(e["source_port"], e["target_port"]) for e in later["blocks"]["A"]["edges"]] == [("out", "j"), ("k", "in")]
@@ -93,21 +101,31 @@ WEIRD = st.text(alphabet=string.ascii_letters + string.digits + " _-.:>~()[]\"'\
 SMALL = st.integers(1, 32)
 KSIZE = st.one_of(st.integers(1, 5), st.lists(st.integers(1, 5), min_size=2, max_size=2))
 PARAMS = {
-    "Input": st.fixed_dictionaries({"shape": st.lists(SMALL, min_size=1, max_size=3)},
-                                   optional={"feature": st.one_of(IDENT, WEIRD), "dtype": st.sampled_from(["float32", "int32"])}),
-    "Dense": st.fixed_dictionaries({}, optional={"units": SMALL, "activation": st.sampled_from(["relu", "linear", "tanh"]),
-                                                 "use_bias": st.booleans()}),
-    "Conv2D": st.fixed_dictionaries({"filters": SMALL}, optional={"kernel_size": KSIZE, "strides": KSIZE,
-                                                                  "padding": st.sampled_from(["same", "valid"])}),
+    "Input": st.fixed_dictionaries(
+        {"shape": st.lists(SMALL, min_size=1, max_size=3)},
+        optional={"feature": st.one_of(IDENT, WEIRD), "dtype": st.sampled_from(["float32", "int32"])},
+    ),
+    "Dense": st.fixed_dictionaries(
+        {}, optional={"units": SMALL, "activation": st.sampled_from(["relu", "linear", "tanh"]), "use_bias": st.booleans()}
+    ),
+    "Conv2D": st.fixed_dictionaries(
+        {"filters": SMALL}, optional={"kernel_size": KSIZE, "strides": KSIZE, "padding": st.sampled_from(["same", "valid"])}
+    ),
     "ReLU": st.just({}),
     "Add": st.just({}),
     "Concat": st.fixed_dictionaries({}, optional={"axis": st.integers(-2, 2)}),
     "Split": st.fixed_dictionaries({}, optional={"num": st.integers(2, 3), "axis": st.integers(-1, 1)}),
     "Dropout": st.fixed_dictionaries({}, optional={"rate": st.floats(0, 0.9), "seed": st.one_of(st.none(), SMALL)}),
     "Reshape": st.fixed_dictionaries({"target_shape": st.lists(st.sampled_from([-1, 2, 4]), min_size=1, max_size=3)}),
-    "Output": st.fixed_dictionaries({}, optional={"target": st.one_of(IDENT, WEIRD), "loss": st.just("mse"),
-                                                  "metrics": st.lists(st.sampled_from(["mae", "accuracy"]), max_size=2),
-                                                  "weight": st.floats(0, 10)}),
+    "Output": st.fixed_dictionaries(
+        {},
+        optional={
+            "target": st.one_of(IDENT, WEIRD),
+            "loss": st.just("mse"),
+            "metrics": st.lists(st.sampled_from(["mae", "accuracy"]), max_size=2),
+            "weight": st.floats(0, 10),
+        },
+    ),
     "Flatten": st.just({}),
 }
 
@@ -150,15 +168,30 @@ def _adds(ids, edges):
     """A graph of Add nodes; ``edges`` are (source, source_port, target, target_port[, feedback])."""
     out = []
     for i, (s, sp, t, tp, *fb) in enumerate(edges):
-        out.append({"id": f"e{i}", "source": s, "source_port": sp, "target": t, "target_port": tp, **({"feedback": True} if fb else {})})
-    return {"format": "akid.graph/v1", "name": "graph", "nodes": [{"id": i, "type": "Add", "params": {}} for i in ids], "edges": out}
+        out.append(
+            {"id": f"e{i}", "source": s, "source_port": sp, "target": t, "target_port": tp, **({"feedback": True} if fb else {})}
+        )
+    return {
+        "format": "akid.graph/v1",
+        "name": "graph",
+        "nodes": [{"id": i, "type": "Add", "params": {}} for i in ids],
+        "edges": out,
+    }
 
 
 # CI regression: a node ("a") that becomes ready before another ("add3") in the parsed
 # graph's node order, though after it in the original; the printed lines swapped places.
-MERGE_ORDER = _adds(["0", "add2", "add3", "0_3", "a"], [
-    ("0", "aux", "add2", "in"), ("0", "out", "add3", "in"), ("0", "out", "0_3", "in"),
-    ("0", "out", "a", "in"), ("add2", "out", "add3", "in"), ("0_3", "out", "a", "in")])
+MERGE_ORDER = _adds(
+    ["0", "add2", "add3", "0_3", "a"],
+    [
+        ("0", "aux", "add2", "in"),
+        ("0", "out", "add3", "in"),
+        ("0", "out", "0_3", "in"),
+        ("0", "out", "a", "in"),
+        ("add2", "out", "add3", "in"),
+        ("0_3", "out", "a", "in"),
+    ],
+)
 # a cycle of plain edges: the edge closing it must stay a reference, or parsing the
 # text reorders the nodes and a different edge gets printed inline the second time
 PLAIN_CYCLE = _adds(["a", "a_1", "a_2"], [("a", "out", "a_2", "in"), ("a_2", "out", "a_1", "in"), ("a_2", "out", "a", "in")])
@@ -194,8 +227,39 @@ def test_generated_chains_parse_into_a_path(blocks):
     assert canon(parse(format(doc))) == canon(doc)
 
 
-TOKENS = ["Input(8)", "Dense(3)", "ReLU", "Add", "Split(2)", "x", "y:", "x:", "s.out1", ">", "~>", "(", ")", "[", "]", "*", "2",
-          ",", "=", "units", "\n", " ", "@time_steps", "@block B {", "}", "#c", '"q"', "'", "-", "[Dense(2)] * 2", ";"]
+TOKENS = [
+    "Input(8)",
+    "Dense(3)",
+    "ReLU",
+    "Add",
+    "Split(2)",
+    "x",
+    "y:",
+    "x:",
+    "s.out1",
+    ">",
+    "~>",
+    "(",
+    ")",
+    "[",
+    "]",
+    "*",
+    "2",
+    ",",
+    "=",
+    "units",
+    "\n",
+    " ",
+    "@time_steps",
+    "@block B {",
+    "}",
+    "#c",
+    '"q"',
+    "'",
+    "-",
+    "[Dense(2)] * 2",
+    ";",
+]
 
 
 @settings(max_examples=300, deadline=None)

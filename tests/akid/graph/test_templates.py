@@ -1,4 +1,5 @@
 """Templates: valid, laid out left to right, bound to digits, and trainable (gradients reach every weight)."""
+
 import numpy as np
 import pytest
 
@@ -47,7 +48,11 @@ def test_bound_to_digits(tid):
 
 def canon(doc):
     g = load_graph(doc)
-    return {n.id: (n.type, n.params) for n in g.nodes}, sorted((e.target, e.source, e.source_port, e.feedback) for e in g.edges), g.params
+    return (
+        {n.id: (n.type, n.params) for n in g.nodes},
+        sorted((e.target, e.source, e.source_port, e.feedback) for e in g.edges),
+        g.params,
+    )
 
 
 def test_each_template_has_its_shape():
@@ -74,7 +79,9 @@ def test_validates(tid):
 @pytest.mark.parametrize("tid", IDS)
 def test_compiles_and_every_weight_gets_a_gradient(tid):
     import tensorflow as tf
+
     from akid.graph.compile import build_model
+
     _require_valid(tid)
     model = build_model(TEMPLATES[tid])
     rng = np.random.default_rng(0)

@@ -1,4 +1,5 @@
 """Topology: networkx view, execution order, cycles named by their nodes."""
+
 import networkx as nx
 import pytest
 
@@ -13,8 +14,16 @@ def _g(edges, ids=("a", "b", "c", "d")):
 
 
 def test_to_networkx_keeps_parallel_edges_ports_and_feedback():
-    g = to_networkx(_g([edge("a", "b", eid="e1"), edge("a", "b", eid="e2"), edge("b", "a", feedback=True, eid="f"),
-                        edge("a", "ghost", eid="dangling")]))
+    g = to_networkx(
+        _g(
+            [
+                edge("a", "b", eid="e1"),
+                edge("a", "b", eid="e2"),
+                edge("b", "a", feedback=True, eid="f"),
+                edge("a", "ghost", eid="dangling"),
+            ]
+        )
+    )
     assert isinstance(g, nx.MultiDiGraph)
     assert g.number_of_edges("a", "b") == 2
     assert g.edges["b", "a", "f"]["feedback"] is True

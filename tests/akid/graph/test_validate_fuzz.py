@@ -5,6 +5,7 @@ types, truncated JSON text, mutated golden graphs) go through ``load_graph`` +
 ``validate``. Every one must come back as a report whose every error names a
 node id or a JSON path — the two things the UI can point at.
 """
+
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -19,20 +20,53 @@ from tests.akid.graph.graphs import GOLDEN, golden
 TYPES = block_types() + ["Nope", "", "ConvUnit", "ResUnit", "Sub"]
 IDS = ["x", "y", "a", "b", "c", "in", "out", ""]
 PORTS = ["in", "out", "out0", "out1", "out7", "a", "b", "sum", ""]
-PARAM_KEYS = ["units", "filters", "kernel_size", "strides", "padding", "shape", "feature", "target", "loss", "num",
-              "axis", "rate", "pool_size", "target_shape", "dtype", "activation", "time_steps", "bogus"]
+PARAM_KEYS = [
+    "units",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "shape",
+    "feature",
+    "target",
+    "loss",
+    "num",
+    "axis",
+    "rate",
+    "pool_size",
+    "target_shape",
+    "dtype",
+    "activation",
+    "time_steps",
+    "bogus",
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 70), st.floats(allow_nan=True, allow_infinity=True),
-                    st.sampled_from(["same", "valid", "relu", "image", "label", "mse", "int32", "x", ""]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                           st.dictionaries(st.sampled_from(PARAM_KEYS + IDS), inner, max_size=4)),
-                           max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["same", "valid", "relu", "image", "label", "mse", "int32", "x", ""]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(PARAM_KEYS + IDS), inner, max_size=4)),
+    max_leaves=12,
+)
 params = st.dictionaries(st.sampled_from(PARAM_KEYS), st.one_of(scalars, st.lists(st.integers(-2, 9), max_size=5)), max_size=4)
-nodes = st.fixed_dictionaries({"id": st.sampled_from(IDS), "type": st.sampled_from(TYPES)},
-                              optional={"params": params, "position": json_values, "label": json_values})
-edges = st.fixed_dictionaries({"source": st.sampled_from(IDS), "target": st.sampled_from(IDS)},
-                              optional={"id": st.sampled_from(["e1", "e2", "e3"]), "source_port": st.sampled_from(PORTS),
-                                        "target_port": st.sampled_from(PORTS), "feedback": st.booleans()})
+nodes = st.fixed_dictionaries(
+    {"id": st.sampled_from(IDS), "type": st.sampled_from(TYPES)},
+    optional={"params": params, "position": json_values, "label": json_values},
+)
+edges = st.fixed_dictionaries(
+    {"source": st.sampled_from(IDS), "target": st.sampled_from(IDS)},
+    optional={
+        "id": st.sampled_from(["e1", "e2", "e3"]),
+        "source_port": st.sampled_from(PORTS),
+        "target_port": st.sampled_from(PORTS),
+        "feedback": st.booleans(),
+    },
+)
 
 
 @st.composite

@@ -1,4 +1,5 @@
 """``python -m akid sweep``: the issue's two end-to-end runs on digits (in process, TensorFlow on CPU)."""
+
 import json
 from pathlib import Path
 
@@ -14,13 +15,31 @@ def _last_json(capsys):
 def test_grid_sweep_of_four_variants(tmp_path, capsys):
     path = tmp_path / "g.akid"
     path.write_text(GRAPH)
-    code = main(["sweep", str(path), "--data", "digits", "--trials", "4", "--strategy", "grid", "--epochs", "1",
-                 "--steps-per-epoch", "5", "--logdir", str(tmp_path / "out"), "--quiet"])
+    code = main(
+        [
+            "sweep",
+            str(path),
+            "--data",
+            "digits",
+            "--trials",
+            "4",
+            "--strategy",
+            "grid",
+            "--epochs",
+            "1",
+            "--steps-per-epoch",
+            "5",
+            "--logdir",
+            str(tmp_path / "out"),
+            "--quiet",
+        ]
+    )
     out = _last_json(capsys)
     assert code == 0 and out["ok"]
     assert len(out["trials"]) == 4
     assert {tuple(sorted(t["choices"].items())) for t in out["trials"]} == {
-        (("conv2d1.filters", f), ("repeat1*", r)) for f in (8, 16) for r in (1, 2)}
+        (("conv2d1.filters", f), ("repeat1*", r)) for f in (8, 16) for r in (1, 2)
+    }
     assert all(t["state"] == "completed" and t["objective"] is not None for t in out["trials"])
     for t in out["trials"]:  # each trial's stored graph is the concrete variant it trained
         graph = json.loads((tmp_path / "out" / f"trial-{t['number']}" / "graph.json").read_text())
@@ -35,8 +54,27 @@ def test_grid_sweep_of_four_variants(tmp_path, capsys):
 def test_random_sweep_prunes_a_poor_trial(tmp_path, capsys):
     path = tmp_path / "m.akid"
     path.write_text("Input(8,8,1) > Flatten > Dense(32, relu) > Dense(10) > Output(label)\n")
-    code = main(["sweep", str(path), "--data", "digits", "--trials", "5", "--strategy", "random", "--epochs", "3",
-                 "--lr", "{0.001|10}", "--seed", "0", "--logdir", str(tmp_path / "out"), "--quiet"])
+    code = main(
+        [
+            "sweep",
+            str(path),
+            "--data",
+            "digits",
+            "--trials",
+            "5",
+            "--strategy",
+            "random",
+            "--epochs",
+            "3",
+            "--lr",
+            "{0.001|10}",
+            "--seed",
+            "0",
+            "--logdir",
+            str(tmp_path / "out"),
+            "--quiet",
+        ]
+    )
     out = _last_json(capsys)
     assert code == 0 and out["ok"]
     pruned = [t for t in out["trials"] if t["state"] == "pruned"]
@@ -60,11 +98,22 @@ def test_config_choices_from_options(tmp_path):
 
     from akid.commands.sweep import build_config
 
-    args = argparse.Namespace(config=None, data="digits", epochs=2, steps_per_epoch=None, batch_size="{16|32}",
-                              lr="0.0001..0.1 log", set=["optimizer.name={adam|sgd}"])
+    args = argparse.Namespace(
+        config=None,
+        data="digits",
+        epochs=2,
+        steps_per_epoch=None,
+        batch_size="{16|32}",
+        lr="0.0001..0.1 log",
+        set=["optimizer.name={adam|sgd}"],
+    )
     cfg = build_config(args)
-    assert cfg == {"data": {"source": "digits"}, "epochs": 2, "batch_size": {"$choice": [16, 32]},
-                   "optimizer": {"learning_rate": {"$range": [0.0001, 0.1], "log": True}, "name": {"$choice": ["adam", "sgd"]}}}
+    assert cfg == {
+        "data": {"source": "digits"},
+        "epochs": 2,
+        "batch_size": {"$choice": [16, 32]},
+        "optimizer": {"learning_rate": {"$range": [0.0001, 0.1], "log": True}, "name": {"$choice": ["adam", "sgd"]}},
+    }
 
 
 def test_a_trial_without_the_objective_fails_with_a_reason():

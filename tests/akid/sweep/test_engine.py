@@ -1,4 +1,5 @@
 """The Optuna-backed search without training: what trials it asks for, and when the pruner stops one."""
+
 import pytest
 
 from akid.graph.metasyntax import parse
@@ -24,7 +25,9 @@ def test_grid_refuses_continuous_ranges():
 
 
 def test_best_and_pruning_of_a_poor_trial():
-    space = space_of(parse("x: Input(8) > Dense(2) > Output"), {"epochs": 3, "optimizer": {"learning_rate": {"$choice": [0.001, 10]}}})
+    space = space_of(
+        parse("x: Input(8) > Dense(2) > Output"), {"epochs": 3, "optimizer": {"learning_rate": {"$choice": [0.001, 10]}}}
+    )
     sweep = Sweep(space, "random", trials=2, seed=1)
     good = sweep.ask()
     for epoch, value in enumerate([0.6, 0.8, 0.9]):
@@ -40,15 +43,19 @@ def test_best_and_pruning_of_a_poor_trial():
 
 
 def test_objective_from_metrics_points():
-    points = [{"split": "val", "name": "y/accuracy", "value": 0.5, "epoch": 0},
-              {"split": "val", "name": "z/accuracy", "value": 0.7, "epoch": 0},
-              {"split": "train", "name": "y/accuracy", "value": 0.1, "epoch": 0},
-              {"split": "val", "name": "loss", "value": 2.0, "epoch": 1}]
+    points = [
+        {"split": "val", "name": "y/accuracy", "value": 0.5, "epoch": 0},
+        {"split": "val", "name": "z/accuracy", "value": 0.7, "epoch": 0},
+        {"split": "train", "name": "y/accuracy", "value": 0.1, "epoch": 0},
+        {"split": "val", "name": "loss", "value": 2.0, "epoch": 1},
+    ]
     assert objective_value("val/accuracy", points) == {0: pytest.approx(0.6)}
     assert objective_value("val/loss", points) == {1: 2.0}
 
 
-@pytest.mark.parametrize("kw, message", [({"strategy": "bayes"}, "strategy"), ({"objective": "val/f1"}, "objective"), ({"trials": 0}, "trials")])
+@pytest.mark.parametrize(
+    "kw, message", [({"strategy": "bayes"}, "strategy"), ({"objective": "val/f1"}, "objective"), ({"trials": 0}, "trials")]
+)
 def test_bad_settings(kw, message):
     with pytest.raises(SweepError, match=message):
         Sweep(space_of(parse(GRAPH)), **{"strategy": "random", "trials": 2, **kw})

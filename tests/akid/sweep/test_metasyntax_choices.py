@@ -1,4 +1,5 @@
 """Sweep choices in the meta-syntax: each form parses to its marker and prints back the same."""
+
 import pytest
 
 from akid.graph.metasyntax import MetaSyntaxError, format, parse
@@ -28,14 +29,17 @@ def test_markers_in_the_document():
     assert doc["$repeats"] == [{"id": "repeat1", "nodes": ["dense1", "relu1"], "times": {"$choice": [1, 3]}}]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("x: Input(8) > Dense({8|-1}) > Output", "greater than or equal to 1"),
-    ("x: Input(8) > Dropout(0.5..0.1) > Output", "low < high"),
-    ("x: Input(8) > Dropout(0..0.1 log) > Output", "log range"),
-    ("x: Input(8) > [Dense(8)] * {0|2} > Output", "positive integers"),
-    ("x: Input(8) > ?(Dense(2), Dense(2)) > Output", "single block"),
-    ("x: Input(8) > Dense({8|16) > Output", "'}'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x: Input(8) > Dense({8|-1}) > Output", "greater than or equal to 1"),
+        ("x: Input(8) > Dropout(0.5..0.1) > Output", "low < high"),
+        ("x: Input(8) > Dropout(0..0.1 log) > Output", "log range"),
+        ("x: Input(8) > [Dense(8)] * {0|2} > Output", "positive integers"),
+        ("x: Input(8) > ?(Dense(2), Dense(2)) > Output", "single block"),
+        ("x: Input(8) > Dense({8|16) > Output", "'}'"),
+    ],
+)
 def test_bad_choices_are_syntax_errors(text, message):
     with pytest.raises(MetaSyntaxError) as err:
         parse(text)

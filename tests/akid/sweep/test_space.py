@@ -1,4 +1,5 @@
 """The space of a graph with choices: dimensions, size, concrete variants, validation before training."""
+
 import math
 
 import pytest
@@ -48,8 +49,10 @@ def test_optional_node_is_bypassed():
 
 
 def test_config_choices():
-    space = space_of(parse("x: Input(8) > Dense(2) > Output"), {"optimizer": {"learning_rate": {"$range": [0.0001, 0.1], "log": True}},
-                                                               "batch_size": {"$choice": [16, 32]}})
+    space = space_of(
+        parse("x: Input(8) > Dense(2) > Output"),
+        {"optimizer": {"learning_rate": {"$range": [0.0001, 0.1], "log": True}}, "batch_size": {"$choice": [16, 32]}},
+    )
     assert {d.name for d in space.dimensions} == {"config.optimizer.learning_rate", "config.batch_size"}
     assert space.size == math.inf and space.discrete_size == 2
     cfg = concretize_config(space.config, {"config.batch_size": 32, "config.optimizer.learning_rate": 0.01})
@@ -71,7 +74,7 @@ def test_large_spaces_are_checked_one_dimension_at_a_time():
     for n in doc["nodes"][1:4]:
         n["params"]["units"] = values
     space = space_of(doc)
-    assert space.size == 40 ** 3
+    assert space.size == 40**3
     probes = probe_assignments(space)
     assert len(probes) == 1 + 3 * 39  # not 64,000
     assert invalid_variants(space) == []
@@ -87,12 +90,15 @@ def test_too_large_a_space_is_refused_with_its_size():
     assert "1,000,000" in err.value.issues[0].message
 
 
-@pytest.mark.parametrize("marker, message", [
-    ({"$choice": []}, "non-empty"),
-    ({"$choice": [1, 1]}, "twice"),
-    ({"$range": [3, 1]}, "low < high"),
-    ({"$range": [1, 2], "nope": 1}, "only 'log'"),
-])
+@pytest.mark.parametrize(
+    "marker, message",
+    [
+        ({"$choice": []}, "non-empty"),
+        ({"$choice": [1, 1]}, "twice"),
+        ({"$range": [3, 1]}, "low < high"),
+        ({"$range": [1, 2], "nope": 1}, "only 'log'"),
+    ],
+)
 def test_malformed_markers(marker, message):
     doc = parse("x: Input(8) > Dense(8) > Output")
     doc["nodes"][1]["params"]["units"] = marker

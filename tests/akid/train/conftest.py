@@ -1,8 +1,8 @@
 """Shared runs: one trained digits CNN (with every observer on) serves many tests."""
+
 from __future__ import annotations
 
 import pytest
-
 from train_helpers import Recorder, digits_cnn
 
 

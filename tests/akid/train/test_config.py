@@ -1,4 +1,5 @@
 """TrainConfig (strict, defaulted, schema) and kongfu (optimizers, schedules)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,24 @@ def test_defaults_and_schema():
     out = train_config_schema()
     assert out["defaults"]["epochs"] == cfg.epochs
     props = out["schema"]["properties"]
-    for key in ("data", "epochs", "batch_size", "optimizer", "schedule", "jokers", "strategy", "workers", "checkpoint_every",
-                "keep_checkpoints", "early_stopping", "clip_norm", "jit_compile", "mixed_precision", "seed", "observers"):
+    for key in (
+        "data",
+        "epochs",
+        "batch_size",
+        "optimizer",
+        "schedule",
+        "jokers",
+        "strategy",
+        "workers",
+        "checkpoint_every",
+        "keep_checkpoints",
+        "early_stopping",
+        "clip_norm",
+        "jit_compile",
+        "mixed_precision",
+        "seed",
+        "observers",
+    ):
         assert key in props, key
     assert TrainConfig.model_validate(out["defaults"]) == cfg
 

@@ -1,14 +1,15 @@
 """The training loop: several heads, feedback graphs, cancel/resume, early stopping, errors, predict."""
+
 from __future__ import annotations
 
 import threading
 
 import numpy as np
 import pytest
+from train_helpers import Recorder, digits_cnn, feedback_rnn, tiny_mlp, two_in_two_out, two_view_npz
 
 from akid.errors import DataError, GraphValidationError
 from akid.train import api
-from train_helpers import Recorder, digits_cnn, feedback_rnn, tiny_mlp, two_in_two_out, two_view_npz
 
 QUIET = {"histograms_every": 0, "images_every": 0, "confusion": False, "tensorboard": False}
 
@@ -51,7 +52,12 @@ def test_cancel_then_resume_continues_the_loss_curve(tmp_path):
         if kind == "metrics" and max(p["step"] for p in payload["points"]) >= 50:
             stop.set()
 
-    cfg = {"epochs": 3, "checkpoint_every": 10, "optimizer": {"learning_rate": 0.01}, "observers": {**QUIET, "flush_interval": 0.0}}
+    cfg = {
+        "epochs": 3,
+        "checkpoint_every": 10,
+        "optimizer": {"learning_rate": 0.01},
+        "observers": {**QUIET, "flush_interval": 0.0},
+    }
     first = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=sink, stop=stop)
     assert first["state"] == "cancelled"
     stopped_at = first["steps"]
@@ -73,9 +79,16 @@ def test_cancel_then_resume_continues_the_loss_curve(tmp_path):
 
 def test_early_stopping_clip_norm_and_jit(tmp_path):
     rec = Recorder()
-    cfg = {"epochs": 20, "steps_per_epoch": 5, "clip_norm": 0.5, "jit_compile": True, "observers": QUIET, "mixed_precision": True,
-           "optimizer": {"name": "sgd", "learning_rate": 1e-4},
-           "early_stopping": {"monitor": "label/accuracy", "patience": 1, "min_delta": 0.5}}
+    cfg = {
+        "epochs": 20,
+        "steps_per_epoch": 5,
+        "clip_norm": 0.5,
+        "jit_compile": True,
+        "observers": QUIET,
+        "mixed_precision": True,
+        "optimizer": {"name": "sgd", "learning_rate": 1e-4},
+        "early_stopping": {"monitor": "label/accuracy", "patience": 1, "min_delta": 0.5},
+    }
     result = api.train(tiny_mlp(), cfg, logdir=tmp_path, sink=rec)
     assert result["early_stopped"] and result["epochs"] == 2 and result["steps"] == 10
     norms = [v for _, v in rec.points("grad_norm")]
@@ -125,7 +138,12 @@ def test_predict_from_latest_checkpoint(cnn_run):
 
 
 def test_predict_applies_the_runs_deterministic_jokers(tmp_path):
-    cfg = {"epochs": 1, "steps_per_epoch": 2, "observers": QUIET, "jokers": [{"type": "Normalize", "params": {"mean": 0.5, "std": 0.25}}]}
+    cfg = {
+        "epochs": 1,
+        "steps_per_epoch": 2,
+        "observers": QUIET,
+        "jokers": [{"type": "Normalize", "params": {"mean": 0.5, "std": 0.25}}],
+    }
     api.train(tiny_mlp(), cfg, logdir=tmp_path)
     from akid.graph.compile import build_model
     from akid.train.checkpoints import restore_model

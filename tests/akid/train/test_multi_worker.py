@@ -1,13 +1,14 @@
 """A real two-process MultiWorkerMirroredStrategy cluster on 127.0.0.1, and its fault recovery."""
+
 from __future__ import annotations
 
 import os
 import signal
 
 import pytest
+from train_helpers import Recorder, bn_mlp, tiny_mlp
 
 from akid.train import api
-from train_helpers import Recorder, bn_mlp, tiny_mlp
 
 QUIET = {"histograms_every": 0, "images_every": 0}
 
@@ -57,8 +58,13 @@ def test_killed_worker_restarts_from_checkpoint(tmp_path):
     assert result["workers"][0]["weights_digest"] == result["workers"][1]["weights_digest"]
     # the chief's loss curve continues from the checkpoint's step after the restart
     at = next(k for k, (kind, p, _) in enumerate(rec.events) if kind == "log" and p is restart)
-    after = [pt["step"] for kind, p, _ in rec.events[at:] if kind == "metrics" and p.get("worker") == 0
-             for pt in p["points"] if pt["name"] == "loss"]
+    after = [
+        pt["step"]
+        for kind, p, _ in rec.events[at:]
+        if kind == "metrics" and p.get("worker") == 0
+        for pt in p["points"]
+        if pt["name"] == "loss"
+    ]
     assert after[0] == restart["resume_step"] + 1 and after[-1] == result["steps"]
 
 

@@ -1,4 +1,5 @@
 """Observers emit the documented payloads, cheaply; TensorBoard files hold the same data."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Graphs, data and a recording sink that the training tests share."""
+
 from __future__ import annotations
 
 
@@ -90,10 +91,22 @@ def two_view_npz(path) -> dict:
 
     d = load_digits()
     images = (d.images / 16.0).astype(np.float32)
-    np.savez(path, image=images.reshape(-1, 8, 8, 1), pixels=images[:, :, ::-1].reshape(-1, 64),
-             label=d.target.astype(np.int64), value=d.target.astype(np.float32))
-    return {"source": "npz", "params": {"path": str(path), "features": {"image": "image", "pixels": "pixels"},
-                                         "targets": {"label": "label", "value": "value"}, "regression": ["value"]}}
+    np.savez(
+        path,
+        image=images.reshape(-1, 8, 8, 1),
+        pixels=images[:, :, ::-1].reshape(-1, 64),
+        label=d.target.astype(np.int64),
+        value=d.target.astype(np.float32),
+    )
+    return {
+        "source": "npz",
+        "params": {
+            "path": str(path),
+            "features": {"image": "image", "pixels": "pixels"},
+            "targets": {"label": "label", "value": "value"},
+            "regression": ["value"],
+        },
+    }
 
 
 class Recorder:
@@ -109,8 +122,12 @@ class Recorder:
         return [(p, a) for k, p, a in self.events if k == kind]
 
     def points(self, name: str, split: str = "train", worker: int | None = None) -> list[tuple[int, float]]:
-        return [(pt["step"], pt["value"]) for p, _ in self.of("metrics") for pt in p["points"]
-                if pt["name"] == name and pt["split"] == split and (worker is None or p.get("worker") == worker)]
+        return [
+            (pt["step"], pt["value"])
+            for p, _ in self.of("metrics")
+            for pt in p["points"]
+            if pt["name"] == name and pt["split"] == split and (worker is None or p.get("worker") == worker)
+        ]
 
 
 def bn_mlp() -> dict:

@@ -1,8 +1,8 @@
 """Palette and form data: blocks, templates, config schema, data sets, composites."""
+
 import io
 
 import numpy as np
-
 from backend_testutil import check
 
 
@@ -53,7 +53,9 @@ def test_upload_npz_stays_in_data_dir(client, app):
 
 def test_upload_size_limit(make_app):
     app = make_app(MAX_CONTENT_LENGTH=1000)
-    r = app.test_client().post("/api/datasets", data={"file": (io.BytesIO(b"x" * 5000), "a.csv")}, content_type="multipart/form-data")
+    r = app.test_client().post(
+        "/api/datasets", data={"file": (io.BytesIO(b"x" * 5000), "a.csv")}, content_type="multipart/form-data"
+    )
     assert r.status_code == 413 and check(r, "post", "/api/datasets")
 
 

@@ -1,4 +1,5 @@
 """Graphs REST: CRUD with versions, revert, export, validate/parse tools, JSON errors."""
+
 from backend_testutil import check
 
 

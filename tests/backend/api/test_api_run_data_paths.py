@@ -1,4 +1,5 @@
 """A run can only read data files inside the server's data sets folder."""
+
 from backend_testutil import check
 
 

@@ -12,15 +12,23 @@ def test_one_row_per_step_and_one_array_per_series():
     points.append({"step": 2, "epoch": 0, "split": "val", "name": "y/accuracy", "value": 0.3, "wall": 10.5})
     cols, rest = to_columns(points)
     assert rest == []
-    assert cols == {"step": [1, 2], "epoch": [0, 0], "wall": [10.0, 10.5],
-                    "series": {"train/loss": [0.5, 0.4], "train/accuracy": [0.1, 0.2], "val/y/accuracy": [None, 0.3]}}
+    assert cols == {
+        "step": [1, 2],
+        "epoch": [0, 0],
+        "wall": [10.0, 10.5],
+        "series": {"train/loss": [0.5, 0.4], "train/accuracy": [0.1, 0.2], "val/y/accuracy": [None, 0.3]},
+    }
     key = lambda p: (p["step"], p["split"], p["name"])
     assert sorted(from_columns(cols), key=key) == sorted(points, key=key)
 
 
 def test_optional_columns_only_when_present_and_workers_get_their_own_rows():
-    cols, rest = to_columns([{"step": 3, "split": "train", "name": "loss", "value": 1.0, "worker": 0},
-                             {"step": 3, "split": "train", "name": "loss", "value": 2.0, "worker": 1}])
+    cols, rest = to_columns(
+        [
+            {"step": 3, "split": "train", "name": "loss", "value": 1.0, "worker": 0},
+            {"step": 3, "split": "train", "name": "loss", "value": 2.0, "worker": 1},
+        ]
+    )
     assert rest == [] and "epoch" not in cols and "wall" not in cols
     assert cols["worker"] == [0, 1] and cols["series"] == {"train/loss": [1.0, 2.0]}
 
@@ -32,7 +40,10 @@ def test_points_a_column_cannot_hold_stay_points_in_order():
         {"step": 1, "split": "a/b", "name": "loss", "value": 1.0},
         "not a point",
     ]
-    dup = [{"step": 5, "split": "train", "name": "loss", "value": 1.0}, {"step": 5, "split": "train", "name": "loss", "value": 2.0}]
+    dup = [
+        {"step": 5, "split": "train", "name": "loss", "value": 1.0},
+        {"step": 5, "split": "train", "name": "loss", "value": 2.0},
+    ]
     cols, rest = to_columns(odd + dup)
     assert rest == odd + dup[1:]
     assert cols["series"] == {"train/loss": [1.0]}

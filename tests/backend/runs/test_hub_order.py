@@ -30,7 +30,12 @@ def test_scalars_go_out_before_the_store_write_pictures_after():
     hub = EventHub(Store(log), SocketIO(log))
     hub.publish("r", "metrics", {"points": [{"step": 1, "split": "train", "name": "loss", "value": 0.5}]})
     hub.publish("r", "images", {"step": 1, "items": [{"index": 0}]}, [b"png"])
-    assert [(e[0], e[1]) for e in log] == [("emit", "run.metrics"), ("store", "metrics"), ("store", "images"), ("emit", "run.images")]
+    assert [(e[0], e[1]) for e in log] == [
+        ("emit", "run.metrics"),
+        ("store", "metrics"),
+        ("store", "images"),
+        ("emit", "run.images"),
+    ]
     metrics, images = log[0][2], log[3][2]
     assert metrics["seq"] == 1 and metrics["columns"]["series"] == {"train/loss": [0.5]} and "points" not in metrics
     assert images["seq"] == 2 and images["images"] == [1] and images["attachments"] == [b"png"]

@@ -1,6 +1,7 @@
 """Runs with target "kubernetes": availability, refusal, submission, following the Job's workers'
 event files into the normal event path, Job state → run status, cancel → Job deletion.
 Fake CoreV1Api/BatchV1Api objects stand in for the cluster (there is none here)."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+from backend_testutil import check, wait_for
 
 from akid.deploy import k8s
-from backend_testutil import check, wait_for
 
 
 class FakeCluster:
@@ -30,6 +31,7 @@ class FakeCluster:
                 st = SimpleNamespace(**self.job)
                 return SimpleNamespace(status=st)
             return SimpleNamespace(metadata=SimpleNamespace(uid="uid-1"))
+
         return call
 
     def methods(self) -> list[str]:
@@ -111,26 +113,49 @@ def test_kubernetes_run_follows_the_job_and_both_workers(kube, mlp):
     wait_for(lambda: client.get(f"/api/runs/{rid}").get_json()["status"] == "running", 10, what="running")
     w0, w1 = (logdir / "workers" / f"worker-{i}" / "events.jsonl" for i in (0, 1))
     pt = {"step": 1, "epoch": 0, "split": "train", "name": "samples_per_sec", "value": 100.0}
-    _write(w0, {"seq": 1, "kind": "log", "payload": {"level": "info", "message": "worker 0 of 2 starting"}},
-           {"seq": 2, "kind": "metrics", "payload": {"points": [pt], "worker": 0}},
-           {"seq": 3, "kind": "status", "payload": {"state": "running", "step": 5, "epoch": 0, "total_steps": 10, "progress": 0.5, "worker": 0}})
+    _write(
+        w0,
+        {"seq": 1, "kind": "log", "payload": {"level": "info", "message": "worker 0 of 2 starting"}},
+        {"seq": 2, "kind": "metrics", "payload": {"points": [pt], "worker": 0}},
+        {
+            "seq": 3,
+            "kind": "status",
+            "payload": {"state": "running", "step": 5, "epoch": 0, "total_steps": 10, "progress": 0.5, "worker": 0},
+        },
+    )
     _write(w1, {"seq": 1, "kind": "log", "payload": {"level": "info", "message": "worker 1 of 2 starting"}})
     with w1.open("a") as fh:
-        fh.write(json.dumps({"seq": 2, "kind": "metrics", "payload": {"points": [{**pt, "value": 90.0}], "worker": 1}})[:20])  # half a line
-    wait_for(lambda: sum(e["kind"] == "log" and "starting" in e["payload"]["message"] for e in _events(client, rid)) == 2, 10,
-             what="both workers' logs")
+        fh.write(
+            json.dumps({"seq": 2, "kind": "metrics", "payload": {"points": [{**pt, "value": 90.0}], "worker": 1}})[:20]
+        )  # half a line
+    wait_for(
+        lambda: sum(e["kind"] == "log" and "starting" in e["payload"]["message"] for e in _events(client, rid)) == 2,
+        10,
+        what="both workers' logs",
+    )
     evs = _events(client, rid)
     assert {e["payload"].get("worker") for e in evs if e["kind"] == "log" and "starting" in e["payload"]["message"]} == {0, 1}
     assert [p["worker"] for e in evs if e["kind"] == "metrics" for p in e["payload"]["points"]] == [0]
     with w1.open("a") as fh:  # the rest of the line arrives
-        fh.write(json.dumps({"seq": 2, "kind": "metrics", "payload": {"points": [{**pt, "value": 90.0}], "worker": 1}})[20:] + "\n")
+        fh.write(
+            json.dumps({"seq": 2, "kind": "metrics", "payload": {"points": [{**pt, "value": 90.0}], "worker": 1}})[20:] + "\n"
+        )
     wait_for(lambda: sum(e["kind"] == "metrics" for e in _events(client, rid)) == 2, 10, what="worker 1 metrics")
     assert client.get(f"/api/runs/{rid}").get_json()["step"] == 5
     assert client.delete(f"/api/runs/{rid}").status_code == 409  # active
 
     for i in (0, 1):
-        (logdir / "workers" / f"worker-{i}" / "result.json").write_text(json.dumps({"state": "completed", "metrics": {"steps": 10, "val": {"y/accuracy": 0.9}}}))
-    _write(w0, {"seq": 4, "kind": "status", "payload": {"state": "completed", "step": 10, "epoch": 1, "total_steps": 10, "progress": 1.0, "worker": 0}})
+        (logdir / "workers" / f"worker-{i}" / "result.json").write_text(
+            json.dumps({"state": "completed", "metrics": {"steps": 10, "val": {"y/accuracy": 0.9}}})
+        )
+    _write(
+        w0,
+        {
+            "seq": 4,
+            "kind": "status",
+            "payload": {"state": "completed", "step": 10, "epoch": 1, "total_steps": 10, "progress": 1.0, "worker": 0},
+        },
+    )
     cluster.set(succeeded=2, conditions=[_cond("Complete")])
     wait_for(lambda: client.get(f"/api/runs/{rid}").get_json()["status"] == "completed", 10, what="completed")
     run = client.get(f"/api/runs/{rid}").get_json()

@@ -1,4 +1,5 @@
 """Runs through the REST API with real worker processes (fake trainer): lifecycle, crash, cancel, resume."""
+
 import os
 import signal
 
@@ -18,7 +19,9 @@ def _status(client, rid):
 
 
 def _done(client, rid, timeout=40):
-    return wait_for(lambda: _status(client, rid) not in ("queued", "running") and _status(client, rid), timeout, what=f"run {rid} to end")
+    return wait_for(
+        lambda: _status(client, rid) not in ("queued", "running") and _status(client, rid), timeout, what=f"run {rid} to end"
+    )
 
 
 def test_run_completes_with_ordered_events(client, mlp):
@@ -89,8 +92,15 @@ def test_cancel_keeps_measurements_and_resume_continues(client, mlp):
     assert client.post(f"/api/runs/{rid}/cancel").status_code == 409
     body = check(client.post(f"/api/runs/{rid}/resume"), "post")
     assert body["status"] in ("queued", "running")
-    wait_for(lambda: any(p["step"] > measured[-1] for e in client.get(f"/api/runs/{rid}/events").get_json()["events"]
-                         if e["kind"] == "metrics" for p in e["payload"]["points"]), what="resumed metrics")
+    wait_for(
+        lambda: any(
+            p["step"] > measured[-1]
+            for e in client.get(f"/api/runs/{rid}/events").get_json()["events"]
+            if e["kind"] == "metrics"
+            for p in e["payload"]["points"]
+        ),
+        what="resumed metrics",
+    )
     client.post(f"/api/runs/{rid}/cancel")
     assert _done(client, rid) == "cancelled"
     evs = client.get(f"/api/runs/{rid}/events").get_json()["events"]
@@ -138,7 +148,7 @@ def test_restart_marks_interrupted_and_resume(make_app, mlp, tmp_path):
     run = c2.get(f"/api/runs/{rid}").get_json()
     assert run["status"] == "interrupted"
     after = c2.get(f"/api/runs/{rid}/events").get_json()["events"]
-    assert after[:len(before)] == before
+    assert after[: len(before)] == before
     assert after[-1]["payload"]["state"] == "interrupted"
     check(c2.post(f"/api/runs/{rid}/resume"), "post")
     wait_for(lambda: _status(c2, rid) == "running", what="resumed")

@@ -1,4 +1,5 @@
 """Worker -> server frames: JSON header + raw attachments, NaN-safe, no pickle."""
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The SQL store on SQLite and on a throwaway PostgreSQL cluster (`make test` installs PostgreSQL)."""
+
 from __future__ import annotations
 
 import glob
@@ -34,7 +35,7 @@ def pg_url():
         prefix = ["runuser", "-u", "postgres", "--"]
     else:
         prefix = []
-    run = lambda *a: subprocess.run([*prefix, *a], check=True, capture_output=True, timeout=60)  # noqa: E731
+    run = lambda *a: subprocess.run([*prefix, *a], check=True, capture_output=True, timeout=60)
     try:
         run(initdb, "-D", f"{d}/db", "-A", "trust", "-U", "akid")
         run(pg_ctl, "-D", f"{d}/db", "-o", f"-k {d} -p 54391 -c listen_addresses=''", "-l", f"{d}/log", "-w", "start")
@@ -86,7 +87,7 @@ def test_concurrent_saves_get_distinct_versions(store):
         try:
             for _ in range(5):
                 store.add_graph_version(gid, "a", {})
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=save) for _ in range(4)]

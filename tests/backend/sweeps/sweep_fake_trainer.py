@@ -1,4 +1,5 @@
 """A stand-in trainer for sweep tests: ``epochs`` epochs whose val accuracy is ``quality`` (a config choice)."""
+
 from __future__ import annotations
 
 import time
@@ -12,7 +13,15 @@ def train(graph: dict[str, Any], config: dict[str, Any], *, logdir: str, sink, s
     while epoch < epochs and not stop.is_set():
         time.sleep(delay)
         value = quality * (epoch + 1) / epochs
-        sink("metrics", {"points": [{"step": epoch + 1, "epoch": epoch, "split": "val", "name": "y/accuracy", "value": value, "wall": time.time()}]}, [])
+        sink(
+            "metrics",
+            {
+                "points": [
+                    {"step": epoch + 1, "epoch": epoch, "split": "val", "name": "y/accuracy", "value": value, "wall": time.time()}
+                ]
+            },
+            [],
+        )
         epoch += 1
         sink("status", {"state": "running", "step": epoch, "epoch": epoch, "total_steps": epochs, "progress": epoch / epochs}, [])
     state = "cancelled" if stop.is_set() else "completed"

@@ -1,4 +1,5 @@
 """/api/sweeps with a fake trainer: trials are ordinary runs; pruning, cancel, validation before any trial, live updates."""
+
 import copy
 import pathlib
 import sys
@@ -29,12 +30,20 @@ def swept_graph():
 
 
 def _wait_done(client, sid, timeout=60):
-    return wait_for(lambda: (s := client.get(f"/api/sweeps/{sid}").get_json())["status"] != "running" and s, timeout, what="sweep end")
+    return wait_for(
+        lambda: (s := client.get(f"/api/sweeps/{sid}").get_json())["status"] != "running" and s, timeout, what="sweep end"
+    )
 
 
 def test_grid_sweep_trials_are_runs_of_concrete_variants(client):
-    body = {"graph": swept_graph(), "config": {"epochs": 2, "quality": {"$choice": [0.3, 0.9]}}, "strategy": "grid", "trials": 10,
-            "objective": "val/accuracy", "prune": False}
+    body = {
+        "graph": swept_graph(),
+        "config": {"epochs": 2, "quality": {"$choice": [0.3, 0.9]}},
+        "strategy": "grid",
+        "trials": 10,
+        "objective": "val/accuracy",
+        "prune": False,
+    }
     resp = client.post("/api/sweeps", json=body)
     started = check(resp, "post", "/api/sweeps")
     assert resp.status_code == 201 and started["trials_wanted"] == 4
@@ -54,8 +63,14 @@ def test_grid_sweep_trials_are_runs_of_concrete_variants(client):
 
 
 def test_poor_trials_are_pruned(client):
-    body = {"graph": copy.deepcopy(MLP), "config": {"epochs": 4, "delay": 0.1, "quality": {"$choice": [0.9, 0.05]}},
-            "strategy": "random", "trials": 6, "parallel": 1, "seed": 0}
+    body = {
+        "graph": copy.deepcopy(MLP),
+        "config": {"epochs": 4, "delay": 0.1, "quality": {"$choice": [0.9, 0.05]}},
+        "strategy": "random",
+        "trials": 6,
+        "parallel": 1,
+        "seed": 0,
+    }
     sid = client.post("/api/sweeps", json=body).get_json()["id"]
     sweep = _wait_done(client, sid, timeout=90)
     pruned = [t for t in sweep["trials"] if t["state"] == "pruned"]
@@ -109,7 +124,9 @@ def test_unknown_sweep_and_bad_settings(client):
 
 def test_live_updates_over_socketio(app, client):
     socketio = app.extensions["socketio"]
-    sid = client.post("/api/sweeps", json={"graph": swept_graph(), "config": {"epochs": 2}, "strategy": "grid", "prune": False}).get_json()["id"]
+    sid = client.post(
+        "/api/sweeps", json={"graph": swept_graph(), "config": {"epochs": 2}, "strategy": "grid", "prune": False}
+    ).get_json()["id"]
     sio = socketio.test_client(app, namespace=NS, flask_test_client=client)
     ack = sio.emit("sweep.subscribe", {"sweep_id": sid}, namespace=NS, callback=True)
     assert ack["ok"] and ack["sweep"]["id"] == sid
@@ -125,8 +142,14 @@ def test_live_updates_over_socketio(app, client):
 
 
 def test_budget_stops_starting_trials(client):
-    body = {"graph": swept_graph(), "config": {"epochs": 2, "delay": 0.2}, "strategy": "random", "trials": 50, "parallel": 1,
-            "budget_s": 0.5}
+    body = {
+        "graph": swept_graph(),
+        "config": {"epochs": 2, "delay": 0.2},
+        "strategy": "random",
+        "trials": 50,
+        "parallel": 1,
+        "budget_s": 0.5,
+    }
     sid = client.post("/api/sweeps", json=body).get_json()["id"]
     sweep = _wait_done(client, sid)
     assert sweep["status"] == "completed" and "budget" in sweep["reason"]

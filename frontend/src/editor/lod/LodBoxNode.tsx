@@ -4,8 +4,9 @@
 // (`.source`/`.target`, data-handleid, data-handlepos), so edges still attach to the right
 // ports, without the store subscription each <Handle> holds; there is nothing to wire at
 // this zoom. Error and selection still show (red / accent border).
-import { memo, useMemo } from 'react';
+
 import type { NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import type { BlockNodeT } from '../../graph/model';
 import { portsFor } from '../../graph/ports';
 import { useEditorDecor } from '../../store';
@@ -27,18 +28,39 @@ function LodBoxNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const height = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length, 1) * PORT_GAP;
   const cls = `akid-lod-box cat-${cat}${hasError ? ' has-error' : ''}${selected ? ' selected' : ''}`;
   return (
-    <div className={cls} style={{ height }} data-testid={`node-${id}`} data-type={data.type} data-lod="box"
-      data-error={hasError ? 'true' : 'false'}>
+    <div
+      className={cls}
+      style={{ height }}
+      data-testid={`node-${id}`}
+      data-type={data.type}
+      data-lod="box"
+      data-error={hasError ? 'true' : 'false'}
+    >
       {ports.inputs.map((p, i) => (
-        <div key={`i-${p.name}`} className="react-flow__handle target akid-lod-handle left" style={{ top: PORT_TOP + i * PORT_GAP }}
-          data-handleid={p.name} data-nodeid={id} data-handlepos="left" />
+        <div
+          key={`i-${p.name}`}
+          className="react-flow__handle target akid-lod-handle left"
+          style={{ top: PORT_TOP + i * PORT_GAP }}
+          data-handleid={p.name}
+          data-nodeid={id}
+          data-handlepos="left"
+        />
       ))}
       {ports.outputs.map((p, i) => (
-        <div key={`o-${p.name}`} className="react-flow__handle source akid-lod-handle right" style={{ top: PORT_TOP + i * PORT_GAP }}
-          data-handleid={p.name} data-nodeid={id} data-handlepos="right" />
+        <div
+          key={`o-${p.name}`}
+          className="react-flow__handle source akid-lod-handle right"
+          style={{ top: PORT_TOP + i * PORT_GAP }}
+          data-handleid={p.name}
+          data-nodeid={id}
+          data-handlepos="right"
+        />
       ))}
     </div>
   );
 }
 
-export const LodBoxNode = memo(LodBoxNodeImpl, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);
+export const LodBoxNode = memo(
+  LodBoxNodeImpl,
+  (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected,
+);

@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { BlockNodeT, GraphEdgeT } from '../../graph/model';
 import { dirtyRect } from './LodEdgeCanvas';
 
-const node = (id: string, x: number, y: number) => ({ id, type: 'block', position: { x, y }, data: {}, measured: { width: 100, height: 20 } }) as unknown as BlockNodeT;
-const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target }) as unknown as GraphEdgeT;
+const node = (id: string, x: number, y: number) =>
+  ({ id, type: 'block', position: { x, y }, data: {}, measured: { width: 100, height: 20 } }) as unknown as BlockNodeT;
+const edge = (source: string, target: string) =>
+  ({ id: `${source}-${target}`, source, target }) as unknown as GraphEdgeT;
 
 describe('LodEdgeCanvas dirtyRect', () => {
   it('covers the moved node and its edges before and after the move, nothing else', () => {
-    const a = node('a', 0, 0), b = node('b', 200, 0), c = node('c', 1000, 1000);
-    const prev = new Map([['a', a], ['b', b], ['c', c]]);
+    const a = node('a', 0, 0),
+      b = node('b', 200, 0),
+      c = node('c', 1000, 1000);
+    const prev = new Map([
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ]);
     const next = new Map(prev);
     next.set('b', node('b', 300, 50));
     const r = dirtyRect(prev, next, [edge('a', 'b'), edge('c', 'c')], new Set(['b']));

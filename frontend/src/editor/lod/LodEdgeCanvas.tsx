@@ -8,7 +8,7 @@
 // A drag changes a few nodes (the store replaces only their objects), so a move redraws only
 // the rectangle their edges covered before and cover now (`dirtyRect`), and the browser
 // re-rasterises only that; a pan, zoom, resize or new graph redraws everything.
-import { useStore, type ReactFlowState } from '@xyflow/react';
+import { type ReactFlowState, useStore } from '@xyflow/react';
 import { useLayoutEffect, useRef } from 'react';
 import type { BlockNodeT, GraphEdgeT } from '../../graph/model';
 
@@ -23,28 +23,48 @@ const sizeSelector = (s: ReactFlowState) => `${s.width}x${s.height}`;
 type Seg = [number, number, number, number];
 
 function segment(s: BlockNodeT, t: BlockNodeT): Seg {
-  return [s.position.x + (s.measured?.width ?? DEFAULT_W), s.position.y + (s.measured?.height ?? DEFAULT_H) / 2,
-    t.position.x, t.position.y + (t.measured?.height ?? DEFAULT_H) / 2];
+  return [
+    s.position.x + (s.measured?.width ?? DEFAULT_W),
+    s.position.y + (s.measured?.height ?? DEFAULT_H) / 2,
+    t.position.x,
+    t.position.y + (t.measured?.height ?? DEFAULT_H) / 2,
+  ];
 }
 
 /** Bounding box (flow coordinates) of the edges touching `changed`, before and after, or null. */
-export function dirtyRect(prev: Map<string, BlockNodeT>, next: Map<string, BlockNodeT>, edges: GraphEdgeT[],
-  changed: Set<string>): [number, number, number, number] | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+export function dirtyRect(
+  prev: Map<string, BlockNodeT>,
+  next: Map<string, BlockNodeT>,
+  edges: GraphEdgeT[],
+  changed: Set<string>,
+): [number, number, number, number] | null {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   const grow = (g: Seg) => {
-    x0 = Math.min(x0, g[0], g[2]); y0 = Math.min(y0, g[1], g[3]);
-    x1 = Math.max(x1, g[0], g[2]); y1 = Math.max(y1, g[1], g[3]);
+    x0 = Math.min(x0, g[0], g[2]);
+    y0 = Math.min(y0, g[1], g[3]);
+    x1 = Math.max(x1, g[0], g[2]);
+    y1 = Math.max(y1, g[1], g[3]);
   };
   for (const id of changed) {
     for (const m of [prev, next]) {
       const n = m.get(id);
-      if (n) grow([n.position.x, n.position.y, n.position.x + (n.measured?.width ?? DEFAULT_W), n.position.y + (n.measured?.height ?? DEFAULT_H)]);
+      if (n)
+        grow([
+          n.position.x,
+          n.position.y,
+          n.position.x + (n.measured?.width ?? DEFAULT_W),
+          n.position.y + (n.measured?.height ?? DEFAULT_H),
+        ]);
     }
   }
   for (const e of edges) {
     if (!changed.has(e.source) && !changed.has(e.target)) continue;
     for (const m of [prev, next]) {
-      const s = m.get(e.source), t = m.get(e.target);
+      const s = m.get(e.source),
+        t = m.get(e.target);
       if (s && t) grow(segment(s, t));
     }
   }
@@ -62,7 +82,8 @@ export function LodEdgeCanvas({ nodes, edges }: { nodes: BlockNodeT[]; edges: Gr
     if (!canvas || !ctx) return;
     const [tx, ty, zoom] = transform;
     const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
+    const w = canvas.clientWidth,
+      h = canvas.clientHeight;
     if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
@@ -71,7 +92,7 @@ export function LodEdgeCanvas({ nodes, edges }: { nodes: BlockNodeT[]; edges: Gr
     const view = `${tx},${ty},${zoom},${size},${dpr}`;
     const prev = last.current;
     last.current = { byId, edges, view };
-    let clip: [number, number, number, number] | null = null;  // flow coordinates, padded
+    let clip: [number, number, number, number] | null = null; // flow coordinates, padded
     if (prev && prev.view === view && prev.edges === edges && prev.byId.size === byId.size) {
       const changed = new Set<string>();
       for (const n of nodes) if (prev.byId.get(n.id) !== n) changed.add(n.id);
@@ -97,12 +118,19 @@ export function LodEdgeCanvas({ nodes, edges }: { nodes: BlockNodeT[]; edges: Gr
     const plain = new Path2D();
     const feedback = new Path2D();
     for (const e of edges) {
-      const s = byId.get(e.source), t = byId.get(e.target);
+      const s = byId.get(e.source),
+        t = byId.get(e.target);
       if (!s || !t) continue;
       const g = segment(s, t);
       // only what may reach into the cleared rectangle (a stroke reaches lw/2 past its segment)
-      if (clip && (Math.max(g[0], g[2]) + lw < clip[0] || Math.min(g[0], g[2]) - lw > clip[2]
-        || Math.max(g[1], g[3]) + lw < clip[1] || Math.min(g[1], g[3]) - lw > clip[3])) continue;
+      if (
+        clip &&
+        (Math.max(g[0], g[2]) + lw < clip[0] ||
+          Math.min(g[0], g[2]) - lw > clip[2] ||
+          Math.max(g[1], g[3]) + lw < clip[1] ||
+          Math.min(g[1], g[3]) - lw > clip[3])
+      )
+        continue;
       const path = e.data?.feedback ? feedback : plain;
       path.moveTo(g[0], g[1]);
       path.lineTo(g[2], g[3]);

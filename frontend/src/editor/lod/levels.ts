@@ -9,8 +9,9 @@
 //   box  - below BOX_ZOOM: a node is a plain coloured box (no text, no handle components),
 //          edges are straight lines drawn on one canvas (LodEdgeCanvas), and the minimap is
 //          hidden (that far out the whole graph is on screen already)
-import { createContext } from 'react';
+
 import type { ReactFlowState } from '@xyflow/react';
+import { createContext } from 'react';
 
 export type Detail = 'full' | 'box';
 
