@@ -108,7 +108,7 @@ def run(sizes: tuple[int, ...] = (10, 100, 1000, 5000), quick: bool = False, smo
     _compile_time(chain(4))
     for kind, make in (("chain", chain), ("branchy", branchy)):
         docs = {n: make(n) for n in sizes}
-        for n, d in docs.items():
+        for _n, d in docs.items():
             report = validate(d)
             assert report.ok, report.errors[:3]
         v = [_best_time(lambda d=docs[n]: validate(d), 2 if n >= 5000 else 3 if n >= 1000 else 7) for n in sizes]

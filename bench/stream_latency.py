@@ -266,7 +266,7 @@ class Fleet:
 
     def _expect(self, what: str, timeout: float) -> list[Any]:
         out = []
-        for proc, conn in self.members:
+        for _proc, conn in self.members:
             if not conn.poll(timeout):
                 raise TimeoutError(f"a client process did not answer {what!r} within {timeout:.0f} s")
             tag, value = conn.recv()

@@ -101,11 +101,12 @@ def tokenize(text: str) -> list[Token]:
             raise MetaSyntaxError([syntax_issue(f"unexpected character {ch!r}{hint}", line, col)])
         kind, raw = m.lastgroup, m.group()
         if kind == "newline":
-            if (not stack or stack[-1].text == "{") and not (
-                tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>")
+            if (
+                (not stack or stack[-1].text == "{")
+                and not (tokens and tokens[-1].kind == "OP" and tokens[-1].text in (">", "~>"))
+                and (not tokens or tokens[-1].kind != "NEWLINE")
             ):
-                if not tokens or tokens[-1].kind != "NEWLINE":
-                    tokens.append(Token("NEWLINE", raw, None, line, col))
+                tokens.append(Token("NEWLINE", raw, None, line, col))
             if raw == "\n":
                 line, line_start = line + 1, pos + 1
         elif kind == "number":

@@ -28,7 +28,7 @@ parser keeps it as :class:`Bare` and :mod:`akid.graph.metasyntax` decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from akid.graph.metasyntax_lexer import MetaSyntaxError, Token, syntax_issue, tokenize
 
@@ -88,7 +88,7 @@ class RepeatTerm:
     col: int
 
 
-Term = Union[BlockTerm, RefTerm, Bare, TupleTerm, RepeatTerm]
+Term = BlockTerm | RefTerm | Bare | TupleTerm | RepeatTerm
 
 
 @dataclass

@@ -91,7 +91,7 @@ def infer_shapes(plans: dict[str, NodePlan], order: list[str], *, input_shapes: 
                 node_id=nid,
             )
         )
-    return ShapeResult(inferences, issues, {k: v for k, v in assumed.items()})
+    return ShapeResult(inferences, issues, dict(assumed.items()))
 
 
 def _one_pass(

@@ -127,7 +127,7 @@ def _spawn(i: int, n: int, ports: list[int], spec_path: Path, router: _Router, l
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "") if env.get("PYTHONPATH") else root
-    log = open(logdir / "workers" / f"worker_{i}.log", "ab")
+    log = open(logdir / "workers" / f"worker_{i}.log", "ab")  # noqa: SIM115 - the worker process writes it for its whole life
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "akid.train.worker", str(spec_path)],

@@ -70,7 +70,7 @@ class StepFunctions:
                 per = sample_loss(h, y[h.node_id], out[h.node_id])
                 head_losses.append(tf.nn.compute_average_loss(per))
                 metric_sums.append([tf.reduce_sum(sample_metric(h, m, y[h.node_id], out[h.node_id])) for m in h.metrics])
-            total = tf.add_n([h.weight * l for h, l in zip(self.heads, head_losses)])
+            total = tf.add_n([h.weight * loss for h, loss in zip(self.heads, head_losses)])
             if self.model.losses:
                 total += tf.nn.scale_regularization_loss(tf.add_n(self.model.losses))
             scaled = self.optimizer.scale_loss(total) if self.setup.mixed_precision else total
@@ -97,8 +97,8 @@ class StepFunctions:
         self.optimizer.apply(grads, [v for _, v in pairs])
         lr = tf.cast(self.optimizer.learning_rate, tf.float32)
         parts = [total]
-        for l, ms in zip(head_losses, metric_sums):
-            parts.append(l)
+        for loss, ms in zip(head_losses, metric_sums):
+            parts.append(loss)
             parts.extend(ms)
         parts += [count, norm / n, lr / n, stop / n]
         return tf.stack([tf.cast(p, tf.float32) for p in parts])

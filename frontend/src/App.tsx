@@ -31,7 +31,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <span className="brand">akid studio</span>
-        <nav className="view-switch" role="tablist">
+        <div className="view-switch" role="tablist">
           <button
             role="tab"
             aria-selected={view === 'editor'}
@@ -59,7 +59,7 @@ export function App() {
           >
             Sweeps
           </button>
-        </nav>
+        </div>
       </header>
       <main className="app-main">
         {/* The editor stays mounted so switching views keeps the canvas state. */}

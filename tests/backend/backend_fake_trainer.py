@@ -63,7 +63,7 @@ def train(graph: dict[str, Any], config: dict[str, Any], *, logdir: str, sink, s
         if step == config.get("crash_at"):
             if config.get("crash") == "exit":
                 os._exit(3)
-            raise RuntimeError("boom at step %d" % step)
+            raise RuntimeError(f"boom at step {step}")
     state = "cancelled" if stop.is_set() else "completed"
     sink("status", {"state": state, "step": step, "epoch": 1, "total_steps": steps, "progress": step / steps}, [])
     return {"state": state, "steps": step, "loss": 1.0 / max(step, 1)}

@@ -37,7 +37,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const bigLoading = useEditorDecor((s) => !s.viewSettled && s.nodeCount > BIG_GRAPH);
   const far = zoomedOut || bigLoading;
   const updateInternals = useUpdateNodeInternals();
-  const portKey = ports.inputs.map((p) => p.name).join(',') + '|' + ports.outputs.map((p) => p.name).join(',');
+  const portKey = `${ports.inputs.map((p) => p.name).join(',')}|${ports.outputs.map((p) => p.name).join(',')}`;
   const firstPorts = useRef(portKey);
   useEffect(() => {
     // React Flow measures handles on mount; re-measure only when the ports change (Split.num).
@@ -102,6 +102,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         {shown.length > 0 && (
           <span
             className={`node-badge ${hasError ? 'wrong' : 'todo'}`}
+            role="img"
             data-testid={`node-badge-${id}`}
             title={shown.map((i) => i.message).join('\n')}
             aria-label={`${shown.length} ${hasError ? 'error' : 'unfinished'}${shown.length === 1 ? '' : 's'}: ${shown.map((i) => i.message).join('; ')}`}

@@ -99,6 +99,7 @@ export function CodeDialog({ onClose, initial = 'python' }: { onClose(): void; i
         {text === null ? (
           <span className="muted">exporting…</span>
         ) : (
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: highlight.js escapes the source it highlights
           <code dangerouslySetInnerHTML={{ __html: html }} />
         )}
       </pre>

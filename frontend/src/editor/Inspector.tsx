@@ -117,7 +117,7 @@ function NodeInspector({ id }: { id: string }) {
         ))}
       {extra.map((k) => (
         <div key={k} className="param-field has-error">
-          <label>{k}</label>
+          <span className="param-label">{k}</span>
           <div className="field-error">
             unknown param {k}
             {paramIssues?.[k] ? `: ${paramIssues[k].join('; ')}` : ''}

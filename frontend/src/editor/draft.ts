@@ -16,7 +16,7 @@ export interface Draft {
 export function readDraft(storage: Pick<Storage, 'getItem'> = localStorage): Draft | null {
   try {
     const d = JSON.parse(storage.getItem(KEY) ?? 'null') as Draft | null;
-    return d && d.doc && Array.isArray(d.doc.nodes) ? d : null;
+    return d?.doc && Array.isArray(d.doc.nodes) ? d : null;
   } catch {
     return null;
   }
@@ -92,7 +92,7 @@ export function startupChoice(
   draft: Draft | null,
 ): { kind: 'draft'; draft: Draft } | { kind: 'saved'; id: string } | { kind: 'none' } {
   if (urlId !== null) {
-    if (draft && draft.dirty && String(draft.savedId) === urlId) return { kind: 'draft', draft };
+    if (draft?.dirty && String(draft.savedId) === urlId) return { kind: 'draft', draft };
     return { kind: 'saved', id: urlId };
   }
   if (draft && draft.savedId === null && draft.doc.nodes.length > 0) return { kind: 'draft', draft };

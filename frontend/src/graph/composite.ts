@@ -61,7 +61,7 @@ export function groupSelection(
     defNodes.push({
       id: inNames[i],
       type: 'Input',
-      params: { shape: shape && shape.every((d) => d !== null) ? shape : [1], feature: inNames[i] },
+      params: { shape: shape?.every((d) => d !== null) ? shape : [1], feature: inNames[i] },
       position: { x: minX - 260, y: minY + i * 120 },
     });
   });

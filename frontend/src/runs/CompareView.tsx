@@ -19,7 +19,7 @@ function finalValue(run: LiveRunState | undefined, split: string, name: string, 
   if (!run) return undefined;
   const key = run.series[`${split}/${name}`] ? `${split}/${name}` : findSeriesKey(run.series, split, name);
   const s = key ? run.series[key] : undefined;
-  if (!s || !s.values.length) return undefined;
+  if (!s?.values.length) return undefined;
   const v = s.values[s.values.length - 1];
   return pct ? `${(v * 100).toFixed(1)}%` : v.toPrecision(4);
 }

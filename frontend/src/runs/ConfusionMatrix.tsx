@@ -82,7 +82,7 @@ function Matrix({
         </table>
       </div>
       <div className="runs-cm-xtitle">predicted class</div>
-      <div className="runs-cm-scale" aria-label="colour scale: share of the true class, 0 to 100%">
+      <div className="runs-cm-scale" role="img" aria-label="colour scale: share of the true class, 0 to 100%">
         <span>0%</span>
         <i style={{ background: `linear-gradient(to right, ${shade(0)}, ${shade(0.5)}, ${shade(1)})` }} />
         <span>100% of the true class</span>

@@ -146,6 +146,7 @@ function Field({ name, path, sub, root, value, onChange, errors, exclude, collap
     );
   }
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of the branches below
     <label className={`runs-field${myErrors.length ? ' runs-field-error' : ''}`} title={schema.description}>
       <span className="runs-field-label">{title}</span>
       {nullable && (

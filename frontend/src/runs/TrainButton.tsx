@@ -24,7 +24,7 @@ export function TrainButton({ getGraph }: { getGraph: () => object }) {
       if (n.data.type !== 'Output') continue;
       const into = s.edges.find((e) => e.target === n.id);
       const shape = into ? r?.edgeShapes[into.id] : undefined;
-      outSizes[n.id] = shape && shape.length ? (shape[shape.length - 1] ?? null) : null;
+      outSizes[n.id] = shape?.length ? (shape[shape.length - 1] ?? null) : null;
     }
     setCtx({ problems, outSizes, key: s.savedId !== null ? `graph:${s.savedId}` : `name:${s.meta.name}` });
     setGraph(getGraph() as GraphDoc);

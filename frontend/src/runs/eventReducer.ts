@@ -392,7 +392,7 @@ export function applyEvents(state: LiveRunState, events: readonly RunEvent[]): L
 /** Latest value of a series, or null. */
 export function lastValue(state: LiveRunState, key: string): number | null {
   const s = state.series[key];
-  return s && s.values.length ? s.values[s.values.length - 1] : null;
+  return s?.values.length ? s.values[s.values.length - 1] : null;
 }
 
 /** Finds a series key by metric suffix for a split, e.g. ("val", "accuracy") → "val/y/accuracy". */

@@ -82,7 +82,7 @@ export function buildChart(runs: readonly ChartRun[], group: MetricGroup, opts: 
     for (const name of namesFor(run, group.names)) {
       for (const split of ['train', 'val']) {
         const s = run.series[`${split}/${name}`];
-        if (!s || !s.steps.length) continue;
+        if (!s?.steps.length) continue;
         let xs: number[];
         let ys: number[];
         if (opts.xAxis === 'epoch') {

@@ -90,7 +90,7 @@ export function defaultsFromSchema(s: JsonSchema, root: JsonSchema = s): JsonVal
   }
   if (nullable) return null;
   if (t === 'array') return [];
-  if (schema.enum && schema.enum.length) return schema.enum[0];
+  if (schema.enum?.length) return schema.enum[0];
   return undefined;
 }
 
@@ -128,7 +128,7 @@ export function validate(s: JsonSchema, value: JsonValue, root: JsonSchema = s, 
     return errs;
   }
   const alts = schema.anyOf ?? schema.oneOf;
-  if (alts && alts.length) {
+  if (alts?.length) {
     const ok = alts.some((a) => validate(a, value, root, path).length === 0);
     if (!ok) at('does not match any allowed form');
     return errs;

@@ -338,7 +338,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       },
       paste(offset = { x: 40, y: 40 }) {
         const clip = get().clipboard;
-        if (!clip || !clip.nodes.length) return;
+        if (!clip?.nodes.length) return;
         let next: EditorState['clipboard'] = null;
         edit((s) => {
           const taken = new Set(s.nodes.map((n) => n.id));

@@ -31,7 +31,7 @@ def test_image_folder_round_trip(tmp_path):
     assert train["image"].shape == (9, 8, 6, 3) and train["image"].max() <= 1.0
     grey = get_source("image_folder", path=str(root), size=[8, 6], color="grayscale")
     assert grey.load("train")["image"].shape[-1] == 1
-    x, y = Sensor(src, batch_size=4).probe_batch(2)
+    x, _y = Sensor(src, batch_size=4).probe_batch(2)
     assert x["image"].shape == (2, 8, 6, 3)
 
 

@@ -85,7 +85,7 @@ def test_random_jokers_train_only_normalize_everywhere(digits):
     np.testing.assert_allclose(xv["x"], (digits.load("val")["image"] - 0.5) / 2.0, rtol=1e-6)
     xt, _ = batches(s.dataset("train"))[0]
     assert not np.allclose(xt["x"], (digits.load("train")["image"][:500] - 0.5) / 2.0)
-    px, py = s.probe_batch(5)
+    px, _py = s.probe_batch(5)
     np.testing.assert_allclose(px["x"], xv["x"][:5])
     px2, _ = s.probe_batch(5)
     np.testing.assert_array_equal(px["x"], px2["x"])

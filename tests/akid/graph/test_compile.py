@@ -51,7 +51,7 @@ def test_golden_graph_builds_counts_and_trains(models, name):
     weights = model.trainable_weights
     opt = tf.keras.optimizers.SGD(0.05)
     losses = []
-    for step in range(2):
+    for _step in range(2):
         rng = np.random.default_rng(1)
         with tf.GradientTape() as tape:
             out = model(feed, training=True)

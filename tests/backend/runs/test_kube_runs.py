@@ -194,7 +194,7 @@ def test_cancel_deletes_the_job(kube, mlp):
 
 
 def test_submission_error_fails_the_run(kube, mlp):
-    app, cluster = kube
+    app, _cluster = kube
 
     def boom():
         raise RuntimeError("403 Forbidden: jobs.batch is forbidden")
