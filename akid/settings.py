@@ -114,6 +114,8 @@ class Settings:
     k8s_shared_pvc: str = "akid-shared"
     #: Allow a non-loopback bind without a token (container entrypoint guard).
     allow_no_token: bool = False
+    #: Benchmarks only: live metrics messages say when the server got and sent them (``bench/stream_latency.py``).
+    stream_trace: bool = False
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

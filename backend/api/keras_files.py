@@ -30,6 +30,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
+from akid.settings import environ
 from backend.api import limits, services
 from backend.errors import ApiError, api_error, issue_dict
 
@@ -80,8 +81,8 @@ def _save_upload(upload: Any, dest: pathlib.Path, cap: int) -> int:
 def _run_import(model: pathlib.Path, out: pathlib.Path, deadline: float) -> dict[str, Any]:
     """``python -m akid import-keras MODEL -o OUT`` in its own session; killed after ``deadline`` s."""
     env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+        **environ(),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), environ().get("PYTHONPATH", "")) if p),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "CUDA_VISIBLE_DEVICES": "",
     }
@@ -206,8 +207,8 @@ def _run_export(graph: dict[str, Any], logdir: pathlib.Path, target: pathlib.Pat
     graph_file = target.parent / "graph.json"
     graph_file.write_text(json.dumps(graph), encoding="utf-8")
     env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+        **environ(),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), environ().get("PYTHONPATH", "")) if p),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "CUDA_VISIBLE_DEVICES": "",
     }

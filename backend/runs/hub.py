@@ -18,12 +18,12 @@ disconnected the same way.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from akid.settings import get_settings
 from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
 
@@ -59,7 +59,7 @@ class EventHub:
         self.dropped_clients = 0
         self.listeners: list[Callable[[str, str, dict[str, Any]], None]] = []
         #: benchmark tracing (AKID_STREAM_TRACE=1): live metrics messages say when the server got and sent them
-        self.trace = os.environ.get("AKID_STREAM_TRACE") == "1"
+        self.trace = get_settings().stream_trace
 
     def lock(self, run_id: str) -> threading.RLock:
         with self._guard:
