@@ -36,11 +36,16 @@ from akid.graph.schema import FORMAT
 from akid.sweep.choices import OPTIONAL, REPEATS, check_marker, first_value, is_choice
 
 SETTINGS = ("name", "description", "time_steps")
+KEYWORD_ONLY = ("trainable",)
 
 
 def positional_fields(type_name: str) -> list[str]:
-    """The order positional arguments fill: key params first, then the other fields as declared."""
-    fields = list(get_block(type_name).Params.model_fields)
+    """The order positional arguments fill: key params first, then the block's own fields as declared.
+
+    ``trainable`` (inherited by every block with weights) is keyword-only: as the first
+    declared field it would otherwise take the place of ``use_bias`` in ``Dense(1, relu, false)``.
+    """
+    fields = [f for f in get_block(type_name).Params.model_fields if f not in KEYWORD_ONLY]
     keys = [k for k in get_block(type_name).key_params if k in fields]
     return keys + [f for f in fields if f not in keys]
 
@@ -257,7 +262,7 @@ class Builder:
             if a.key is None:
                 self.err("positional argument after a keyword argument", a.line, a.col, node_id=nid)
                 continue
-            if a.key not in order:
+            if a.key not in order and a.key not in get_block(term.type).Params.model_fields:
                 self.err(
                     f"{term.type} has no parameter {a.key!r}{suggest(a.key, order)} (parameters: {', '.join(order) or 'none'})",
                     a.line,

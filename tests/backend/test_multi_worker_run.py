@@ -14,14 +14,21 @@ import pytest
 from backend_testutil import MLP, check, validate_schema, wait_for
 from test_server_integration import QUIET, TERMINAL, Listener, Server, _alive, _free_port
 
+from backend.runs.columns import from_columns
+
 
 def _events(lst: Listener, name: str) -> list[dict]:
     with lst.lock:
         return [d for n, d, _ in lst.events if n == name]
 
 
+def _points(d: dict) -> list[dict]:
+    """A live ``run.metrics`` message's points (columnar on the wire, docs/protocol.md)."""
+    return from_columns(d.get("columns") or {}) + list(d.get("points") or [])
+
+
 def _max_step(lst: Listener) -> int:
-    return max((p["step"] for d in _events(lst, "run.metrics") for p in d["points"] if p.get("split") == "train"), default=0)
+    return max((p["step"] for d in _events(lst, "run.metrics") for p in _points(d) if p.get("split") == "train"), default=0)
 
 
 @pytest.mark.slow
@@ -45,7 +52,7 @@ def test_two_workers_live_kill_one_resume_complete(tmp_path):
         assert len(pids) == 2 and all(_alive(p) for p in pids)
         ckpts = data_dir / "runs" / rid / "checkpoints"
         wait_for(lambda: _max_step(watch) >= 8 and list(ckpts.glob("ckpt-*.index")), 90, what="training past a checkpoint")
-        workers_seen = {p.get("worker") for d in _events(watch, "run.metrics") for p in d["points"]}
+        workers_seen = {p.get("worker") for d in _events(watch, "run.metrics") for p in _points(d)}
         assert workers_seen == {0, 1}, workers_seen
         print(f"\n[{time.monotonic() - t0:5.1f}s] step {_max_step(watch)}: killing worker 1 (pid {pids[1]})", flush=True)
 
@@ -62,7 +69,7 @@ def test_two_workers_live_kill_one_resume_complete(tmp_path):
         assert {d.get("worker") for d in resumed} == {0, 1}  # both restarted workers say so
         # after the restart both workers report again
         after = [d for d in _events(watch, "run.metrics") if d["seq"] > restart["seq"]]
-        assert {p.get("worker") for d in after for p in d["points"]} == {0, 1}
+        assert {p.get("worker") for d in after for p in _points(d)} == {0, 1}
         assert run["final"]["steps"] == run["final"]["total_steps"]
         assert [w["index"] for w in run["final"]["workers"]] == [0, 1]
 

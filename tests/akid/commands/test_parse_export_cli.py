@@ -83,7 +83,7 @@ def test_export_keras_json_and_import_it_back(tmp_path, capsys):
     k.write_text(out)
     rc, out = run_cli(["export", str(k), "--to", "metasyntax"], capsys)
     assert rc == 0
-    assert out.startswith("@name digits_cnn\nx: Input(8, 8, 1, feature=image) > conv: Conv2D(4, 3, padding=same)")
+    assert out.startswith("@name digits_cnn\nx: Input(8, 8, 1) > conv: Conv2D(4, 3, padding=same)")  # defaults left out
 
 
 def test_export_accepts_meta_syntax(capsys, monkeypatch):

@@ -183,3 +183,11 @@ def test_format_quotes_what_would_read_differently():
     text = format(doc)
     assert 'feature="true"' in text and '"odd id": Dense(2)' in text and 'Output("with space")' in text
     assert nodes(parse(text)) == nodes(doc)
+
+
+def test_trainable_is_keyword_only_so_positional_meaning_is_unchanged():
+    """``trainable`` (inherited by blocks with weights) must not take ``use_bias``'s place."""
+    assert parse("Dense(1, relu, false)")["nodes"][0]["params"] == {"units": 1, "activation": "relu", "use_bias": False}
+    doc = parse("x: Input(4) > d: Dense(3, trainable=false) > y: Output(label)")
+    assert doc["nodes"][1]["params"] == {"units": 3, "trainable": False}
+    assert "trainable=false" in format(doc)
