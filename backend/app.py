@@ -123,7 +123,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         async_handlers=False,
     )
     store = open_store(url)
-    hub = EventHub(store, socketio, queue_max=st.limits.client_queue_max)
+    hub = EventHub(store, socketio, queue_max=st.limits.client_queue_max, trace=st.stream_trace)
     manager = RunManager(
         store,
         hub,

@@ -62,6 +62,7 @@ SLOW = {"NASNetLarge": (A.NASNetLarge, 331)}  # only when named: a 331x331 input
 
 
 def randomize(model: keras.Model, rng: np.random.Generator) -> None:
+    """Random weights everywhere, with positive BatchNorm variances (a trained model's statistics)."""
     for layer in model.layers:
         values = []
         for v, w in zip(layer.weights, layer.get_weights()):

@@ -21,8 +21,9 @@ from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
 from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.topology import order_and_cycles
+from akid.settings import Limits
 
-DEFAULT_MAX_PARAMS = 50_000_000
+DEFAULT_MAX_PARAMS = Limits.max_model_params  # the one default, in akid.settings
 
 
 @dataclass

@@ -81,7 +81,7 @@ class EventRouter:
         self.store, self.hub = store, hub
         self.batch_interval = batch_interval
         self._end = end
-        #: AKID_STREAM_TRACE=1 (benchmarks only): messages carry when the server got and sent them
+        #: settings.stream_trace (benchmarks only): messages carry when the server got and sent them
         self.hub_traces = bool(getattr(hub, "trace", False))
 
     def handle(

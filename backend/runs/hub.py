@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from akid.settings import get_settings
 from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
 
@@ -46,7 +45,12 @@ class SlowClient(Exception):
 
 class EventHub:
     def __init__(
-        self, store: AbstractStore, socketio: Any | None = None, queue_max: int = 256, drain_timeout_s: float = 10.0
+        self,
+        store: AbstractStore,
+        socketio: Any | None = None,
+        queue_max: int = 256,
+        drain_timeout_s: float = 10.0,
+        trace: bool = False,
     ) -> None:
         self.store = store
         self.socketio = socketio
@@ -58,8 +62,8 @@ class EventHub:
         self._subs: dict[str, set[str]] = {}  # socket sid -> run ids it is subscribed to
         self.dropped_clients = 0
         self.listeners: list[Callable[[str, str, dict[str, Any]], None]] = []
-        #: benchmark tracing (AKID_STREAM_TRACE=1): live metrics messages say when the server got and sent them
-        self.trace = get_settings().stream_trace
+        #: benchmark tracing (settings.stream_trace): live metrics messages say when the server got and sent them
+        self.trace = trace
 
     def lock(self, run_id: str) -> threading.RLock:
         with self._guard:

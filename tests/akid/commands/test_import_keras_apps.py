@@ -9,6 +9,8 @@ Keras' own prediction (logits: ``classifier_activation=None``, so nothing satura
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -16,33 +18,28 @@ import pytest
 
 from akid.cli import main
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+# bench/keras_apps.py runs every family; CI runs a subset with the same models and weights
+from keras_apps import FAMILIES as ALL_FAMILIES
+from keras_apps import randomize
+
 A = keras.applications
+
+#: the CI subset: one family per architecture style, each at its smallest input
 FAMILIES = {
-    "MobileNet": (A.MobileNet, 32),
-    "MobileNetV2": (A.MobileNetV2, 32),
-    "MobileNetV3Small": (A.MobileNetV3Small, 32),
-    "ResNet50V2": (A.ResNet50V2, 32),
-    "DenseNet121": (A.DenseNet121, 32),
-    "EfficientNetB0": (A.EfficientNetB0, 32),
-    "EfficientNetV2B0": (A.EfficientNetV2B0, 32),
-    "Xception": (A.Xception, 71),
-    "InceptionV3": (A.InceptionV3, 75),
+    name: ALL_FAMILIES[name]
+    for name in (
+        "MobileNet",
+        "MobileNetV2",
+        "MobileNetV3Small",
+        "ResNet50V2",
+        "DenseNet121",
+        "EfficientNetB0",
+        "EfficientNetV2B0",
+        "Xception",
+        "InceptionV3",
+    )
 }
-
-
-def randomize(model: keras.Model, rng: np.random.Generator) -> None:
-    """Random weights everywhere, with positive BatchNorm variances (a trained model's statistics)."""
-    for layer in model.layers:
-        values = []
-        for v, w in zip(layer.weights, layer.get_weights()):
-            if "variance" in v.name:
-                values.append(rng.uniform(0.5, 1.5, w.shape).astype(w.dtype))
-            elif w.ndim == 0:
-                values.append(w)
-            else:
-                values.append(rng.normal(0.0, 0.1, w.shape).astype(w.dtype))
-        if values:
-            layer.set_weights(values)
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
