@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from backend.api import field, json_body, services
+from backend.api import field, json_body, limits, services
 from backend.errors import api_error
 
 bp = Blueprint("sweeps", __name__, url_prefix="/api/sweeps")
@@ -65,7 +65,7 @@ def create_sweep() -> ResponseReturnValue:
     if budget is not None and budget <= 0:
         raise api_error(400, "bad_param", f"budget_s must be > 0. Received: {budget}", param="budget_s", path="$.budget_s")
     name = field(body, "name", str, required=False) or f"sweep {graph.get('name') or 'graph'}"
-    limit = int(current_app.config.get("MAX_MODEL_PARAMS") or 0)
+    limit = int(limits().max_model_params or 0)  # the settings object, as POST /api/runs reads it
     record = _sweeps().create(
         name[:160],
         graph,

@@ -166,3 +166,22 @@ def test_graphs_with_choices_save_and_print(client):
     assert client.get(f"/api/graphs/{saved.get_json()['id']}").get_json()["graph"]["$repeats"] == g["$repeats"]
     text = client.post("/api/graphs/export", json={"graph": g, "to": "metasyntax"}).get_json()["text"]
     assert "?d1: Dense({8|16}" in text and "* {1|2}" in text
+
+
+def test_the_configured_model_size_limit_applies_to_every_variant(make_app, monkeypatch):
+    """Set as users do (AKID_MAX_MODEL_PARAMS, read into the settings object), not as a Flask config key."""
+    from akid.settings import reload_settings
+
+    monkeypatch.setenv("AKID_MAX_MODEL_PARAMS", "2000")
+    reload_settings()
+    try:
+        client = make_app(TRAIN_TARGET="sweep_fake_trainer:train", WARM_WORKERS=False).test_client()
+    finally:
+        monkeypatch.delenv("AKID_MAX_MODEL_PARAMS")
+        reload_settings()
+    g = copy.deepcopy(MLP)
+    g["nodes"][1]["params"]["units"] = {"$choice": [8, 512]}
+    resp = client.post("/api/sweeps", json={"graph": g, "trials": 2})
+    assert resp.status_code == 400, resp.get_json()
+    assert "units=512" in resp.get_json()["errors"][0]["message"]
+    assert client.get("/api/runs").get_json()["runs"] == []
