@@ -19,7 +19,7 @@ class CompositeLayer(RuntimeLayer):
         from akid.graph.compile import GraphProgram
 
         self.program = GraphProgram(spec.graph, spec.plans, spec.order)
-        self.inner_blocks = list(self.program.layers.values())
+        self.inner_blocks = list({id(layer): layer for layer in self.program.layers.values()}.values())  # shared once
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         names = [p.name for p in self.spec.input_spec_ports]

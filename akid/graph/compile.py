@@ -21,6 +21,7 @@ from akid.blocks.runtime import RuntimeLayer as Block
 from akid.errors import GraphValidationError, Issue
 from akid.graph.schema import Graph, dump_graph
 from akid.graph.shapes import NodePlan, infer_shapes
+from akid.graph.sharing import shared_layers, sharers
 from akid.graph.validate import DEFAULT_MAX_PARAMS, analyze
 
 
@@ -32,9 +33,9 @@ class GraphProgram:
     ) -> None:
         self.graph, self.plans, self.order = graph, plans, order
         self.fixed_feedback_shapes = fixed_feedback_shapes
-        self.layers: dict[str, Block] = {
-            nid: plans[nid].cls.build_layer(plans[nid].params, name=_layer_name(nid)) for nid in order
-        }
+        self.layers: dict[str, Block] = shared_layers(
+            order, lambda nid: plans[nid].cls.build_layer(plans[nid].params, name=_layer_name(nid)), sharers(graph)
+        )
         self.feedback = [e for nid in order for es in plans[nid].inputs.values() for e in es if e.feedback]
         self.steps = graph.time_steps if self.feedback else 1
         self.input_ids = [nid for nid in order if plans[nid].node.type == "Input"]
@@ -108,7 +109,7 @@ class GraphModel(keras.Model):
         self.max_params = max_params
         self.analysis = a
         self.program = GraphProgram(a.graph, a.plans, a.order, fixed_feedback_shapes=a.shapes.feedback_shapes)
-        self.blocks = [self.program.layers[nid] for nid in a.order]
+        self.blocks = [self.program.layers[nid] for nid in a.order if not a.plans[nid].node.shares]
 
     @property
     def bindings(self) -> dict[str, dict[str, dict[str, Any]]]:

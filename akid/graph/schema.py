@@ -17,7 +17,7 @@ from akid.errors import GraphFormatError, Issue
 
 FORMAT = "akid.graph/v1"
 _GRAPH_KEYS = {"format", "name", "params", "nodes", "edges", "ui", "description", "blocks"}
-_NODE_KEYS = {"id", "type", "params", "position", "ui", "label"}
+_NODE_KEYS = {"id", "type", "params", "position", "ui", "label", "shares"}
 _EDGE_KEYS = {"id", "source", "source_port", "target", "target_port", "feedback", "ui"}
 _GRAPH_PARAM_KEYS = {"time_steps"}
 #: Node ids become Keras layer and checkpoint names verbatim, so the validator restricts them to a
@@ -34,6 +34,9 @@ class Node:
     position: dict[str, float] | None = None
     ui: dict[str, Any] | None = None
     label: str | None = None
+    #: Id of the node whose layer (and weights) this node reuses: a shared layer called here too
+    #: (see akid.graph.sharing). ``None``: the node has its own layer.
+    shares: str | None = None
 
 
 @dataclass
@@ -178,6 +181,7 @@ def _read_nodes(r: _Reader, raw: list) -> list[Node]:
             )
         ui = r.typed(item, "ui", dict, path, required=False, node_id=nid)
         label = r.typed(item, "label", str, path, required=False, node_id=nid)
+        shares = r.typed(item, "shares", str, path, required=False, node_id=nid)
         if nid is not None:
             if not nid:
                 r.err("bad_id", f"{path}.id must not be empty. Received: id=''", f"{path}.id")
@@ -190,7 +194,7 @@ def _read_nodes(r: _Reader, raw: list) -> list[Node]:
                 )
             seen.add(nid)
         if nid and ntype is not None:
-            nodes.append(Node(nid, ntype, params, position, ui, label))
+            nodes.append(Node(nid, ntype, params, position, ui, label, shares))
     return nodes
 
 
@@ -229,7 +233,7 @@ def dump_graph(graph: Graph) -> dict[str, Any]:
     nodes = []
     for n in graph.nodes:
         d: dict[str, Any] = {"id": n.id, "type": n.type, "params": dict(n.params)}
-        for key in ("position", "ui", "label"):
+        for key in ("position", "ui", "label", "shares"):
             if getattr(n, key) is not None:
                 d[key] = getattr(n, key)
         nodes.append(d)

@@ -21,6 +21,7 @@ from typing import Any
 from akid.blocks.base import Block, BlockParams, Inference, PortSpec, Shape
 from akid.errors import AkidError, Issue
 from akid.graph.schema import Edge, Node
+from akid.graph.sharing import count_shared_once
 
 MAX_PASSES = 4
 
@@ -91,6 +92,7 @@ def infer_shapes(plans: dict[str, NodePlan], order: list[str], *, input_shapes: 
                 node_id=nid,
             )
         )
+    count_shared_once(plans, inferences)
     return ShapeResult(inferences, issues, dict(assumed.items()))
 
 

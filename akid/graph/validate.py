@@ -19,6 +19,7 @@ from typing import Any
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
 from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
+from akid.graph.sharing import check_shares
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.topology import order_and_cycles
 from akid.settings import Limits
@@ -104,6 +105,8 @@ def report_from(a: Analysis) -> Report:
                 "params": int(i.params),
                 "flops": int(i.flops),
             }
+            if a.plans[nid].node.shares:  # its weights are counted at the owner
+                report.nodes[nid]["shares"] = a.plans[nid].node.shares
     report.params = sum(n["params"] for n in report.nodes.values())
     report.flops = sum(n["flops"] for n in report.nodes.values())
     return report
@@ -161,6 +164,7 @@ def analyze(
     _check_reachable(graph, plans, missing, issues)
     a.shapes = infer_shapes(plans, a.order)
     issues.extend(a.shapes.issues)
+    issues.extend(check_shares(graph, plans, a.shapes.inferences))
     if max_params is not None and not composite:
         _check_size(a, max_params)
     a.issues = _dedupe(issues)

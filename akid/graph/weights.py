@@ -4,7 +4,8 @@ Keras' own ``save_weights`` names each layer by its class and position
 (``blocks/spec_layer_3``), so a graph edited after saving would silently load
 the wrong weights into the wrong node. This file keys every array by node id
 instead — ids are names by construction (see ``akid.graph.schema.NODE_ID``) —
-and loading checks every node's shapes, reporting every mismatch at once.
+and loading checks every node's shapes, reporting every mismatch at once. A node
+that shares another's layer (``shares``) has no entry: its owner's is the one.
 
 Layout (HDF5): attribute ``format = "akid.weights/v1"``; group ``nodes/<node_id>``
 holds datasets ``0, 1, ...`` in the layer's weight order (trainable and not:
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from akid.errors import AkidError, Issue
+from akid.graph.sharing import sharers
 
 FORMAT = "akid.weights/v1"
 
@@ -26,7 +28,10 @@ FORMAT = "akid.weights/v1"
 def model_weights(model: Any) -> dict[str, list[np.ndarray]]:
     """Node id -> its layer's weights (numpy), for every node that has any."""
     out = {}
+    shared = sharers(model.program.graph)
     for nid, layer in model.program.layers.items():
+        if nid in shared:
+            continue  # a shared layer's weights are stored once, under its owner
         ws = layer.get_weights()
         if ws:
             out[nid] = [np.asarray(w) for w in ws]
@@ -77,9 +82,20 @@ def set_weights(model: Any, weights: dict[str, list[np.ndarray]], *, partial: bo
     initial values; nodes in the file that the graph lacks are still errors. Returns the loaded ids.
     """
     layers = model.program.layers
+    shared = sharers(model.program.graph)
     issues = []
     for nid, arrays in weights.items():
         layer = layers.get(nid)
+        if nid in shared:
+            issues.append(
+                Issue(
+                    "bad_weights",
+                    f"the weights file has an entry for node {nid!r}, which shares the layer of {shared[nid]!r}: "
+                    f"its weights are stored once, under {shared[nid]!r}. Received: {nid!r}",
+                    node_id=nid,
+                )
+            )
+            continue
         if layer is None:
             issues.append(
                 Issue(
@@ -95,7 +111,7 @@ def set_weights(model: Any, weights: dict[str, list[np.ndarray]], *, partial: bo
             )
     if not partial:
         for nid, layer in layers.items():
-            if layer.weights and nid not in weights:
+            if layer.weights and nid not in weights and nid not in shared:
                 issues.append(
                     Issue("bad_weights", f"the weights file has nothing for node {nid!r}. Received: no entry", node_id=nid)
                 )

@@ -128,7 +128,10 @@ def build_setup(
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         optimizer.build(model.trainable_variables)
     heads = heads_from_bindings(model.bindings)
-    named = [(nid, v.name, v) for nid, layer in model.program.layers.items() for v in layer.trainable_weights]
+    shared = {n.id for n in model.program.graph.nodes if n.shares}
+    named = [  # a shared layer's weights are named once, by their owner
+        (nid, v.name, v) for nid, layer in model.program.layers.items() if nid not in shared for v in layer.trainable_weights
+    ]
     names = ["loss"]
     for h in heads:
         names.append(f"{h.node_id}/loss")
