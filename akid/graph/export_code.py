@@ -10,6 +10,7 @@ named ``t0, t1, ...`` by position for the same reason.
 from __future__ import annotations
 
 import pprint
+from dataclasses import replace
 from typing import Any
 
 from akid.graph.export_plan import TRAINING_LAYERS, Composite, Step, has_feedback, layer_name, plan
@@ -52,6 +53,7 @@ class _Writer:
         self.fn = {name: f"composite_{i}" for i, name in enumerate(sorted(composites))}
 
     def ctor(self, step: Step, shapes: str) -> str:
+        step = replace(step, node_id=step.layer_id)  # a shared layer is named after its owner
         if step.cls == "Composite":
             return f"{self.fn[step.type]}({_lit(layer_name(step.node_id))}, {shapes})"
         cls = step.cls if step.cls in EXTRA_LAYERS else f"keras.layers.{step.cls}"
@@ -73,7 +75,15 @@ class _Writer:
         exprs = _outputs(steps, var)
         lines = []
         ref = lambda src: exprs[(src[0], src[1])]
+        shared = {st.shares for st in steps if st.shares}
+        layer_var: dict[str, str] = {}  # a shared layer gets a variable (s0, s1, ...) and is called at each site
         for st in steps:
+            if st.cls != "Input" and st.layer_id in shared:
+                if st.layer_id not in layer_var:
+                    layer_var[st.layer_id] = f"s{len(layer_var)}"
+                    lines.append(f"{indent}{layer_var[st.layer_id]} = {self.ctor(st, self.symbolic_shapes(st, ref))}")
+                lines.append(f"{indent}{var[st.node_id]} = {layer_var[st.layer_id]}({self.arg(st, ref)})")
+                continue
             if st.cls == "Input":
                 kw = {**st.kwargs}
                 shape = input_shape(st) if input_shape else _lit(kw.pop("shape"))
@@ -151,8 +161,9 @@ def _subclass(a, steps: list[Step], w: _Writer) -> list[str]:
     feedback = [src for st in steps for _, srcs in st.args for src in srcs if src[2]]
     shapes = a.shapes.feedback_shapes
     fb_var = {eid: f"f{k}" for k, (_, _, eid) in enumerate(feedback)}
-    layers = [st for st in steps if st.cls != "Input"]
+    layers = [st for st in steps if st.cls != "Input" and not st.shares]
     index = {st.node_id: k for k, st in enumerate(layers)}
+    index.update({st.node_id: index[st.shares] for st in steps if st.shares})  # one layer, called at each site
     first_input = next((st for st in steps if st.cls == "Input"), None)
     out = [
         "",

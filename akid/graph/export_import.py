@@ -3,11 +3,13 @@
 The JSON is read as data with :func:`json.loads`; nothing is deserialised by
 Keras (``model_from_json`` could instantiate arbitrary registered classes and
 ``Lambda`` layers carry code). Each supported layer becomes one block; a layer
-option akid would silently ignore (dilation, channels-first, a shared layer...)
+option akid would silently ignore (dilation, channels-first...)
 is an error naming the layer and the option (every problem in the model is
 listed at once), because an imported model that computes
 something else is worse than no import. Both the Keras 3 (``args`` with
-``keras_history``) and the Keras 2 (nested lists) ``inbound_nodes`` forms are read.
+``keras_history``) and the Keras 2 (nested lists) ``inbound_nodes`` forms are read. A layer
+called several times (a shared layer) becomes one node per call, the later ones with
+``shares`` naming the first (:func:`akid.graph.sharing.expand_shared_calls`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from akid.blocks import all_blocks, get_block, has_block
 from akid.errors import AkidError, Issue
 from akid.graph.metasyntax_layout import layout
 from akid.graph.schema import FORMAT, NODE_ID
+from akid.graph.sharing import expand_shared_calls, link_shares
 
 ALIASES = {
     "MaxPool2D": "MaxPooling2D",
@@ -257,6 +260,7 @@ class _Importer:
                 "input_layers": [[layers[0]["name"], 0, 0]] if layers else [],
                 "output_layers": [[prev, 0, 0]] if prev else [],
             }
+        layers, cfg, shared_calls = expand_shared_calls(layers, cfg)  # one node per call of a shared layer
         nodes: list[dict[str, Any]] = []
         edges: list[dict[str, Any]] = []
         alias: dict[str, tuple[str, str]] = {}  # pass-through layer -> what it passes on
@@ -355,6 +359,7 @@ class _Importer:
             out_ports[nid] = [p.name for p in get_block(btype).output_ports(get_block(btype).parse_params(params))] or ["result"]
             for s, port in srcs:
                 edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": "in"})
+        link_shares(nodes, shared_calls, ids)
         if self.issues:
             return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
         _add_outputs(nodes, edges, outs, source, inner, ids)

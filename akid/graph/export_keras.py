@@ -27,8 +27,8 @@ from akid.graph.export_plan import (  # noqa: F401  (re-exported for older impor
 
 
 def make_layer(step: Step) -> keras.layers.Layer:
-    """The stock Keras layer for one step, named by its node id."""
-    return keras_layer_class(step.cls)(**step.kwargs, name=layer_name(step.node_id))
+    """The stock Keras layer for one step, named by its node id (its owner's, for a shared layer)."""
+    return keras_layer_class(step.cls)(**step.kwargs, name=layer_name(step.layer_id))
 
 
 def pack(step: Step, value: Any) -> Any:
@@ -48,6 +48,7 @@ def _functional(
 ) -> keras.Model:
     values: dict[tuple[str, str], Any] = {}
     inputs, outputs = {}, {}
+    made: dict[str, Any] = {}  # layer id -> layer: a shared layer is made once and called at each site
     for s in steps:
         if s.cls == "Input":
             shape = input_shapes[s.node_id] if input_shapes else s.kwargs["shape"]
@@ -56,14 +57,17 @@ def _functional(
             values[(s.node_id, "out")] = t
             continue
         arg = pack(s, lambda src: values[(src[0], src[1])])
-        if s.cls == "Composite":
+        if s.layer_id in made:
+            layer = made[s.layer_id]
+        elif s.cls == "Composite":
             given = arg if isinstance(arg, dict) else {s.in_ports[0]: arg}
             c = composites[s.type]
             layer = _functional(
-                c.steps, composites, layer_name(s.node_id), {port: tuple(t.shape[1:]) for port, t in given.items()}, c.outputs
+                c.steps, composites, layer_name(s.layer_id), {port: tuple(t.shape[1:]) for port, t in given.items()}, c.outputs
             )
         else:
             layer = make_layer(s)
+        made[s.layer_id] = layer
         out = layer(arg)
         if s.type == "Output":
             outputs[s.node_id] = out
@@ -123,7 +127,7 @@ def keras_model_with_weights(doc: Any, weights: Any = None) -> keras.Model:
     if weights is not None:
         set_weights(ours, weights if isinstance(weights, dict) else read_weights(weights))
     for nid, layer in ours.program.layers.items():
-        if layer.weights:
+        if layer.weights and not ours.program.plans[nid].node.shares:  # a shared layer is one Keras layer
             model.get_layer(nid).set_weights(layer.get_weights())
     model({t.name: np.zeros((1, *t.shape[1:]), t.dtype) for t in model.inputs})
     return model

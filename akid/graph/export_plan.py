@@ -63,6 +63,13 @@ class Step:
     in_ports: list[str] = field(default_factory=list)
     #: shape arriving at each input port (static analysis; composites size their inner Inputs with it)
     in_shapes: dict[str, tuple] = field(default_factory=dict)
+    #: the node whose layer this step calls again (``shares``); None: its own layer
+    shares: str | None = None
+
+    @property
+    def layer_id(self) -> str:
+        """The node id naming the layer this step calls (its owner's, for a shared layer)."""
+        return self.shares or self.node_id
 
 
 def _steps(plans: dict[str, Any], order: list[str], inferences: dict[str, Any], found: dict[str, Any]) -> list[Step]:
@@ -87,7 +94,17 @@ def _steps(plans: dict[str, Any], order: list[str], inferences: dict[str, Any], 
             if inf is not None and edges[0].source_port in inf.outputs:
                 shapes[port.name] = tuple(inf.outputs[edges[0].source_port])
         steps.append(
-            Step(nid, p.node.type, cls, kwargs, args, [o.name for o in p.out_ports], [q.name for q in p.in_ports], shapes)
+            Step(
+                nid,
+                p.node.type,
+                cls,
+                kwargs,
+                args,
+                [o.name for o in p.out_ports],
+                [q.name for q in p.in_ports],
+                shapes,
+                p.node.shares,
+            )
         )
     return steps
 

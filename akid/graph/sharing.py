@@ -146,3 +146,152 @@ def shared_layers(order: list[str], make: Any, shared: dict[str, str]) -> dict[s
             layers[key] = make(key)
         layers[nid] = layers[key]
     return {nid: layers[nid] for nid in order}
+
+
+# ---- Keras import: a layer called several times -> one node per call ----------------------------
+
+#: Keras classes that are models: their keras_history node indices count their own built-in node.
+_MODEL_CLASSES = ("Functional", "Model", "Sequential")
+
+
+def call_site_name(name: str, call: int) -> str:
+    """The node id of the ``call``-th call (0-based) of a shared Keras layer: the first keeps the
+    layer's name, the others are ``<name>_call2``, ``<name>_call3``, ... (so export + import is exact
+    for graphs whose sharers are named that way)."""
+    return name if call == 0 else f"{name}_call{call + 1}"
+
+
+def expand_shared_calls(layers: list[dict], cfg: dict) -> tuple[list[dict], dict, dict[str, str]]:
+    """A functional model's layers with each multiply-called layer split into one layer per call.
+
+    Returns ``(layers, cfg, shares)``: the rewritten layer list (in an order where every call comes
+    after what it reads), the config with ``input_layers``/``output_layers`` rewritten, and
+    call-site name -> owner name (the layer's first call). Tensor references
+    (``keras_history``) are rewritten to name the call site they come from. A model without
+    shared layers comes back unchanged, so the importer's usual path is untouched.
+    """
+    import copy
+
+    multi = {layer.get("name"): layer for layer in layers if len(layer.get("inbound_nodes") or []) > 1}
+    if not multi:
+        return layers, cfg, {}
+    names = {layer.get("name") for layer in layers}
+    site: dict[tuple[str, int], str] = {}  # (layer name, inbound node index) -> call-site name
+    shares: dict[str, str] = {}
+    for name, layer in multi.items():
+        offset = 1 if layer.get("class_name") in _MODEL_CLASSES else 0
+        for k in range(len(layer["inbound_nodes"])):
+            new = call_site_name(name, k)
+            while k and new in names:
+                new += "_"
+            names.add(new)
+            site[(name, k + offset)] = new
+            if k:
+                shares[new] = name
+
+    def ref(name: str, node_index: int) -> tuple[str, int]:
+        new = site.get((name, node_index))
+        if new is None:
+            return name, node_index
+        return new, (1 if multi[name].get("class_name") in _MODEL_CLASSES else 0)
+
+    def rewrite(obj: Any) -> Any:
+        if isinstance(obj, dict):
+            if obj.get("class_name") == "__keras_tensor__":
+                h = obj["config"]["keras_history"]
+                name, index = ref(h[0], h[1])
+                return {**obj, "config": {**obj["config"], "keras_history": [name, index, h[2]]}}
+            return {k: rewrite(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [rewrite(v) for v in obj]
+        return obj
+
+    def rewrite_refs(spec: Any) -> Any:
+        if isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str) and isinstance(spec[1], int):
+            name, index = ref(spec[0], spec[1])
+            return [name, index, spec[2]]
+        if isinstance(spec, dict):
+            return {k: rewrite_refs(v) for k, v in spec.items()}
+        if isinstance(spec, list):
+            return [rewrite_refs(v) for v in spec]
+        return spec
+
+    expanded: list[dict] = []
+    for layer in layers:
+        calls = layer.get("inbound_nodes") or []
+        if layer.get("name") not in multi:
+            expanded.append({**layer, "inbound_nodes": _rewrite_nodes(calls, rewrite, ref)})
+            continue
+        for k, node in enumerate(calls):
+            one = copy.deepcopy(layer)
+            one["name"] = call_site_name(layer["name"], 0) if k == 0 else site[(layer["name"], k + _offset(layer))]
+            one["inbound_nodes"] = _rewrite_nodes([node], rewrite, ref)
+            expanded.append(one)
+    cfg = {**cfg, "input_layers": rewrite_refs(cfg.get("input_layers")), "output_layers": rewrite_refs(cfg.get("output_layers"))}
+    return _topological(expanded), cfg, shares
+
+
+def _offset(layer: dict) -> int:
+    return 1 if layer.get("class_name") in _MODEL_CLASSES else 0
+
+
+def _rewrite_nodes(calls: list, rewrite: Any, ref: Any) -> list:
+    out = []
+    for node in calls:
+        if isinstance(node, dict):  # Keras 3
+            out.append(rewrite(node))
+        else:  # Keras 2: [[name, node_index, tensor_index, kwargs], ...]
+            out.append([[*ref(item[0], item[1]), *item[2:]] for item in node])
+    return out
+
+
+def _sources(layer: dict) -> set[str]:
+    found: set[str] = set()
+
+    def walk(obj: Any) -> None:
+        if isinstance(obj, dict):
+            if obj.get("class_name") == "__keras_tensor__":
+                found.add(obj["config"]["keras_history"][0])
+            else:
+                for v in obj.values():
+                    walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    for node in layer.get("inbound_nodes") or []:
+        if isinstance(node, dict):
+            walk(node)
+        else:
+            found.update(item[0] for item in node)
+    return found
+
+
+def _topological(layers: list[dict]) -> list[dict]:
+    """Layers reordered so each comes after the layers it reads, keeping the given order otherwise."""
+    names = {layer["name"] for layer in layers}
+    pending = list(layers)
+    placed: set[str] = set()
+    out: list[dict] = []
+    while pending:
+        rest = []
+        for layer in pending:
+            if all(s in placed or s not in names for s in _sources(layer)):
+                out.append(layer)
+                placed.add(layer["name"])
+            else:
+                rest.append(layer)
+        if len(rest) == len(pending):  # a loop: leave the rest as they were; the importer reports them
+            return out + rest
+        pending = rest
+    return out
+
+
+def link_shares(nodes: list[dict], shares: dict[str, str], ids: dict[str, str]) -> None:
+    """Set ``shares`` on the nodes of a shared Keras layer's later calls (names -> node ids)."""
+    by_id = {n["id"]: n for n in nodes}
+    for site_name, owner_name in shares.items():
+        node = by_id.get(ids.get(site_name, ""))
+        owner = ids.get(owner_name)
+        if node is not None and owner in by_id:
+            node["shares"] = owner
