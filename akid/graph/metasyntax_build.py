@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import typing
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from akid.blocks import get_block, has_block
@@ -210,8 +211,24 @@ class Builder:
             return None
         nid = term.name if term.name is not None else auto_id(term.type, self.counters, self.taken)
         self.taken.add(nid)
+        shares = [a for a in term.args if a.key == "shares"]  # not a param: the node-level link to a shared layer
+        if shares:
+            term = replace(term, args=[a for a in term.args if a.key != "shares"])
         params = self.params(term, nid)
         node: dict[str, Any] = {"id": nid, "type": term.type, "params": params}
+        for a in shares[:1]:
+            if isinstance(a.value, str) and a.value:
+                node["shares"] = a.value
+            else:
+                self.err(
+                    f"shares= takes the name of the node whose layer is reused, e.g. shares=enc. Received: {a.value!r}",
+                    a.line,
+                    a.col,
+                    node_id=nid,
+                    param="shares",
+                )
+        for a in shares[1:]:
+            self.err(f"{term.type}: 'shares' is given twice", a.line, a.col, node_id=nid, param="shares")
         if getattr(term, "optional", False):
             node[OPTIONAL] = True
         self.nodes.append(node)

@@ -280,12 +280,13 @@ class Printer:
         for bname, bdoc in g.blocks.items():
             lines += self._block(bname, bdoc)
         prefix, extras, referenced = self._plan()
+        referenced |= {n.shares for n in self.nodes.values() if n.shares}  # an owner is referred to by name
         unnamed = self._unnamed(referenced)
         for chain in self.chains:
             parts = []
             for nid in chain:
                 n = self.nodes[nid]
-                args = self._args(n.type, n.params)
+                args = with_shares(self._args(n.type, n.params), n.shares)
                 call = n.type + (args or ("()" if n.type in self.nodes else ""))
                 parts.append(call if nid in unnamed else f"{fmt_string(nid)}: {call}")
             parts = self._decorate(chain, parts, unnamed)
@@ -332,6 +333,14 @@ class Printer:
         inner = load_graph(doc if "format" in doc else {"format": FORMAT, **doc})
         body = Printer(inner, self.composites, default_name=name).text().splitlines()
         return [f"@block {name} {{"] + ["  " + line for line in body] + ["}"]
+
+
+def with_shares(args: str, shares: str | None) -> str:
+    """``(args)`` plus ``shares=<owner>`` last: the node reuses that node's layer (see graph-format.md)."""
+    if not shares:
+        return args
+    link = f"shares={fmt_string(shares)}"
+    return f"({link})" if not args else f"{args[:-1]}, {link})"
 
 
 def format_graph(doc: dict[str, Any] | Graph) -> str:

@@ -4,7 +4,8 @@ Exact means: the same node ids, block types, params (compared after parsing,
 so ``swish`` and its Keras name ``silu`` are one value) and wiring, composite
 definitions included; through a ``.keras`` file the weights come back too, so
 the re-imported graph predicts the same. Data bindings (Output loss, target,
-Input feature) are not part of a Keras model and are left out of the comparison.
+Input feature) are not part of a Keras model and are left out of the comparison. ``shared.json``
+has a shared layer: it leaves as one Keras layer called twice and comes back with ``shares``.
 The feedback graph has no Keras functional form: it is refused with a clear error.
 """
 
@@ -32,7 +33,7 @@ def structure(doc: dict, blocks: dict | None = None) -> tuple:
     for n in doc["nodes"]:
         if has_block(n["type"]):
             params = get_block(n["type"]).parse_params(n.get("params", {})).model_dump()
-            nodes[n["id"]] = (n["type"], {k: v for k, v in params.items() if k not in BINDINGS})
+            nodes[n["id"]] = (n["type"], {k: v for k, v in params.items() if k not in BINDINGS}, n.get("shares"))
         else:  # a composite: compare its definition, not the type name Keras' nested model gave it
             nodes[n["id"]] = ("composite", structure(blocks[n["type"]], blocks))
     wiring = sorted(
@@ -71,7 +72,7 @@ def test_keras_file_round_trip_keeps_structure_and_weights(name, tmp_path):
     ours = build_model(doc)
     model = build_keras_model(doc)
     for nid, layer in ours.program.layers.items():
-        if layer.weights:
+        if layer.weights and not ours.program.plans[nid].node.shares:  # a shared layer is one Keras layer
             model.get_layer(nid).set_weights(layer.get_weights())
     model.save(tmp_path / "m.keras")
     back = import_keras_file(tmp_path / "m.keras")

@@ -33,7 +33,7 @@ def canon(doc):
         "name": g.name,
         "params": g.params,
         "description": g.description,
-        "nodes": {n.id: (n.type, _full(n.type, n.params)) for n in g.nodes},
+        "nodes": {n.id: (n.type, _full(n.type, n.params), n.shares) for n in g.nodes},
         "edges": into,
         "blocks": {k: canon(v) for k, v in g.blocks.items()},
     }
