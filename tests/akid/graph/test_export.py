@@ -55,14 +55,14 @@ def assert_same(a, b):
 
 
 def copy_weights(graph_model, keras_model):
-    """By layer name, into nested models for composite blocks."""
+    """By layer name, into nested models for composite blocks (a shared layer has its owner's name)."""
 
     def copy(layers, target):
         for nid, block in layers.items():
             if hasattr(block, "program"):  # a composite block: its own layers by inner node id
-                copy(block.program.layers, target.get_layer(nid))
+                copy(block.program.layers, target.get_layer(block.name))
             elif block.get_weights():
-                target.get_layer(nid).set_weights(block.get_weights())
+                target.get_layer(block.name).set_weights(block.get_weights())
 
     copy(graph_model.program.layers, keras_model)
 

@@ -2,7 +2,7 @@
 
 Hypothesis draws small random graphs (random Input rank and sizes, then a few
 random blocks with random params, each fed from a random earlier node, merges
-from two) — many are invalid, which is fine: the property is only
+from two; sometimes a block ``shares`` an earlier one's layer) — many are invalid, which is fine: the property is only
 ``validate ok  =>  build_model succeeds, compiled params == validator params,
 every node's output shape == the validator's``.
 """
@@ -73,17 +73,29 @@ def graphs(draw):
     edges = []
     ports = [("x", "out")]
     for i in range(draw(st.integers(1, 5))):
-        t = draw(st.sampled_from(sorted(BLOCKS)))
         nid = f"n{i}"
-        nodes.append({"id": nid, "type": t, "params": draw(BLOCKS[t])})
-        for src, port in (
-            draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else [draw(st.sampled_from(ports))]
-        ):
+        earlier = [n for n in nodes[1:] if n["type"] not in MERGES and "shares" not in n]
+        if earlier and draw(st.booleans()):  # a second call of an earlier node's layer
+            owner = draw(st.sampled_from(earlier))
+            t = owner["type"]
+            nodes.append({"id": nid, "type": t, "params": dict(owner["params"]), "shares": owner["id"]})
+        else:
+            t = draw(st.sampled_from(sorted(BLOCKS)))
+            nodes.append({"id": nid, "type": t, "params": draw(BLOCKS[t])})
+        sources = [draw(st.sampled_from(ports))]
+        if "shares" in nodes[-1] and draw(st.booleans()):  # often the owner's input: shapes that fit its weights
+            sources = [(e["source"], e["source_port"]) for e in edges if e["target"] == nodes[-1]["shares"]]
+        for src, port in draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else sources:
             edges.append({"source": src, "source_port": port, "target": nid})
         ports.append((nid, "out0") if t == "Split" else (nid, "out"))
     src, port = ports[-1]
     nodes.append({"id": "y", "type": "Output", "params": {"loss": "mse", "metrics": []}})
     edges.append({"source": src, "source_port": port, "target": "y"})
+    used = {e["source"] for e in edges}
+    for n in nodes[1:-1]:
+        if "shares" in n and n["id"] not in used:  # a sharer left as a branch gets its own Output
+            nodes.append({"id": f"y_{n['id']}", "type": "Output", "params": {"loss": "mse", "metrics": []}})
+            edges.append({"source": n["id"], "source_port": "out0" if n["type"] == "Split" else "out", "target": f"y_{n['id']}"})
     return {"format": "akid.graph/v1", "name": "g", "nodes": nodes, "edges": edges}
 
 
@@ -94,6 +106,8 @@ def test_what_validates_compiles_with_the_same_params_and_shapes(doc):
     event("valid" if report.ok else "invalid")
     if not report.ok:
         return
+    if any("shares" in n for n in doc["nodes"]):
+        event("valid with a shared layer")
     model = build_model(doc)
     assert model.count_params() == report.params
     x = np.random.default_rng(0).normal(size=(2, *doc["nodes"][0]["params"]["shape"])).astype("float32")
@@ -104,3 +118,36 @@ def test_what_validates_compiles_with_the_same_params_and_shapes(doc):
         tensors = got if isinstance(got, list) else [got]
         for want, t in zip(outs, tensors):
             assert list(t.shape[1:]) == want, f"{nid}: validator says {want}, the model gives {list(t.shape[1:])}"
+
+
+@st.composite
+def shared_graphs(draw):
+    """x -> owner (a random block) and a second call of its layer, fed from x or from the owner's output."""
+    shape = draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    t = draw(st.sampled_from(sorted(set(BLOCKS) - MERGES - {"Split"})))
+    params = draw(BLOCKS[t])
+    src = draw(st.sampled_from(["x", "owner"]))
+    out = {"loss": "mse", "metrics": []}
+    nodes = [
+        {"id": "x", "type": "Input", "params": {"shape": shape}},
+        {"id": "owner", "type": t, "params": params},
+        {"id": "again", "type": t, "params": dict(params), "shares": "owner"},
+        {"id": "y1", "type": "Output", "params": out},
+        {"id": "y2", "type": "Output", "params": out},
+    ]
+    edges = [
+        {"source": "x", "target": "owner"},
+        {"source": src, "target": "again"},
+        {"source": "owner", "target": "y1"},
+        {"source": "again", "target": "y2"},
+    ]
+    return {"format": "akid.graph/v1", "name": "g", "nodes": nodes, "edges": edges}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(shared_graphs())
+def test_shared_layers_compile_with_weights_counted_once(doc):
+    test_what_validates_compiles_with_the_same_params_and_shapes.hypothesis.inner_test(doc)
+    report = validate(doc)
+    if report.ok:
+        assert report.nodes["again"]["params"] == 0 and report.nodes["again"]["shares"] == "owner"
