@@ -62,9 +62,7 @@ def check_shares(graph: Graph, plans: dict[str, Any], inferences: dict[str, Infe
             continue
 
         def err(code: str, message: str, _n=n) -> None:
-            issues.append(
-                Issue(code, message, node_id=_n.id, param="shares", path=f"$.nodes[{index[_n.id]}].shares")
-            )
+            issues.append(Issue(code, message, node_id=_n.id, param="shares", path=f"$.nodes[{index[_n.id]}].shares"))
 
         owner = by_id.get(owner_id)
         if owner_id == n.id:

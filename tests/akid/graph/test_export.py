@@ -58,7 +58,7 @@ def copy_weights(graph_model, keras_model):
     """By layer name, into nested models for composite blocks (a shared layer has its owner's name)."""
 
     def copy(layers, target):
-        for nid, block in layers.items():
+        for block in layers.values():
             if hasattr(block, "program"):  # a composite block: its own layers by inner node id
                 copy(block.program.layers, target.get_layer(block.name))
             elif block.get_weights():

@@ -1,0 +1,176 @@
+"""Shared layers (``"shares": "<owner id>"``): validation, counting, compiling, weights files, code export."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from akid.errors import AkidError
+from akid.graph.compile import build_model
+from akid.graph.validate import validate
+from tests.akid.graph.graphs import doc, edge, node
+
+X = node("x", "Input", shape=[6], feature="image")
+Z = node("z", "Input", shape=[6], feature="aux")
+
+
+def siamese(**override):
+    """x -> enc, z -> enc2 (shares enc), Concat -> Output; ``override`` replaces enc2's fields."""
+    enc2 = {**node("enc2", "Dense", units=4), "shares": "enc", **override}
+    return doc(
+        [X, Z, node("enc", "Dense", units=4), enc2, node("cat", "Concat"), node("y", "Output")],
+        [edge("x", "enc"), edge("z", "enc2"), edge("enc", "cat"), edge("enc2", "cat"), edge("cat", "y")],
+    )
+
+
+def only(report, code):
+    found = [i for i in report.errors if i.code == code]
+    assert len(found) == 1, [i.to_dict() for i in report.errors]
+    i = found[0]
+    assert i.node_id == "enc2" and i.param == "shares" and i.path.endswith(".shares"), i
+    return i
+
+
+def test_shared_weights_count_once_in_the_report():
+    r = validate(siamese())
+    assert r.ok, r.errors
+    assert r.nodes["enc"]["params"] == 6 * 4 + 4
+    assert r.nodes["enc2"]["params"] == 0 and r.nodes["enc2"]["shares"] == "enc"
+    assert r.nodes["enc2"]["flops"] == r.nodes["enc"]["flops"] > 0  # each call still computes
+    assert r.params == 28 + 0
+
+
+def test_shares_is_loaded_and_dumped_as_a_node_key():
+    from akid.graph.schema import dump_graph, load_graph
+
+    g = load_graph(siamese())
+    assert g.node("enc2").shares == "enc" and g.node("enc").shares is None
+    dumped = dump_graph(g)
+    assert [n.get("shares") for n in dumped["nodes"]] == [None, None, None, "enc", None, None]
+    bad = siamese(shares=3)
+    with pytest.raises(AkidError, match="shares must be str"):
+        load_graph(bad)
+
+
+@pytest.mark.parametrize(
+    ("override", "code", "says"),
+    [
+        ({"shares": "nope"}, "shares_unknown", "'nope', which is not a node"),
+        ({"shares": "enc2"}, "shares_self", "itself"),
+        ({"type": "Conv1D", "params": {"filters": 4, "kernel_size": 1}}, "shares_type", "a Dense"),
+        ({"params": {"units": 5}}, "shares_params", "['units']"),
+        ({"params": {"units": 4, "activation": "relu"}}, "shares_params", "['activation']"),
+        ({"shares": "x"}, "shares_io", "Input and Output"),
+    ],
+)
+def test_bad_shares_are_specific_errors_on_the_sharing_node(override, code, says):
+    d = siamese(**override)
+    if override.get("type") == "Conv1D":  # give it an input Conv1D accepts, so only `shares` is wrong
+        d["nodes"][1] = node("z", "Input", shape=[3, 6], feature="aux")
+        d["nodes"][4] = node("cat", "Flatten")
+        d["edges"] = [edge("x", "enc"), edge("z", "enc2"), edge("enc2", "cat"), edge("cat", "y"), edge("enc", "y2")]
+        d["nodes"].append(node("y2", "Output", target="t2"))
+    i = only(validate(d), code)
+    assert says in i.message, i.message
+
+
+def test_a_chain_of_shares_names_the_owner_to_use():
+    d = siamese()
+    d["nodes"].append({**node("enc3", "Dense", units=4), "shares": "enc2"})
+    d["edges"] += [edge("x", "enc3"), edge("enc3", "cat")]
+    r = validate(d)
+    chain = [i for i in r.errors if i.code == "shares_chain"]
+    assert [(i.node_id, i.param) for i in chain] == [("enc3", "shares")]
+    assert "shares='enc'" in chain[0].message
+
+
+def test_inputs_the_shared_weights_cannot_take_are_refused():
+    d = siamese()
+    d["nodes"][1] = node("z", "Input", shape=[5], feature="aux")  # enc's kernel is 6 x 4
+    i = only(validate(d), "shares_shape")
+    assert "[[5]]" in i.message and "[[6]]" in i.message
+    d["nodes"][1] = node("z", "Input", shape=[3, 6], feature="aux")  # same last dim: Dense accepts it
+    d["nodes"][4] = node("cat", "Flatten")
+    d["edges"] = [edge("x", "enc"), edge("z", "enc2"), edge("enc2", "cat"), edge("cat", "y"), edge("enc", "y2")]
+    d["nodes"].append(node("y2", "Output", target="t2"))
+    assert validate(d).ok
+
+
+def test_the_size_limit_counts_shared_weights_once():
+    assert validate(siamese(), max_params=28).ok
+    assert [i.code for i in validate(siamese(), max_params=27).errors] == ["model_too_large"]
+
+
+def test_one_layer_object_runs_at_both_sites_and_trains_as_one():
+    import keras
+
+    model = build_model(siamese())
+    assert model.block("enc") is model.block("enc2")
+    assert model.count_params() == validate(siamese()).params == 28
+    assert len(model.trainable_weights) == 2
+    x = np.random.default_rng(0).normal(size=(4, 6)).astype("float32")
+    out = model({"x": x, "z": x}, training=False)["y"]
+    np.testing.assert_allclose(np.asarray(out[:, :4]), np.asarray(out[:, 4:]))  # same input, same weights
+    before = [np.asarray(w).copy() for w in model.block("enc").get_weights()]
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss={"y": "mse"})
+    model.fit({"x": x, "z": -x}, {"y": np.ones((4, 8), "float32")}, epochs=1, verbose=0)
+    after = model.block("enc").get_weights()
+    assert any(not np.allclose(a, b) for a, b in zip(after, before))  # the step changed the shared weights
+    for a, b in zip(model.block("enc2").get_weights(), after):
+        np.testing.assert_array_equal(a, b)
+    out = model({"x": x, "z": x}, training=False)["y"]
+    np.testing.assert_allclose(np.asarray(out[:, :4]), np.asarray(out[:, 4:]))
+
+
+def test_weights_file_has_one_entry_per_shared_layer(tmp_path):
+    from akid.graph.weights import model_weights, read_weights, save_weights, set_weights
+
+    model = build_model(siamese())
+    assert sorted(model_weights(model)) == ["enc"]
+    path = save_weights(model, tmp_path / "w.h5")
+    again = build_model(siamese())
+    assert set_weights(again, read_weights(path)) == ["enc"]
+    np.testing.assert_array_equal(again.block("enc2").get_weights()[0], model.block("enc").get_weights()[0])
+    extra = {**read_weights(path), "enc2": read_weights(path)["enc"]}
+    with pytest.raises(AkidError, match="shares the layer of 'enc'") as err:
+        set_weights(again, extra)
+    assert [(i.code, i.node_id) for i in err.value.issues] == [("bad_weights", "enc2")]
+
+
+def test_code_export_calls_one_layer_at_each_site():
+    from akid.graph.export_code import to_python_keras
+
+    src = to_python_keras(siamese())
+    assert src.count("keras.layers.Dense(") == 1 and "name='enc2'" not in src
+    env: dict = {}
+    exec(compile(src, "<export>", "exec"), env)
+    m = env["model"]
+    assert m.count_params() == 28
+    assert len(m.get_layer("enc")._inbound_nodes) == 2
+
+
+def test_code_export_with_feedback_shares_the_layer_in_the_subclass():
+    from akid.graph.export_code import to_python_keras
+
+    d = copy.deepcopy(siamese())
+    d["nodes"][4] = node("cat", "Add")
+    d["nodes"][3]["params"] = {"units": 4}
+    d["nodes"].insert(4, node("back", "Dense", units=6))
+    d["edges"] += [edge("cat", "back"), edge("back", "x2", feedback=True)]
+    # feed the fed-back value into enc2's input through an Add with z
+    d["nodes"].insert(2, node("x2", "Add"))
+    d["edges"] = [e for e in d["edges"] if e["target"] != "enc2"] + [edge("z", "x2"), edge("x2", "enc2")]
+    d["params"] = {"time_steps": 2}
+    d["nodes"].append(node("y2", "Output", target="t2"))
+    d["edges"].append(edge("back", "y2"))
+    assert validate(d).ok, validate(d).errors
+    src = to_python_keras(d)
+    assert "class GraphModel" in src
+    env: dict = {}
+    exec(compile(src, "<export>", "exec"), env)
+    m = env["model"]
+    feed = {"x": np.ones((2, 6), "float32"), "z": np.ones((2, 6), "float32")}
+    m(feed)
+    assert m.count_params() == build_model(d).count_params() == validate(d).params
