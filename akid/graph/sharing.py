@@ -148,9 +148,6 @@ def shared_layers(order: list[str], make: Any, shared: dict[str, str]) -> dict[s
 
 # ---- Keras import: a layer called several times -> one node per call ----------------------------
 
-#: Keras classes that are models: their keras_history node indices count their own built-in node.
-_MODEL_CLASSES = ("Functional", "Model", "Sequential")
-
 
 def call_site_name(name: str, call: int) -> str:
     """The node id of the ``call``-th call (0-based) of a shared Keras layer: the first keeps the
@@ -176,22 +173,19 @@ def expand_shared_calls(layers: list[dict], cfg: dict) -> tuple[list[dict], dict
     names = {layer.get("name") for layer in layers}
     site: dict[tuple[str, int], str] = {}  # (layer name, inbound node index) -> call-site name
     shares: dict[str, str] = {}
-    for name, layer in multi.items():
-        offset = 1 if layer.get("class_name") in _MODEL_CLASSES else 0
+    for name, layer in multi.items():  # keras_history's node index is the index in inbound_nodes
         for k in range(len(layer["inbound_nodes"])):
             new = call_site_name(name, k)
             while k and new in names:
                 new += "_"
             names.add(new)
-            site[(name, k + offset)] = new
+            site[(name, k)] = new
             if k:
                 shares[new] = name
 
     def ref(name: str, node_index: int) -> tuple[str, int]:
         new = site.get((name, node_index))
-        if new is None:
-            return name, node_index
-        return new, (1 if multi[name].get("class_name") in _MODEL_CLASSES else 0)
+        return (name, node_index) if new is None else (new, 0)
 
     def rewrite(obj: Any) -> Any:
         if isinstance(obj, dict):
@@ -222,15 +216,11 @@ def expand_shared_calls(layers: list[dict], cfg: dict) -> tuple[list[dict], dict
             continue
         for k, node in enumerate(calls):
             one = copy.deepcopy(layer)
-            one["name"] = call_site_name(layer["name"], 0) if k == 0 else site[(layer["name"], k + _offset(layer))]
+            one["name"] = site[(layer["name"], k)]
             one["inbound_nodes"] = _rewrite_nodes([node], rewrite, ref)
             expanded.append(one)
     cfg = {**cfg, "input_layers": rewrite_refs(cfg.get("input_layers")), "output_layers": rewrite_refs(cfg.get("output_layers"))}
     return _topological(expanded), cfg, shares
-
-
-def _offset(layer: dict) -> int:
-    return 1 if layer.get("class_name") in _MODEL_CLASSES else 0
 
 
 def _rewrite_nodes(calls: list, rewrite: Any, ref: Any) -> list:
