@@ -15,7 +15,7 @@ from akid.graph.weights import model_weights, save_weights
 GRAPHS = Path(__file__).resolve().parents[2] / "fixtures" / "graphs"
 
 
-@pytest.mark.parametrize("name", ["residual.json", "two_in_two_out.json", "composite.json"])
+@pytest.mark.parametrize("name", ["residual.json", "two_in_two_out.json", "composite.json", "shared.json"])
 def test_onnx_matches_the_akid_model(name, tmp_path, capsys):
     import onnxruntime as ort  # requirements-dev.txt
 
