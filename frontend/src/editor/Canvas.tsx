@@ -24,6 +24,7 @@ import { DetailContext, detailSelector, LodEdgeCanvas } from './lod';
 import { DRAG_MIME } from './Palette';
 import { fitReadable } from './readableFit';
 import { ShapeEdge } from './ShapeEdge';
+import { SharedLinks } from './SharedLinks';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
@@ -198,6 +199,7 @@ export function Canvas({
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={20} size={1} />
+            <SharedLinks />
             {detail === 'box' && <LodEdgeCanvas nodes={nodes} edges={edges} />}
             {detail !== 'box' && showMap && <MiniMap pannable zoomable nodeColor={miniMapColor} ariaLabel="Minimap" />}
             <Panel position="bottom-right" className="map-toggle-panel">

@@ -8,6 +8,7 @@ import { SweepNodeControls } from '../sweeps/SweepNodeControls';
 import type { JsonSchema } from '../types';
 import { isIncomplete } from './issueKinds';
 import { ParamField } from './ParamField';
+import { SharesField } from './SharesField';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) =>
@@ -76,6 +77,7 @@ function NodeInspector({ id }: { id: string }) {
           onChange={(e) => editorStore.getState().setLabel(id, e.target.value)}
         />
       </div>
+      <SharesField id={id} />
       {issues && issues.length > 0 && (
         <div className="issues" data-testid="inspector-issues">
           {issues

@@ -69,6 +69,10 @@ export interface GraphNode {
     [k: string]: unknown;
   };
   label?: string;
+  /**
+   * Id of the node whose layer (and weights) this node reuses: one shared layer called at both nodes (same type and params).
+   */
+  shares?: string;
 }
 export interface Position {
   x: number;

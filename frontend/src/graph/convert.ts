@@ -31,6 +31,7 @@ export function docToFlow(doc: GraphDoc): FlowGraph {
       params: { ...(n.params ?? {}) },
       ...(n.label !== undefined ? { label: n.label } : {}),
       ...(n.ui !== undefined ? { ui: n.ui } : {}),
+      ...(n.shares ? { shares: n.shares } : {}),
       placed: !!n.position,
     },
   }));
@@ -51,6 +52,7 @@ export function nodeToDoc(n: BlockNodeT): GraphNode {
   if (n.data.placed) d.position = { x: Math.round(n.position.x * 100) / 100, y: Math.round(n.position.y * 100) / 100 };
   if (n.data.ui !== undefined) d.ui = n.data.ui;
   if (n.data.label !== undefined) d.label = n.data.label;
+  if (n.data.shares) d.shares = n.data.shares;
   return d;
 }
 

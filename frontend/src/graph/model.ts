@@ -7,6 +7,8 @@ export interface BlockData extends Record<string, unknown> {
   params: Record<string, unknown>;
   label?: string;
   ui?: Record<string, unknown>;
+  /** Id of the node whose layer (and weights) this node reuses (docs/graph-format.md, shared layers). */
+  shares?: string;
   /** false while a node has no saved position (it is then laid out automatically). */
   placed: boolean;
 }
