@@ -60,21 +60,23 @@ def load_init_weights(model: Any, logdir: str | Path, log: Callable[..., None]) 
     path = logdir / INIT_FILE
     if not path.is_file():
         return None
+    from akid.graph.sharing import sharers
     from akid.graph.weights import set_weights
 
     spec = json.loads(path.read_text(encoding="utf-8"))
     weights = source_weights(spec, logdir)
     layers = model.program.layers
+    shared = sharers(model.program.graph)  # a shared layer's weights load once, under its owner
     loaded: dict[str, list[Any]] = {}
     skipped = []
     for nid, arrays in weights.items():
-        layer = layers.get(nid)
+        layer = None if nid in shared else layers.get(nid)
         if layer is not None and [tuple(w.shape) for w in layer.weights] == [tuple(a.shape) for a in arrays]:
             loaded[nid] = arrays
         else:
             skipped.append(nid)
     set_weights(model, loaded, partial=True)
-    missing = sorted(nid for nid, layer in layers.items() if layer.weights and nid not in loaded)
+    missing = sorted(nid for nid, layer in layers.items() if layer.weights and nid not in loaded and nid not in shared)
     frozen = sorted(nid for nid, layer in layers.items() if getattr(getattr(layer, "p", None), "trainable", True) is False)
     report = {"loaded": sorted(loaded), "missing": missing, "skipped": sorted(skipped), "frozen": frozen}
     log(

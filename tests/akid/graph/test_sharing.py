@@ -174,3 +174,53 @@ def test_code_export_with_feedback_shares_the_layer_in_the_subclass():
     feed = {"x": np.ones((2, 6), "float32"), "z": np.ones((2, 6), "float32")}
     m(feed)
     assert m.count_params() == build_model(d).count_params() == validate(d).params
+
+
+def test_init_weights_load_a_shared_layer_once(tmp_path):
+    """Fine-tuning: an entry for a sharing node is skipped (its owner's is the one), never reported missing."""
+    from akid.graph.weights import save_weights
+    from akid.train.init_weights import WEIGHTS_COPY, load_init_weights, write_init_spec
+
+    w = [np.ones((6, 4), "float32"), np.zeros(4, "float32")]
+    save_weights({"enc": w, "enc2": w}, tmp_path / WEIGHTS_COPY)
+    write_init_spec(tmp_path, {"weights": WEIGHTS_COPY, "label": "imported"})
+    model = build_model(siamese())
+    report = load_init_weights(model, tmp_path, lambda *a: None)
+    assert report == {"loaded": ["enc"], "missing": [], "skipped": ["enc2"], "frozen": []}
+    np.testing.assert_array_equal(model.block("enc2").get_weights()[0], w[0])
+
+
+def test_the_trainer_trains_a_graph_with_a_shared_layer(tmp_path):
+    """Two views of a digit through one Dense encoder (the flat picture and the pixels are the same 64 values)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+    from train_helpers import Recorder, two_view_npz
+
+    from akid.train import api
+
+    nodes = [
+        node("pixels", "Input", shape=[64], feature="pixels"),
+        node("picture", "Input", shape=[8, 8, 1], feature="image"),
+        node("flat", "Flatten"),
+        node("enc", "Dense", units=16, activation="relu"),
+        {**node("enc2", "Dense", units=16, activation="relu"), "shares": "enc"},
+        node("join", "Concat"),
+        node("logits", "Dense", units=10),
+        node("label", "Output", target="label", metrics=["accuracy"]),
+    ]
+    edges = [
+        edge("pixels", "enc"),
+        edge("picture", "flat"),
+        edge("flat", "enc2"),
+        edge("enc", "join"),
+        edge("enc2", "join"),
+        edge("join", "logits"),
+        edge("logits", "label"),
+    ]
+    g = doc(nodes, edges)
+    quiet = {"tensorboard": False}  # weight histograms, images and the confusion matrix on: they name weights by node
+    data = two_view_npz(tmp_path / "two.npz")
+    result = api.train(g, {"data": data, "epochs": 2, "observers": quiet}, logdir=tmp_path / "run", sink=Recorder())
+    assert result["val"]["label/accuracy"] > 0.5
