@@ -46,11 +46,17 @@ def test_shared_link_is_drawn_and_set_in_the_inspector(page, shot):
     wait_validated(page)
     shot("cleared")
 
-    # Set it again, then undo: one step each.
+    # Set it again, undo that one step, set it again.
     select.select_option("enc")
     page.get_by_test_id("shared-link-enc_call2").wait_for(state="attached")
     assert _node(page, "enc_call2")["shares"] == "enc"
     assert errors(page) == 0
+    page.get_by_test_id("undo-button").click()
+    page.get_by_test_id("shared-link-enc_call2").wait_for(state="detached")
+    assert "shares" not in _node(page, "enc_call2")
+    page.get_by_test_id("node-enc_call2").click()  # undo clears the selection
+    select.select_option("enc")
+    page.get_by_test_id("shared-link-enc_call2").wait_for(state="attached")
 
     # The owner's inspector says who shares it, and offers no select of its own.
     page.get_by_test_id("node-enc").click()

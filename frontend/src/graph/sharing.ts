@@ -35,7 +35,7 @@ export function shareCandidates(nodes: readonly BlockNodeT[], id: string): strin
 /** Set (or clear, with null) the layer node `id` reuses; one undo step. */
 export function setShares(id: string, owner: string | null): void {
   const s = editorStore.getState();
-  s.checkpoint(`shares:${id}`);
+  s.checkpoint(); // each choice is its own undo step
   editorStore.setState({
     nodes: s.nodes.map((n) => {
       if (n.id !== id) return n;
