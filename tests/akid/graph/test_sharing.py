@@ -224,3 +224,17 @@ def test_the_trainer_trains_a_graph_with_a_shared_layer(tmp_path):
     data = two_view_npz(tmp_path / "two.npz")
     result = api.train(g, {"data": data, "epochs": 2, "observers": quiet}, logdir=tmp_path / "run", sink=Recorder())
     assert result["val"]["label/accuracy"] > 0.5
+
+
+def test_meta_syntax_reads_and_writes_shares():
+    from akid.graph.metasyntax import MetaSyntaxError, format, parse
+
+    text = "x: Input(6) > enc: Dense(4) > y: Output\nz: Input(6, feature=aux) > enc2: Dense(4, shares=enc) > y2: Output(t2)\n"
+    d = parse(text)
+    assert next(n for n in d["nodes"] if n["id"] == "enc2")["shares"] == "enc"
+    assert "shares" not in next(n for n in d["nodes"] if n["id"] == "enc2")["params"]
+    assert "enc2: Dense(4, shares=enc)" in format(d)
+    assert validate(d).ok
+    with pytest.raises(MetaSyntaxError) as err:
+        parse("x: Input(6) > d: Dense(4, shares=[1], shares=x) > Output")
+    assert [(i.param, i.node_id) for i in err.value.issues] == [("shares", "d"), ("shares", "d")]
