@@ -11,7 +11,7 @@ function dumpGraph(doc: GraphDoc): GraphDoc {
   if (doc.blocks && Object.keys(doc.blocks).length) out.blocks = doc.blocks;
   out.nodes = doc.nodes.map((n) => {
     const d: Record<string, unknown> = { id: n.id, type: n.type, params: n.params ?? {} };
-    for (const k of ['position', 'ui', 'label'] as const) if (n[k] !== undefined) d[k] = n[k];
+    for (const k of ['position', 'ui', 'label', 'shares'] as const) if (n[k] !== undefined) d[k] = n[k];
     return d;
   });
   out.edges = (doc.edges ?? []).map((e, i) => {
