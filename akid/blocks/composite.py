@@ -104,7 +104,7 @@ class CompositeBlock(Block):
             outputs,
             params=sum(i.params for i in infs.values()),
             flops=sum(i.flops for i in infs.values()),
-            notes={"inner": {k: v.outputs for k, v in infs.items()}},
+            notes={"inner": {k: v.outputs for k, v in infs.items()}, "inner_params": {k: v.params for k, v in infs.items()}},
         )
 
 

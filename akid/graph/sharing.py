@@ -110,7 +110,10 @@ def check_shares(graph: Graph, plans: dict[str, Any], inferences: dict[str, Infe
         own, other = inferences.get(n.id), inferences.get(owner_id)
         if own is None or other is None:
             continue  # not inferred: the reason is reported upstream
-        if own.notes.get("shared_params", own.params) != other.params:
+        # Same count, and for a composite the same count per inner node (two inputs could trade sizes).
+        if own.notes.get("shared_params", own.params) != other.params or own.notes.get("inner_params") != other.notes.get(
+            "inner_params"
+        ):
             err(
                 "shares_shape",
                 f"{n.type} {n.id!r} receives inputs {_arriving(plans[n.id], inferences)} but the weights it shares "

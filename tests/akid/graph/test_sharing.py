@@ -238,3 +238,36 @@ def test_meta_syntax_reads_and_writes_shares():
     with pytest.raises(MetaSyntaxError) as err:
         parse("x: Input(6) > d: Dense(4, shares=[1], shares=x) > Output")
     assert [(i.param, i.node_id) for i in err.value.issues] == [("shares", "d"), ("shares", "d")]
+
+
+def test_a_shared_composite_needs_the_same_weights_per_inner_node():
+    """Two inner Dense layers on inputs of sizes (2, 4) or (4, 2): the same total, other weights."""
+    body = doc(
+        [
+            node("p", "Input", shape=[2]),
+            node("q", "Input", shape=[4]),
+            node("dp", "Dense", units=3),
+            node("dq", "Dense", units=3),
+            node("s", "Add"),
+            node("o", "Output"),
+        ],
+        [edge("p", "dp"), edge("q", "dq"), edge("dp", "s"), edge("dq", "s"), edge("s", "o")],
+    )
+    nodes = [
+        node("a", "Input", shape=[2], feature="a"),
+        node("b", "Input", shape=[4], feature="b"),
+        node("u", "Pair"),
+        {**node("v", "Pair"), "shares": "u"},
+        node("m", "Concat"),
+        node("y", "Output"),
+    ]
+    same = [edge("a", "u", tp="p"), edge("b", "u", tp="q"), edge("a", "v", tp="p"), edge("b", "v", tp="q")]
+    tail = [edge("u", "m", sp="o"), edge("v", "m", sp="o"), edge("m", "y")]
+    ok = validate(doc(nodes, same + tail, blocks={"Pair": body}))
+    assert ok.ok, ok.errors
+    assert ok.params == 2 * 3 + 3 + 4 * 3 + 3
+    model = build_model(doc(nodes, same + tail, blocks={"Pair": body}))
+    assert model.block("v") is model.block("u") and model.count_params() == ok.params
+    swapped = same[:2] + [edge("b", "v", tp="p"), edge("a", "v", tp="q")]
+    r = validate(doc(nodes, swapped + tail, blocks={"Pair": body}))
+    assert "shares_shape" in [i.code for i in r.errors if i.node_id == "v"]
