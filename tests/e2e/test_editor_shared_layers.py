@@ -75,3 +75,9 @@ def test_a_shared_layer_with_other_params_is_an_error_on_the_shares_field(page, 
     field.locator(".field-error").first.wait_for()
     assert "params differ in ['units']" in field.inner_text()
     shot("params-differ")
+    # Choosing the owner again copies its params: the link is valid at once.
+    select = page.get_by_test_id("shares-select")
+    select.select_option("")
+    select.select_option("enc")
+    page.wait_for_function("() => window.__akid.graph().nodes.find(n => n.id === 'enc_call2').params.units === 4")
+    assert errors(page) == 0

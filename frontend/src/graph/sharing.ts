@@ -32,16 +32,20 @@ export function shareCandidates(nodes: readonly BlockNodeT[], id: string): strin
   return nodes.filter((n) => n.id !== id && n.data.type === me.data.type && !n.data.shares).map((n) => n.id);
 }
 
-/** Set (or clear, with null) the layer node `id` reuses; one undo step. */
+/** Set (or clear, with null) the layer node `id` reuses; one undo step. Choosing an owner copies its
+ * params, which a shared layer has once (the validator refuses a sharer whose params differ). */
 export function setShares(id: string, owner: string | null): void {
   const s = editorStore.getState();
+  const ownerParams = owner ? s.nodes.find((n) => n.id === owner)?.data.params : undefined;
   s.checkpoint(); // each choice is its own undo step
   editorStore.setState({
     nodes: s.nodes.map((n) => {
       if (n.id !== id) return n;
       const data = { ...n.data };
-      if (owner) data.shares = owner;
-      else delete data.shares;
+      if (owner) {
+        data.shares = owner;
+        if (ownerParams) data.params = { ...ownerParams };
+      } else delete data.shares;
       return { ...n, data };
     }),
     rev: s.rev + 1,
