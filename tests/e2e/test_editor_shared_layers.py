@@ -20,6 +20,8 @@ def test_shared_link_is_drawn_and_set_in_the_inspector(page, shot):
     open_editor(page)
     load(page, SHARED)
     assert errors(page) == 0
+    params = page.get_by_test_id("summary-params")
+    assert params.inner_text() == "params 46"  # enc's 28 weights once, plus the head's 18
 
     link = page.get_by_test_id("shared-link-enc_call2")
     link.wait_for(state="attached")
@@ -44,6 +46,7 @@ def test_shared_link_is_drawn_and_set_in_the_inspector(page, shot):
     page.get_by_test_id("shared-link-enc_call2").wait_for(state="detached")
     assert "shares" not in _node(page, "enc_call2")
     wait_validated(page)
+    assert params.inner_text() == "params 74"  # two layers now
     shot("cleared")
 
     # Set it again, undo that one step, set it again.
