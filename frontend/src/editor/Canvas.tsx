@@ -13,10 +13,12 @@ import {
   useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { checkConnection } from '../graph/connect';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
+import { withDragPositions } from '../store/dragPositions';
 import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { isIncomplete } from './issueKinds';
 import { autoLayout, canvasAspect, placeNear } from './layout';
@@ -59,6 +61,7 @@ const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['o
 const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) =>
   editorStore.getState().onEdgesChange(ch);
 const onNodeDragStart = () => editorStore.getState().checkpoint();
+const onNodeDragStop = () => editorStore.getState().endDrag();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
 const NO_EDGES: GraphEdgeT[] = [];
 const MAP_KEY = 'akid.editor.minimap';
@@ -70,7 +73,10 @@ export function Canvas({
 }: {
   onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void;
 }) {
-  const nodes = useEditor((s) => s.nodes);
+  // A drag's moves live in editorStore.drag until it ends (store/dragPositions.ts).
+  const storeNodes = useEditor((s) => s.nodes);
+  const dragPos = useStore(editorStore.drag, (s) => s.pos);
+  const nodes = useMemo(() => withDragPositions(storeNodes, dragPos), [storeNodes, dragPos]);
   const edges = useEditor((s) => s.edges);
   const layoutRequest = useEditor((s) => s.layoutRequest);
   const fitRequest = useEditor((s) => s.fitRequest);
@@ -186,6 +192,7 @@ export function Canvas({
             onReconnectStart={onReconnectStart}
             onReconnectEnd={onReconnectEnd}
             onNodeDragStart={onNodeDragStart}
+            onNodeDragStop={onNodeDragStop}
             onNodeDoubleClick={onNodeDoubleClick}
             zoomOnDoubleClick={false}
             deleteKeyCode={null}
