@@ -22,7 +22,16 @@ import { withDragPositions } from '../store/dragPositions';
 import { BlockNode, FarContext, farSelector } from './BlockNode';
 import { isIncomplete } from './issueKinds';
 import { autoLayout, canvasAspect, placeNear } from './layout';
-import { DetailContext, detailSelector, LodEdgeCanvas } from './lod';
+import {
+  collapseAll,
+  DetailContext,
+  detailSelector,
+  expandedView,
+  expandStore,
+  isInnerId,
+  LodEdgeCanvas,
+  takeInnerChanges,
+} from './lod';
 import { DRAG_MIME } from './Palette';
 import { fitReadable } from './readableFit';
 import { ShapeEdge } from './ShapeEdge';
@@ -56,10 +65,15 @@ const onConnect = (c: Connection) => {
   const v = editorStore.getState().connect(c);
   if (!v.ok) editorStore.getState().notify(v.reason, 'error');
 };
-const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) =>
-  editorStore.getState().onNodesChange(ch);
-const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) =>
-  editorStore.getState().onEdgesChange(ch);
+// Changes to the inner blocks/edges of an expanded composite are view state (lod/expand.ts).
+const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) => {
+  const rest = takeInnerChanges(ch);
+  if (rest.length) editorStore.getState().onNodesChange(rest);
+};
+const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => {
+  const rest = ch.filter((c) => !('id' in c) || !isInnerId(c.id));
+  if (rest.length) editorStore.getState().onEdgesChange(rest);
+};
 const onNodeDragStart = () => editorStore.getState().checkpoint();
 const onNodeDragStop = () => editorStore.getState().endDrag();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
@@ -76,8 +90,16 @@ export function Canvas({
   // A drag's moves live in editorStore.drag until it ends (store/dragPositions.ts).
   const storeNodes = useEditor((s) => s.nodes);
   const dragPos = useStore(editorStore.drag, (s) => s.pos);
-  const nodes = useMemo(() => withDragPositions(storeNodes, dragPos), [storeNodes, dragPos]);
-  const edges = useEditor((s) => s.edges);
+  const moved = useMemo(() => withDragPositions(storeNodes, dragPos), [storeNodes, dragPos]);
+  const storeEdges = useEditor((s) => s.edges);
+  // Composites expanded in place add display-only inner blocks and edges (lod/expand.ts).
+  const expanded = useStore(expandStore);
+  const graphBlocks = useEditor((s) => s.meta.blocks);
+  const library = useEditor((s) => s.library);
+  const { nodes, edges } = useMemo(
+    () => expandedView(moved, storeEdges, expanded.open, (t) => graphBlocks?.[t] ?? library[t], expanded.measured),
+    [moved, storeEdges, expanded, graphBlocks, library],
+  );
   const layoutRequest = useEditor((s) => s.layoutRequest);
   const fitRequest = useEditor((s) => s.fitRequest);
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
@@ -97,6 +119,8 @@ export function Canvas({
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
   // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
+  // Every graph (a load, a composite entered or left) starts with its composites collapsed.
+  useEffect(() => collapseAll(), [fitRequest]);
   useEffect(() => {
     if (!layoutRequest && !fitRequest) return;
     let alive = true;

@@ -31,7 +31,7 @@ export function moveDragged(drag: DragStore, moves: ReadonlyArray<{ id: string; 
 
 const indexCache = new WeakMap<readonly BlockNodeT[], Map<string, number>>();
 /** id -> index in `nodes`, built once per nodes array (the array is immutable). */
-function indexOf(nodes: readonly BlockNodeT[]): Map<string, number> {
+export function indexOf(nodes: readonly BlockNodeT[]): Map<string, number> {
   let m = indexCache.get(nodes);
   if (!m) {
     m = new Map(nodes.map((n, i) => [n.id, i]));

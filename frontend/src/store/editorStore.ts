@@ -234,7 +234,9 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       endDrag() {
         const pending = drag.getState().pos;
         if (!pending.size) return;
-        get().onNodesChange([...pending].map(([id, position]) => ({ id, type: 'position', position, dragging: false })));
+        get().onNodesChange(
+          [...pending].map(([id, position]) => ({ id, type: 'position', position, dragging: false })),
+        );
       },
       onEdgesChange(changes) {
         const s = get();
