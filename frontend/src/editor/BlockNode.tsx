@@ -128,7 +128,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       )}
       {!far && composite && (
         <div className="akid-node-params composite-hint">
-          composite · double-click to edit
+          {data.inner ? 'composite' : 'composite · double-click to edit'}
           {!data.inner && (
             <button
               type="button"

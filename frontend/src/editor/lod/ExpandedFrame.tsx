@@ -7,7 +7,7 @@ import type { BlockNodeT } from '../../graph/model';
 import { portsFor } from '../../graph/ports';
 import { useEditorDecor } from '../../store';
 import { splitIssues } from '../issueKinds';
-import { innerLayout, setExpanded } from './expand';
+import { innerLayout, innerWires, setExpanded } from './expand';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -24,6 +24,14 @@ function ExpandedFrameImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
     [data.type, data.params, def],
   );
   const lay = def ? innerLayout(def) : null;
+  const specs = useEditorDecor((s) => s.specs);
+  const graphBlocks = useEditorDecor((s) => s.meta.blocks);
+  const library = useEditorDecor((s) => s.library);
+  const wires = useMemo(() => {
+    if (!lay) return [];
+    const blocks = { ...library, ...(graphBlocks ?? {}) };
+    return innerWires(lay, (b) => portsFor(b.type, b.params, specs[b.type], blocks));
+  }, [lay, specs, graphBlocks, library]);
   const top = (name: string, i: number) => {
     const b = lay?.blocks.find((x) => x.id === name);
     return b ? b.y + INNER_PORT : PORT_TOP + i * PORT_GAP;
@@ -57,6 +65,13 @@ function ExpandedFrameImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           ⊟ collapse
         </button>
       </div>
+      {lay && (
+        <svg className="akid-expanded-wires" width={lay.width} height={lay.height} aria-hidden="true">
+          {wires.map((w) => (
+            <path key={w.id} d={w.d} className={w.feedback ? 'feedback' : ''} data-testid={`wire-${id}-${w.id}`} />
+          ))}
+        </svg>
+      )}
       {ports.inputs.map((p, i) => (
         <Handle
           key={p.name}

@@ -13,10 +13,12 @@
 // - The composite's own node stays the React Flow node (same id): it is dragged, selected and
 //   wired as before; it draws a frame sized to the inner layout (lod/ExpandedFrame) whose ports
 //   sit at the height of the matching inner Input/Output blocks.
-// - Inner blocks and edges are extra display-only elements with ids `<node>::<inner>` (node ids
-//   never contain ':'): not draggable, selectable, connectable or deletable; their positions are
-//   absolute (the frame's position + the layout's offset), so the edge canvas and culling need
-//   no parent/child handling, and a drag of the frame moves them (new objects only for them).
+// - Inner blocks are extra display-only nodes with ids `<node>::<inner>` (node ids never contain
+//   ':'): not draggable, selectable, connectable or deletable; their positions are absolute (the
+//   frame's position + the layout's offset), so culling and the edge canvas need no parent/child
+//   handling, and a drag of the frame moves them (new objects only for them). The inner wiring
+//   is drawn by the frame itself (one SVG under the inner blocks): React Flow draws all edges in
+//   one layer below all nodes, where the frame would hide them.
 // - Neighbours are overlaid, not pushed: the frame and its blocks draw above other blocks
 //   (zIndex), so expanding never moves a saved position; collapsing restores the view exactly.
 import type { NodeChange, XYPosition } from '@xyflow/react';
@@ -158,10 +160,10 @@ export function innerLayout(def: BlockDoc): InnerLayout {
 const frameCache = new WeakMap<BlockNodeT, BlockNodeT>();
 const innerCache = new Map<
   string,
-  { key: string; lay: InnerLayout; measured: ExpandState['measured']; nodes: BlockNodeT[]; edges: GraphEdgeT[] }
+  { key: string; lay: InnerLayout; measured: ExpandState['measured']; nodes: BlockNodeT[] }
 >();
 
-/** The inner blocks and edges of expanded node `n`, reused while its position, layout and sizes hold. */
+/** The inner blocks of expanded node `n`, reused while its position, layout and sizes hold. */
 function innerOf(n: BlockNodeT, lay: InnerLayout, measured: ExpandState['measured']) {
   const key = `${n.id}@${n.position.x},${n.position.y}`;
   const hit = innerCache.get(n.id);
@@ -184,31 +186,14 @@ function innerOf(n: BlockNodeT, lay: InnerLayout, measured: ExpandState['measure
       ...(m ? { measured: m } : {}),
     };
   });
-  const edges: GraphEdgeT[] =
-    hit && hit.lay === lay
-      ? hit.edges
-      : lay.edges.map((e, i) => ({
-          id: `${pre}${e.id ?? `e${i}`}`,
-          type: 'akid',
-          source: pre + e.source,
-          target: pre + e.target,
-          sourceHandle: e.source_port ?? 'out',
-          targetHandle: e.target_port ?? 'in',
-          data: { feedback: !!e.feedback },
-          selectable: false,
-          deletable: false,
-          reconnectable: false,
-          focusable: false,
-          zIndex: INNER_Z,
-        }));
-  const entry = { key, lay, measured, nodes, edges };
+  const entry = { key, lay, measured, nodes };
   innerCache.set(n.id, entry);
   return entry;
 }
 
 /**
  * The elements React Flow draws: `nodes`/`edges` as they are when nothing is expanded; else each
- * expanded composite raised above its neighbours plus its inner blocks and edges. O(expanded
+ * expanded composite raised above its neighbours plus its inner blocks. O(expanded
  * inner blocks) besides one array copy; element objects are reused while nothing moved.
  */
 export function expandedView(
@@ -222,7 +207,6 @@ export function expandedView(
   const idx = indexOf(nodes);
   const outN = nodes.slice();
   const extraN: BlockNodeT[] = [];
-  const extraE: GraphEdgeT[] = [];
   for (const id of open) {
     const i = idx.get(id);
     if (i === undefined) continue;
@@ -232,10 +216,52 @@ export function expandedView(
     let frame = frameCache.get(n);
     if (!frame) frameCache.set(n, (frame = { ...n, zIndex: FRAME_Z }));
     outN[i] = frame;
-    const inner = innerOf(n, innerLayout(def), measured);
-    extraN.push(...inner.nodes);
-    extraE.push(...inner.edges);
+    extraN.push(...innerOf(n, innerLayout(def), measured).nodes);
   }
-  if (!extraN.length && !extraE.length) return { nodes: outN, edges };
-  return { nodes: [...outN, ...extraN], edges: [...edges, ...extraE] };
+  return { nodes: extraN.length ? [...outN, ...extraN] : outN, edges };
+}
+
+const PORT_TOP = 14;
+const PORT_GAP = 20;
+/** How far a skipping wire's control points lie below its ends (it passes ~3/4 of it: under an 80 px block). */
+const SKIP_DIP = 110;
+export interface Wire {
+  id: string;
+  d: string;
+  feedback: boolean;
+}
+/**
+ * The inner edges as paths in the frame's coordinates: from the source block's right side to the
+ * target's left side, at the port rows BlockNode uses (`portsOf` gives each block's port order).
+ */
+export function innerWires(
+  lay: InnerLayout,
+  portsOf: (b: InnerBlock) => { inputs: { name: string }[]; outputs: { name: string }[] },
+): Wire[] {
+  const byId = new Map(lay.blocks.map((b) => [b.id, b]));
+  const row = (names: { name: string }[], name: string) =>
+    Math.max(
+      0,
+      names.findIndex((p) => p.name === name),
+    );
+  const out: Wire[] = [];
+  lay.edges.forEach((e, i) => {
+    const s = byId.get(e.source);
+    const t = byId.get(e.target);
+    if (!s || !t) return;
+    const x1 = s.x + NODE_W;
+    const y1 = s.y + PORT_TOP + row(portsOf(s).outputs, e.source_port ?? 'out') * PORT_GAP;
+    const x2 = t.x;
+    const y2 = t.y + PORT_TOP + row(portsOf(t).inputs, e.target_port ?? 'in') * PORT_GAP;
+    // A wire that skips a column (a residual's shortcut) dips under the blocks it passes.
+    const skips = x2 - x1 > COL;
+    const dx = skips ? 40 : Math.max(40, Math.abs(x2 - x1) / 2);
+    const dip = skips ? SKIP_DIP : 0;
+    out.push({
+      id: e.id ?? `e${i}`,
+      d: `M${x1},${y1} C${x1 + dx},${y1 + dip} ${x2 - dx},${y2 + dip} ${x2},${y2}`,
+      feedback: !!e.feedback,
+    });
+  });
+  return out;
 }
