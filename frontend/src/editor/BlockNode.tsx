@@ -127,8 +127,8 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         </div>
       )}
       {!far && composite && (
-        <div className="akid-node-params composite-hint">
-          {data.inner ? 'composite' : 'composite · double-click to edit'}
+        <div className="akid-node-params composite-hint" title={data.inner ? undefined : 'Double-click to edit it'}>
+          {data.inner ? 'composite' : 'composite · dbl-click edits'}
           {!data.inner && (
             <button
               type="button"
