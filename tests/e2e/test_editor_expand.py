@@ -57,7 +57,7 @@ def test_composite_expands_in_place_and_collapses(page, shot):
     moved = _inner(page, comp).first.bounding_box()
     # (React Flow starts the drag after the first move: 55-60 px of the 60 reach the node)
     assert 50 <= moved["x"] - inner0["x"] <= 62 and 25 <= moved["y"] - inner0["y"] <= 32
-    pos = lambda g: next(n for n in g["nodes"] if n["id"] == comp).get("position")  # noqa: E731
+    pos = lambda g: next(n for n in g["nodes"] if n["id"] == comp).get("position")
     assert pos(graph(page)) != pos(before)
     after_drag = graph(page)
 
