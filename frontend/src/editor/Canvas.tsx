@@ -19,7 +19,7 @@ import { checkConnection } from '../graph/connect';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
 import { withDragPositions } from '../store/dragPositions';
-import { BlockNode, FarContext, farSelector } from './BlockNode';
+import { BIG_GRAPH, BlockNode, FarContext, farSelector } from './BlockNode';
 import { isIncomplete } from './issueKinds';
 import { autoLayout, canvasAspect, placeNear } from './layout';
 import {
@@ -125,9 +125,21 @@ export function Canvas({
     if (!layoutRequest && !fitRequest) return;
     let alive = true;
     let raf = 0;
+    // React Flow measures only the nodes it renders (onlyRenderVisibleElements): in a big graph
+    // most start off-screen and stay unmeasured until the fit, so waiting for all of them cost
+    // 30 frames on every load. There, wait only for the rendered ones (a node one box off in the
+    // fitted bounds is invisible at that zoom); small graphs still wait for every size.
+    const unmeasured = () => {
+      const all = rf.getNodes();
+      if (all.length <= BIG_GRAPH) return all.some((n) => !n.measured?.width);
+      const el = wrap.current;
+      return (
+        !el?.querySelector('.react-flow__node') || !!el.querySelector('.react-flow__node[style*="visibility: hidden"]')
+      );
+    };
     const fitWhenMeasured = (frames: number) => {
       if (!alive) return;
-      if (frames < 30 && rf.getNodes().some((n) => !n.measured?.width)) {
+      if (frames < 30 && unmeasured()) {
         raf = requestAnimationFrame(() => fitWhenMeasured(frames + 1));
         return;
       }
