@@ -13,7 +13,16 @@ import {
   useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type DragEvent,
+  type MouseEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useStore } from 'zustand';
 import { checkConnection } from '../graph/connect';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
@@ -30,6 +39,7 @@ import {
   expandStore,
   isInnerId,
   LodEdgeCanvas,
+  prefitViewport,
   takeInnerChanges,
 } from './lod';
 import { DRAG_MIME } from './Palette';
@@ -121,6 +131,16 @@ export function Canvas({
   // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
   // Every graph (a load, a composite entered or left) starts with its composites collapsed.
   useEffect(() => collapseAll(), [fitRequest]);
+  // A big placed graph is drawn first at (about) its fitted view: before React Flow receives the
+  // nodes (its store takes them in a passive effect), so they mount once at that level of detail.
+  useLayoutEffect(() => {
+    if (!fitRequest) return;
+    const s = editorStore.getState();
+    const el = wrap.current;
+    if (!el || s.nodes.length <= BIG_GRAPH || s.nodes.some((n) => !n.data.placed)) return;
+    const vp = prefitViewport(s.nodes, el.clientWidth, el.clientHeight);
+    if (vp) void rf.setViewport(vp);
+  }, [fitRequest, rf]);
   useEffect(() => {
     if (!layoutRequest && !fitRequest) return;
     let alive = true;

@@ -13,3 +13,4 @@ export {
 export { LodBoxNode } from './LodBoxNode';
 export { LodEdgeCanvas } from './LodEdgeCanvas';
 export { BOX_ZOOM, type Detail, DetailContext, detailAt, detailSelector } from './levels';
+export { prefitViewport } from './prefit';
