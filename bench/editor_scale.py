@@ -24,6 +24,7 @@ under 33 ms at 2,000 nodes; ratio = the smaller of budget / p95 frame work ms
 over both sizes (``--smoke``: 100 nodes, 16 ms).
 
     python bench/editor_scale.py [--quick] [--smoke]
+    python bench/editor_scale.py --composites   # 2,000 blocks in 200 composites (not in run.py)
 """
 
 from __future__ import annotations
@@ -113,6 +114,31 @@ def make_graph(n: int, cols: int = 25) -> dict[str, Any]:
     return {"format": "akid.graph/v1", "name": f"bench{n}", "nodes": nodes, "edges": edges}
 
 
+def make_composite_graph(blocks: int, per: int = 10, cols: int = 10) -> dict[str, Any]:
+    """``blocks`` Dense blocks packed ``per`` to a composite ``Unit`` (Input -> Dense x per -> Output),
+    chained on a grid: the canvas shows ``blocks / per`` composite nodes (collapsed by default)."""
+    inner = [{"id": "in", "type": "Input", "params": {"shape": [16]}}]
+    inner_edges, prev = [], "in"
+    for j in range(per):
+        inner.append({"id": f"d{j}", "type": "Dense", "params": {"units": 16}})
+        inner_edges.append({"id": f"e{j}", "source": prev, "target": f"d{j}"})
+        prev = f"d{j}"
+    inner.append({"id": "out", "type": "Output", "params": {}})
+    inner_edges.append({"id": "eo", "source": prev, "target": "out"})
+    nodes = [{"id": "x", "type": "Input", "params": {"shape": [16], "feature": "image"}, "position": {"x": 0, "y": 0}}]
+    edges, prev = [], "x"
+    units = blocks // per
+    for i in range(1, units + 1):
+        nid = f"u{i}"
+        nodes.append({"id": nid, "type": "Unit", "params": {}, "position": {"x": (i % cols) * 240, "y": (i // cols) * 160}})
+        edges.append({"id": f"e{i}", "source": prev, "target": nid})
+        prev = nid
+    nodes.append({"id": "y", "type": "Output", "params": {}, "position": {"x": 0, "y": (units // cols + 1) * 160}})
+    edges.append({"id": "ey", "source": prev, "target": "y"})
+    unit = {"name": "Unit", "nodes": inner, "edges": inner_edges}
+    return {"format": "akid.graph/v1", "name": f"units{blocks}", "blocks": {"Unit": unit}, "nodes": nodes, "edges": edges}
+
+
 def _open_editor(page: Any) -> None:
     page.goto("/")
     page.wait_for_function("() => !!window.__akid", timeout=60000)
@@ -177,8 +203,8 @@ def _r(x: float) -> float | None:
     return None if x != x else round(x, 2)
 
 
-def measure(browser: Any, base_url: str, n: int, moves: int) -> dict[str, Any]:
-    """Fresh page: render an ``n``-node graph (cold), then drag a node."""
+def measure(browser: Any, base_url: str, n: int, moves: int, doc: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fresh page: render an ``n``-node graph (``doc``, else a chain; cold), then drag a node."""
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=base_url)
     try:
         page = ctx.new_page()
@@ -186,7 +212,7 @@ def measure(browser: Any, base_url: str, n: int, moves: int) -> dict[str, Any]:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)[:300]))
         _open_editor(page)
-        rendered = page.evaluate(RENDER_JS, make_graph(n))
+        rendered = page.evaluate(RENDER_JS, doc or make_graph(n))
         page.wait_for_timeout(300)  # let the validation request settle before dragging
         out = {"nodes": n, "render_ms": round(rendered["ms"], 1), "dom_nodes": rendered["dom_nodes"], **_drag(page, moves)}
         if errors:
@@ -228,5 +254,21 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
     )
 
 
+def run_composites(blocks: int = 2000, moves: int = 120) -> dict[str, Any]:
+    """Not part of ``run.py``: ``blocks`` Dense blocks in composites of 10 (all collapsed on load)."""
+    shared = Shared()
+    try:
+        url, browser = shared.studio().url, shared.browser()
+        measure(browser, url, 20, 10)
+        doc = make_composite_graph(blocks)
+        row = measure(browser, url, len(doc["nodes"]), moves, doc)
+    finally:
+        shared.close()
+    return {"name": "editor_scale_composites", "blocks": blocks, "canvas_nodes": len(doc["nodes"]), **row}
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv), indent=2))
+    if "--composites" in sys.argv:  # python bench/editor_scale.py --composites
+        print(json.dumps(run_composites(), indent=2))
+    else:
+        print(json.dumps(run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv), indent=2))

@@ -9,7 +9,7 @@ import { LiveNodeStats } from '../runs/LiveNodeStats';
 import { useEditorDecor } from '../store';
 import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
 import { splitIssues } from './issueKinds';
-import { DetailContext, LodBoxNode } from './lod';
+import { DetailContext, ExpandedFrame, LodBoxNode, setExpanded, useExpanded } from './lod';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -126,7 +126,26 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           ))}
         </div>
       )}
-      {!far && composite && <div className="akid-node-params composite-hint">composite · double-click to edit</div>}
+      {!far && composite && (
+        <div className="akid-node-params composite-hint" title={data.inner ? undefined : 'Double-click to edit it'}>
+          {data.inner ? 'composite' : 'composite · dbl-click edits'}
+          {!data.inner && (
+            <button
+              type="button"
+              className="akid-expand-toggle nodrag"
+              onClick={(e) => {
+                e.stopPropagation();
+                setExpanded(id, true);
+              }}
+              onDoubleClick={(e) => e.stopPropagation()}
+              data-testid={`expand-${id}`}
+              title="Expand in place: show the blocks inside (view only, the graph is unchanged)"
+            >
+              ⊞ expand
+            </button>
+          )}
+        </div>
+      )}
       {!far && (
         <div className="akid-node-foot" data-testid={`node-${id}-info`}>
           {outShapes.map(([port, shape]) => (
@@ -169,6 +188,11 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
 // Only what the node draws: React Flow also passes positionAbsoluteX/Y, dragging, zIndex…, which
 // change on every move of a drag and would re-render the dragged node's whole tree each time.
 // Level of detail (./lod): far out, a plain box instead of the full node.
-const BlockNodeLod = (p: NodeProps<BlockNodeT>) =>
-  useContext(DetailContext) === 'box' ? <LodBoxNode {...p} /> : <BlockNodeImpl {...p} />;
+// A composite expanded in place (lod/expand.ts) draws as a frame around its inner blocks.
+const BlockNodeLod = (p: NodeProps<BlockNodeT>) => {
+  const expanded = useExpanded(p.id);
+  const detail = useContext(DetailContext);
+  if (expanded) return <ExpandedFrame {...p} />;
+  return detail === 'box' ? <LodBoxNode {...p} /> : <BlockNodeImpl {...p} />;
+};
 export const BlockNode = memo(BlockNodeLod, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);

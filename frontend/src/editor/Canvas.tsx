@@ -13,14 +13,35 @@ import {
   useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type DragEvent,
+  type MouseEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { useStore } from 'zustand';
 import { checkConnection } from '../graph/connect';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import { editorStore, useEditor } from '../store';
-import { BlockNode, FarContext, farSelector } from './BlockNode';
+import { withDragPositions } from '../store/dragPositions';
+import { BIG_GRAPH, BlockNode, FarContext, farSelector } from './BlockNode';
 import { isIncomplete } from './issueKinds';
 import { autoLayout, canvasAspect, placeNear } from './layout';
-import { DetailContext, detailSelector, LodEdgeCanvas } from './lod';
+import {
+  collapseAll,
+  DetailContext,
+  detailSelector,
+  expandedView,
+  expandStore,
+  isInnerId,
+  LodEdgeCanvas,
+  prefitViewport,
+  takeInnerChanges,
+} from './lod';
 import { DRAG_MIME } from './Palette';
 import { fitReadable } from './readableFit';
 import { ShapeEdge } from './ShapeEdge';
@@ -55,11 +76,17 @@ const onConnect = (c: Connection) => {
   const v = editorStore.getState().connect(c);
   if (!v.ok) editorStore.getState().notify(v.reason, 'error');
 };
-const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) =>
-  editorStore.getState().onNodesChange(ch);
-const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) =>
-  editorStore.getState().onEdgesChange(ch);
+// Changes to the inner blocks/edges of an expanded composite are view state (lod/expand.ts).
+const onNodesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onNodesChange']>[0]) => {
+  const rest = takeInnerChanges(ch);
+  if (rest.length) editorStore.getState().onNodesChange(rest);
+};
+const onEdgesChange = (ch: Parameters<ReturnType<typeof editorStore.getState>['onEdgesChange']>[0]) => {
+  const rest = ch.filter((c) => !('id' in c) || !isInnerId(c.id));
+  if (rest.length) editorStore.getState().onEdgesChange(rest);
+};
 const onNodeDragStart = () => editorStore.getState().checkpoint();
+const onNodeDragStop = () => editorStore.getState().endDrag();
 const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
 const NO_EDGES: GraphEdgeT[] = [];
 const MAP_KEY = 'akid.editor.minimap';
@@ -71,8 +98,19 @@ export function Canvas({
 }: {
   onQuickInsert: (at: { x: number; y: number; screenX: number; screenY: number }) => void;
 }) {
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
+  // A drag's moves live in editorStore.drag until it ends (store/dragPositions.ts).
+  const storeNodes = useEditor((s) => s.nodes);
+  const dragPos = useStore(editorStore.drag, (s) => s.pos);
+  const moved = useMemo(() => withDragPositions(storeNodes, dragPos), [storeNodes, dragPos]);
+  const storeEdges = useEditor((s) => s.edges);
+  // Composites expanded in place add display-only inner blocks and edges (lod/expand.ts).
+  const expanded = useStore(expandStore);
+  const graphBlocks = useEditor((s) => s.meta.blocks);
+  const library = useEditor((s) => s.library);
+  const { nodes, edges } = useMemo(
+    () => expandedView(moved, storeEdges, expanded.open, (t) => graphBlocks?.[t] ?? library[t], expanded.measured),
+    [moved, storeEdges, expanded, graphBlocks, library],
+  );
   const layoutRequest = useEditor((s) => s.layoutRequest);
   const fitRequest = useEditor((s) => s.fitRequest);
   const rf = useReactFlow<BlockNodeT, GraphEdgeT>();
@@ -92,13 +130,37 @@ export function Canvas({
 
   // After a load: lay out nodes without positions, then fit the view once React Flow has
   // measured the nodes; `viewSettled` tells tests and benchmarks when the view is final.
+  // Every graph (a load, a composite entered or left) starts with its composites collapsed.
+  useEffect(() => collapseAll(), [fitRequest]);
+  // A big placed graph is drawn first at (about) its fitted view: before React Flow receives the
+  // nodes (its store takes them in a passive effect), so they mount once at that level of detail.
+  useLayoutEffect(() => {
+    if (!fitRequest) return;
+    const s = editorStore.getState();
+    const el = wrap.current;
+    if (!el || s.nodes.length <= BIG_GRAPH || s.nodes.some((n) => !n.data.placed)) return;
+    const vp = prefitViewport(s.nodes, el.clientWidth, el.clientHeight);
+    if (vp) void rf.setViewport(vp);
+  }, [fitRequest, rf]);
   useEffect(() => {
     if (!layoutRequest && !fitRequest) return;
     let alive = true;
     let raf = 0;
+    // React Flow measures only the nodes it renders (onlyRenderVisibleElements): in a big graph
+    // most start off-screen and stay unmeasured until the fit, so waiting for all of them cost
+    // 30 frames on every load. There, wait only for the rendered ones (a node one box off in the
+    // fitted bounds is invisible at that zoom); small graphs still wait for every size.
+    const unmeasured = () => {
+      const all = rf.getNodes();
+      if (all.length <= BIG_GRAPH) return all.some((n) => !n.measured?.width);
+      const el = wrap.current;
+      return (
+        !el?.querySelector('.react-flow__node') || !!el.querySelector('.react-flow__node[style*="visibility: hidden"]')
+      );
+    };
     const fitWhenMeasured = (frames: number) => {
       if (!alive) return;
-      if (frames < 30 && rf.getNodes().some((n) => !n.measured?.width)) {
+      if (frames < 30 && unmeasured()) {
         raf = requestAnimationFrame(() => fitWhenMeasured(frames + 1));
         return;
       }
@@ -187,6 +249,7 @@ export function Canvas({
             onReconnectStart={onReconnectStart}
             onReconnectEnd={onReconnectEnd}
             onNodeDragStart={onNodeDragStart}
+            onNodeDragStop={onNodeDragStop}
             onNodeDoubleClick={onNodeDoubleClick}
             zoomOnDoubleClick={false}
             deleteKeyCode={null}

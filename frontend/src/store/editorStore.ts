@@ -11,6 +11,7 @@ import { type BlockNodeT, emptyDoc, FORMAT, type GraphEdgeT, type GraphMeta } fr
 import { type NodePorts, portsFor } from '../graph/ports';
 import type { MappedReport } from '../graph/validation';
 import type { BlockDoc, BlockSpec, GraphDoc } from '../types';
+import { createDragStore, moveDragged, NO_DRAG } from './dragPositions';
 import { emptyHistory, type History, push, redo, type Snapshot, undo } from './history';
 
 export interface ScopeFrame {
@@ -58,7 +59,10 @@ export interface EditorState {
   toDoc(): GraphDoc;
   portsOf(id: string): NodePorts | undefined;
   checkpoint(key?: string | null): void;
+  /** Drag moves go to the store's `drag` positions (O(dragged)); the drag's end commits them. */
   onNodesChange(changes: NodeChange<BlockNodeT>[]): void;
+  /** Commit pending drag positions, if a drag ended without its final position change. */
+  endDrag(): void;
   onEdgesChange(changes: EdgeChange<GraphEdgeT>[]): void;
   canConnect(c: Conn): Verdict;
   connect(c: Conn): Verdict;
@@ -94,6 +98,7 @@ export function nextId(prefix: string, taken: Set<string>): string {
 }
 
 export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }) {
+  const drag = createDragStore();
   const store = createStore<EditorState>()((set, get) => {
     const snap = (): Snapshot => {
       const s = get();
@@ -118,6 +123,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
       const saved = other
         ? { savedId: sn.saved!.id, savedVersion: sn.saved!.version, savedRev: sn.saved!.dirty ? -1 : rev }
         : {};
+      drag.setState({ pos: NO_DRAG });
       set({
         history: h,
         meta: sn.meta,
@@ -161,6 +167,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const g = docToFlow(doc);
         const s = get();
         const unplaced = g.nodes.some((n) => !n.data.placed);
+        drag.setState({ pos: NO_DRAG });
         set({
           meta: g.meta,
           nodes: g.nodes,
@@ -193,7 +200,22 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const s = get();
         set({ history: push(s.history, snap(), key) });
       },
-      onNodesChange(changes) {
+      onNodesChange(all) {
+        const moves: { id: string; position: XYPosition }[] = [];
+        const changes: NodeChange<BlockNodeT>[] = [];
+        for (const c of all) {
+          if (c.type === 'position' && c.dragging && c.position) moves.push({ id: c.id, position: c.position });
+          else changes.push(c);
+        }
+        moveDragged(drag, moves); // `nodes` untouched until the drag ends
+        if (!changes.length) return;
+        // Any other position change (the drag's end, arrow keys) commits pending drag positions too.
+        const pending = changes.some((c) => c.type === 'position') ? drag.getState().pos : NO_DRAG;
+        if (pending.size) {
+          const given = new Set(changes.filter((c) => c.type === 'position').map((c) => (c as { id: string }).id));
+          for (const [id, position] of pending)
+            if (!given.has(id)) changes.unshift({ id, type: 'position', position, dragging: false });
+        }
         const s = get();
         let moved = false;
         for (const c of changes) if (c.type === 'position' && c.position) moved = true;
@@ -207,6 +229,14 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           (c) => c.type === 'remove' || (c.type === 'position' && c.dragging === false && !!c.position),
         );
         set(changed ? { nodes, rev: s.rev + 1 } : { nodes });
+        if (pending.size) drag.setState({ pos: NO_DRAG }); // after `nodes` has them: no frame without
+      },
+      endDrag() {
+        const pending = drag.getState().pos;
+        if (!pending.size) return;
+        get().onNodesChange(
+          [...pending].map(([id, position]) => ({ id, type: 'position', position, dragging: false })),
+        );
       },
       onEdgesChange(changes) {
         const s = get();
@@ -426,6 +456,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const g = docToFlow({ ...def, format: FORMAT });
         const inherited = { ...(s.meta.blocks ?? {}), ...(g.meta.blocks ?? {}) };
         delete inherited[n.data.type];
+        drag.setState({ pos: NO_DRAG });
         set({
           scope: [...s.scope, frame],
           meta: { ...g.meta, blocks: Object.keys(inherited).length ? inherited : undefined },
@@ -451,6 +482,7 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           ...(nested ?? {}),
           [frame.typeName]: def as BlockDoc,
         };
+        drag.setState({ pos: NO_DRAG });
         set({
           scope: s.scope.slice(0, -1),
           meta: { ...frame.parent.meta, blocks: parentBlocks },
@@ -483,7 +515,8 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
   });
   if (init?.specs) store.getState().setSpecs(init.specs);
   if (init?.doc) store.getState().loadDoc(init.doc);
-  return store;
+  /** `drag`: positions of the nodes being dragged (./dragPositions); the Canvas draws them. */
+  return Object.assign(store, { drag });
 }
 
 export type EditorStore = ReturnType<typeof createEditorStore>;
