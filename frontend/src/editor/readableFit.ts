@@ -1,6 +1,7 @@
 // Fitting a long left-to-right chain into a small canvas would shrink its blocks past reading.
 // A small graph is fitted at no less than READABLE_ZOOM; when it is then wider than the canvas,
-// the view starts at its left end (the Inputs) and the rest is a pan away.
+// the view starts at its left end (the Inputs) and the rest is a pan away. The layout avoids that
+// for graphs of typical size by cutting a too-wide graph into rows (wrapRows.ts).
 import type { ReactFlowInstance } from '@xyflow/react';
 
 export const READABLE_ZOOM = 0.5;
