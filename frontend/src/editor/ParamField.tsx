@@ -1,8 +1,8 @@
 // One inspector field generated from a param's JSON Schema, with its errors beside it.
 import { useEffect, useMemo, useState } from 'react';
 import type { JsonSchema } from '../types';
-import { checkValue, fieldKind, parseText, toText } from './schemaForm';
 import { RstText, rstPlain } from './rstText';
+import { checkValue, fieldKind, parseText, toText } from './schemaForm';
 
 interface Props {
   nodeId: string;

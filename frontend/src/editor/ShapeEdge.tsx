@@ -25,14 +25,14 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
     : wrap
       ? wrapEdgePath(p.sourceX, p.sourceY, p.targetX, p.targetY)
       : getBezierPath({
-        sourceX: p.sourceX,
-        sourceY: p.sourceY,
-        sourcePosition: p.sourcePosition,
-        targetX: p.targetX,
-        targetY: p.targetY,
-        targetPosition: p.targetPosition,
-        curvature: feedback ? 0.6 : 0.25,
-      });
+          sourceX: p.sourceX,
+          sourceY: p.sourceY,
+          sourcePosition: p.sourcePosition,
+          targetX: p.targetX,
+          targetY: p.targetY,
+          targetPosition: p.targetPosition,
+          curvature: feedback ? 0.6 : 0.25,
+        });
   const cls = `akid-edge${feedback ? ' feedback' : ''}${bad ? ' bad' : ''}${p.selected ? ' selected' : ''}`;
   return (
     <>

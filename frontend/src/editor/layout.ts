@@ -8,9 +8,7 @@ import type { NodePorts } from '../graph/ports';
 import { readableArea, wrapIntoRows } from './wrapRows';
 
 type Elk = {
-  layout(
-    g: unknown,
-  ): Promise<{ children?: { id: string; x?: number; y?: number; width?: number; height?: number }[] }>;
+  layout(g: unknown): Promise<{ children?: { id: string; x?: number; y?: number; width?: number; height?: number }[] }>;
 };
 let elkPromise: Promise<Elk> | null = null;
 // elkjs is large: load it on first use, in its own chunk.

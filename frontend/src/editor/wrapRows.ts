@@ -23,7 +23,11 @@ export interface Box {
 
 /** Positions cut into rows when the graph (boxes keyed by node id) is wider than ``maxWidth`` and
  *  the rows stay within ``maxHeight``; otherwise the positions unchanged. */
-export function wrapIntoRows(boxes: Record<string, Box>, maxWidth: number, maxHeight: number): Record<string, XYPosition> {
+export function wrapIntoRows(
+  boxes: Record<string, Box>,
+  maxWidth: number,
+  maxHeight: number,
+): Record<string, XYPosition> {
   const ids = Object.keys(boxes);
   const same = () => Object.fromEntries(ids.map((id) => [id, { x: boxes[id].x, y: boxes[id].y }]));
   if (ids.length < 2 || !(maxWidth > 0) || !(maxHeight > 0)) return same();
@@ -70,7 +74,14 @@ export function readableArea(): { width: number; height: number } {
 
 /** An edge into the next row: right out of the source, down into the gap above the target's row,
  *  back left, down and into the target from the left: [path, labelX, labelY]. */
-export function wrapEdgePath(sx: number, sy: number, tx: number, ty: number, off = 22, r = 10): [string, number, number] {
+export function wrapEdgePath(
+  sx: number,
+  sy: number,
+  tx: number,
+  ty: number,
+  off = 22,
+  r = 10,
+): [string, number, number] {
   const by = Math.max(sy + r * 2, ty - PORT_TOP - ROW_GAP / 2);
   const a = sx + off;
   const b = tx - off;

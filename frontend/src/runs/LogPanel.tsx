@@ -65,11 +65,7 @@ export function LogPanel({
           {files.length > 1 && (
             <label>
               Log file{' '}
-              <select
-                data-testid="log-file"
-                value={file?.name ?? ''}
-                onChange={(e) => setFileName(e.target.value)}
-              >
+              <select data-testid="log-file" value={file?.name ?? ''} onChange={(e) => setFileName(e.target.value)}>
                 {files.map((f) => (
                   <option key={f.name} value={f.name}>
                     {f.name} ({kb(f.size)})

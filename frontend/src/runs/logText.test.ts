@@ -5,7 +5,14 @@ const live = [
   { seq: 1, level: 'info', message: 'starting' },
   { seq: 2, level: 'warning', message: 'slow', worker: 1 },
 ];
-const file = { name: 'worker.log', size: 30, offset: 0, next_offset: 30, truncated_before: false, text: '[info] starting\nW tf: x\n' };
+const file = {
+  name: 'worker.log',
+  size: 30,
+  offset: 0,
+  next_offset: 30,
+  truncated_before: false,
+  text: '[info] starting\nW tf: x\n',
+};
 
 describe('logText', () => {
   it('shows live lines while running, even when a file exists', () => {
