@@ -7,10 +7,10 @@
 // crosses a block.
 import type { XYPosition } from '@xyflow/react';
 import { PORT_TOP } from './layout';
-import { READABLE_ZOOM } from './readableFit';
+import { MAX_FIT_ZOOM, READABLE_ZOOM } from './readableFit';
 
 /** Empty space between rows: the wrapped edges and their labels run there. */
-export const ROW_GAP = 96;
+export const ROW_GAP = 72;
 /** Share of the canvas the fitted graph may use (the fit pads by 0.15). */
 const USABLE = 0.85;
 
@@ -21,22 +21,25 @@ export interface Box {
   h: number;
 }
 
-/** Positions cut into rows when the graph (boxes keyed by node id) is wider than ``maxWidth`` and
- *  the rows stay within ``maxHeight``; otherwise the positions unchanged. */
+/** Positions cut into rows when the graph (boxes keyed by node id) cannot be shown whole in
+ *  ``area`` (canvas pixels) at READABLE_ZOOM: the number of layers per row is the one that gives
+ *  the largest zoom. Otherwise (it fits, or rows do not help) the positions unchanged. */
 export function wrapIntoRows(
   boxes: Record<string, Box>,
-  maxWidth: number,
-  maxHeight: number,
+  area: { width: number; height: number },
 ): Record<string, XYPosition> {
   const ids = Object.keys(boxes);
   const same = () => Object.fromEntries(ids.map((id) => [id, { x: boxes[id].x, y: boxes[id].y }]));
-  if (ids.length < 2 || !(maxWidth > 0) || !(maxHeight > 0)) return same();
+  if (ids.length < 2 || !(area.width > 0) || !(area.height > 0)) return same();
   const minX = Math.min(...ids.map((id) => boxes[id].x));
   const minY = Math.min(...ids.map((id) => boxes[id].y));
   const maxX = Math.max(...ids.map((id) => boxes[id].x + boxes[id].w));
   const height = Math.max(...ids.map((id) => boxes[id].y + boxes[id].h)) - minY;
-  if (maxX - minX <= maxWidth) return same();
-  // layers: nodes whose x ranges overlap share a layer (ELK places a layer's nodes at one x)
+  // the fit never zooms past MAX_FIT_ZOOM, so more rows than reach it only make the graph taller
+  const zoomFor = (w: number, h: number) => Math.min(area.width / w, area.height / h, MAX_FIT_ZOOM);
+  const flat = zoomFor(maxX - minX, height);
+  if (flat >= READABLE_ZOOM) return same();
+  // layers: nodes whose x ranges overlap share a layer (a layout places a layer's nodes at one x)
   const order = [...ids].sort((a, b) => boxes[a].x - boxes[b].x);
   const layers: { x0: number; x1: number; ids: string[] }[] = [];
   for (const id of order) {
@@ -47,29 +50,52 @@ export function wrapIntoRows(
       last.x1 = Math.max(last.x1, b.x + b.w);
     } else layers.push({ x0: b.x, x1: b.x + b.w, ids: [id] });
   }
-  const rows: (typeof layers)[] = [];
-  for (const layer of layers) {
-    const row = rows[rows.length - 1];
-    if (row && layer.x1 - row[0].x0 <= maxWidth) row.push(layer);
-    else rows.push([layer]);
+  let best = { zoom: flat, per: layers.length };
+  for (let per = layers.length - 1; per >= 1; per--) {
+    const rows = Math.ceil(layers.length / per);
+    let width = 0;
+    for (let r = 0; r < rows; r++) {
+      const row = layers.slice(r * per, (r + 1) * per);
+      width = Math.max(width, row[row.length - 1].x1 - row[0].x0);
+    }
+    const zoom = zoomFor(width, rows * height + (rows - 1) * ROW_GAP);
+    if (zoom > best.zoom) best = { zoom, per };
   }
-  const total = rows.length * height + (rows.length - 1) * ROW_GAP;
-  if (rows.length < 2 || total > maxHeight) return same();
+  if (best.per >= layers.length) return same();
   const out: Record<string, XYPosition> = {};
-  rows.forEach((row, r) => {
+  for (let r = 0; r * best.per < layers.length; r++) {
+    const row = layers.slice(r * best.per, (r + 1) * best.per);
     const dx = minX - row[0].x0;
     const dy = r * (height + ROW_GAP);
     for (const layer of row) for (const id of layer.ids) out[id] = { x: boxes[id].x + dx, y: boxes[id].y + dy };
-  });
+  }
   return out;
 }
 
-/** The widest / tallest graph (in flow units) the canvas shows whole at READABLE_ZOOM. */
+/** Graphs with more blocks are never rearranged: they are not "of typical size" and are fitted
+ * whole (zoomed out) instead (readableFit.ts). */
+const WRAP_MAX_NODES = 60;
+
+/** For a graph that arrives with positions (a template or text laid out by the server, a saved
+ * graph): the positions cut into rows when it is too wide to read whole in this canvas, else null.
+ * Not recorded in the history and not a modification: it is how this window shows the graph. */
+export function wrapPlaced(
+  nodes: { id: string; position: XYPosition; measured?: { width?: number; height?: number } }[],
+  area = readableArea(),
+): Record<string, XYPosition> | null {
+  if (nodes.length < 2 || nodes.length > WRAP_MAX_NODES) return null;
+  const boxes: Record<string, Box> = {};
+  for (const n of nodes) {
+    boxes[n.id] = { x: n.position.x, y: n.position.y, w: n.measured?.width ?? 184, h: n.measured?.height ?? 80 };
+  }
+  const pos = wrapIntoRows(boxes, area);
+  return nodes.some((n) => pos[n.id].x !== n.position.x || pos[n.id].y !== n.position.y) ? pos : null;
+}
+
+/** The canvas area (pixels) a fitted graph may use. */
 export function readableArea(): { width: number; height: number } {
   const el = typeof document !== 'undefined' ? (document.querySelector('.canvas') as HTMLElement | null) : null;
-  const w = el?.clientWidth || 0;
-  const h = el?.clientHeight || 0;
-  return { width: (w * USABLE) / READABLE_ZOOM, height: (h * USABLE) / READABLE_ZOOM };
+  return { width: (el?.clientWidth || 0) * USABLE, height: (el?.clientHeight || 0) * USABLE };
 }
 
 /** An edge into the next row: right out of the source, down into the gap above the target's row,
