@@ -108,7 +108,7 @@ export function Canvas({
     const s = editorStore.getState();
     const unplaced = s.nodes.filter((n) => !n.data.placed);
     if (unplaced.length === 0) {
-      const wrapped = wrapPlaced(s.nodes); // too wide to read whole here: rows (wrapRows.ts)
+      const wrapped = wrapPlaced(s.nodes, s.edges); // too wide to read whole here: rows (wrapRows.ts)
       if (wrapped) s.setPositions(wrapped, false);
       fitWhenMeasured(0);
     } else if (unplaced.length < s.nodes.length) {

@@ -86,7 +86,7 @@ export async function autoLayout(
   const boxes = Object.fromEntries(
     (out.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 184, h: c.height ?? 80 }]),
   );
-  return wrapIntoRows(boxes, area);
+  return wrapIntoRows(boxes, area, edges);
 }
 
 /** Width / height of the canvas, the shape the layout aims for. */

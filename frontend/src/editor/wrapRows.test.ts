@@ -10,14 +10,14 @@ describe('wrapIntoRows', () => {
     expect(pos.n3).toEqual({ x: 3 * 254, y: 0 });
   });
   it('cuts a long chain between layers into rows, each left to right', () => {
-    // 3 layers per row (4 rows) gives the largest zoom in 550 x 600: min(550 / 692, 600 / 536)
-    const pos = wrapIntoRows(chain(12), { width: 550, height: 600 });
+    // 4 layers per row (3 rows) is the fewest rows shown at WRAP_ZOOM in 720 x 600: 720 / 946 >= 0.75
+    const pos = wrapIntoRows(chain(12), { width: 720, height: 600 });
     expect(pos.n0).toEqual({ x: 0, y: 0 });
-    expect(pos.n2).toEqual({ x: 2 * 254, y: 0 });
-    expect(pos.n3).toEqual({ x: 0, y: 80 + ROW_GAP });
-    expect(pos.n11).toEqual({ x: 2 * 254, y: 3 * (80 + ROW_GAP) });
+    expect(pos.n3).toEqual({ x: 3 * 254, y: 0 });
+    expect(pos.n4).toEqual({ x: 0, y: 80 + ROW_GAP });
+    expect(pos.n11).toEqual({ x: 3 * 254, y: 2 * (80 + ROW_GAP) });
     for (let i = 1; i < 12; i++) {
-      if (i % 3) expect(pos[`n${i}`].x).toBeGreaterThan(pos[`n${i - 1}`].x); // left to right in a row
+      if (i % 4) expect(pos[`n${i}`].x).toBeGreaterThan(pos[`n${i - 1}`].x); // left to right in a row
     }
   });
   it('keeps a layer (parallel branches) together in one row', () => {
@@ -26,6 +26,12 @@ describe('wrapIntoRows', () => {
     const pos = wrapIntoRows(boxes, { width: 550, height: 1000 });
     expect(pos.b.y - pos.n4.y).toBe(120);
     expect(pos.b.x).toBe(pos.n4.x);
+  });
+  it('never cuts inside a feedback loop', () => {
+    const loop = [{ source: 'n5', target: 'n2', data: { feedback: true } }];
+    const pos = wrapIntoRows(chain(12), { width: 720, height: 900 }, loop);
+    for (const id of ['n3', 'n4', 'n5']) expect(pos[id].y).toBe(pos.n2.y); // n2..n5 share a row
+    expect(pos.n11.y).toBeGreaterThan(pos.n0.y);
   });
   it('does not wrap when rows would not show it larger', () => {
     const pos = wrapIntoRows(chain(12), { width: 550, height: 20 });
@@ -36,9 +42,14 @@ describe('wrapIntoRows', () => {
 describe('wrapPlaced', () => {
   const nodes = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `n${i}`, position: { x: i * 220, y: 0 } }));
   it('rearranges a placed graph only when it is too wide to read whole', () => {
-    expect(wrapPlaced(nodes(4), { width: 1000, height: 500 })).toBeNull();
-    const pos = wrapPlaced(nodes(12), { width: 550, height: 600 })!;
+    expect(wrapPlaced(nodes(4), [], { width: 1000, height: 500 })).toBeNull();
+    const pos = wrapPlaced(nodes(12), [], { width: 550, height: 600 })!;
     expect(pos.n5.y).toBeGreaterThan(0);
-    expect(wrapPlaced(nodes(80), { width: 550, height: 50000 })).toBeNull(); // big graphs stay as they are
+    const fb = wrapPlaced(nodes(12), [{ source: 'n1', target: 'n0', data: { feedback: true } }], {
+      width: 550,
+      height: 600,
+    })!;
+    expect(fb.n11.y - fb.n0.y).toBeGreaterThan(pos.n11.y - pos.n0.y); // room for back-edges between rows
+    expect(wrapPlaced(nodes(80), [], { width: 550, height: 50000 })).toBeNull(); // big graphs stay as they are
   });
 });

@@ -11,6 +11,10 @@ import { MAX_FIT_ZOOM, READABLE_ZOOM } from './readableFit';
 
 /** Empty space between rows: the wrapped edges and their labels run there. */
 export const ROW_GAP = 72;
+/** ... and when feedback edges run back below their row (ShapeEdge's backEdgePath) too. */
+export const ROW_GAP_FEEDBACK = 150;
+/** Rows are chosen to show a wrapped graph at least this large (titles about 10 px tall). */
+export const WRAP_ZOOM = 0.75;
 /** Share of the canvas the fitted graph may use (the fit pads by 0.15). */
 const USABLE = 0.85;
 
@@ -21,16 +25,26 @@ export interface Box {
   h: number;
 }
 
+/** Edges the wrapping must know: a feedback edge's loop is never cut (it runs back within a row). */
+export interface WrapEdge {
+  source: string;
+  target: string;
+  data?: { feedback?: boolean };
+}
+
 /** Positions cut into rows when the graph (boxes keyed by node id) cannot be shown whole in
- *  ``area`` (canvas pixels) at READABLE_ZOOM: the number of layers per row is the one that gives
- *  the largest zoom. Otherwise (it fits, or rows do not help) the positions unchanged. */
+ *  ``area`` (canvas pixels) at READABLE_ZOOM: as few rows as show it at WRAP_ZOOM or more, or,
+ *  when none do, the rows that show it largest. Rows are cut between layers, never inside a
+ *  feedback loop. Otherwise (it fits, or rows do not help) the positions unchanged. */
 export function wrapIntoRows(
   boxes: Record<string, Box>,
   area: { width: number; height: number },
+  edges: WrapEdge[] = [],
 ): Record<string, XYPosition> {
   const ids = Object.keys(boxes);
   const same = () => Object.fromEntries(ids.map((id) => [id, { x: boxes[id].x, y: boxes[id].y }]));
   if (ids.length < 2 || !(area.width > 0) || !(area.height > 0)) return same();
+  const gap = rowGap(edges);
   const minX = Math.min(...ids.map((id) => boxes[id].x));
   const minY = Math.min(...ids.map((id) => boxes[id].y));
   const maxX = Math.max(...ids.map((id) => boxes[id].x + boxes[id].w));
@@ -42,6 +56,7 @@ export function wrapIntoRows(
   // layers: nodes whose x ranges overlap share a layer (a layout places a layer's nodes at one x)
   const order = [...ids].sort((a, b) => boxes[a].x - boxes[b].x);
   const layers: { x0: number; x1: number; ids: string[] }[] = [];
+  const layerOf = new Map<string, number>();
   for (const id of order) {
     const b = boxes[id];
     const last = layers[layers.length - 1];
@@ -49,27 +64,62 @@ export function wrapIntoRows(
       last.ids.push(id);
       last.x1 = Math.max(last.x1, b.x + b.w);
     } else layers.push({ x0: b.x, x1: b.x + b.w, ids: [id] });
+    layerOf.set(id, layers.length - 1);
   }
-  let best = { zoom: flat, per: layers.length };
-  for (let per = layers.length - 1; per >= 1; per--) {
-    const rows = Math.ceil(layers.length / per);
-    let width = 0;
-    for (let r = 0; r < rows; r++) {
-      const row = layers.slice(r * per, (r + 1) * per);
-      width = Math.max(width, row[row.length - 1].x1 - row[0].x0);
+  // canCut[k]: a row may end after layer k (no feedback loop spans the cut)
+  const canCut = layers.map(() => true);
+  for (const e of edges) {
+    if (!e.data?.feedback) continue;
+    const a = layerOf.get(e.source);
+    const b = layerOf.get(e.target);
+    if (a === undefined || b === undefined) continue;
+    for (let k = Math.min(a, b); k < Math.max(a, b); k++) canCut[k] = false;
+  }
+  /** Row start indices when rows are at most `limit` wide (wider where no cut is allowed). */
+  const pack = (limit: number): number[] => {
+    const starts = [0];
+    let lastCut = -1;
+    for (let i = 1; i < layers.length; i++) {
+      if (canCut[i - 1]) lastCut = i;
+      const start = starts[starts.length - 1];
+      if (layers[i].x1 - layers[start].x0 > limit && lastCut > start) starts.push(lastCut);
     }
-    const zoom = zoomFor(width, rows * height + (rows - 1) * ROW_GAP);
-    if (zoom > best.zoom) best = { zoom, per };
+    return starts;
+  };
+  const measure = (starts: number[]) => {
+    let width = 0;
+    starts.forEach((st, r) => {
+      const end = (starts[r + 1] ?? layers.length) - 1;
+      width = Math.max(width, layers[end].x1 - layers[st].x0);
+    });
+    return zoomFor(width, starts.length * height + (starts.length - 1) * gap);
+  };
+  let best = { zoom: flat, starts: [0] };
+  for (let j = layers.length - 2; j >= 0; j--) {
+    const starts = pack(layers[j].x1 - layers[0].x0);
+    if (starts.length < 2) continue;
+    const zoom = measure(starts);
+    if (zoom >= WRAP_ZOOM) {
+      best = { zoom, starts }; // the fewest rows that read well: every wrap is one more turn to follow
+      break;
+    }
+    if (zoom > best.zoom) best = { zoom, starts };
   }
-  if (best.per >= layers.length) return same();
+  if (best.starts.length < 2) return same();
   const out: Record<string, XYPosition> = {};
-  for (let r = 0; r * best.per < layers.length; r++) {
-    const row = layers.slice(r * best.per, (r + 1) * best.per);
-    const dx = minX - row[0].x0;
-    const dy = r * (height + ROW_GAP);
-    for (const layer of row) for (const id of layer.ids) out[id] = { x: boxes[id].x + dx, y: boxes[id].y + dy };
-  }
+  best.starts.forEach((st, r) => {
+    const end = best.starts[r + 1] ?? layers.length;
+    const dx = minX - layers[st].x0;
+    const dy = r * (height + gap);
+    for (const layer of layers.slice(st, end))
+      for (const id of layer.ids) out[id] = { x: boxes[id].x + dx, y: boxes[id].y + dy };
+  });
   return out;
+}
+
+/** The gap between rows for these edges (feedback edges need room below their row). */
+export function rowGap(edges: { data?: { feedback?: boolean } }[]): number {
+  return edges.some((e) => e.data?.feedback) ? ROW_GAP_FEEDBACK : ROW_GAP;
 }
 
 /** Graphs with more blocks are never rearranged: they are not "of typical size" and are fitted
@@ -81,6 +131,7 @@ const WRAP_MAX_NODES = 60;
  * Not recorded in the history and not a modification: it is how this window shows the graph. */
 export function wrapPlaced(
   nodes: { id: string; position: XYPosition; measured?: { width?: number; height?: number } }[],
+  edges: WrapEdge[],
   area = readableArea(),
 ): Record<string, XYPosition> | null {
   if (nodes.length < 2 || nodes.length > WRAP_MAX_NODES) return null;
@@ -88,7 +139,7 @@ export function wrapPlaced(
   for (const n of nodes) {
     boxes[n.id] = { x: n.position.x, y: n.position.y, w: n.measured?.width ?? 184, h: n.measured?.height ?? 80 };
   }
-  const pos = wrapIntoRows(boxes, area);
+  const pos = wrapIntoRows(boxes, area, edges);
   return nodes.some((n) => pos[n.id].x !== n.position.x || pos[n.id].y !== n.position.y) ? pos : null;
 }
 
