@@ -114,6 +114,12 @@ def run_spec(spec: WorkerSpec, conn: Any, stop: Any) -> None:
             print(f"[{payload.get('level', 'info')}]{tag} {payload.get('message', '')}", file=sys.stderr, flush=True)
 
     os.makedirs(spec.logdir, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    print(
+        f"[info] {stamp} run {spec.run_id} {'resumed' if spec.resume else 'started'} (worker pid {os.getpid()})",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         train = _load_target(spec.target)
         config: Any = spec.config
@@ -123,11 +129,13 @@ def run_spec(spec: WorkerSpec, conn: Any, stop: Any) -> None:
             config = load_config(spec.config)
         final = train(spec.graph, config, logdir=spec.logdir, sink=sink, stop=stop, resume=spec.resume)
         state = "cancelled" if stop.is_set() else "completed"
+        print(f"[info] {time.strftime('%Y-%m-%d %H:%M:%S')} run ended: {state}", file=sys.stderr, flush=True)
         sink("__done__", {"state": state, "final": final if isinstance(final, dict) else {}})
     except BaseException as exc:
         issues = exc.to_dicts() if hasattr(exc, "to_dicts") else None
         reason = f"{type(exc).__name__}: {exc}"
         traceback.print_exc(file=sys.stderr)
+        print(f"[error] {time.strftime('%Y-%m-%d %H:%M:%S')} run ended: failed ({reason[:500]})", file=sys.stderr, flush=True)
         try:
             sink(
                 "__done__",

@@ -18,13 +18,14 @@ def test_completed_run_serves_its_worker_log(client, mlp):
     assert [f["name"] for f in body["files"]] == ["worker.log"]
     text = body["file"]["text"]
     assert "[info] starting at step 0" in text  # the trainer's log line is in the file
+    assert f"run {rid} started" in text and text.rstrip().endswith("run ended: completed")
     assert body["file"]["offset"] == 0 and body["file"]["next_offset"] == body["file"]["size"] == len(text.encode())
 
 
 def test_crash_traceback_is_in_the_log(client, mlp):
     rid = _run(client, mlp, steps=50, delay=0.001, crash="raise", crash_at=2)
     text = check(client.get(f"/api/runs/{rid}/logs"), "get")["file"]["text"]
-    assert "Traceback (most recent call last)" in text
+    assert "Traceback (most recent call last)" in text and "run ended: failed" in text
 
 
 def test_reads_are_bounded_tail_and_offset(app, client, mlp):
