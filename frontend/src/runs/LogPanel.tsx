@@ -11,7 +11,7 @@ export function formatLogLine(l: LogLine): string {
  * holds those same lines plus stdout, warnings and tracebacks), so the two never both show. The
  * live lines stay the fallback for runs whose worker wrote no file. */
 export function logText(finished: boolean, live: LogLine[], file: RunLogs['file'] | null): string {
-  if (finished && file && file.text) return file.text.replace(/\n$/, '');
+  if (finished && file?.text) return file.text.replace(/\n$/, '');
   if (live.length > 0) return live.map(formatLogLine).join('\n');
   return finished ? 'This run wrote no log lines.' : 'No log lines yet.';
 }
