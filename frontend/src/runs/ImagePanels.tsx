@@ -37,13 +37,18 @@ function NumberedGrid({ im, alt, width }: { im: LiveImage; alt: string; width: n
   const cells = gridCells(im.item.grid, im.item.width, im.item.height);
   return (
     <span className="runs-grid" style={{ width }} data-testid="channel-grid" data-channels={cells.length}>
-      <PngImage src={im.data} alt={alt} className="runs-img" width={width} />
+      <PngImage
+        src={im.data}
+        alt={cells.length ? `${alt}: channels 0 to ${cells.length - 1}, left to right, top to bottom` : alt}
+        className="runs-img"
+        width={width}
+      />
       {cells.map((c) => (
         <span
           key={c.channel}
           className="runs-grid-num"
           data-testid="channel-number"
-          title={`channel ${c.channel}`}
+          aria-hidden="true"
           style={{ left: `${c.left}%`, top: `${c.top}%` }}
         >
           {c.channel}
