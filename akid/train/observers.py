@@ -241,7 +241,8 @@ class ImageObserver(Observer):
         items: list[dict[str, Any]] = []
         attachments: list[bytes] = []
 
-        def add(node_id: str, kind: str, pixels: np.ndarray) -> None:
+        def add(node_id: str, kind: str, tiles: list[np.ndarray]) -> None:
+            pixels = pictures.grid(tiles)
             items.append(
                 {
                     "node_id": node_id,
@@ -249,6 +250,7 @@ class ImageObserver(Observer):
                     "index": len(attachments),
                     "width": int(pixels.shape[1]),
                     "height": int(pixels.shape[0]),
+                    "grid": pictures.grid_layout(tiles),  # the browser numbers the channels from it
                 }
             )
             attachments.append(pictures.to_png(pixels))
@@ -257,11 +259,11 @@ class ImageObserver(Observer):
             if name == "kernel" and value.ndim in (3, 4):
                 tiles = pictures.filter_tiles(value, self.max_channels)
                 if tiles:
-                    add(node_id, "filters", pictures.grid(tiles))
+                    add(node_id, "filters", tiles)
         for node_id, activation in kid.feature_maps().items():
             tiles = pictures.feature_tiles(activation, self.max_channels)
             if tiles:
-                add(node_id, "feature_map", pictures.grid(tiles))
+                add(node_id, "feature_map", tiles)
         if items:
             kid.emit("images", {"step": step, "items": items}, attachments)
 

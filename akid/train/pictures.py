@@ -32,20 +32,31 @@ def normalize(a: np.ndarray) -> np.ndarray:
     return ((a - lo) / (hi - lo) * 255.0).astype(np.uint8)
 
 
+def grid_layout(tiles: list[np.ndarray], min_tile: int = 24, pad: int = 1) -> dict[str, int]:
+    """Where :func:`grid` puts each tile, so the browser can number the channels on the picture:
+    tile ``i`` sits in row ``i // cols``, column ``i % cols``, at pixel
+    ``(pad + col * (cell_w + pad), pad + row * (cell_h + pad))``."""
+    if not tiles:
+        return {"count": 0, "rows": 0, "cols": 0, "cell_w": 1, "cell_h": 1, "pad": 0}
+    th = max(t.shape[0] for t in tiles)
+    tw = max(t.shape[1] for t in tiles)
+    scale = max(1, math.ceil(min_tile / max(th, tw)))
+    cols = math.ceil(math.sqrt(len(tiles)))
+    rows = math.ceil(len(tiles) / cols)
+    return {"count": len(tiles), "rows": rows, "cols": cols, "cell_w": tw * scale, "cell_h": th * scale, "pad": pad}
+
+
 def grid(tiles: list[np.ndarray], min_tile: int = 24, pad: int = 1) -> np.ndarray:
     """Tile 2-D arrays (each normalised on its own) into a near-square uint8 grid.
 
     Small tiles are enlarged by an integer factor (nearest neighbour) so that a
-    3x3 kernel is still visible in the browser.
+    3x3 kernel is still visible in the browser. :func:`grid_layout` says where each tile is.
     """
     if not tiles:
         return np.zeros((1, 1), dtype=np.uint8)
-    th = max(t.shape[0] for t in tiles)
-    tw = max(t.shape[1] for t in tiles)
-    scale = max(1, math.ceil(min_tile / max(th, tw)))
-    th, tw = th * scale, tw * scale
-    cols = math.ceil(math.sqrt(len(tiles)))
-    rows = math.ceil(len(tiles) / cols)
+    lay = grid_layout(tiles, min_tile, pad)
+    th, tw, cols, rows = lay["cell_h"], lay["cell_w"], lay["cols"], lay["rows"]
+    scale = th // max(t.shape[0] for t in tiles)
     out = np.full((rows * (th + pad) + pad, cols * (tw + pad) + pad), 255, dtype=np.uint8)
     for i, t in enumerate(tiles):
         r, c = divmod(i, cols)

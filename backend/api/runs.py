@@ -23,6 +23,7 @@ from backend.api import field, int_arg, json_body, keras_files, limits, services
 from backend.errors import ApiError, api_error, issue_dict
 from backend.metrics import downsample, series_from_events
 from backend.runs.events import QueueFull
+from backend.runs.logfiles import MAX_READ_BYTES, list_logs, read_log
 from backend.validate_pool import validate_with_deadline
 
 log = logging.getLogger("akid.backend")
@@ -245,6 +246,38 @@ def events(run_id: str) -> ResponseReturnValue:
         for e in evs
     ]
     return jsonify({"run_id": run_id, "events": out, "last_seq": out[-1]["seq"] if out else since})
+
+
+@bp.get("/<run_id>/logs")
+def logs(run_id: str) -> ResponseReturnValue:
+    """The worker's log files: the list, and a bounded slice of one (its tail unless ``offset`` is given)."""
+    svc = services()
+    svc.store.get_run(run_id)  # 404 for an unknown run
+    logdir = svc.manager.logdir(run_id)
+    files = list_logs(logdir)
+    name = request.args.get("file") or (str(files[0]["name"]) if files else None)
+    offset = int_arg("offset", None, lo=0)
+    limit = int_arg("limit", None, lo=1, hi=MAX_READ_BYTES)
+    body: dict[str, Any] = {"run_id": run_id, "files": files, "file": None}
+    if name is None:
+        return jsonify(body)
+    part = read_log(logdir, name, offset, limit)
+    if part is None:
+        raise api_error(
+            404,
+            "log_not_found",
+            f"run {run_id} has no log file {name[:200]!r}; it has: {[f['name'] for f in files]}",
+            param="file",
+        )
+    body["file"] = {
+        "name": part.name,
+        "size": part.size,
+        "offset": part.offset,
+        "next_offset": part.next_offset,
+        "truncated_before": part.truncated_before,
+        "text": part.text,
+    }
+    return jsonify(body)
 
 
 @bp.get("/<run_id>/images/<int:number>")

@@ -69,3 +69,32 @@ def test_confusion_matrix_shows_class_names(page, server, shot):
     w = zoom.bounding_box()["width"]
     zoom.click()
     assert zoom.bounding_box()["width"] > w * 2
+    # the zoomed grid still numbers its channels, on their tiles, larger
+    grid = zoom.get_by_test_id("channel-grid")
+    n = int(grid.get_attribute("data-channels"))
+    assert n > 1, n
+    nums = grid.get_by_test_id("channel-number")
+    assert nums.all_inner_texts() == [str(i) for i in range(n)]
+    gb, first = grid.bounding_box(), nums.first.bounding_box()
+    assert gb["x"] <= first["x"] < gb["x"] + gb["width"] / 4 and gb["y"] <= first["y"] < gb["y"] + gb["height"] / 4
+    assert nums.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
+    zoom.scroll_into_view_if_needed()
+    shot("filters-numbered")
+    # feature maps of a conv layer: numbered, and they enlarge on click with their numbers
+    conv = next(n["id"] for n in run["graph"]["nodes"] if n["type"] == "Conv2D")
+    page.get_by_test_id("layer-select").select_option(conv)
+    fm = page.get_by_test_id("fmap-zoom").first
+    expect(fm).to_be_visible()
+    assert int(fm.get_by_test_id("channel-grid").get_attribute("data-channels")) > 1
+    fw = fm.bounding_box()["width"]
+    fm.click()
+    assert fm.bounding_box()["width"] > fw * 1.5
+    expect(fm.get_by_test_id("channel-number").first).to_have_text("0")
+    # the log of a finished run: the worker's log file, from its first line to how it ended
+    logs = page.get_by_test_id("run-logs")
+    expect(logs).to_have_attribute("data-source", "file")
+    text = page.get_by_test_id("run-log-text").inner_text()
+    assert f"run {run['id']} started" in text and "run ended: completed" in text, text[-500:]
+    assert text.count("run ended: completed") == 1  # the live lines are not shown twice
+    logs.scroll_into_view_if_needed()
+    shot("logs")

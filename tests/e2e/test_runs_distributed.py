@@ -3,7 +3,8 @@
 On this machine there is no kube config, so Kubernetes is offered disabled, with the server's
 reason beside it and as its tooltip. A run with strategy multi_worker and 2 workers shows both
 workers in the run view: one line per worker (its step and samples/s; worker-tagged log lines are covered by the
-backend test's restart, where each worker logs its resume).
+backend test's restart, where each worker logs its resume). Once it has ended, its Logs panel
+reads the log files: the run's, and one per worker, picked in a list.
 """
 
 from __future__ import annotations
@@ -70,3 +71,16 @@ def test_two_worker_run_shows_both_workers(page: Page, server, shot):
     run = server.api("GET", f"/api/runs/{run_id}")
     assert run["config"]["strategy"] == "multi_worker" and run["config"]["workers"] == 2
     assert [w["index"] for w in run["final"]["workers"]] == [0, 1]
+    # once ended, the Logs panel reads the log files: the run's, and one per worker, to pick from
+    logs = page.get_by_test_id("run-logs")
+    expect(logs).to_have_attribute("data-source", "file")
+    expect(page.get_by_test_id("run-log-text")).to_contain_text("started 2 workers")
+    expect(page.get_by_test_id("run-log-text")).to_contain_text("run ended: completed")
+    pick = page.get_by_test_id("log-file")
+    names = [o.split(" (")[0] for o in pick.locator("option").all_inner_texts()]
+    assert names == ["worker.log", "workers/worker_0.log", "workers/worker_1.log"], names
+    pick.select_option("workers/worker_1.log")
+    expect(pick).to_have_value("workers/worker_1.log")
+    expect(page.get_by_test_id("run-log-text")).not_to_contain_text("run ended: completed")
+    logs.scroll_into_view_if_needed()
+    shot("worker-logs")

@@ -46,6 +46,7 @@ import { DRAG_MIME } from './Palette';
 import { fitReadable } from './readableFit';
 import { ShapeEdge } from './ShapeEdge';
 import { SharedLinks } from './SharedLinks';
+import { wrapPlaced } from './wrapRows';
 
 // Module-level so React Flow never sees new objects (re-creating them remounts every node).
 const nodeTypes = { block: BlockNode };
@@ -169,8 +170,11 @@ export function Canvas({
     };
     const s = editorStore.getState();
     const unplaced = s.nodes.filter((n) => !n.data.placed);
-    if (unplaced.length === 0) fitWhenMeasured(0);
-    else if (unplaced.length < s.nodes.length) {
+    if (unplaced.length === 0) {
+      const wrapped = wrapPlaced(s.nodes, s.edges); // too wide to read whole here: rows (wrapRows.ts)
+      if (wrapped) s.setPositions(wrapped, false);
+      fitWhenMeasured(0);
+    } else if (unplaced.length < s.nodes.length) {
       s.setPositions(placeNear(s.nodes, s.edges), false);
       fitWhenMeasured(0);
     } else {

@@ -9,6 +9,7 @@ import type { JsonSchema } from '../types';
 import { isIncomplete } from './issueKinds';
 import { ParamField } from './ParamField';
 import { SharesField } from './SharesField';
+import { RstText } from './rstText';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) =>
@@ -66,7 +67,11 @@ function NodeInspector({ id }: { id: string }) {
       <h3>
         {data.type} <span className="muted">{id}</span>
       </h3>
-      {spec?.doc && <p className="doc">{spec.doc}</p>}
+      {spec?.doc && (
+        <p className="doc">
+          <RstText text={spec.doc} />
+        </p>
+      )}
       <div className="param-field">
         <label htmlFor="node-label">Label</label>
         <input

@@ -4,6 +4,7 @@ import { useReactFlow } from '@xyflow/react';
 import { type DragEvent, useMemo, useState } from 'react';
 import { editorStore, useEditor } from '../store';
 import type { BlockSpec } from '../types';
+import { rstPlain } from './rstText';
 
 export const DRAG_MIME = 'application/x-akid-block';
 
@@ -106,7 +107,7 @@ export function Palette() {
                 tabIndex={0}
                 role="button"
                 onKeyDown={(e) => e.key === 'Enter' && addAtCenter(it.type)}
-                title={`${it.doc}\n(drag onto the canvas, or click to add)`}
+                title={`${rstPlain(it.doc)}\n(drag onto the canvas, or click to add)`}
                 data-testid={`palette-${it.type}`}
               >
                 {it.type}

@@ -1,6 +1,7 @@
 // One inspector field generated from a param's JSON Schema, with its errors beside it.
 import { useEffect, useMemo, useState } from 'react';
 import type { JsonSchema } from '../types';
+import { RstText, rstPlain } from './rstText';
 import { checkValue, fieldKind, parseText, toText } from './schemaForm';
 
 interface Props {
@@ -117,12 +118,16 @@ export function ParamField({ nodeId, name, schema, root, value, defaultValue, er
   const all = [...(localErr ? [localErr] : []), ...(errors ?? [])];
   return (
     <div className={`param-field${all.length ? ' has-error' : ''}`}>
-      <label htmlFor={id} title={schema.description}>
+      <label htmlFor={id} title={schema.description ? rstPlain(schema.description) : undefined}>
         {schema.title ?? name}
         {f.kind === 'list' && <span className="hint">{f.scalar ? ' int | list' : ' list'}</span>}
       </label>
       {input}
-      {schema.description && <div className="param-doc">{schema.description}</div>}
+      {schema.description && (
+        <div className="param-doc">
+          <RstText text={schema.description} />
+        </div>
+      )}
       {all.map((m, i) => (
         <div key={i} className="field-error" data-testid={`param-error-${name}`}>
           {m}

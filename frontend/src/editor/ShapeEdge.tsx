@@ -5,6 +5,7 @@ import { formatShape } from '../graph/format';
 import type { GraphEdgeT } from '../graph/model';
 import { useEditorDecor } from '../store';
 import { FarContext } from './BlockNode';
+import { wrapEdgePath } from './wrapRows';
 
 function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   const shape = useEditorDecor((s) => s.report?.edgeShapes[p.id]);
@@ -17,17 +18,21 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   // A feedback edge into an earlier block is a back-edge: it leaves to the right, runs back
   // below both blocks and enters from the left, so it never lies flat across the row.
   const back = feedback && p.targetX < p.sourceX + 40;
+  // A forward edge into the next row of a wrapped layout runs back through the gap between rows.
+  const wrap = !feedback && p.targetX < p.sourceX + 40 && p.targetY > p.sourceY + 80;
   const [path, lx, ly] = back
     ? backEdgePath(p.sourceX, p.sourceY, p.targetX, p.targetY)
-    : getBezierPath({
-        sourceX: p.sourceX,
-        sourceY: p.sourceY,
-        sourcePosition: p.sourcePosition,
-        targetX: p.targetX,
-        targetY: p.targetY,
-        targetPosition: p.targetPosition,
-        curvature: feedback ? 0.6 : 0.25,
-      });
+    : wrap
+      ? wrapEdgePath(p.sourceX, p.sourceY, p.targetX, p.targetY)
+      : getBezierPath({
+          sourceX: p.sourceX,
+          sourceY: p.sourceY,
+          sourcePosition: p.sourcePosition,
+          targetX: p.targetX,
+          targetY: p.targetY,
+          targetPosition: p.targetPosition,
+          curvature: feedback ? 0.6 : 0.25,
+        });
   const cls = `akid-edge${feedback ? ' feedback' : ''}${bad ? ' bad' : ''}${p.selected ? ' selected' : ''}`;
   return (
     <>

@@ -15,6 +15,7 @@ import {
   newFromTemplate,
   saveGraph,
 } from './actions';
+import { type ToolAction, toolbarActions } from './toolbarActions';
 
 export type DialogName = 'open' | 'versions' | 'code' | 'help' | 'group' | null;
 
@@ -39,6 +40,49 @@ function Menu({
         </div>
       )}
     </div>
+  );
+}
+
+function ActionButton({ a }: { a: ToolAction }) {
+  return (
+    <button onClick={a.run} disabled={a.disabled} data-testid={a.testid} title={a.title}>
+      {a.label}
+    </button>
+  );
+}
+
+/** A menu of actions; `more` uses the labels that name their group (the narrow window's menu). */
+function ActionMenu({
+  label,
+  testid,
+  actions,
+  more = false,
+}: {
+  label: string;
+  testid: string;
+  actions: ToolAction[];
+  more?: boolean;
+}) {
+  return (
+    <Menu label={label} testid={testid}>
+      {(close) =>
+        actions.map((a) => (
+          <button
+            key={a.id}
+            role="menuitem"
+            disabled={a.disabled}
+            data-testid={more ? `more-${a.id}` : a.testid}
+            title={a.title}
+            onClick={() => {
+              a.run();
+              close();
+            }}
+          >
+            {more ? a.moreLabel : a.label}
+          </button>
+        ))
+      }
+    </Menu>
   );
 }
 
@@ -67,6 +111,17 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
     el!.value = '';
   };
   const st = editorStore.getState;
+  const actions = toolbarActions({
+    saved,
+    selected: nSel,
+    openDialog,
+    pickJson: () => jsonInput.current?.click(),
+    pickKerasJson: () => kerasInput.current?.click(),
+    openKerasFile: openKerasImport,
+    exportJson: () => download(`${name || 'graph'}.json`, exportJson()),
+    layout,
+    fit,
+  });
   return (
     <div className="toolbar" data-testid="toolbar">
       <input
@@ -121,43 +176,12 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
         Save
       </button>
       <span className="tb-wide">
-        <button onClick={() => openDialog('versions')} disabled={!saved} data-testid="versions-button">
-          Versions
-        </button>
-        <Menu label="Import" testid="import-menu">
-          {(close) => (
-            <>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  jsonInput.current?.click();
-                  close();
-                }}
-              >
-                Graph JSON…
-              </button>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  kerasInput.current?.click();
-                  close();
-                }}
-              >
-                Keras model JSON…
-              </button>
-              <button
-                role="menuitem"
-                data-testid="import-keras-file"
-                onClick={() => {
-                  openKerasImport();
-                  close();
-                }}
-              >
-                Keras model file (.keras)…
-              </button>
-            </>
-          )}
-        </Menu>
+        {actions
+          .filter((a) => a.group === 'versions')
+          .map((a) => (
+            <ActionButton key={a.id} a={a} />
+          ))}
+        <ActionMenu label="Import" testid="import-menu" actions={actions.filter((a) => a.group === 'import')} />
         <input
           ref={jsonInput}
           type="file"
@@ -174,32 +198,7 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
           data-testid="import-keras"
           onChange={(e) => readFile(e.currentTarget, (t) => void importKerasText(t))}
         />
-        <Menu label="Export" testid="export-menu">
-          {(close) => (
-            <>
-              <button
-                role="menuitem"
-                data-testid="export-json"
-                onClick={() => {
-                  download(`${name || 'graph'}.json`, exportJson());
-                  close();
-                }}
-              >
-                Graph JSON
-              </button>
-              <button
-                role="menuitem"
-                data-testid="export-code"
-                onClick={() => {
-                  openDialog('code');
-                  close();
-                }}
-              >
-                Code…
-              </button>
-            </>
-          )}
-        </Menu>
+        <ActionMenu label="Export" testid="export-menu" actions={actions.filter((a) => a.group === 'export')} />
       </span>
       <button onClick={toggleMeta} className={metaOpen ? 'active' : ''} data-testid="toggle-meta">
         Text
@@ -224,105 +223,15 @@ export function Toolbar({ templates, openDialog, metaOpen, toggleMeta, layout, f
         ↷
       </button>
       <span className="tb-wide">
-        <button onClick={layout} data-testid="layout-button" title="Auto-layout (L)">
-          Layout
-        </button>
-        <button onClick={fit} data-testid="fit-button" title="Fit view (F)">
-          Fit
-        </button>
-        <button
-          onClick={() => openDialog('group')}
-          disabled={nSel === 0}
-          data-testid="group-button"
-          title="Group into composite (Ctrl+G)"
-        >
-          Group
-        </button>
+        {actions
+          .filter((a) => a.group === 'view')
+          .map((a) => (
+            <ActionButton key={a.id} a={a} />
+          ))}
       </span>
-      {/* Narrow windows: what does not fit goes into one menu (styles.css shows one or the other). */}
+      {/* Narrow windows: the same actions in one menu (styles.css shows one or the other). */}
       <span className="tb-narrow">
-        <Menu label="More" testid="more-menu">
-          {(close) => (
-            <>
-              <button
-                role="menuitem"
-                disabled={!saved}
-                onClick={() => {
-                  openDialog('versions');
-                  close();
-                }}
-              >
-                Versions…
-              </button>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  jsonInput.current?.click();
-                  close();
-                }}
-              >
-                Import graph JSON…
-              </button>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  kerasInput.current?.click();
-                  close();
-                }}
-              >
-                Import Keras model JSON…
-              </button>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  download(`${name || 'graph'}.json`, exportJson());
-                  close();
-                }}
-              >
-                Export graph JSON
-              </button>
-              <button
-                role="menuitem"
-                data-testid="more-export-code"
-                onClick={() => {
-                  openDialog('code');
-                  close();
-                }}
-              >
-                Export code…
-              </button>
-              <button
-                role="menuitem"
-                data-testid="more-layout"
-                onClick={() => {
-                  layout();
-                  close();
-                }}
-              >
-                Layout
-              </button>
-              <button
-                role="menuitem"
-                onClick={() => {
-                  fit();
-                  close();
-                }}
-              >
-                Fit view
-              </button>
-              <button
-                role="menuitem"
-                disabled={nSel === 0}
-                onClick={() => {
-                  openDialog('group');
-                  close();
-                }}
-              >
-                Group into composite…
-              </button>
-            </>
-          )}
-        </Menu>
+        <ActionMenu label="More" testid="more-menu" actions={actions} more />
       </span>
       <span className="spacer" />
       <TrainButton getGraph={() => st().toDoc()} />

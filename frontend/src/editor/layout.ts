@@ -1,11 +1,15 @@
 // Auto-layout with elkjs (layered, left to right, edges attached at the ports the nodes draw);
 // chains are never wrapped into rows, so every forward edge runs left to right. Feedback edges
-// are left out so that loops do not fold the drawing (ShapeEdge draws them as back-edges).
+// are left out so that loops do not fold the drawing (ShapeEdge draws them as back-edges). A graph
+// too wide to read whole in the canvas is cut into rows (wrapRows.ts).
 import type { XYPosition } from '@xyflow/react';
 import type { BlockNodeT, GraphEdgeT } from '../graph/model';
 import type { NodePorts } from '../graph/ports';
+import { readableArea, wrapIntoRows } from './wrapRows';
 
-type Elk = { layout(g: unknown): Promise<{ children?: { id: string; x?: number; y?: number }[] }> };
+type Elk = {
+  layout(g: unknown): Promise<{ children?: { id: string; x?: number; y?: number; width?: number; height?: number }[] }>;
+};
 let elkPromise: Promise<Elk> | null = null;
 // elkjs is large: load it on first use, in its own chunk.
 const getElk = () => (elkPromise ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default() as Elk));
@@ -76,11 +80,13 @@ export async function autoLayout(
   edges: GraphEdgeT[],
   portsOf: (id: string) => NodePorts | undefined,
   _aspect = 1.4,
+  area: { width: number; height: number } = readableArea(),
 ): Promise<Record<string, XYPosition>> {
   const out = await (await getElk()).layout(elkGraph(nodes, edges, portsOf));
-  const pos: Record<string, XYPosition> = {};
-  for (const c of out.children ?? []) pos[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
-  return pos;
+  const boxes = Object.fromEntries(
+    (out.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 184, h: c.height ?? 80 }]),
+  );
+  return wrapIntoRows(boxes, area, edges);
 }
 
 /** Width / height of the canvas, the shape the layout aims for. */

@@ -4,6 +4,7 @@
 
 import { useState } from 'react';
 import type { LiveImage } from './eventReducer';
+import { gridCells } from './gridCells';
 import { PngImage } from './PngImage';
 
 type Images = Record<string, LiveImage>;
@@ -27,6 +28,34 @@ function groupByNode(list: LiveImage[]): Map<string, LiveImage[]> {
 
 export function nodesWithImages(images: Images, kind: string): string[] {
   return Array.from(groupByNode(byKind(images, kind)).keys());
+}
+
+/** A grid picture with each channel's number drawn on its tile (from the grid layout the trainer
+ * sends), shown at ``width`` pixels; the numbers are placed in percent so they stay on their tiles
+ * when the picture is enlarged. */
+function NumberedGrid({ im, alt, width }: { im: LiveImage; alt: string; width: number }) {
+  const cells = gridCells(im.item.grid, im.item.width, im.item.height);
+  return (
+    <span className="runs-grid" style={{ width }} data-testid="channel-grid" data-channels={cells.length}>
+      <PngImage
+        src={im.data}
+        alt={cells.length ? `${alt}: channels 0 to ${cells.length - 1}, left to right, top to bottom` : alt}
+        className="runs-img"
+        width={width}
+      />
+      {cells.map((c) => (
+        <span
+          key={c.channel}
+          className="runs-grid-num"
+          data-testid="channel-number"
+          aria-hidden="true"
+          style={{ left: `${c.left}%`, top: `${c.top}%` }}
+        >
+          {c.channel}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeId: string) => void }) {
@@ -53,12 +82,7 @@ export function FiltersGrid({ images, onPick }: { images: Images; onPick: (nodeI
               aria-label={`${zoomed === node ? 'Shrink' : 'Enlarge'} the filters of ${node}`}
               onClick={() => setZoomed((z) => (z === node ? null : node))}
             >
-              <PngImage
-                src={im.data}
-                alt={`filters of ${node}`}
-                className="runs-img"
-                width={zoomed === node ? 480 : 192}
-              />
+              <NumberedGrid im={im} alt={`filters of ${node}`} width={zoomed === node ? 480 : 192} />
             </button>
           ))}
         </figure>
@@ -72,6 +96,7 @@ export function FeatureMaps({ images, nodeId }: { images: Images; nodeId: string
   const nodes = Array.from(groupByNode(all).keys());
   const shown = nodeId && nodes.includes(nodeId) ? nodeId : null;
   const list = shown ? all.filter((im) => im.item.node_id === shown) : [];
+  const [zoomed, setZoomed] = useState<number | null>(null); // click a probe's grid to see it larger
   return (
     <div className="runs-fmaps" data-testid="feature-maps" data-node={shown ?? ''}>
       {!shown && (
@@ -86,7 +111,16 @@ export function FeatureMaps({ images, nodeId }: { images: Images; nodeId: string
           <figcaption>
             {shown} · probe {i} <span className="runs-muted">step {im.step}</span>
           </figcaption>
-          <PngImage src={im.data} alt={`feature maps of ${shown}, probe ${i}`} className="runs-img" width={256} />
+          <button
+            type="button"
+            className="runs-zoom"
+            data-testid="fmap-zoom"
+            aria-pressed={zoomed === i}
+            aria-label={`${zoomed === i ? 'Shrink' : 'Enlarge'} the feature maps of ${shown}, probe ${i}`}
+            onClick={() => setZoomed((z) => (z === i ? null : i))}
+          >
+            <NumberedGrid im={im} alt={`feature maps of ${shown}, probe ${i}`} width={zoomed === i ? 480 : 256} />
+          </button>
         </figure>
       ))}
     </div>

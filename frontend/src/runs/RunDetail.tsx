@@ -139,6 +139,7 @@ export function RunDetail({ runId, onChanged }: Props) {
       <section className="runs-section">
         <h3>Logs</h3>
         <LogPanel
+          runId={runId}
           logs={live.logs}
           error={live.error}
           finished={['completed', 'failed', 'cancelled', 'interrupted'].includes(h.state)}

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { InitWeightsOption } from '../kerasio/InitWeightsOption';
 import { checkBindings } from './bindings';
 import { DatasetPicker, dataConfigFor } from './DatasetPicker';
+import { DialogFooter } from './DialogFooter';
 import { type Joker, JokerEditor, type JokerSpec, jokerErrors } from './JokerEditor';
 import { type ConfigSchema, RunsApiError, type RunTarget, runsApi } from './runsApi';
 import { useRunsStore } from './runsStore';
@@ -227,16 +228,23 @@ export function TrainDialog({ graph, onClose, graphProblems = [], outSizes, grap
             </section>
           </div>
         )}
-        <footer className="runs-modal-footer">
-          {issues.length > 0 && (
-            <ul className="runs-error" data-testid="train-errors">
-              {issues.map((i, k) => (
-                <li key={k}>
-                  {i.node_id ? <code>{i.node_id}</code> : null} {i.message}
-                </li>
-              ))}
-            </ul>
-          )}
+        <DialogFooter
+          issues={issues}
+          issuesTestId="train-errors"
+          onClose={onClose}
+          onStart={start}
+          canStart={canStart}
+          busy={busy}
+          startLabel="Start training"
+          startTestId="start-run"
+          startTitle={
+            graphProblems.length
+              ? "Fix the graph's problems first"
+              : !canStart
+                ? 'Fix the problems listed here first'
+                : undefined
+          }
+        >
           {graphProblems.length > 0 && (
             <p className="runs-error" data-testid="graph-problems" role="alert">
               The graph is not ready to train: {graphProblems.slice(0, 3).join('; ')}
@@ -255,26 +263,7 @@ export function TrainDialog({ graph, onClose, graphProblems = [], outSizes, grap
               {jErrors.length ? ` (${jErrors.join('; ')})` : ''}.
             </p>
           )}
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-          <button
-            type="button"
-            className="runs-primary"
-            data-testid="start-run"
-            disabled={!canStart}
-            onClick={start}
-            title={
-              graphProblems.length
-                ? "Fix the graph's problems first"
-                : !canStart
-                  ? 'Fix the problems listed here first'
-                  : undefined
-            }
-          >
-            {busy ? 'Starting…' : 'Start training'}
-          </button>
-        </footer>
+        </DialogFooter>
       </div>
     </div>
   );

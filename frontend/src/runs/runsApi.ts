@@ -28,6 +28,21 @@ export interface MetricsHistory {
   last_seq?: number;
 }
 
+/** One slice of a worker log file (GET /api/runs/<id>/logs). */
+export interface LogFileSlice {
+  name: string;
+  size: number;
+  offset: number;
+  next_offset: number;
+  truncated_before: boolean;
+  text: string;
+}
+
+export interface RunLogs {
+  files: { name: string; size: number }[];
+  file: LogFileSlice | null;
+}
+
 export const runsApi = {
   datasets: () => call<{ datasets: DatasetSpec[] }>('GET', '/api/datasets').then((r) => r.datasets ?? []),
   samples: (name: string, n = 8) =>
@@ -53,6 +68,8 @@ export const runsApi = {
       ...(target ? { target } : {}),
       ...initWeightsBody(graph),
     }),
+  logs: (id: string, file?: string) =>
+    call<RunLogs>('GET', `/api/runs/${enc(id)}/logs${file ? `?file=${enc(file)}` : ''}`),
   targets: () => call<{ targets: RunTarget[] }>('GET', '/api/runs/targets').then((r) => r.targets ?? []),
   cancel: (id: string) => call<unknown>('POST', `/api/runs/${enc(id)}/cancel`),
   resume: (id: string) => call<unknown>('POST', `/api/runs/${enc(id)}/resume`),

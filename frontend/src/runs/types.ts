@@ -38,12 +38,23 @@ export interface HistogramItem {
   sparsity?: number | null;
 }
 
+/** Where each channel sits on a filter/feature-map grid picture (akid.train.pictures.grid_layout). */
+export interface GridLayout {
+  count: number;
+  rows: number;
+  cols: number;
+  cell_w: number;
+  cell_h: number;
+  pad: number;
+}
+
 export interface ImageItem {
   node_id: string;
   kind: 'filters' | 'feature_map' | 'confusion' | string;
   index: number;
   width?: number;
   height?: number;
+  grid?: GridLayout;
 }
 
 /** Binary image data: ArrayBuffer/typed array from the socket, or a URL (REST history). */

@@ -2,23 +2,13 @@
 // each finished trial is a line through its values. The best trial is drawn on top, thick;
 // pruned trials are dashed. A small SVG: a sweep has tens of trials, not thousands.
 import { dimensionAxis, objectiveAxis, trialLine } from './pcMath';
-import type { SweepSummary, Trial } from './sweepsApi';
+import type { Trial, TrialPanelProps } from './sweepsApi';
 
 const W = 760;
 const H = 280;
 const PAD = { left: 60, right: 60, top: 34, bottom: 26 };
 
-export function ParallelCoords({
-  sweep,
-  trials,
-  hovered,
-  onHover,
-}: {
-  sweep: SweepSummary;
-  trials: Trial[];
-  hovered: number | null;
-  onHover: (n: number | null) => void;
-}) {
+export function ParallelCoords({ sweep, trials, hovered, onHover }: TrialPanelProps) {
   const dims = sweep.space?.dimensions ?? [];
   const plotted = trials.filter((t) => t.objective !== null);
   const axes = [...dims.map(dimensionAxis), objectiveAxis(sweep.objective, plotted)];

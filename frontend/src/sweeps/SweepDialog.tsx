@@ -2,6 +2,7 @@
 // value, a choice list or a range), a time budget; the space's size and any invalid variant
 // (checked by the server before anything trains). POST /api/sweeps and open the sweep.
 import { useEffect, useMemo, useState } from 'react';
+import { DialogFooter } from '../runs/DialogFooter';
 import { runsApi } from '../runs/runsApi';
 import type { GraphDoc, Issue } from '../types';
 import { parseMarker } from './choices';
@@ -229,29 +230,16 @@ export function SweepDialog({ graph, onClose }: { graph: GraphDoc; onClose: () =
             )}
           </section>
         </div>
-        <footer className="runs-modal-footer">
-          {issues.length > 0 && (
-            <ul className="runs-error" data-testid="sweep-errors">
-              {issues.map((i, k) => (
-                <li key={k}>
-                  {i.node_id ? <code>{i.node_id}</code> : null} {i.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-          <button
-            type="button"
-            className="runs-primary"
-            data-testid="start-sweep"
-            disabled={!canStart}
-            onClick={() => void start()}
-          >
-            {busy ? 'Starting…' : 'Start sweep'}
-          </button>
-        </footer>
+        <DialogFooter
+          issues={issues}
+          issuesTestId="sweep-errors"
+          onClose={onClose}
+          onStart={() => void start()}
+          canStart={canStart}
+          busy={busy}
+          startLabel="Start sweep"
+          startTestId="start-sweep"
+        />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 // The sweep's trials, one row each: state, every choice, the objective. Click a header to
 // sort by it (again to reverse); the best trial's row is highlighted.
 import { useState } from 'react';
-import type { SweepSummary, Trial } from './sweepsApi';
+import type { Trial, TrialPanelProps } from './sweepsApi';
 
 const show = (v: unknown) =>
   typeof v === 'number' ? String(Number(v.toPrecision(4))) : typeof v === 'string' ? v : JSON.stringify(v);
@@ -14,17 +14,7 @@ function compare(a: unknown, b: unknown): number {
   return String(show(a)).localeCompare(String(show(b)));
 }
 
-export function TrialTable({
-  sweep,
-  trials,
-  hovered,
-  onHover,
-}: {
-  sweep: SweepSummary;
-  trials: Trial[];
-  hovered: number | null;
-  onHover: (n: number | null) => void;
-}) {
+export function TrialTable({ sweep, trials, hovered, onHover }: TrialPanelProps) {
   const dims = (sweep.space?.dimensions ?? []).map((d) => d.name);
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'number', dir: 1 });
   const value = (t: Trial, key: string): unknown =>

@@ -19,6 +19,15 @@ export interface SpaceInfo {
   invalid?: { assignment: Record<string, unknown>; errors: Issue[] }[];
 }
 
+/** What the sweep view's trial panels (ParallelCoords, TrialTable) are given: the sweep, its
+ * trials, and the trial hovered in either (they highlight it together). */
+export interface TrialPanelProps {
+  sweep: SweepSummary;
+  trials: Trial[];
+  hovered: number | null;
+  onHover: (n: number | null) => void;
+}
+
 export interface Trial {
   number: number;
   run_id: string | null;

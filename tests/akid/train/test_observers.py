@@ -68,6 +68,11 @@ def test_images_payload_png_decodes(cnn_run):
             assert {"node_id", "kind", "index", "width", "height"} <= set(item)
             img = _decode(attachments[item["index"]])
             assert img.size == (item["width"], item["height"])
+            if item["kind"] != "confusion":  # grids say where each channel is, for the browser's numbers
+                lay = item["grid"]
+                assert item["width"] == lay["cols"] * (lay["cell_w"] + lay["pad"]) + lay["pad"]
+                assert item["height"] == lay["rows"] * (lay["cell_h"] + lay["pad"]) + lay["pad"]
+                assert (lay["rows"] - 1) * lay["cols"] < lay["count"] <= lay["rows"] * lay["cols"]
             kinds.setdefault(item["kind"], set()).add(item["node_id"])
     assert {"conv1", "conv2"} <= kinds["filters"]
     assert {"image", "conv1", "conv2", "pool", "fc", "logits"} <= kinds["feature_map"]
@@ -202,3 +207,16 @@ def test_tensorboard_itself_reads_the_run(cnn_run):
     assert {"loss", "conv1/kernel", "filters/conv1"} <= set(tags)
     losses = [e.tensor_proto.float_val[0] for e in acc.Tensors("loss")]
     assert len(losses) > 3 and losses[-1] < losses[0]
+
+
+def test_grid_layout_says_where_each_channel_is():
+    tiles = [np.full((3, 3), i, dtype=np.float32) + np.eye(3) for i in range(10)]
+    g, lay = pictures.grid(tiles), pictures.grid_layout(tiles)
+    assert lay == {"count": 10, "rows": 3, "cols": 4, "cell_w": 24, "cell_h": 24, "pad": 1}
+    assert g.shape == (lay["rows"] * (lay["cell_h"] + 1) + 1, lay["cols"] * (lay["cell_w"] + 1) + 1)
+    for i in range(10):  # each tile's cell holds that tile (eye: bright top-left, dark top-right)
+        r, c = divmod(i, lay["cols"])
+        y, x = 1 + r * (lay["cell_h"] + 1), 1 + c * (lay["cell_w"] + 1)
+        assert g[y, x] == 255 and g[y, x + lay["cell_w"] - 1] == 0
+    assert g[1 + 2 * 25, 1 + 2 * 25] == 255  # cell 10 (row 2, col 2) is empty: background
+    assert pictures.grid_layout([])["count"] == 0
