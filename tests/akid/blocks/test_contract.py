@@ -125,6 +125,12 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
         {"in": [(4, 2)]},
     ),
     ("Embedding", {"input_dim": 5, "output_dim": 2}, {"in": [(3,)]}),
+    # Bidirectional (Keras' wrapper, one node): every merge mode, both recurrent blocks
+    ("LSTM", {"units": 2, "bidirectional": True}, {"in": [(4, 2)]}),
+    ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "sum", "return_sequences": True}, {"in": [(4, 2)]}),
+    ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "mul", "dropout": 0.2, "seed": 2}, {"in": [(4, 2)]}),
+    ("GRU", {"units": 2, "bidirectional": True, "merge_mode": "ave", "return_sequences": True}, {"in": [(4, 2)]}),
+    ("GRU", {"units": 3, "bidirectional": True, "reset_after": False}, {"in": [(4, 2)]}),
     ("ZeroPadding2D", {"padding": 2}, IMG),
     ("Cropping2D", {"cropping": [0, 1, 2, 0]}, IMG),
     ("Dropout", {"rate": 0.0}, VEC),
