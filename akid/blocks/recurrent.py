@@ -107,7 +107,7 @@ def _backward_issues(back: Any, forward: dict[str, Any], where: str, layer: str 
         return []
     fwd_cfg, back_cfg = forward.get("config") or {}, (back or {}).get("config") or {}
     expected = {**fwd_cfg, "go_backwards": not fwd_cfg.get("go_backwards", False)}
-    differ = sorted(k for k in set(expected) | set(back_cfg) if k != "name" and expected.get(k) != back_cfg.get(k))
+    differ = sorted(k for k in set(expected) | set(back_cfg) if not _inert(k) and expected.get(k) != back_cfg.get(k))
     if back.get("class_name") != forward.get("class_name"):
         differ.insert(0, "class_name")
     if not differ:
@@ -121,6 +121,11 @@ def _backward_issues(back: Any, forward: dict[str, Any], where: str, layer: str 
             param="backward_layer",
         )
     ]
+
+
+def _inert(key: str) -> bool:
+    """Keys that may differ between the directions: names and initial values (the weights come with the file)."""
+    return key in ("name", "trainable", "dtype", "seed") or key.endswith("_initializer")
 
 
 def _match(cls: str):
