@@ -35,6 +35,7 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     "LayerNorm": ({}, {"in": [(4, 3)]}, {}),
     "Dropout": ({"rate": 0.5, "seed": 1}, VEC, {}),
     "Embedding": ({"input_dim": 7, "output_dim": 3}, {"in": [(5,)]}, {"dtype": "int32", "int_high": 7}),
+    "Masking": ({"mask_value": 0.0}, {"in": [(4, 3)]}, {}),
     "Add": ({}, {"in": [(4,), (4,), (4,)]}, {}),
     "Multiply": ({}, {"in": [(2, 3), (2, 3)]}, {}),
     "Concat": ({"axis": 0}, {"in": [(2, 3), (1, 3)]}, {}),
@@ -125,6 +126,8 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
         {"in": [(4, 2)]},
     ),
     ("Embedding", {"input_dim": 5, "output_dim": 2}, {"in": [(3,)]}),
+    ("Embedding", {"input_dim": 5, "output_dim": 2, "mask_zero": True}, {"in": [(3,)]}),
+    ("Masking", {"mask_value": 0.5}, {"in": [(4, 3)]}),
     # Bidirectional (Keras' wrapper, one node): every merge mode, both recurrent blocks
     ("LSTM", {"units": 2, "bidirectional": True}, {"in": [(4, 2)]}),
     ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "sum", "return_sequences": True}, {"in": [(4, 2)]}),

@@ -201,7 +201,7 @@ def test_unknown_length_shapes_propagate_and_compile():
 def test_feedback_edge_carrying_a_mask_is_refused():
     doc = {
         "format": "akid.graph/v1",
-        "time_steps": 2,
+        "params": {"time_steps": 2},
         "nodes": [
             {"id": "x", "type": "Input", "params": {"shape": [None, 2], "feature": "x"}},
             {"id": "m", "type": "Masking", "params": {}},
