@@ -312,7 +312,9 @@ Edges = (
 
 def _borders_map(keras_cls: str, param: str, inner: str) -> KerasMap:
     """Keras' ((top, bottom), (left, right)) <-> akid's shortest edges form."""
-    return KerasMap(keras_cls, (opt(param, to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner=inner, fixed=CHANNELS_LAST)
+    return KerasMap(
+        keras_cls, (opt(param, to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner=inner, fixed=CHANNELS_LAST
+    )
 
 
 class _Borders2D(Block):

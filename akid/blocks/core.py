@@ -364,9 +364,7 @@ class Masking(Block):
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         if len(shape) < 2:
-            raise cls.shape_error(
-                f"expects (steps, ..., features): a mask marks steps. Received: shape={list(shape)}", node_id
-            )
+            raise cls.shape_error(f"expects (steps, ..., features): a mask marks steps. Received: shape={list(shape)}", node_id)
         return Inference({"out": shape}, flops=prod(shape) or 0)
 
 

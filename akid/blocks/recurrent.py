@@ -73,7 +73,12 @@ class RecurrentMap(KerasMap):
         params, issues = super().from_keras(inner_cfg, layer)
         for key in sorted(set(config) - _WRAPPER_KEYS):
             issues.append(
-                Issue("unsupported_option", f"{where} has option {key}={config[key]!r}, which akid does not know", node_id=layer, param=key)
+                Issue(
+                    "unsupported_option",
+                    f"{where} has option {key}={config[key]!r}, which akid does not know",
+                    node_id=layer,
+                    param=key,
+                )
             )
         merge = config.get("merge_mode", "concat")
         if merge not in MERGE_MODES:
@@ -190,7 +195,9 @@ class LSTM(_RNN):
 
     type_name = "LSTM"
     gates = 4
-    keras = RecurrentMap("LSTM", _OPTIONS, inner="rnn", fixed=_FIXED, inert=_INERT, match=_match("LSTM"), aliases=("Bidirectional",))
+    keras = RecurrentMap(
+        "LSTM", _OPTIONS, inner="rnn", fixed=_FIXED, inert=_INERT, match=_match("LSTM"), aliases=("Bidirectional",)
+    )
     Params = _LSTMParams
 
 

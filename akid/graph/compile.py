@@ -159,7 +159,9 @@ class GraphModel(keras.Model):
         An eager batch of one is several times cheaper than tracing the model
         symbolically with ``keras.Input``: each block would be traced again.
         """
-        feed = {nid: keras.ops.zeros((1, *build_shape(b["shape"])), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()}
+        feed = {
+            nid: keras.ops.zeros((1, *build_shape(b["shape"])), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()
+        }
         self(feed, training=False)
         return self
 

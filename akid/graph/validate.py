@@ -18,8 +18,8 @@ from typing import Any
 
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
-from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.masks import mask_issues
+from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.topology import order_and_cycles
 from akid.settings import Limits

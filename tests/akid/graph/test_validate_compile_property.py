@@ -61,9 +61,17 @@ BLOCKS = {
     "BatchNorm": st.fixed_dictionaries({"axis": st.sampled_from([-1, 0]), "center": st.booleans(), "scale": st.booleans()}),
     "LayerNorm": st.fixed_dictionaries({"rms_scaling": st.booleans(), "center": st.booleans()}),
     "LSTM": st.fixed_dictionaries(
-        {"units": small, "return_sequences": st.booleans(), "use_bias": st.booleans(), "bidirectional": st.booleans(), "merge_mode": MERGE}
+        {
+            "units": small,
+            "return_sequences": st.booleans(),
+            "use_bias": st.booleans(),
+            "bidirectional": st.booleans(),
+            "merge_mode": MERGE,
+        }
     ),
-    "GRU": st.fixed_dictionaries({"units": small, "reset_after": st.booleans(), "bidirectional": st.booleans(), "merge_mode": MERGE}),
+    "GRU": st.fixed_dictionaries(
+        {"units": small, "reset_after": st.booleans(), "bidirectional": st.booleans(), "merge_mode": MERGE}
+    ),
     "Masking": st.fixed_dictionaries({"mask_value": st.sampled_from([0.0, 0.5])}),
     "Split": st.just({"num": 2}),
     "Add": st.just({}),
