@@ -107,7 +107,10 @@ class GraphModel(keras.Model):
         self.graph_doc = dump_graph(a.graph)
         self.max_params = max_params
         self.analysis = a
-        self.program = GraphProgram(a.graph, a.plans, a.order, fixed_feedback_shapes=a.shapes.feedback_shapes)
+        fixed = a.shapes.feedback_shapes
+        if any(None in tuple(s) for s in fixed.values()):
+            fixed = None  # a fed-back value of unknown size: sized from the inputs each call
+        self.program = GraphProgram(a.graph, a.plans, a.order, fixed_feedback_shapes=fixed)
         self.blocks = [self.program.layers[nid] for nid in a.order]
 
     @property

@@ -273,3 +273,26 @@ def test_sequence_graph_round_trips_through_meta_syntax_and_exports_as_plain_ker
     x = padded_tokens(np.random.default_rng(4), 3, 8, 30)
     (out_id,) = ref.program.output_ids
     np.testing.assert_allclose(np.asarray(model({"x": x})[out_id]), np.asarray(ref({"x": x})[out_id]), atol=1e-5)
+
+
+def test_feedback_value_of_unknown_size_is_sized_from_the_inputs():
+    from akid.graph.compile import build_model
+
+    doc = {
+        "format": "akid.graph/v1",
+        "params": {"time_steps": 2},
+        "nodes": [
+            {"id": "x", "type": "Input", "params": {"shape": [None, 2], "feature": "x"}},
+            {"id": "add", "type": "Add"},
+            {"id": "y", "type": "Output", "params": {"target": "label"}},
+        ],
+        "edges": [
+            {"source": "x", "target": "add"},
+            {"source": "add", "target": "add", "feedback": True},
+            {"source": "add", "target": "y"},
+        ],
+    }
+    model = build_model(doc)
+    for steps in (3, 6):
+        x = np.ones((1, steps, 2), "float32")
+        np.testing.assert_allclose(np.asarray(model({"x": x})["y"]), 2 * x)
