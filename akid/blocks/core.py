@@ -350,7 +350,7 @@ class Embedding(Block):
 
 @register_block
 class Masking(Block):
-    """Mark steps whose features all equal ``mask_value`` as padding (zeroed; later recurrent layers skip them)."""
+    """Mark steps whose features all equal mask_value as padding (zeroed; later recurrent layers skip them)."""
 
     type_name = "Masking"
     category = "core"

@@ -191,7 +191,7 @@ class _RNN(Block):
 
 @register_block
 class LSTM(_RNN):
-    """Long short-term memory; ``bidirectional`` reads the sequence both ways."""
+    """Long short-term memory; bidirectional: reads the sequence both ways."""
 
     type_name = "LSTM"
     gates = 4
@@ -211,7 +211,7 @@ class _GRUParams(_RNNParams):
 
 @register_block
 class GRU(_RNN):
-    """Gated recurrent unit; ``bidirectional`` reads the sequence both ways."""
+    """Gated recurrent unit; bidirectional: reads the sequence both ways."""
 
     type_name = "GRU"
     gates = 3
