@@ -296,3 +296,22 @@ def test_feedback_value_of_unknown_size_is_sized_from_the_inputs():
     for steps in (3, 6):
         x = np.ones((1, steps, 2), "float32")
         np.testing.assert_allclose(np.asarray(model({"x": x})["y"]), 2 * x)
+
+
+def test_unknown_length_masked_bidirectional_graph_exports_to_onnx(tmp_path):
+    """ONNX keeps the unknown length and the mask: onnxruntime equals akid on two lengths."""
+    ort = pytest.importorskip("onnxruntime")
+    from akid.graph.compile import build_model
+    from akid.graph.export_onnx import to_onnx
+    from akid.graph.metasyntax import parse
+
+    doc = parse("x: Input(null, 3) > Masking > GRU(4, bidirectional=true) > Dense(2) > Output(label)")
+    assert doc["nodes"][0]["params"]["shape"] == [None, 3]  # leading sizes and nulls gather into the shape
+    model = build_model(doc)
+    to_onnx(doc, tmp_path / "m.onnx", {nid: ly.get_weights() for nid, ly in model.program.layers.items() if ly.weights})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    (out_id,) = model.program.output_ids
+    for steps in (4, 9):
+        x = padded_vectors(np.random.default_rng(steps), 2, steps, 3)
+        (y,) = session.run(None, {session.get_inputs()[0].name: x})
+        np.testing.assert_allclose(y, np.asarray(model({"x": x})[out_id]), atol=1e-4)
