@@ -36,6 +36,8 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     "Dropout": ({"rate": 0.5, "seed": 1}, VEC, {}),
     "Embedding": ({"input_dim": 7, "output_dim": 3}, {"in": [(5,)]}, {"dtype": "int32", "int_high": 7}),
     "Masking": ({"mask_value": 0.0}, {"in": [(4, 3)]}, {}),
+    "Conv2DTranspose": ({"filters": 3, "kernel_size": 3}, IMG, {}),
+    "UpSampling2D": ({"size": 2}, IMG, {}),
     "Add": ({}, {"in": [(4,), (4,), (4,)]}, {}),
     "Multiply": ({}, {"in": [(2, 3), (2, 3)]}, {}),
     "Concat": ({"axis": 0}, {"in": [(2, 3), (1, 3)]}, {}),
@@ -128,6 +130,14 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("Embedding", {"input_dim": 5, "output_dim": 2}, {"in": [(3,)]}),
     ("Embedding", {"input_dim": 5, "output_dim": 2, "mask_zero": True}, {"in": [(3,)]}),
     ("Masking", {"mask_value": 0.5}, {"in": [(4, 3)]}),
+    (
+        "Conv2DTranspose",
+        {"filters": 2, "kernel_size": [3, 2], "strides": 2, "activation": "relu", "use_bias": False},
+        {"in": [(3, 4, 2)]},
+    ),
+    ("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": [2, 3], "padding": "same"}, {"in": [(3, 4, 2)]}),
+    ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "strides": 3}, {"in": [(3, 4, 2)]}),
+    ("UpSampling2D", {"size": [2, 3], "interpolation": "bilinear"}, IMG),
     # Bidirectional (Keras' wrapper, one node): every merge mode, both recurrent blocks
     ("LSTM", {"units": 2, "bidirectional": True}, {"in": [(4, 2)]}),
     ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "sum", "return_sequences": True}, {"in": [(4, 2)]}),

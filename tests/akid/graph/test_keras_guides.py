@@ -5,8 +5,8 @@ is built in Keras with random weights, saved as ``.keras``, imported with
 ``python -m akid import-keras`` and run with ``python -m akid predict``; the
 predictions equal Keras' (max abs diff <= 1e-4 of the output scale), the
 parameter counts are equal and nothing is reported unsupported. The guide's
-shared-layer examples are tested with shared layers; its autoencoder needs
-Conv2DTranspose/UpSampling2D, which akid has no blocks for.
+shared-layer examples are tested with shared layers; its custom-layer and custom-RNN
+examples run user Python code, which akid does not import.
 """
 
 from __future__ import annotations
@@ -85,7 +85,50 @@ def ensemble() -> tuple[keras.Model, dict[str, np.ndarray]]:
     return keras.Model(inputs=inputs, outputs=outputs), {"x": np.random.default_rng(3).normal(size=(3, 16)).astype("float32")}
 
 
-GUIDES = {"ticket_classifier": ticket_classifier, "toy_resnet": toy_resnet, "mnist_mlp": mnist_mlp, "ensemble": ensemble}
+def _encoder_layers(x):
+    x = L.Conv2D(16, 3, activation="relu")(x)
+    x = L.Conv2D(32, 3, activation="relu")(x)
+    x = L.MaxPooling2D(3)(x)
+    x = L.Conv2D(32, 3, activation="relu")(x)
+    x = L.Conv2D(16, 3, activation="relu")(x)
+    return L.GlobalMaxPooling2D()(x)
+
+
+def _decoder_layers(x):
+    x = L.Reshape((4, 4, 1))(x)
+    x = L.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = L.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = L.UpSampling2D(3)(x)
+    x = L.Conv2DTranspose(16, 3, activation="relu")(x)
+    return L.Conv2DTranspose(1, 3, activation="relu")(x)
+
+
+def autoencoder() -> tuple[keras.Model, dict[str, np.ndarray]]:
+    """Encoder and decoder in one graph: 28x28 -> 16 -> 28x28."""
+    encoder_input = keras.Input(shape=(28, 28, 1), name="img")
+    model = keras.Model(encoder_input, _decoder_layers(_encoder_layers(encoder_input)), name="autoencoder")
+    return model, {"img": np.random.default_rng(4).uniform(0, 1, (2, 28, 28, 1)).astype("float32")}
+
+
+def nested_autoencoder() -> tuple[keras.Model, dict[str, np.ndarray]]:
+    """All models are callable: the encoder and decoder models called inside a third."""
+    encoder_input = keras.Input(shape=(28, 28, 1), name="original_img")
+    encoder = keras.Model(encoder_input, _encoder_layers(encoder_input), name="encoder")
+    decoder_input = keras.Input(shape=(16,), name="encoded_img")
+    decoder = keras.Model(decoder_input, _decoder_layers(decoder_input), name="decoder")
+    autoencoder_input = keras.Input(shape=(28, 28, 1), name="img")
+    model = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)), name="autoencoder")
+    return model, {"img": np.random.default_rng(5).uniform(0, 1, (2, 28, 28, 1)).astype("float32")}
+
+
+GUIDES = {
+    "ticket_classifier": ticket_classifier,
+    "toy_resnet": toy_resnet,
+    "mnist_mlp": mnist_mlp,
+    "ensemble": ensemble,
+    "autoencoder": autoencoder,
+    "nested_autoencoder": nested_autoencoder,
+}
 
 
 def randomize(model: keras.Model, rng) -> None:

@@ -52,6 +52,15 @@ BLOCKS = {
     "GlobalAvgPool2D": st.fixed_dictionaries({"keepdims": st.booleans()}),
     "ZeroPadding2D": st.fixed_dictionaries({"padding": st.integers(0, 2)}),
     "Cropping2D": st.fixed_dictionaries({"cropping": st.integers(0, 1)}),
+    "Conv2DTranspose": st.fixed_dictionaries(
+        {
+            "filters": st.integers(1, 3),
+            "kernel_size": sizes,
+            "strides": st.sampled_from([1, 2]),
+            "padding": st.sampled_from(["valid", "same"]),
+        }
+    ),
+    "UpSampling2D": st.fixed_dictionaries({"size": sizes}),
     "Flatten": st.just({}),
     "Reshape": st.just({"target_shape": [-1]}),
     "ReLU": st.fixed_dictionaries({"max_value": st.sampled_from([None, 6.0]), "negative_slope": st.sampled_from([0.0, 0.1])}),
