@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import keras
+from keras.src.backend.common.masking import get_keras_mask, set_keras_mask  # not in Keras' public API
 
 from akid.blocks.runtime import RuntimeLayer as Block
 from akid.errors import GraphValidationError, Issue
@@ -210,8 +211,6 @@ def build_shape(shape: list | tuple) -> tuple[int, ...]:
 
 def _cast_keeping_mask(v: Any, dtype: str) -> Any:
     """``keras.ops.cast`` makes a new tensor; Keras' mask (padding) must stay on it as Keras keeps it."""
-    from keras.src.backend.common.masking import get_keras_mask, set_keras_mask
-
     mask = get_keras_mask(v)
     out = keras.ops.cast(v, dtype)
     if mask is not None:
