@@ -41,6 +41,11 @@ PASSES_MASK = frozenset(
 )
 
 
+#: Blocks whose Keras layer uses an incoming mask and ends it (recurrent blocks too, without
+#: return_sequences): GlobalAvgPool1D averages over the real steps only.
+CONSUMES_MASK = frozenset({"GlobalAvgPool1D", "LSTM", "GRU"})
+
+
 def _param(params: Any, key: str) -> Any:
     return params.get(key) if isinstance(params, dict) else getattr(params, key, None)
 

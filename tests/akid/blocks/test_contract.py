@@ -38,6 +38,8 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     "Masking": ({"mask_value": 0.0}, {"in": [(4, 3)]}, {}),
     "Conv2DTranspose": ({"filters": 3, "kernel_size": 3}, IMG, {}),
     "UpSampling2D": ({"size": 2}, IMG, {}),
+    "GlobalAvgPool1D": ({}, {"in": [(5, 3)]}, {}),
+    "GlobalMaxPool1D": ({}, {"in": [(5, 3)]}, {}),
     "Add": ({}, {"in": [(4,), (4,), (4,)]}, {}),
     "Multiply": ({}, {"in": [(2, 3), (2, 3)]}, {}),
     "Concat": ({"axis": 0}, {"in": [(2, 3), (1, 3)]}, {}),
@@ -138,6 +140,8 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": [2, 3], "padding": "same"}, {"in": [(3, 4, 2)]}),
     ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "strides": 3}, {"in": [(3, 4, 2)]}),
     ("UpSampling2D", {"size": [2, 3], "interpolation": "bilinear"}, IMG),
+    ("GlobalAvgPool1D", {"keepdims": True}, {"in": [(5, 3)]}),
+    ("GlobalMaxPool1D", {"keepdims": True}, {"in": [(5, 3)]}),
     # Bidirectional (Keras' wrapper, one node): every merge mode, both recurrent blocks
     ("LSTM", {"units": 2, "bidirectional": True}, {"in": [(4, 2)]}),
     ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "sum", "return_sequences": True}, {"in": [(4, 2)]}),

@@ -89,6 +89,21 @@ def test_embedding_mask_zero_bidirectional_lstm_predicts_like_keras(tmp_path, ca
     assert by_id["bi2"]["type"] == "GRU" and by_id["bi2"]["params"]["merge_mode"] == "sum"
 
 
+def test_masked_mean_text_classifier_predicts_like_keras(tmp_path, capsys):
+    """Keras' classic text classifier: the mean over the real tokens only (padding masked out)."""
+    rng = np.random.default_rng(3)
+    x = keras.Input(shape=(None,), dtype="int32", name="tokens")
+    h = L.Embedding(30, 6, mask_zero=True, name="emb")(x)
+    h = L.Dense(5, activation="relu", name="hidden")(h)  # passes the mask on
+    h = L.GlobalAveragePooling1D(name="mean")(h)
+    model = keras.Model(x, L.Dense(3, name="head")(h))
+    randomize(model, rng)
+    xs = [padded_tokens(rng, 4, 9, 30), padded_tokens(rng, 2, 5, 30)]
+    ours = import_and_predict(model, xs, tmp_path, capsys)
+    for x_, y in zip(xs, ours):
+        assert_same(y, model.predict(x_, verbose=0))
+
+
 def test_masking_gru_predicts_like_keras(tmp_path, capsys):
     rng = np.random.default_rng(1)
     x = keras.Input(shape=(None, 3), name="steps")
@@ -234,16 +249,18 @@ def test_mask_table_agrees_with_keras():
     """PASSES_MASK (static) is exactly the blocks whose stock Keras layer passes masks on."""
     from akid.blocks import all_blocks
     from akid.blocks.runtime import build_keras_layer
-    from akid.graph.masks import PASSES_MASK
+    from akid.graph.masks import CONSUMES_MASK, PASSES_MASK
 
-    passes = set()
+    passes, consumes = set(), set()
     for name, spec in all_blocks().items():
-        if spec.keras is None or name in ("LSTM", "GRU", "Masking", "Embedding"):
+        if spec.keras is None or name in ("Masking", "Embedding"):
             continue
         cls, kwargs = spec.keras.to_keras(spec.Params())
-        if build_keras_layer(cls, kwargs).supports_masking:
-            passes.add(name)
+        layer = build_keras_layer(cls, kwargs)
+        if layer.supports_masking:
+            (consumes if name in CONSUMES_MASK else passes).add(name)
     assert passes == PASSES_MASK - {"Output"}
+    assert consumes == CONSUMES_MASK  # each uses the mask (else it would be dropped with a warning)
 
 
 def test_sequence_graph_round_trips_through_meta_syntax_and_exports_as_plain_keras_code():

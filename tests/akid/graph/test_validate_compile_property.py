@@ -61,6 +61,7 @@ BLOCKS = {
         }
     ),
     "UpSampling2D": st.fixed_dictionaries({"size": sizes}),
+    "GlobalAvgPool1D": st.fixed_dictionaries({"keepdims": st.booleans()}),
     "Flatten": st.just({}),
     "Reshape": st.just({"target_shape": [-1]}),
     "ReLU": st.fixed_dictionaries({"max_value": st.sampled_from([None, 6.0]), "negative_slope": st.sampled_from([0.0, 0.1])}),
