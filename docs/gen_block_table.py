@@ -27,7 +27,7 @@ def _type(p: dict) -> str:
         inner = p.get("items", {})
         if "enum" in inner:
             return "list of " + " \\| ".join(f"`{v}`" for v in inner["enum"])
-        return f"list of {inner.get('type', 'any')}"
+        return f"list of {_type(inner) if 'anyOf' in inner else inner.get('type', 'any')}"
     return t
 
 

@@ -20,6 +20,11 @@ class CompositeLayer(RuntimeLayer):
 
         self.program = GraphProgram(spec.graph, spec.plans, spec.order)
         self.inner_blocks = list({id(layer): layer for layer in self.program.layers.values()}.values())  # shared once
+        self.supports_masking = True  # masks ride into the inner graph on the tensors; see compute_mask
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The inner blocks set the output masks as Keras would; the composite adds none."""
+        return None
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         names = [p.name for p in self.spec.input_spec_ports]

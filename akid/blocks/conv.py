@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
@@ -310,62 +310,62 @@ Edges = (
 )
 
 
-def _check_edges(cls, v, name: str, node_id) -> tuple:
-    try:
-        return _edges(v)
-    except ValueError as exc:
-        raise cls.shape_error(f"{name}: {exc}", node_id, port=None, param=name, code="bad_param") from None
+def _borders_map(keras_cls: str, param: str, inner: str) -> KerasMap:
+    """Keras' ((top, bottom), (left, right)) <-> akid's shortest edges form."""
+    return KerasMap(
+        keras_cls, (opt(param, to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner=inner, fixed=CHANNELS_LAST
+    )
+
+
+class _Borders2D(Block):
+    """ZeroPadding2D and Cropping2D: one param of edge sizes, added (+1) or removed (-1) at an image's borders."""
+
+    category = "reshape"
+    #: the param holding the edges, and whether they are added (+1) or removed (-1)
+    edges_param: ClassVar[str] = ""
+    sign: ClassVar[int] = 1
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        name = cls.edges_param
+        try:
+            (t, b), (lf, r) = _edges(getattr(params, name))
+        except ValueError as exc:
+            raise cls.shape_error(f"{name}: {exc}", node_id, port=None, param=name, code="bad_param") from None
+        if len(shape) != 3:
+            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
+        h, w, c = shape
+        oh = None if h is None else h + cls.sign * (t + b)
+        ow = None if w is None else w + cls.sign * (lf + r)
+        if (oh is not None and oh < 1) or (ow is not None and ow < 1):
+            raise cls.shape_error(
+                f"{name} {getattr(params, name)!r} removes the whole image. Received: shape={list(shape)}", node_id, param=name
+            )
+        return Inference({"out": (oh, ow, c)})
 
 
 @register_block
-class ZeroPadding2D(Block):
+class ZeroPadding2D(_Borders2D):
     """Add rows and columns of zeros around an image."""
 
     type_name = "ZeroPadding2D"
-    category = "reshape"
     key_params = ("padding",)
-    keras = KerasMap(
-        "ZeroPadding2D", (opt("padding", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="pad", fixed=CHANNELS_LAST
-    )
+    edges_param, sign = "padding", 1
+    keras = _borders_map("ZeroPadding2D", "padding", "pad")
 
     class Params(BlockParams):
         padding: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
 
-    @classmethod
-    def infer(cls, params, inputs, node_id=None):
-        shape = single_input(inputs)
-        (t, b), (lf, r) = _check_edges(cls, params.padding, "padding", node_id)
-        if len(shape) != 3:
-            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
-        h, w, c = shape
-        return Inference({"out": (None if h is None else h + t + b, None if w is None else w + lf + r, c)})
-
 
 @register_block
-class Cropping2D(Block):
+class Cropping2D(_Borders2D):
     """Remove rows and columns at the borders of an image."""
 
     type_name = "Cropping2D"
-    category = "reshape"
     key_params = ("cropping",)
-    keras = KerasMap(
-        "Cropping2D", (opt("cropping", to_keras=lambda v: _edges(v), from_keras=_edges_json),), inner="crop", fixed=CHANNELS_LAST
-    )
+    edges_param, sign = "cropping", -1
+    keras = _borders_map("Cropping2D", "cropping", "crop")
 
     class Params(BlockParams):
         cropping: Edges = Field(default=1, description="int, [h, w] or [top, bottom, left, right].")
-
-    @classmethod
-    def infer(cls, params, inputs, node_id=None):
-        shape = single_input(inputs)
-        (t, b), (lf, r) = _check_edges(cls, params.cropping, "cropping", node_id)
-        if len(shape) != 3:
-            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
-        h, w, c = shape
-        oh = None if h is None else h - t - b
-        ow = None if w is None else w - lf - r
-        if (oh is not None and oh < 1) or (ow is not None and ow < 1):
-            raise cls.shape_error(
-                f"cropping {params.cropping!r} removes the whole image. Received: shape={list(shape)}", node_id, param="cropping"
-            )
-        return Inference({"out": (oh, ow, c)})

@@ -35,7 +35,12 @@ class Input(Block):
     runtime = "akid.blocks.runtime:PassLayer"
 
     class Params(BlockParams):
-        shape: list[PosInt] = Field(default=[8, 8, 1], min_length=1, max_length=4, description="Sample shape, batch excluded.")
+        shape: list[PosInt | None] = Field(
+            default=[8, 8, 1],
+            min_length=1,
+            max_length=4,
+            description="Sample shape, batch excluded; null is a size that varies (token sequences: [null]).",
+        )
         feature: str = Field(default="image", min_length=1, max_length=64, description="Data set feature fed here.")
         dtype: Literal["float32", "int32"] = Field(default="float32", description="int32 for token ids (Embedding).")
 
@@ -90,7 +95,11 @@ class Dense(Block):
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         if not shape or shape[-1] is None:
-            raise cls.shape_error(f"the last axis must be known. Received: shape={list(shape)}", node_id)
+            raise cls.shape_error(
+                f"the last axis must have a known size (it sets the weights' shape); null sizes may come only "
+                f"before it. Received: shape={_dims(shape)}",
+                node_id,
+            )
         n = shape[-1] * params.units + (params.units if params.use_bias else 0)
         positions = prod(shape[:-1]) or 1
         return Inference({"out": shape[:-1] + (params.units,)}, params=n, flops=2 * shape[-1] * params.units * positions)
@@ -106,7 +115,15 @@ class Flatten(Block):
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
-        return Inference({"out": (prod(single_input(inputs)),)})
+        shape = single_input(inputs)
+        if None in shape:
+            raise cls.shape_error(
+                f"cannot flatten an axis of unknown size (null): the output size would vary. Pool over it "
+                f"(GlobalAvgPool2D), read it with a recurrent layer, or give the Input a fixed size. "
+                f"Received: shape={_dims(shape)}",
+                node_id,
+            )
+        return Inference({"out": (prod(shape),)})
 
 
 @register_block
@@ -136,6 +153,13 @@ class Reshape(Block):
                 code="bad_param",
             )
         known = prod([d for d in target if d != -1])
+        if total is None and -1 not in target:
+            raise cls.shape_error(
+                f"the input has an axis of unknown size (null), so target_shape needs a -1 to take it. "
+                f"Received: shape={_dims(shape)}, target_shape={target}",
+                node_id,
+                param="target_shape",
+            )
         if total is not None:
             if -1 in target:
                 if total % known:
@@ -304,20 +328,44 @@ class Embedding(Block):
     int_inputs = True
     keras = KerasMap(
         "Embedding",
-        (opt("input_dim"), opt("output_dim")),
+        (opt("input_dim"), opt("output_dim"), opt("mask_zero")),
         inner="embedding",
-        fixed={"mask_zero": (False,), "quantization_config": (None,), "lora_rank": (None,), "input_length": (None,)},
+        fixed={"quantization_config": (None,), "lora_rank": (None,), "input_length": (None,)},
         inert=("lora_alpha",),
     )
 
     class Params(TrainableParams):
         input_dim: int = Field(default=1000, ge=1, le=10_000_000, description="Vocabulary size.")
         output_dim: int = Field(default=32, ge=1, le=65536, description="Vector size.")
+        mask_zero: bool = Field(
+            default=False,
+            description="Id 0 is padding: a mask flows to the blocks after (recurrent layers skip padded steps).",
+        )
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
         return Inference({"out": shape + (params.output_dim,)}, params=params.input_dim * params.output_dim)
+
+
+@register_block
+class Masking(Block):
+    """Mark steps whose features all equal mask_value as padding (zeroed; later recurrent layers skip them)."""
+
+    type_name = "Masking"
+    category = "core"
+    key_params = ("mask_value",)
+    keras = KerasMap("Masking", (opt("mask_value"),), inner="masking")
+
+    class Params(BlockParams):
+        mask_value: float = Field(default=0.0, description="Feature value that marks a padded step.")
+
+    @classmethod
+    def infer(cls, params, inputs, node_id=None):
+        shape = single_input(inputs)
+        if len(shape) < 2:
+            raise cls.shape_error(f"expects (steps, ..., features): a mask marks steps. Received: shape={list(shape)}", node_id)
+        return Inference({"out": shape}, flops=prod(shape) or 0)
 
 
 @register_block
@@ -332,6 +380,11 @@ class Rescaling(_Elementwise):
     class Params(BlockParams):
         scale: float | list[float] = Field(default=1.0, description="Multiplier: one value or one per channel.")
         offset: float | list[float] = Field(default=0.0, description="Added after scaling: one value or one per channel.")
+
+
+def _dims(shape) -> str:
+    """A shape as the graph document writes it: unknown sizes as null."""
+    return "[" + ", ".join("null" if d is None else str(d) for d in shape) + "]"
 
 
 def keras_axis(axis: int) -> int:

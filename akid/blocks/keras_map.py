@@ -61,6 +61,27 @@ def from_keras_axis(axis: Any) -> int:
     return axis if axis < 0 else axis - 1
 
 
+class LayerRef:
+    """A stock Keras layer given as data: a wrapper's inner layer (``Bidirectional(LSTM(...))``).
+
+    Export plans and code stay plain data; the layer object is made only when
+    compiling (:func:`akid.blocks.runtime.build_keras_layer`). ``repr`` is the
+    constructor call, so generated code prints it as written.
+    """
+
+    def __init__(self, cls: str, kwargs: dict[str, Any]) -> None:
+        self.cls, self.kwargs = cls, dict(kwargs)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        return f"keras.layers.{self.cls}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LayerRef) and (self.cls, self.kwargs) == (other.cls, other.kwargs)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class KerasOption:
     """Keras config ``key`` <-> block param ``param``."""

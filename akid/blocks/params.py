@@ -61,3 +61,7 @@ Activation = Annotated[Literal[ACTIVATION_NAMES], BeforeValidator(canonical_acti
 
 def pair(v: int | list[int], rank: int) -> tuple[int, ...]:
     return tuple(v) if isinstance(v, (list, tuple)) else (v,) * rank
+
+
+#: The ways Keras' ``Bidirectional`` combines its two directions (``None``, two outputs, is not a block).
+MergeMode = Literal["concat", "sum", "mul", "ave"]

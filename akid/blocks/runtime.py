@@ -64,21 +64,39 @@ class SpecLayer(RuntimeLayer):
         if spec.keras is None:
             raise TypeError(f"{spec.type_name} has no Keras mapping; give it its own runtime")
         cls_name, kw = spec.keras.to_keras(params)
-        self.inner = keras_layer_class(cls_name)(**kw, name=spec.keras.inner)
+        self.inner = build_keras_layer(cls_name, kw, name=spec.keras.inner)
         self._inner_training = self.inner._call_has_training_arg
+        self.supports_masking = True  # the mask rides on the tensor into the stock layer; see compute_mask
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         if self._inner_training:
             return self.inner(inputs, training=training)
         return self.inner(inputs)
 
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The stock layer already set (or dropped) the output mask exactly as Keras does; add none of ours."""
+        return None
+
 
 @keras.saving.register_keras_serializable(package="akid")
 class PassLayer(RuntimeLayer):
-    """Input and Output: the value passes through (Inputs are cast by the graph program)."""
+    """Input and Output: the value passes through (Inputs are cast by the graph program), its mask too."""
+
+    def __init__(self, spec: type[Block], params: BlockParams, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(spec, params, name=name, **kwargs)
+        self.supports_masking = True
 
     def call(self, inputs: Any) -> Any:
         return inputs
+
+
+def build_keras_layer(cls_name: str, kwargs: dict[str, Any], name: str | None = None) -> Any:
+    """The stock layer of a Keras mapping; a :class:`~akid.blocks.keras_map.LayerRef` argument (a wrapper's
+    inner layer, as in ``Bidirectional(LSTM(...))``) is made into its layer first."""
+    from akid.blocks.keras_map import LayerRef
+
+    args = {k: keras_layer_class(v.cls)(**v.kwargs) if isinstance(v, LayerRef) else v for k, v in kwargs.items()}
+    return keras_layer_class(cls_name)(**args, name=name)
 
 
 def keras_layer_class(name: str) -> type:

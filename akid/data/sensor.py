@@ -210,6 +210,18 @@ class Sensor:
                 )
                 continue
             data_shape, want = self._shapes[name], b.get("shape")
+            if want is not None and any(d is None for d in want) and not fits_unknown(data_shape, want):
+                issues.append(
+                    Issue(
+                        "shape_mismatch",
+                        f"Input {nid!r} has shape {_nulls(want)} but feature {name!r} of {self.source.name} has shape "
+                        f"{list(data_shape)}: the rank and every known size must match (null takes the data's size). "
+                        f"Received: shape={_nulls(want)}",
+                        node_id=nid,
+                        param="shape",
+                    )
+                )
+                continue
             want = list(data_shape) if want is None or any(d is None for d in want) else [int(d) for d in want]
             if list(data_shape) != want and _size(data_shape) != _size(want):
                 issues.append(
@@ -294,6 +306,18 @@ class Sensor:
                 t = tf.reshape(t, [-1, *p["shape"]])
             y[nid] = t
         return x, y
+
+
+def fits_unknown(data_shape: Any, want: list) -> bool:
+    """An Input shape with unknown (null) sizes binds to data of the same rank whose known sizes agree.
+
+    Training then runs at the data set's fixed sizes; the null only says the graph accepts others.
+    """
+    return len(data_shape) == len(want) and all(w is None or int(w) == int(d) for d, w in zip(data_shape, want))
+
+
+def _nulls(shape: list) -> str:
+    return "[" + ", ".join("null" if d is None else str(d) for d in shape) + "]"
 
 
 def default_bindings(source: Source) -> dict[str, Any]:

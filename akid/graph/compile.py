@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import keras
+from keras.src.backend.common.masking import get_keras_mask, set_keras_mask  # not in Keras' public API
 
 from akid.blocks.runtime import RuntimeLayer as Block
 from akid.errors import GraphValidationError, Issue
@@ -77,7 +78,7 @@ class GraphProgram:
             for nid in self.order:
                 plan = self.plans[nid]
                 if nid in self.input_ids:
-                    arg = keras.ops.cast(feed[nid], plan.params.dtype) if hasattr(plan.params, "dtype") else feed[nid]
+                    arg = _cast_keeping_mask(feed[nid], plan.params.dtype) if hasattr(plan.params, "dtype") else feed[nid]
                 else:
                     arg = _pack(plan, values, previous)
                 layer = self.layers[nid]
@@ -108,7 +109,10 @@ class GraphModel(keras.Model):
         self.graph_doc = dump_graph(a.graph)
         self.max_params = max_params
         self.analysis = a
-        self.program = GraphProgram(a.graph, a.plans, a.order, fixed_feedback_shapes=a.shapes.feedback_shapes)
+        fixed = a.shapes.feedback_shapes
+        if any(None in tuple(s) for s in fixed.values()):
+            fixed = None  # a fed-back value of unknown size: sized from the inputs each call
+        self.program = GraphProgram(a.graph, a.plans, a.order, fixed_feedback_shapes=fixed)
         self.blocks = [self.program.layers[nid] for nid in a.order if not a.plans[nid].node.shares]
 
     @property
@@ -160,7 +164,9 @@ class GraphModel(keras.Model):
         An eager batch of one is several times cheaper than tracing the model
         symbolically with ``keras.Input``: each block would be traced again.
         """
-        feed = {nid: keras.ops.zeros((1, *b["shape"]), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()}
+        feed = {
+            nid: keras.ops.zeros((1, *build_shape(b["shape"])), dtype=b["dtype"]) for nid, b in self.bindings["inputs"].items()
+        }
         self(feed, training=False)
         return self
 
@@ -194,6 +200,25 @@ def build_model(
     return model
 
 
+#: The size an unknown (null) axis gets in the one sample that creates the weights: long enough for
+#: the kernels and pools a sequence model puts on it (weights never depend on that axis).
+BUILD_LENGTH = 64
+
+
+def build_shape(shape: list | tuple) -> tuple[int, ...]:
+    """A concrete sample shape for building weights: unknown (null) sizes become :data:`BUILD_LENGTH`."""
+    return tuple(BUILD_LENGTH if d is None else int(d) for d in shape)
+
+
+def _cast_keeping_mask(v: Any, dtype: str) -> Any:
+    """``keras.ops.cast`` makes a new tensor; Keras' mask (padding) must stay on it as Keras keeps it."""
+    mask = get_keras_mask(v)
+    out = keras.ops.cast(v, dtype)
+    if mask is not None:
+        set_keras_mask(out, mask)
+    return out
+
+
 def _pack(plan: NodePlan, values: dict[str, dict[str, Any]], previous: dict[str, Any]) -> Any:
     """A block's call argument: tensor for one single-edge port, list for one multi port, dict otherwise."""
     packed = {}
@@ -201,7 +226,7 @@ def _pack(plan: NodePlan, values: dict[str, dict[str, Any]], previous: dict[str,
     for port in plan.in_ports:
         vals = [previous[e.id] if e.feedback else values[e.source][e.source_port] for e in plan.inputs[port.name]]
         if not keep_ints:
-            vals = [keras.ops.cast(v, "float32") if "int" in str(v.dtype) else v for v in vals]
+            vals = [_cast_keeping_mask(v, "float32") if "int" in str(v.dtype) else v for v in vals]
         packed[port.name] = vals if port.multi else vals[0]
     if len(packed) == 1:
         return next(iter(packed.values()))

@@ -20,6 +20,7 @@ from typing import Any
 
 from akid.blocks import all_blocks, get_block, has_block
 from akid.errors import AkidError, Issue
+from akid.graph.import_masks import is_recorded_mask, mask_only_layers, unmasked_consumers
 from akid.graph.metasyntax_layout import layout
 from akid.graph.schema import FORMAT, NODE_ID
 from akid.graph.sharing import expand_shared_calls, link_shares
@@ -112,7 +113,7 @@ def _history(obj: Any, found: list[tuple[str, int]]) -> None:
             _history(v, found)
 
 
-def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int]]:
+def _inbound(layer: dict, name: str, issues: list[Issue], mask_layers: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
     nodes = layer.get("inbound_nodes") or []
     if len(nodes) > 1:
         issues.append(
@@ -128,7 +129,11 @@ def _inbound(layer: dict, name: str, issues: list[Issue]) -> list[tuple[str, int
     found: list[tuple[str, int]] = []
     if isinstance(node, dict):  # Keras 3
         _history(node.get("args", []), found)
-        kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if not (k in ("training", "mask") and _empty(v))}
+        kwargs = {
+            k: v
+            for k, v in (node.get("kwargs") or {}).items()
+            if not (k in ("training", "mask") and _empty(v)) and not (k == "mask" and is_recorded_mask(v, mask_layers))
+        }
         if kwargs:
             issues.append(
                 Issue(
@@ -153,6 +158,11 @@ def _constants(layer: dict) -> list[float]:
     if not nodes or not isinstance(nodes[0], dict):
         return []
     return [a for a in nodes[0].get("args", []) if isinstance(a, (int, float)) and not isinstance(a, bool)]
+
+
+def _has_mask_kwarg(layer: dict) -> bool:
+    nodes = layer.get("inbound_nodes") or []
+    return bool(nodes) and isinstance(nodes[0], dict) and not _empty((nodes[0].get("kwargs") or {}).get("mask"))
 
 
 def _empty(v: Any) -> bool:
@@ -270,6 +280,9 @@ class _Importer:
         ins, outs = _refs(cfg.get("input_layers")), _refs(cfg.get("output_layers"))
         out_names = {name for _, name, _ in outs}
         table = import_table()
+        mask_layers = frozenset(mask_only_layers(layers, out_names))  # Keras' recorded masks: akid carries them
+        layers = [layer for layer in layers if layer.get("name") not in mask_layers]
+        mask_consumers: dict[str, str] = {}
 
         def source(layer_name: str, tensor: int) -> tuple[str, str] | None:
             if layer_name in alias:
@@ -287,7 +300,9 @@ class _Importer:
             if (layer.get("registered_name") or "").endswith(">SplitLayer"):
                 cls = "SplitLayer"
             nid = ids[name] = safe_id(name, taken)
-            inbound = _inbound(layer, name, self.issues)
+            inbound = _inbound(layer, name, self.issues, mask_layers)
+            if mask_layers and _has_mask_kwarg(layer):
+                mask_consumers[nid] = name
             srcs = [source(n, t) for n, t in inbound]
             blocked = any(s is None for s in srcs)  # fed by a refused layer: still check this one's own options
             if blocked and not all(n in ids or n in alias for n, _ in inbound):
@@ -360,6 +375,8 @@ class _Importer:
             for s, port in srcs:
                 edges.append({"id": f"e{len(edges) + 1}", "source": s, "source_port": port, "target": nid, "target_port": "in"})
         link_shares(nodes, shared_calls, ids)
+        if mask_consumers and not self.issues:
+            self.issues.extend(unmasked_consumers({"nodes": nodes, "edges": edges}, mask_consumers))
         if self.issues:
             return {"format": FORMAT, "name": str(cfg.get("name") or "imported"), "nodes": nodes, "edges": edges}
         _add_outputs(nodes, edges, outs, source, inner, ids)
@@ -376,11 +393,11 @@ def _input_params(lcfg: dict, name: str, ins: list, inner: bool, issues: list[Is
             Issue("unsupported_option", f"input {name!r} uses {extra + flags}, which akid does not support", node_id=name)
         )
         return None
-    if not shape or any(d is None for d in shape[1:]):
+    if not shape or len(shape) < 2:
         issues.append(
             Issue(
                 "unsupported_config",
-                f"input {name!r} has shape {shape!r}; akid inputs need every non-batch size known",
+                f"input {name!r} has shape {shape!r}; akid inputs need at least one non-batch axis",
                 node_id=name,
             )
         )

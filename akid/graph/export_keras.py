@@ -12,7 +12,7 @@ from typing import Any
 import keras
 
 from akid.blocks.keras_extra import SplitLayer
-from akid.blocks.runtime import keras_layer_class
+from akid.blocks.runtime import build_keras_layer
 from akid.errors import AkidError, Issue
 from akid.graph.export_plan import (  # noqa: F401  (re-exported for older imports)
     TRAINING_LAYERS,
@@ -28,7 +28,7 @@ from akid.graph.export_plan import (  # noqa: F401  (re-exported for older impor
 
 def make_layer(step: Step) -> keras.layers.Layer:
     """The stock Keras layer for one step, named by its node id (its owner's, for a shared layer)."""
-    return keras_layer_class(step.cls)(**step.kwargs, name=layer_name(step.layer_id))
+    return build_keras_layer(step.cls, step.kwargs, name=layer_name(step.layer_id))
 
 
 def pack(step: Step, value: Any) -> Any:
@@ -129,5 +129,7 @@ def keras_model_with_weights(doc: Any, weights: Any = None) -> keras.Model:
     for nid, layer in ours.program.layers.items():
         if layer.weights and not ours.program.plans[nid].node.shares:  # a shared layer is one Keras layer
             model.get_layer(nid).set_weights(layer.get_weights())
-    model({t.name: np.zeros((1, *t.shape[1:]), t.dtype) for t in model.inputs})
+    from akid.graph.compile import build_shape
+
+    model({t.name: np.zeros((1, *build_shape(t.shape[1:])), t.dtype) for t in model.inputs})
     return model

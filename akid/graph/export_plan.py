@@ -20,7 +20,7 @@ from akid.errors import AkidError, GraphValidationError, Issue
 from akid.graph.validate import Analysis, analyze
 
 #: Keras layers whose call takes ``training`` (the subclass model passes it on).
-TRAINING_LAYERS = {"Dropout", "BatchNormalization", "LSTM", "GRU"}
+TRAINING_LAYERS = {"Dropout", "BatchNormalization", "LSTM", "GRU", "Bidirectional"}
 
 
 def keras_axis(axis: int) -> int:

@@ -51,6 +51,14 @@ def positional_fields(type_name: str) -> list[str]:
     return keys + [f for f in fields if f not in keys]
 
 
+def _same_kind(v: Any, first: Any) -> bool:
+    """Scalars gathered into one list param: the same type, or sizes and nulls (``Input(null, 8)``)."""
+    sizes = (int, type(None))
+    if type(v) in sizes and type(first) in sizes:
+        return True
+    return type(v) is type(first)
+
+
 def list_only(type_name: str, field_name: str) -> bool:
     """True when the param only accepts a list (so scalars given positionally are gathered into it)."""
     ann = get_block(type_name).Params.model_fields[field_name].annotation
@@ -265,7 +273,7 @@ class Builder:
                     i < len(args)
                     and args[i].key is None
                     and not isinstance(args[i].value, list)
-                    and type(args[i].value) is type(a.value)
+                    and _same_kind(args[i].value, a.value)
                 ):
                     gathered.append(args[i].value)
                     i += 1

@@ -18,6 +18,7 @@ from typing import Any
 
 from akid.blocks.registry import block_types
 from akid.errors import AkidError, BlockParamError, GraphFormatError, Issue
+from akid.graph.masks import mask_issues
 from akid.graph.schema import NODE_ID, NODE_ID_RULE, Graph, load_graph
 from akid.graph.shapes import NodePlan, ShapeResult, dims, infer_shapes
 from akid.graph.sharing import check_shares
@@ -165,6 +166,7 @@ def analyze(
     a.shapes = infer_shapes(plans, a.order)
     issues.extend(a.shapes.issues)
     issues.extend(check_shares(graph, plans, a.shapes.inferences))
+    issues.extend(mask_issues(plans, a.order))
     if max_params is not None and not composite:
         _check_size(a, max_params)
     a.issues = _dedupe(issues)

@@ -142,6 +142,21 @@ def predict(graph_doc: dict[str, Any], logdir: str | os.PathLike, inputs: dict[s
             )
             continue
         arr = np.asarray(inputs[key], dtype=b["dtype"])
+        if None in b["shape"]:  # sizes that vary: take the samples as given (rank and known sizes checked)
+            from akid.data.sensor import fits_unknown
+
+            if arr.size == 0 or not fits_unknown(arr.shape[1:], b["shape"]):
+                issues.append(
+                    Issue(
+                        "shape_mismatch",
+                        f"Input {nid!r} takes a batch of samples of shape {b['shape']} (None: any size). "
+                        f"Received: shape={list(arr.shape)}",
+                        node_id=nid,
+                    )
+                )
+                continue
+            feed[nid] = tf.constant(arr)
+            continue
         size = math.prod(b["shape"])
         if arr.size == 0 or arr.size % size:
             issues.append(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../scripts/gen-types.mjs';
 import { filterEntries, groupEntries, paletteEntries } from '../src/editor/Palette';
 import { actionFor } from '../src/editor/shortcuts';
-import { formatCount, formatShape } from '../src/graph/format';
+import { formatCount, formatShape, formatValue } from '../src/graph/format';
 import { portsFor } from '../src/graph/ports';
 import { specs } from './helpers';
 
@@ -75,6 +75,7 @@ describe('ports and formatting', () => {
   });
   it('formats shapes and counts', () => {
     expect(formatShape([8, null, 3])).toBe('(8, ?, 3)');
+    expect(formatValue([null, 8])).toBe('[?, 8]'); // an Input shape of unknown length on the node face
     expect(formatCount(1234)).toBe('1234');
     expect(formatCount(123456)).toBe('123.5k');
     expect(formatCount(2_500_000)).toBe('2.50M');

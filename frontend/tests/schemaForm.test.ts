@@ -56,6 +56,16 @@ describe('inspector fields from JSON Schema', () => {
     });
   });
 
+  it('Input shape takes null for an axis of unknown size', () => {
+    const f = fieldKind(prop('Input', 'shape'));
+    expect(f).toMatchObject({ kind: 'list', item: 'integer', nullItems: true });
+    expect(parseText('null, 8', f)).toEqual({ ok: true, value: [null, 8] });
+    expect(parseText('[None]', f)).toEqual({ ok: true, value: [null] });
+    expect(toText([null, 8], f)).toBe('null, 8');
+    expect(parseText('null, x', f)).toMatchObject({ ok: false });
+    expect(parseText('null', fieldKind(prop('Conv2D', 'kernel_size')))).toMatchObject({ ok: false });
+  });
+
   it('checks bounds at once', () => {
     const f = fieldKind(prop('Conv2D', 'filters'));
     expect(checkValue(0, f)).toMatch(/≥ 1/);

@@ -15,6 +15,8 @@ export type FieldKind =
       maxItems?: number;
       nullable: boolean;
       scalar?: 'integer' | 'number';
+      /** Items may be null (an Input axis of unknown size, typed `null`). */
+      nullItems?: boolean;
     }
   | { kind: 'json'; nullable: boolean };
 
@@ -29,11 +31,16 @@ function deref(s: JsonSchema, root?: JsonSchema): JsonSchema {
 
 const typeOf = (s: JsonSchema): string | undefined =>
   Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+const firstItem = (s: JsonSchema): JsonSchema | undefined =>
+  Array.isArray(s.items) ? s.items[0] : (s.items ?? s.prefixItems?.[0]);
+/** An item schema `anyOf [X, null]` counts as X (see `nullItems`). */
 const itemType = (s: JsonSchema): 'integer' | 'number' | 'string' | null => {
-  const it = Array.isArray(s.items) ? s.items[0] : (s.items ?? s.prefixItems?.[0]);
-  const t = it ? typeOf(it) : undefined;
+  const it = firstItem(s);
+  const alt = it?.anyOf?.find((a) => a.type !== 'null');
+  const t = alt ? typeOf(alt) : it ? typeOf(it) : undefined;
   return t === 'integer' || t === 'number' || t === 'string' ? t : null;
 };
+const itemsNullable = (s: JsonSchema): boolean => Boolean(firstItem(s)?.anyOf?.some((a) => a.type === 'null'));
 
 export function fieldKind(raw: JsonSchema, root?: JsonSchema): FieldKind {
   let s = deref(raw, root);
@@ -80,6 +87,7 @@ export function fieldKind(raw: JsonSchema, root?: JsonSchema): FieldKind {
         minItems: s.minItems ?? s.prefixItems?.length,
         maxItems: s.maxItems ?? s.prefixItems?.length,
         nullable,
+        ...(itemsNullable(s) ? { nullItems: true } : {}),
       };
   }
   return { kind: 'json', nullable };
@@ -117,6 +125,7 @@ export function parseText(text: string, f: FieldKind): Parsed {
       const out: unknown[] = [];
       for (const p of parts) {
         if (f.item === 'string') out.push(p);
+        else if (f.nullItems && /^(null|none|\?)$/i.test(p)) out.push(null);
         else {
           const r = parseNumber(p, f.item);
           if (!r.ok) return r;
@@ -139,7 +148,8 @@ export function parseText(text: string, f: FieldKind): Parsed {
 export function toText(v: unknown, f: FieldKind): string {
   if (v === undefined) return '';
   if (v === null) return 'null';
-  if (f.kind === 'list') return Array.isArray(v) ? v.join(', ') : String(v);
+  if (f.kind === 'list')
+    return Array.isArray(v) ? v.map((x) => (x === null ? 'null' : String(x))).join(', ') : String(v);
   if (f.kind === 'json') return JSON.stringify(v);
   return String(v);
 }

@@ -15,7 +15,8 @@ export function formatCount(n: number | undefined | null): string {
 }
 
 export function formatValue(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  // inside a list (an Input shape), null is an unknown size: '?' as on the edges
+  if (Array.isArray(v)) return `[${v.map((x) => (x === null ? '?' : formatValue(x))).join(', ')}]`;
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '–';
   return String(v);

@@ -132,11 +132,11 @@ def assert_block_contract(
 
 def assert_keras_mapping(block_cls: type, p: Any, layer: Any, arg: Any) -> None:
     """Params -> Keras config -> params is exact, and the stock Keras layer computes what the block computes."""
-    from akid.blocks.runtime import keras_layer_class
+    from akid.blocks.runtime import build_keras_layer
 
     spec = block_cls.spec()
     cls_name, kwargs = block_cls.keras.to_keras(p)
-    stock = keras_layer_class(cls_name)(**kwargs, name="stock")
+    stock = build_keras_layer(cls_name, kwargs, name="stock")
     config = stock.get_config()
     json.dumps(config, default=list)
     back, issues = block_cls.keras.from_keras(json.loads(json.dumps(config, default=list)), "stock")

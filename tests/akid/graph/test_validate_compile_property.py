@@ -1,6 +1,7 @@
 """Property: what validates compiles, with the parameter count and output shapes the validator said.
 
-Hypothesis draws small random graphs (random Input rank and sizes, then a few
+Hypothesis draws small random graphs (random Input rank and sizes, some unknown (null),
+then a few
 random blocks with random params, each fed from a random earlier node, merges
 from two; sometimes a block ``shares`` an earlier one's layer) — many are invalid, which is fine: the property is only
 ``validate ok  =>  build_model succeeds, compiled params == validator params,
@@ -19,6 +20,9 @@ from akid.graph.validate import validate
 small = st.integers(1, 3)
 sizes = st.one_of(small, st.lists(small, min_size=2, max_size=2))
 ACTS = st.sampled_from(["linear", "relu", "silu", "gelu", "tanh", "hard_silu"])
+MERGE = st.sampled_from(["concat", "sum", "mul", "ave"])
+#: the size an unknown (null) Input axis has in the sample the compiled model is run on
+RUN_LENGTH = 5
 
 BLOCKS = {
     "Dense": st.fixed_dictionaries({"units": st.integers(1, 5), "activation": ACTS, "use_bias": st.booleans()}),
@@ -48,6 +52,16 @@ BLOCKS = {
     "GlobalAvgPool2D": st.fixed_dictionaries({"keepdims": st.booleans()}),
     "ZeroPadding2D": st.fixed_dictionaries({"padding": st.integers(0, 2)}),
     "Cropping2D": st.fixed_dictionaries({"cropping": st.integers(0, 1)}),
+    "Conv2DTranspose": st.fixed_dictionaries(
+        {
+            "filters": st.integers(1, 3),
+            "kernel_size": sizes,
+            "strides": st.sampled_from([1, 2]),
+            "padding": st.sampled_from(["valid", "same"]),
+        }
+    ),
+    "UpSampling2D": st.fixed_dictionaries({"size": sizes}),
+    "GlobalAvgPool1D": st.fixed_dictionaries({"keepdims": st.booleans()}),
     "Flatten": st.just({}),
     "Reshape": st.just({"target_shape": [-1]}),
     "ReLU": st.fixed_dictionaries({"max_value": st.sampled_from([None, 6.0]), "negative_slope": st.sampled_from([0.0, 0.1])}),
@@ -56,8 +70,19 @@ BLOCKS = {
     "Dropout": st.fixed_dictionaries({"rate": st.sampled_from([0.0, 0.5])}),
     "BatchNorm": st.fixed_dictionaries({"axis": st.sampled_from([-1, 0]), "center": st.booleans(), "scale": st.booleans()}),
     "LayerNorm": st.fixed_dictionaries({"rms_scaling": st.booleans(), "center": st.booleans()}),
-    "LSTM": st.fixed_dictionaries({"units": small, "return_sequences": st.booleans(), "use_bias": st.booleans()}),
-    "GRU": st.fixed_dictionaries({"units": small, "reset_after": st.booleans()}),
+    "LSTM": st.fixed_dictionaries(
+        {
+            "units": small,
+            "return_sequences": st.booleans(),
+            "use_bias": st.booleans(),
+            "bidirectional": st.booleans(),
+            "merge_mode": MERGE,
+        }
+    ),
+    "GRU": st.fixed_dictionaries(
+        {"units": small, "reset_after": st.booleans(), "bidirectional": st.booleans(), "merge_mode": MERGE}
+    ),
+    "Masking": st.fixed_dictionaries({"mask_value": st.sampled_from([0.0, 0.5])}),
     "Split": st.just({"num": 2}),
     "Add": st.just({}),
     "Multiply": st.just({}),
@@ -68,7 +93,7 @@ MERGES = {"Add", "Multiply", "Concat"}
 
 @st.composite
 def graphs(draw):
-    shape = draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    shape = draw(st.lists(st.one_of(st.integers(1, 9), st.none()), min_size=1, max_size=3))
     nodes = [{"id": "x", "type": "Input", "params": {"shape": shape}}]
     edges = []
     ports = [("x", "out")]
@@ -103,21 +128,26 @@ def graphs(draw):
 @given(graphs())
 def test_what_validates_compiles_with_the_same_params_and_shapes(doc):
     report = validate(doc)
-    event("valid" if report.ok else "invalid")
+    unknown = None in doc["nodes"][0]["params"]["shape"]
+    event(("valid" if report.ok else "invalid") + (" with an unknown size" if unknown else ""))
     if not report.ok:
         return
     if any("shares" in n for n in doc["nodes"]):
         event("valid with a shared layer")
     model = build_model(doc)
     assert model.count_params() == report.params
-    x = np.random.default_rng(0).normal(size=(2, *doc["nodes"][0]["params"]["shape"])).astype("float32")
+    run_shape = [RUN_LENGTH if d is None else d for d in doc["nodes"][0]["params"]["shape"]]
+    x = np.random.default_rng(0).normal(size=(2, *run_shape)).astype("float32")
     values = model({"x": x}, training=False, return_all=True)
     for nid, info in report.nodes.items():
         got = values[nid]
         outs = list(info["outputs"].values())
         tensors = got if isinstance(got, list) else [got]
         for want, t in zip(outs, tensors):
-            assert list(t.shape[1:]) == want, f"{nid}: validator says {want}, the model gives {list(t.shape[1:])}"
+            got_shape = list(t.shape[1:])
+            assert len(got_shape) == len(want) and all(w is None or w == g for w, g in zip(want, got_shape)), (
+                f"{nid}: validator says {want}, the model gives {got_shape}"
+            )
 
 
 @st.composite

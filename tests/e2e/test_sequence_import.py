@@ -1,0 +1,55 @@
+"""A Keras sequence model (unknown length, mask_zero, Bidirectional) opens on the canvas as akid blocks.
+
+The Input shows its unknown length as ``null`` in the inspector and ``?`` on the edges; the
+Bidirectional LSTM is one block whose inspector shows ``bidirectional`` and ``merge_mode``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+
+@pytest.fixture(scope="module")
+def seq_file(tmp_path_factory):
+    import keras
+
+    L = keras.layers
+    inp = keras.Input((None,), dtype="int32", name="tokens")
+    h = L.Embedding(50, 4, mask_zero=True, name="emb")(inp)
+    h = L.Bidirectional(L.LSTM(3), merge_mode="sum", name="bi")(h)
+    out = L.Dense(2, name="head")(h)
+    path = tmp_path_factory.mktemp("keras") / "seq.keras"
+    keras.Model(inp, out, name="seq").save(path)
+    return path
+
+
+def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
+    page.goto("/#editor")
+    expect(page.get_by_test_id("toolbar")).to_be_visible()
+    page.get_by_test_id("import-menu").click()
+    page.get_by_test_id("import-keras-file").click()
+    page.get_by_test_id("keras-file-input").set_input_files(str(seq_file))
+    expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
+    expect(page.locator(".react-flow__node")).to_have_count(5)  # tokens, emb, bi, head, output
+
+    page.locator(".react-flow__node[data-id=tokens]").click()
+    expect(page.get_by_test_id("param-shape")).to_have_value("null")
+    expect(page.locator(".edge-label").first).to_contain_text("?")
+
+    page.locator(".react-flow__node[data-id=emb]").click()
+    expect(page.get_by_test_id("param-mask_zero")).to_be_checked()
+
+    page.locator(".react-flow__node[data-id=bi]").click()
+    expect(page.get_by_test_id("param-bidirectional")).to_be_checked()
+    expect(page.get_by_test_id("param-merge_mode").locator("option:checked")).to_have_text("sum")
+    shot("bidirectional")
+
+    # an unknown size typed into the inspector is kept as null
+    page.locator(".react-flow__node[data-id=tokens]").click()
+    field = page.get_by_test_id("param-shape")
+    field.fill("null, 3")
+    field.press("Enter")
+    page.locator(".react-flow__node[data-id=tokens]").click()
+    expect(page.get_by_test_id("param-shape")).to_have_value("null, 3")
+    shot("input-null")
