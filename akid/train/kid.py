@@ -181,7 +181,9 @@ class Kid:
         """Every node's output for the first sample of the fixed probe batch."""
         if self._probe is None:
             self._probe = self.sensor.probe_batch(8)[0]
-        values = self.model(self._probe, training=False, return_all=True)
+            # traced once (at train begin, before any timed step), then one call per picture step
+            self._feature_fn = tf.function(lambda x: self.model(x, training=False, return_all=True), autograph=False)
+        values = self._feature_fn(self._probe)
         out = {}
         for nid, v in values.items():
             if isinstance(v, (list, tuple)):
