@@ -74,7 +74,9 @@ def test_older_database_is_upgraded_by_alembic_keeping_its_rows(tmp_path):
     command.upgrade(cfg, "0001")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO graphs (id, name, latest_version, created_at, updated_at) VALUES ('g1', 'old', 1, 0, 0)"))
+        conn.execute(
+            sa.text("INSERT INTO graphs (id, name, latest_version, created_at, updated_at) VALUES ('g1', 'old', 1, 0, 0)")
+        )
     store = SqlStore(url)
     store.migrate()
     assert _revision(store.engine) == _alembic_head()
@@ -87,8 +89,8 @@ def test_new_and_current_databases_do_not_import_alembic(tmp_path):
         f"""
         import sys
         from backend.store import open_store
-        open_store("sqlite:///{tmp_path / 'a.db'}").close()  # new
-        open_store("sqlite:///{tmp_path / 'a.db'}").close()  # at head
+        open_store("sqlite:///{tmp_path / "a.db"}").close()  # new
+        open_store("sqlite:///{tmp_path / "a.db"}").close()  # at head
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "mako")))
         """
     )
