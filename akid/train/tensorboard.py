@@ -107,10 +107,8 @@ class TensorBoardWriter:
         if kind == "metrics":
             by_step: dict[tuple[str, int, float | None], dict[str, float]] = {}
             for p in payload["points"]:
-                split = p.get("split", "train")
-                by_step.setdefault((split if split in self.files else "train", p["step"], p.get("wall")), {})[p["name"]] = p[
-                    "value"
-                ]
+                split = p.get("split", "train") if p.get("split") in self.files else "train"
+                by_step.setdefault((split, p["step"], p.get("wall")), {})[p["name"]] = p["value"]
             for (split, step, wall), values in by_step.items():
                 self.files[split].scalars(step, values, wall)
         elif kind == "histograms":
