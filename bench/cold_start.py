@@ -5,8 +5,9 @@ how long a user stares at an empty studio after starting it. Measured on the
 shared server of :mod:`studio` (``akid serve`` with the benchmark trainer as its
 run target), which is why this benchmark runs first: it starts that server.
 The figure includes Python start-up, imports, the database migration and the
-first answer (TensorFlow is imported on that path unless the block list is
-served without it). Target: < 1 s; ratio = 1 s / the figure.
+first answer. Also reported: when the port started accepting connections and
+the time from then to the answer (issue 12's "< 1 s after the port opens").
+Target: < 1 s from the process start; ratio = 1 s / that figure.
 
     python bench/cold_start.py
 """
@@ -39,6 +40,8 @@ def run(quick: bool = False, smoke: bool = False, shared: Shared | None = None) 
         f"/api/blocks answered < {TARGET_S:.0f} s after the server process started",
         seconds < TARGET_S,
         seconds_to_blocks=round(seconds, 3),
+        seconds_to_port_open=None if studio.port_open_s is None else round(studio.port_open_s, 3),
+        seconds_after_port_open=None if studio.port_open_s is None else round(seconds - studio.port_open_s, 3),
         blocks=count,
     )
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "backend"), str(ROOT / "tests" / "backend" / "hostile")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "backend"), str(ROOT / "tests" / "backend" / "hostile")]
 
 from backend_testutil import MLP  # noqa: E402
 from hostile_cases import cases  # noqa: E402

@@ -9,7 +9,9 @@ configs train with ``akid.train.api.train``, ``{"rate", "seconds"}`` configs run
 the stand-in trainer of ``stream_latency`` (paced ``log`` events), so the
 transport measurements need no second server. Chromium (Playwright) is shared
 the same way. ``python bench/studio.py --serve PORT DATA_DIR`` is the server
-entry: ``akid serve`` itself, with only the trainer target swapped.
+entry: ``akid serve`` itself, with only the trainer target swapped. Starting,
+timing and stopping the process is ``tests/server_process.py``, the helper the
+server tests use too.
 """
 
 from __future__ import annotations
@@ -17,18 +19,17 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-for _p in (str(ROOT), str(HERE)):
+for _p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
+
+from server_process import ServerProcess, free_port  # noqa: E402  (tests/server_process.py)
 
 CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,89 +44,45 @@ CHROMIUM_ARGS = [
 BENCH_TARGET = "bench_trainer:train"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def python() -> str:
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
 
 
-class Studio:
+class Studio(ServerProcess):
     """A studio server subprocess on a free 127.0.0.1 port; ``stop()`` always ends it.
 
-    ``started_s``: seconds from the process start until ``ready_path`` answered 200. Every
-    such server also runs stand-in runs (``{"rate", "seconds"}`` configs), so ``fake`` (the old
-    separate stand-in server) is accepted and ignored.
+    ``started_s``: seconds from the process start until ``ready_path`` answered 200;
+    ``port_open_s``: until its port accepted connections. Every such server also runs
+    stand-in runs (``{"rate", "seconds"}`` configs), so ``fake`` (the old separate
+    stand-in server) is accepted and ignored.
     """
 
     def __init__(
         self, data_dir: pathlib.Path, fake: bool = False, timeout: float = 120.0, ready_path: str = "/api/blocks"
     ) -> None:
-        import requests
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.session = requests.Session()
+        port = free_port()
         env = {
             **os.environ,
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")]),
         }
-        cmd = [python(), str(HERE / "studio.py"), "--serve", str(self.port), str(data_dir)]
-        self.log_path = data_dir / f"server-{self.port}.log"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "wb")
-        t0 = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        try:
-            self._wait_up(timeout, ready_path)
-        except BaseException:
-            self.stop()
-            raise
-        self.started_s = time.perf_counter() - t0
-
-    def _wait_up(self, timeout: float, path: str) -> None:
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                if self.session.get(self.url + path, timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.02)
-        raise TimeoutError(f"server did not answer within {timeout:.0f} s: {self.log_tail()}")
-
-    def log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-2000:]
-        except OSError:
-            return ""
+        super().__init__(
+            [python(), str(HERE / "studio.py"), "--serve", str(port), str(data_dir)],
+            port=port,
+            log_path=data_dir / f"server-{port}.log",
+            cwd=ROOT,
+            env=env,
+            ready_path=ready_path,
+            timeout=timeout,
+        )
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
-        r = self.session.request(method, self.url + path, json=body, timeout=60)
+        r = self.request(method, path, json=body, timeout=60)
         if r.status_code >= 400:
             raise RuntimeError(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
         return r.json()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._log.close()
-        self.session.close()
 
 
 class Shared:

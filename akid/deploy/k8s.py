@@ -23,8 +23,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from akid.deploy.jobspec import JobSpec
 from akid.deploy.tfconfig import DEFAULT_PORT, tf_config_for
 from akid.settings import environ, get_settings
@@ -193,6 +191,8 @@ def render_training_job(
 
 def to_yaml(objects: list[dict]) -> str:
     """Multi-document YAML (stable key order as rendered) for ``kubectl apply -f -``."""
+    import yaml  # here, not at the top: the studio imports this module at start-up and needs YAML only to render
+
     return "---\n".join(yaml.safe_dump(o, sort_keys=False, width=120) for o in objects)
 
 

@@ -160,11 +160,15 @@ class Kid:
         return [(nid, name, np.asarray(v.numpy())) for nid, name, v in self.setup.named_weights]
 
     def gradient_values(self) -> list[tuple[str, str, np.ndarray]]:
-        """Gradients on the last training batch, computed now (only when an observer asks).
+        """The gradients of the last training step (the ones it applied), read only when an observer asks.
 
-        Inference-mode gradients: BatchNorm statistics and dropout stay untouched,
-        so drawing a histogram never changes the run.
+        Before the first step there are none: then inference-mode gradients on the
+        probe batch are computed (BatchNorm statistics and dropout stay untouched,
+        so drawing a histogram never changes the run).
         """
+        step_grads = self.fns.last_gradients()
+        if step_grads is not None:
+            return step_grads
         if self._last_batch is None:  # before the first step: the probe batch
             x, y = self.sensor.probe_batch(8)
             x, y = tf.nest.map_structure(tf.constant, x), tf.nest.map_structure(tf.constant, y)
@@ -177,7 +181,9 @@ class Kid:
         """Every node's output for the first sample of the fixed probe batch."""
         if self._probe is None:
             self._probe = self.sensor.probe_batch(8)[0]
-        values = self.model(self._probe, training=False, return_all=True)
+            # traced once (at train begin, before any timed step), then one call per picture step
+            self._feature_fn = tf.function(lambda x: self.model(x, training=False, return_all=True), autograph=False)
+        values = self._feature_fn(self._probe)
         out = {}
         for nid, v in values.items():
             if isinstance(v, (list, tuple)):

@@ -8,15 +8,18 @@ Cost is the design constraint: observers must keep >= 95% of the samples/s of
 a run without them. So the per-step work is building a few small dicts (a call
 of several steps returns all their scalars in one packed matrix); a background
 thread sends them, at once when the channel is idle and coalesced when it is
-busy; histograms and pictures are computed every N steps, outside the
-``tf.function`` hot path, and gradients for histograms are computed only on
-those steps.
+busy; histograms and pictures are read every N steps, outside the
+``tf.function`` hot path (the gradients are outputs of the training call
+itself), and their binning, PNG encoding and sending run on a background
+thread (:class:`_Background`) while training goes on.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -172,6 +175,87 @@ class _Sender:
                 self._cond.notify_all()
 
 
+class _Background:
+    """One daemon thread that runs submitted jobs in order (binning, PNG encoding, the sink call).
+
+    Why: the training thread only *reads* the model at a histogram/picture step
+    (copies of weights, gradients, activations); what is computed from those
+    copies can overlap the next training call (NumPy and zlib release the GIL).
+    A job's exception is raised again in the training thread by the next
+    :meth:`submit` or :meth:`drain`, as if the work had run there.
+    """
+
+    def __init__(self, name: str):
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                if self._error is None:
+                    job()
+            except BaseException as exc:
+                self._error = exc
+            finally:
+                self._jobs.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._raise()
+        self._jobs.put(job)
+
+    def drain(self) -> None:
+        """Wait until every submitted job has run."""
+        self._jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self._jobs.put(None)
+            self._thread.join(5.0)
+
+
+class _BackgroundObserver(Observer):
+    """An observer whose events are built and sent by a :class:`_Background` thread."""
+
+    _background: _Background | None = None
+    #: Why sending failed during :meth:`close`, if it did.
+    error: BaseException | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self._background is None:
+            self._background = _Background(f"akid-{type(self).__name__}")
+        self._background.submit(job)
+
+    def flush(self) -> None:
+        """Wait until every event read so far has been sent."""
+        if self._background is not None:
+            self._background.drain()
+
+    def on_train_end(self, kid):
+        self.flush()
+
+    def close(self, kid):
+        """Send what is left; an error is kept in :attr:`error` (close also runs while an error unwinds)."""
+        if self._background is not None:
+            background, self._background = self._background, None
+            try:
+                background.close()
+            except BaseException as exc:
+                self.error = exc
+
+
 def histogram_item(node_id: str, tensor: str, values: np.ndarray, bins: int) -> dict[str, Any]:
     """One histogram payload item; sparsity is the fraction of exact zeros."""
     v = np.asarray(values, dtype=np.float64).ravel()
@@ -191,11 +275,12 @@ def histogram_item(node_id: str, tensor: str, values: np.ndarray, bins: int) -> 
     }
 
 
-class HistogramObserver(Observer):
+class HistogramObserver(_BackgroundObserver):
     """Per-layer weight and gradient histograms (+ sparsity) every ``every`` steps.
 
     Tensor names are the variable names (``kernel``, ``bias``, ...) for weights
-    and ``<name>/grad`` for their gradients.
+    and ``<name>/grad`` for their gradients. The step's values are read in the
+    training thread; binning and sending run in the background.
     """
 
     def __init__(self, every: int, bins: int = 30):
@@ -212,14 +297,23 @@ class HistogramObserver(Observer):
         self.emit(kid, kid.step)
 
     def emit(self, kid: Kid, step: int) -> None:
-        items = [histogram_item(node_id, name, value, self.bins) for node_id, name, value in kid.weight_values()]
-        items += [histogram_item(node_id, f"{name}/grad", g, self.bins) for node_id, name, g in kid.gradient_values()]
-        if items:
-            kid.emit("histograms", {"step": step, "items": items})
+        values = [(node_id, name, value) for node_id, name, value in kid.weight_values()]
+        values += [(node_id, f"{name}/grad", g) for node_id, name, g in kid.gradient_values()]
+        bins = self.bins
+
+        def send() -> None:
+            items = [histogram_item(node_id, name, value, bins) for node_id, name, value in values]
+            if items:
+                kid.emit("histograms", {"step": step, "items": items})
+
+        self.submit(send)
 
 
-class ImageObserver(Observer):
-    """Conv filters and the feature maps of a fixed probe batch, as PNG grids, every ``every`` steps."""
+class ImageObserver(_BackgroundObserver):
+    """Conv filters and the feature maps of a fixed probe batch, as PNG grids, every ``every`` steps.
+
+    The kernels and activations are read in the training thread; tiling, PNG
+    encoding and sending run in the background."""
 
     def __init__(self, every: int, max_channels: int = 16):
         self.every, self.max_channels = every, max_channels
@@ -236,8 +330,14 @@ class ImageObserver(Observer):
 
     def on_train_end(self, kid):
         self.emit(kid, kid.step)
+        self.flush()
 
     def emit(self, kid: Kid, step: int) -> None:
+        kernels = [(node_id, value) for node_id, name, value in kid.weight_values() if name == "kernel" and value.ndim in (3, 4)]
+        maps = kid.feature_maps()
+        self.submit(lambda: self._send(kid, step, kernels, maps))
+
+    def _send(self, kid: Kid, step: int, kernels: list[tuple[str, np.ndarray]], maps: dict[str, np.ndarray]) -> None:
         items: list[dict[str, Any]] = []
         attachments: list[bytes] = []
 
@@ -255,12 +355,11 @@ class ImageObserver(Observer):
             )
             attachments.append(pictures.to_png(pixels))
 
-        for node_id, name, value in kid.weight_values():
-            if name == "kernel" and value.ndim in (3, 4):
-                tiles = pictures.filter_tiles(value, self.max_channels)
-                if tiles:
-                    add(node_id, "filters", tiles)
-        for node_id, activation in kid.feature_maps().items():
+        for node_id, value in kernels:
+            tiles = pictures.filter_tiles(value, self.max_channels)
+            if tiles:
+                add(node_id, "filters", tiles)
+        for node_id, activation in maps.items():
             tiles = pictures.feature_tiles(activation, self.max_channels)
             if tiles:
                 add(node_id, "feature_map", tiles)

@@ -46,6 +46,8 @@ class StepFunctions:
         self._train_loop = tf.function(self._train_steps, autograph=False)
         self._n_consts: dict[int, tf.Tensor] = {}
         self._eval = tf.function(self._eval_step, autograph=False)
+        self._step_grads: list[tf.Tensor] | None = None
+        self.grad_names: list[tuple[str, str]] = []
         self._grads = None  # traced on first use with a batch-agnostic signature (see local_gradients)
         self._val_sensor = None
 
@@ -79,7 +81,7 @@ class StepFunctions:
         count = tf.cast(tf.shape(per)[0], tf.float32)
         return total, head_losses, metric_sums, count, grads
 
-    def _replica_step(self, x, y, stop):
+    def _replica_step(self, x, y, stop, with_grads: bool = False):
         total, head_losses, metric_sums, count, grads = self._forward_fn(x, y)
         tvars = self.model.trainable_variables
         ctx = tf.distribute.get_replica_context()
@@ -90,6 +92,11 @@ class StepFunctions:
             grads = ctx.all_reduce(SUM, grads)
         scale = tf.cast(self.optimizer.dynamic_scale, tf.float32) if self.setup.mixed_precision else 1.0
         norm = tf.linalg.global_norm(grads) / scale
+        if with_grads:  # the step's own (all-reduced, unclipped) gradients, for histograms
+            by_var = {id(v): g for g, (_, v) in zip(grads, pairs)}
+            self.grad_names = [(nid, name) for nid, name, v in self.setup.named_weights if id(v) in by_var]
+            unscale = (lambda g: g / scale) if self.setup.mixed_precision else (lambda g: g)
+            step_grads = [unscale(by_var[id(v)]) for _, _, v in self.setup.named_weights if id(v) in by_var]
         if self.cfg.clip_norm:
             grads, _ = tf.clip_by_global_norm(grads, self.cfg.clip_norm * scale, use_norm=norm * scale)
         if n > 1:  # the optimizer all-reduces (sums) again: hand it 1/n of the already reduced sum
@@ -101,22 +108,30 @@ class StepFunctions:
             parts.append(loss)
             parts.extend(ms)
         parts += [count, norm / n, lr / n, stop / n]
-        return tf.stack([tf.cast(p, tf.float32) for p in parts])
+        vec = tf.stack([tf.cast(p, tf.float32) for p in parts])
+        return (vec, step_grads) if with_grads else vec
 
-    def _train_step(self, x, y, stop):
-        vec = self.strategy.run(self._replica_step, args=(x, y, stop))
-        return self.strategy.reduce(SUM, vec, axis=None)
+    def _train_step(self, x, y, stop, with_grads: bool = False):
+        if not with_grads:
+            vec = self.strategy.run(self._replica_step, args=(x, y, stop))
+            return self.strategy.reduce(SUM, vec, axis=None)
+        vec, grads = self.strategy.run(self._replica_step, args=(x, y, stop), kwargs={"with_grads": True})
+        local = lambda t: self.strategy.experimental_local_results(t)[0]
+        return self.strategy.reduce(SUM, vec, axis=None), [local(g) for g in grads]
 
     def train(self, x, y, stop: bool) -> np.ndarray:
         """One step on a batch given from Python (tests, notebooks)."""
         return self._train(x, y, self._flags[int(stop)]).numpy()
 
     def _train_steps(self, iterator, n, stop, proposal):
-        """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; returns (rows, agreed proposal, last x, last y).
+        """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; returns (rows, agreed proposal, last x,
+        last y, the last step's gradients).
 
-        The last step runs after the loop so that its batch can be returned
-        (histogram gradients are computed on it) without carrying batches
-        through the loop. ``parallel_iterations=1``: steps update variables and
+        The last step runs after the loop so that its batch and gradients can be
+        returned without carrying them through the loop. The gradients are
+        outputs the step computes anyway: they are copied to the host only when
+        a histogram observer reads them (:meth:`last_gradients`), so a call that
+        ends at a histogram step costs no extra forward/backward pass. ``parallel_iterations=1``: steps update variables and
         read the iterator, so they must not overlap.
         """
         rows = tf.TensorArray(tf.float32, size=n, element_shape=[len(self.names) + 4])
@@ -127,17 +142,28 @@ class StepFunctions:
 
         _, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
         x, y = iterator.get_next()
-        rows = rows.write(n - 1, self._train_step(x, y, stop))
+        vec, grads = self._train_step(x, y, stop, with_grads=True)
+        rows = rows.write(n - 1, vec)
         agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
         local = lambda t: self.strategy.experimental_local_results(t)[0]
-        return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y)
+        return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y), grads
 
     def train_steps(self, iterator, n: int, stop: bool, proposal: int) -> tuple[np.ndarray, int, Any]:
         """Run ``n`` steps in one call: the ``[n, k]`` packed rows, the next chunk length every worker
-        agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``."""
-        rows, agreed, x, y = self._train_loop(iterator, self._const(n), self._flags[int(stop)], tf.constant(float(proposal)))
+        agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``.
+        The last step's gradients are kept (as tensors) for :meth:`last_gradients`."""
+        rows, agreed, x, y, self._step_grads = self._train_loop(
+            iterator, self._const(n), self._flags[int(stop)], tf.constant(float(proposal))
+        )
         workers = self.strategy.num_replicas_in_sync
         return rows.numpy(), max(1, int(float(agreed) / workers)), (x, y)
+
+    def last_gradients(self) -> list[tuple[str, str, np.ndarray]] | None:
+        """``(node_id, variable name, gradient)`` of the last step :meth:`train_steps` ran (the gradients
+        it applied: all-reduced, before clipping), or None before the first call."""
+        if self._step_grads is None:
+            return None
+        return [(nid, name, g.numpy()) for (nid, name), g in zip(self.grad_names, self._step_grads)]
 
     def _const(self, n: int) -> tf.Tensor:
         t = self._n_consts.get(n)

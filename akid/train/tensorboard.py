@@ -44,6 +44,9 @@ def _shape(*dims: int) -> tensor_shape_pb2.TensorShapeProto:
     return tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in dims])
 
 
+_SCALAR_SHAPE = _shape()
+
+
 class EventFile:
     """One ``events.out.tfevents.*`` file: a TFRecord stream of Event protos."""
 
@@ -68,8 +71,22 @@ class EventFile:
         self._w.write(event.SerializeToString())
 
     def scalar(self, step: int, tag: str, value: float, wall: float | None = None) -> None:
-        t = tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, tensor_shape=_shape(), float_val=[float(value)])
-        self.write(step, tag, _SCALAR, t, wall)
+        self.scalars(step, {tag: value}, wall)
+
+    def scalars(self, step: int, values: dict[str, float], wall: float | None = None) -> None:
+        """One Event holding every scalar of a step: one proto and one record instead of one per tag
+        (TensorBoard reads every value of an event's summary, as it does for ``tf.summary``'s)."""
+        summary = summary_pb2.Summary(
+            value=[
+                summary_pb2.Summary.Value(
+                    tag=tag,
+                    metadata=_SCALAR,
+                    tensor=tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, tensor_shape=_SCALAR_SHAPE, float_val=[float(v)]),
+                )
+                for tag, v in values.items()
+            ]
+        )
+        self._w.write(event_pb2.Event(wall_time=wall or time.time(), step=int(step), summary=summary).SerializeToString())
 
     def flush(self) -> None:
         self._w.flush()
@@ -88,9 +105,12 @@ class TensorBoardWriter:
 
     def __call__(self, kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple = ()) -> None:
         if kind == "metrics":
+            by_step: dict[tuple[str, int, float | None], dict[str, float]] = {}
             for p in payload["points"]:
-                f = self.files.get(p.get("split", "train")) or self.files["train"]
-                f.scalar(p["step"], p["name"], p["value"], p.get("wall"))
+                split = p.get("split", "train") if p.get("split") in self.files else "train"
+                by_step.setdefault((split, p["step"], p.get("wall")), {})[p["name"]] = p["value"]
+            for (split, step, wall), values in by_step.items():
+                self.files[split].scalars(step, values, wall)
         elif kind == "histograms":
             self._histograms(payload)
         elif kind == "images":

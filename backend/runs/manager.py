@@ -70,6 +70,9 @@ class ManagerConfig:
     batch_interval: float = 0.1
     worker_env: dict[str, str] = field(default_factory=dict)
     warm_workers: bool = False
+    #: seconds after :meth:`RunManager.start` before the first spare worker starts: its TensorFlow
+    #: import would otherwise compete with the server's own start (cold start) on a small machine
+    warm_delay_s: float = 2.0
     #: how often a Kubernetes run's Job status and worker event files are read
     k8s_poll_s: float = 2.0
     settings: Settings | None = None
@@ -88,6 +91,8 @@ class RunManager:
         self.warm_workers = config.warm_workers
         settings = config.settings or get_settings()
         self._warm: tuple[Any, Any, Any, Any] | None = None  # (proc, spec sender, event reader, stop)
+        self._warm_lock = threading.Lock()  # one spare at most: the delayed first start races with runs
+        self._warm_timer: threading.Timer | None = None
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._resume_lock = threading.Lock()
@@ -122,7 +127,9 @@ class RunManager:
             self.store.update_run(run["id"], status="interrupted", reason=reason)
             self.hub.publish(run["id"], "status", self._status_payload(run, "interrupted", reason))
         if self.warm_workers:
-            self._start_warm()
+            self._warm_timer = threading.Timer(self.config.warm_delay_s, self._start_warm)
+            self._warm_timer.daemon = True
+            self._warm_timer.start()
         self._thread = threading.Thread(target=self._loop, name="akid-run-pump", daemon=True)
         self._thread.start()
 
@@ -286,7 +293,13 @@ class RunManager:
                     self._early_cancel.discard(run_id)
 
     def _start_warm(self) -> None:
-        """Pre-start a spare worker that imports TensorFlow now, so the next run starts at once."""
+        """Pre-start a spare worker that imports TensorFlow now, so the next run starts at once
+        (unless one is already waiting, or the server is stopping)."""
+        with self._warm_lock:
+            if self._warm is None and not self._closing.is_set():
+                self._start_warm_locked()
+
+    def _start_warm_locked(self) -> None:
         preload = DEFAULT_PRELOAD if self.train_target == DEFAULT_TARGET else []
         spec_r, spec_w = self._ctx.Pipe(duplex=False)
         rconn, wconn = self._ctx.Pipe(duplex=False)
@@ -300,7 +313,8 @@ class RunManager:
         self._warm = (proc, spec_w, rconn, stop)
 
     def _take_warm(self) -> tuple[Any, Any, Any, Any] | None:
-        warm, self._warm = self._warm, None
+        with self._warm_lock:
+            warm, self._warm = self._warm, None
         if warm is not None and not warm[0].is_alive():
             for c in warm[1:3]:
                 c.close()
@@ -308,7 +322,10 @@ class RunManager:
         return warm
 
     def _stop_warm(self) -> None:
-        warm, self._warm = self._warm, None
+        if self._warm_timer is not None:
+            self._warm_timer.cancel()
+        with self._warm_lock:
+            warm, self._warm = self._warm, None
         if warm is not None:
             warm[1].close()
             warm[0].kill()  # an idle spare holds nothing worth saving

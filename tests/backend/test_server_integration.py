@@ -9,61 +9,38 @@ import os
 import pathlib
 import re
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
 
 import pytest
-import requests
 import socketio
 from backend_testutil import MLP, check, validate_schema, wait_for
+from server_process import ServerProcess, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TERMINAL = ("completed", "failed", "cancelled", "interrupted")
 QUIET = {"histograms_every": 0, "images_every": 0, "tensorboard": False}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_free_port = free_port  # test_multi_worker_run imports it from here
 
 
-class Server:
+class Server(ServerProcess):
+    """``python -m akid serve`` on 127.0.0.1:``port`` with ``data_dir`` (stop(SIGKILL) simulates a crash)."""
+
     def __init__(self, data_dir: pathlib.Path, port: int):
-        self.port, self.url = port, f"http://127.0.0.1:{port}"
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
-        self.log = open(data_dir.parent / f"server-{port}-{time.time():.0f}.log", "w")
-        self.proc = subprocess.Popen(
+        super().__init__(
             [sys.executable, "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+            port=port,
+            log_path=data_dir.parent / f"server-{port}-{time.time():.0f}.log",
             cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)},
+            timeout=60,
         )
-        wait_for(self._up, 60, 0.1, "server to answer")
-
-    def _up(self) -> bool:
-        assert self.proc.poll() is None, "server exited"
-        try:
-            return requests.get(self.url + "/api/health", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
 
     def api(self, method: str, path: str, **kw):
-        return requests.request(method, self.url + path, timeout=120, **kw)
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        return self.request(method, path, **kw)
 
 
 class Listener:

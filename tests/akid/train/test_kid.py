@@ -187,3 +187,47 @@ def test_several_steps_per_call_end_exactly_where_observers_look(tmp_path):
     assert sorted(s for s, _ in rec.points("loss")) == list(range(1, 61))
     walls = [p["wall"] for k, pl, _ in rec.events if k == "metrics" for p in pl["points"] if p["name"] == "loss"]
     assert walls == sorted(walls)  # each point carries its own step's time, in order
+
+
+def test_gradient_histograms_read_the_gradients_the_step_applied(tmp_path):
+    """At a boundary step the gradients come out of the training call itself (no second
+    forward/backward pass): with plain SGD they are exactly (w_before - w_after) / lr."""
+    from akid.train.kid import Kid
+    from akid.train.observers import Observer
+
+    lr = 0.5
+
+    class Watcher(Observer):
+        def __init__(self):
+            self.weights, self.grads = {}, {}
+
+        def next_step(self, step):
+            return step + 1  # every call ends at the step we read
+
+        def on_train_begin(self, kid):
+            self.weights[0] = {(n, v): w.copy() for n, v, w in kid.weight_values()}
+
+        def on_step_end(self, kid, step, epoch, logs):
+            self.weights[step] = {(n, v): w.copy() for n, v, w in kid.weight_values()}
+            self.grads[step] = {(n, v): g for n, v, g in kid.gradient_values()}
+
+    watcher = Watcher()
+    cfg = {
+        "epochs": 1,
+        "steps_per_epoch": 4,
+        "checkpoint_every": 0,
+        "observers": QUIET,
+        "optimizer": {"name": "sgd", "learning_rate": lr, "momentum": 0.0},
+    }
+    kid = Kid(tiny_mlp(), cfg, tmp_path, sink=Recorder(), observers=[watcher])
+    try:
+        kid.fit()
+    finally:
+        kid.close()
+    assert sorted(watcher.grads) == [1, 2, 3, 4]
+    for step, grads in watcher.grads.items():
+        assert set(grads) == set(watcher.weights[step]) and len(grads) == 4  # kernel and bias of fc and logits
+        for key, g in grads.items():
+            applied = (watcher.weights[step - 1][key] - watcher.weights[step][key]) / lr
+            assert np.allclose(g, applied, atol=1e-5), (step, key)
+        assert any(np.abs(g).max() > 1e-4 for g in grads.values())

@@ -220,3 +220,50 @@ def test_grid_layout_says_where_each_channel_is():
         assert g[y, x] == 255 and g[y, x + lay["cell_w"] - 1] == 0
     assert g[1 + 2 * 25, 1 + 2 * 25] == 255  # cell 10 (row 2, col 2) is empty: background
     assert pictures.grid_layout([])["count"] == 0
+
+
+class _ModelKid(_FakeKid):
+    """A fake kid with one weight and its gradient, for the histogram observer."""
+
+    def weight_values(self):
+        return [("fc", "kernel", np.arange(12, dtype="float32").reshape(3, 4))]
+
+    def gradient_values(self):
+        return [("fc", "kernel", np.ones((3, 4), dtype="float32"))]
+
+
+def test_histograms_are_binned_and_sent_without_holding_up_training():
+    import threading
+
+    from akid.train.observers import HistogramObserver
+
+    gate = threading.Event()
+    kid, obs = _ModelKid(gate), HistogramObserver(every=10, bins=4)
+    try:
+        obs.on_step_end(kid, 10, 0, {})
+        obs.on_step_end(kid, 20, 0, {})  # returns although the sink is stuck on step 10's event
+        assert kid.entered.wait(10) and not kid.events
+        gate.set()
+        obs.on_train_end(kid)  # waits until everything read so far is sent
+        assert [e["step"] for e in kid.events] == [10, 20]
+        items = {i["tensor"]: i for i in kid.events[0]["items"]}
+        assert sum(items["kernel"]["counts"]) == 12 and items["kernel"]["sparsity"] == pytest.approx(1 / 12)
+        assert items["kernel/grad"]["counts"] == [0, 0, 12, 0]  # all ones: the middle of [0.5, 1.5]
+    finally:
+        obs.close(kid)
+
+
+def test_a_failing_sink_fails_the_training_thread_at_the_next_histogram():
+    from akid.train.observers import HistogramObserver
+
+    class Broken(_ModelKid):
+        def emit(self, kind, payload, attachments=()):
+            raise BrokenPipeError("server gone")
+
+    kid, obs = Broken(), HistogramObserver(every=10)
+    obs.on_step_end(kid, 10, 0, {})
+    with pytest.raises(BrokenPipeError):
+        obs.on_train_end(kid)
+    obs.on_step_end(kid, 20, 0, {})
+    obs.close(kid)  # close never raises (it also runs while an error unwinds): the error is kept
+    assert isinstance(obs.error, BrokenPipeError)

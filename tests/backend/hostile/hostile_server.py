@@ -11,12 +11,11 @@ import copy
 import json
 import os
 import pathlib
-import socket
-import subprocess
 import sys
 
 import requests
 from backend_testutil import MLP, wait_for
+from server_process import ServerProcess, free_port
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
@@ -35,12 +34,6 @@ ENV = {
 RSS_SLACK = 250 * 1024 * 1024
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss(pid: int) -> int:
     """Resident memory of ``pid`` in bytes (Linux /proc)."""
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -49,33 +42,23 @@ def rss(pid: int) -> int:
     return 0
 
 
-class HostileServer:
+class HostileServer(ServerProcess):
     def __init__(self, tmp: pathlib.Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        port = free_port()
         self.data_dir = tmp / "data"
-        self.log_path = tmp / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AKID_")}
         env.update(
             ENV, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests" / "backend"), str(HERE)])
         )
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "serve_hostile.py"), str(self.port), str(self.data_dir)],
+        super().__init__(
+            [sys.executable, str(HERE / "serve_hostile.py"), str(port), str(self.data_dir)],
+            port=port,
+            log_path=tmp / "server.log",
             cwd=ROOT,
             env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            timeout=90,
         )
-        wait_for(self._up, 90, 0.1, "hostile server to answer")
         self.baseline = 0
-
-    def _up(self) -> bool:
-        assert self.proc.poll() is None, "server exited: " + self.log_path.read_text()[-2000:]
-        try:
-            return requests.get(self.url + "/api/health", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {TOKEN}", **extra}
@@ -102,20 +85,6 @@ class HostileServer:
             if (self.data_dir / "datasets").exists()
             else [],
         }
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 def fake_graph(**knobs) -> dict:
