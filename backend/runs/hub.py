@@ -25,6 +25,7 @@ from typing import Any
 
 from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
+from backend.wsdirect import RoomEmitter
 
 NAMESPACE = "/runs"
 log = logging.getLogger("akid.live")
@@ -54,6 +55,8 @@ class EventHub:
     ) -> None:
         self.store = store
         self.socketio = socketio
+        #: room emits encoded and framed once, written straight to idle clients (backend/wsdirect.py)
+        self.emitter = RoomEmitter(socketio) if socketio is not None else None
         self.queue_max = max(8, int(queue_max))
         self.drain_timeout_s = drain_timeout_s
         self._guard = threading.Lock()
@@ -239,11 +242,11 @@ class EventHub:
             numbers = self.store.add_event(run_id, seq, kind, payload, atts) if atts or kind == "images" else []
             if self.socketio is not None:
                 self._check_room(run_id)
-                # one message for the room: python-socketio encodes it once for every participant
+                # one message for the room, encoded and framed once for every participant
                 msg = self.message(run_id, seq, kind, payload, numbers, atts)
                 if self.trace and trace_recv is not None:
                     msg["trace"] = {"recv": trace_recv, "emit": time.time()}
-                self.socketio.emit(f"run.{kind}", msg, to=room(run_id), namespace=NAMESPACE)
+                self.emitter.emit(f"run.{kind}", msg, room(run_id), NAMESPACE)
             if not (atts or kind == "images"):
                 self.store.add_event(run_id, seq, kind, payload, atts)
         for fn in list(self.listeners):
