@@ -170,8 +170,6 @@ class RoomEmitter:
         sockets = server.eio.sockets
         for _sid, eio_sid in server.manager.get_participants(namespace, room):
             s = sockets.get(eio_sid)
-            if s is None:
-                continue
             ch = getattr(s, "akid_channel", None)
             if ch is not None and ch.ready():
                 try:
@@ -182,7 +180,7 @@ class RoomEmitter:
                 if frame is None:
                     frame = text_frame("4" + encoded)  # Engine.IO MESSAGE + the Socket.IO packet
                 ch.write(frame)
-            else:
+            else:  # what python-socketio's room emit does for each participant
                 if eio_pkt is None:
                     eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
-                s.send(eio_pkt)
+                server._send_eio_packet(eio_sid, eio_pkt)
