@@ -15,7 +15,8 @@ client's queue *and* its writer thread holds no packet it has taken but not yet 
 holds too). Otherwise, or when the socket buffer is full (a slow reader), the frame (or what
 did not fit) goes into the client's queue as a :class:`RawPacket` that its writer thread
 sends as-is, so the slow-reader bound (``client_queue_max`` queued messages) still applies.
-Clients on long-polling, TLS sockets, pub/sub managers and binary events take the stock path.
+Clients on long-polling and TLS sockets take the stock per-client send, pub/sub managers the
+stock emit; a binary event (pictures) enters each client's queue whole, never split by a frame.
 A message sent uncompressed is valid on a connection that negotiated permessage-deflate
 (RFC 7692 section 6: RSV1 clear means not compressed).
 """
@@ -155,6 +156,7 @@ class RoomEmitter:
         self.enabled = manager is not None and type(manager).__name__ == "Manager" and _DONTWAIT != 0
 
     def emit(self, event: str, data: Any, room: str, namespace: str) -> None:
+        """Send ``event`` to every participant of ``room`` (a room name, or one client's sid)."""
         if not self.enabled:
             self.socketio.emit(event, data, to=room, namespace=namespace)
             return
@@ -163,8 +165,8 @@ class RoomEmitter:
 
         server = self.socketio.server
         encoded = server.packet_class(sio_packet.EVENT, namespace=namespace, data=[event, data]).encode()
-        if not isinstance(encoded, str):  # binary attachments: several packets, the stock path
-            self.socketio.emit(event, data, to=room, namespace=namespace)
+        if not isinstance(encoded, str):
+            self._emit_binary(server, [eio_packet.Packet(eio_packet.MESSAGE, p) for p in encoded], room, namespace)
             return
         eio_pkt, frame = None, None
         sockets = server.eio.sockets
@@ -172,10 +174,7 @@ class RoomEmitter:
             s = sockets.get(eio_sid)
             ch = getattr(s, "akid_channel", None)
             if ch is not None and ch.ready():
-                try:
-                    if not s.check_ping_timeout():
-                        continue
-                except Exception:  # closed meanwhile (SocketIsClosedError)
+                if not _alive(s):
                     continue
                 if frame is None:
                     frame = text_frame("4" + encoded)  # Engine.IO MESSAGE + the Socket.IO packet
@@ -184,3 +183,29 @@ class RoomEmitter:
                 if eio_pkt is None:
                     eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
                 server._send_eio_packet(eio_sid, eio_pkt)
+
+    @staticmethod
+    def _emit_binary(server: Any, pkts: list[Any], room: str, namespace: str) -> None:
+        """A binary event is a header packet then one packet per attachment; they must reach
+        each client together (a frame written between them would break its decoder), so they
+        enter the client's queue in one hold of its mutex, the mutex direct writes take."""
+        sockets = server.eio.sockets
+        for _sid, eio_sid in server.manager.get_participants(namespace, room):
+            s = sockets.get(eio_sid)
+            q = getattr(s, "queue", None)
+            if isinstance(q, TrackedQueue):
+                if _alive(s):
+                    with q.mutex:
+                        for p in pkts:
+                            q.put_locked(p)
+            else:
+                for p in pkts:
+                    server._send_eio_packet(eio_sid, p)
+
+
+def _alive(s: Any) -> bool:
+    """Engine.IO's own check before it queues a packet (a client past its ping timeout is closed)."""
+    try:
+        return bool(s.check_ping_timeout())
+    except Exception:  # closed meanwhile (SocketIsClosedError)
+        return False
