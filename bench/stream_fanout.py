@@ -115,15 +115,18 @@ def run(quick: bool = False, clients: int = 50) -> dict[str, Any]:
                 raise RuntimeError("a client process did not connect")
         time.sleep(0.5)  # every subscription joined
         hub, mode_of = svc.hub, {}
+        cpu = {"direct": 0.0, "stock": 0.0}  # this process's CPU seconds (every server thread) per mode
         step = 0
         for b in range(blocks):
             direct = b % 2 == 0
             hub.emitter.enabled = direct
+            c0 = time.process_time()
             for _ in range(per_block):
                 seq = hub.publish(rid, "metrics", {"points": _points(step, time.time())})
                 mode_of[seq] = "direct" if direct else "stock"
                 step += 4
                 time.sleep(interval)
+            cpu["direct" if direct else "stock"] += time.process_time() - c0
         time.sleep(0.5)
         lat: dict[str, list[float]] = {"direct": [], "stock": []}
         last: dict[str, list[float]] = {"direct": [], "stock": []}  # per message: the last client's latency
@@ -148,8 +151,14 @@ def run(quick: bool = False, clients: int = 50) -> dict[str, Any]:
         "clients": clients,
         "messages_per_mode": blocks // 2 * per_block,
         "machine": f"{os.cpu_count()} cores, server + clients on one host",
-        "stock": {"every_delivery": stats(lat["stock"]), "last_client": stats(last["stock"])},
-        "direct": {"every_delivery": stats(lat["direct"]), "last_client": stats(last["direct"])},
+        **{
+            mode: {
+                "every_delivery": stats(lat[mode]),
+                "last_client": stats(last[mode]),
+                "server_cpu_ms_per_message": round(cpu[mode] * 1000 / (blocks // 2 * per_block), 3),
+            }
+            for mode in ("stock", "direct")
+        },
     }
     d95, s95 = out["direct"]["every_delivery"]["p95_ms"], out["stock"]["every_delivery"]["p95_ms"]
     ratio = round(s95 / d95, 2) if d95 else None
@@ -163,5 +172,8 @@ def run(quick: bool = False, clients: int = 50) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     n = int(sys.argv[sys.argv.index("--clients") + 1]) if "--clients" in sys.argv else 50
     print(json.dumps(run(quick="--quick" in sys.argv, clients=n), indent=2))
