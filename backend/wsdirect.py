@@ -152,8 +152,15 @@ class RoomEmitter:
         self.socketio = socketio
         server = getattr(socketio, "server", None)
         manager = getattr(server, "manager", None)
-        # a pub/sub manager (several server processes) must see every emit: the stock path then
-        self.enabled = manager is not None and type(manager).__name__ == "Manager" and _DONTWAIT != 0
+        # a pub/sub manager (several server processes) must see every emit: the stock path then;
+        # so does a python-socketio whose internals this module relies on have changed
+        self.enabled = (
+            _DONTWAIT != 0
+            and type(manager).__name__ == "Manager"
+            and all(hasattr(server, a) for a in ("packet_class", "_send_eio_packet"))
+            and hasattr(getattr(server, "eio", None), "sockets")
+            and hasattr(manager, "get_participants")
+        )
 
     def emit(self, event: str, data: Any, room: str, namespace: str) -> None:
         """Send ``event`` to every participant of ``room`` (a room name, or one client's sid)."""
