@@ -369,8 +369,21 @@ class RunManager:
                 continue
             if kind in PICTURE_KINDS:
                 self.pictures.put(h.run_id, functools.partial(self.router.handle, h.ev, kind, payload, atts))
+            elif kind == "metrics":
+                # frames that arrived while the last batch was going out join this one (Nagle-like)
+                self.router.handle(h.ev, kind, payload, atts, more=self._more(h, budget, n))
             else:
                 self._on_event(h, kind, payload, atts)
+
+    @staticmethod
+    def _more(h: _Handle, budget: int | None, n: int) -> bool:
+        """Whether this drain pass will read another frame of the run right away."""
+        if budget is not None and n >= budget:
+            return False
+        try:
+            return bool(h.conn.poll(0))
+        except (EOFError, OSError):
+            return False
 
     def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
         if kind == "__done__":
