@@ -228,6 +228,7 @@ class RunManager:
         for h in handles:
             if h.run_id in self._active:
                 self._finish(h, forced_state="interrupted", forced_reason="the server stopped during the run")
+        self.pictures.close()
 
     # ---- pump thread --------------------------------------------------
     def _loop(self) -> None:
