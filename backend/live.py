@@ -105,7 +105,7 @@ def register(socketio: SocketIO) -> None:
             sid,
             run_id,
             since,
-            lambda ev, msg: emit(ev, msg, to=sid),
+            lambda ev, msg: svc.hub.emitter.emit(ev, msg, sid, NAMESPACE),  # in order with live writes
             join=lambda: join_room(room(run_id), sid=sid, namespace=NAMESPACE),
         )
         return {"ok": True, "replayed": count}

@@ -20,6 +20,8 @@ from wsproto.events import CloseConnection
 from wsproto.frame_protocol import CloseReason
 from wsproto.utilities import LocalProtocolError
 
+from backend import wsdirect
+
 CLOSE_WAIT_S = 0.1  # frames the peer sent before closing are already here; nothing more comes
 
 
@@ -28,6 +30,9 @@ class CleanCloseWebSocket(SimpleWebSocketWSGI):
         raw = environ.get("werkzeug.socket")
         own = raw.dup() if raw is not None else None  # stays usable after the reader closes its socket
         self.ws = simple_websocket.Server(environ, **self.server_args)
+        # room emits may write pre-built frames straight to this socket (backend/wsdirect.py)
+        self._queue = getattr(getattr(self.app, "__self__", None), "queue", None)
+        wsdirect.attach(getattr(self.app, "__self__", None), self.ws.sock)
         try:
             ret = self.app(self)
         except BaseException:
@@ -58,9 +63,31 @@ class CleanCloseWebSocket(SimpleWebSocketWSGI):
             own.close()
         raise ConnectionError()  # what the stock driver raises: Werkzeug drops the connection
 
+    def close(self) -> None:
+        """The writer thread's last call: a peer that already reset the connection is gone, not an error."""
+        try:
+            super().close()
+        except OSError:
+            pass
+
+    def send(self, message: Any) -> Any:
+        """The Engine.IO writer thread's send: a :class:`wsdirect.RawFrame` goes out as-is (it is
+        already framed), anything else through simple-websocket; then the queue learns that the
+        packet it handed out is written (so a direct write may follow it)."""
+        try:
+            if isinstance(message, wsdirect.RawFrame):
+                self.ws.sock.sendall(message)  # an OSError ends the writer, as a failed send does
+                return None
+            return super().send(message)
+        finally:
+            if isinstance(self._queue, wsdirect.TrackedQueue):
+                self._queue.written()
+
 
 def install(socketio: Any) -> None:
-    """Use :class:`CleanCloseWebSocket` for this server's WebSocket transport (threading mode)."""
+    """Use :class:`CleanCloseWebSocket` for this server's WebSocket transport (threading mode),
+    with send queues that allow direct room writes (:mod:`backend.wsdirect`)."""
     eio = socketio.server.eio
     if eio.async_mode == "threading" and eio._async is not None:
         eio._async = {**eio._async, "websocket": CleanCloseWebSocket}
+        wsdirect.install(socketio)

@@ -32,14 +32,20 @@ def _graph_and_config(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return graph, config, graph_id
 
 
+def _max_params() -> int | None:
+    """The model-size limit of the settings object, as ``POST /api/runs`` reads it (None: no limit)."""
+    return int(limits().max_model_params or 0) or None
+
+
 @bp.post("/space")
 def space() -> ResponseReturnValue:
-    """The dimensions and size of a graph's (and config's) choices, and the invalid variants found."""
+    """The dimensions and size of a graph's (and config's) choices, and the invalid variants found
+    (over the model-size limit included: the preview refuses what ``POST /api/sweeps`` would)."""
     from akid.sweep.space import invalid_variants, space_of
 
     graph, config, _ = _graph_and_config(json_body())
     sp = space_of(graph, config)
-    invalid = invalid_variants(sp, check_config=current_app.config.get("CONVERT_CONFIG", True))
+    invalid = invalid_variants(sp, check_config=current_app.config.get("CONVERT_CONFIG", True), max_params=_max_params())
     return jsonify({**sp.describe(), "invalid": invalid})
 
 
@@ -65,7 +71,6 @@ def create_sweep() -> ResponseReturnValue:
     if budget is not None and budget <= 0:
         raise api_error(400, "bad_param", f"budget_s must be > 0. Received: {budget}", param="budget_s", path="$.budget_s")
     name = field(body, "name", str, required=False) or f"sweep {graph.get('name') or 'graph'}"
-    limit = int(limits().max_model_params or 0)  # the settings object, as POST /api/runs reads it
     record = _sweeps().create(
         name[:160],
         graph,
@@ -79,7 +84,7 @@ def create_sweep() -> ResponseReturnValue:
         budget_s=budget,
         graph_id=graph_id,
         check_config=bool(current_app.config.get("CONVERT_CONFIG", True)),
-        max_params=limit or None,
+        max_params=_max_params(),
     )
     return jsonify(
         {"id": record["id"], "status": record["status"], "space": record["space"], "trials_wanted": record["trials_wanted"]}

@@ -85,9 +85,17 @@ class EventRouter:
         self.hub_traces = bool(getattr(hub, "trace", False))
 
     def handle(
-        self, rs: RunEvents, kind: str, payload: dict[str, Any], atts: list[bytes] | None = None, worker: int | None = None
+        self,
+        rs: RunEvents,
+        kind: str,
+        payload: dict[str, Any],
+        atts: list[bytes] | None = None,
+        worker: int | None = None,
+        more: bool = False,
     ) -> None:
-        """One decoded event of run ``rs``; ``worker`` tags multi-worker events (metrics points too)."""
+        """One decoded event of run ``rs``; ``worker`` tags multi-worker events (metrics points too).
+        ``more``: the reader already has this run's next event waiting, so metrics points wait
+        for it (a burst read in one pass goes out as one batch, not one message per event)."""
         atts = list(atts or [])
         if worker is not None:
             payload = {**payload, "worker": payload.get("worker", worker)}
@@ -100,6 +108,8 @@ class EventRouter:
             # Nagle-like: send at once when no subscriber has more than one message waiting (the
             # channel is idle) or the interval has passed; otherwise points gather into one batch
             # for the room, sent when the room drains (``due``) or at the interval
+            if more:
+                return  # the next event is already here: it decides (or the pump's ``due`` check)
             if time.monotonic() - rs.last_metrics >= self.batch_interval or self.hub.room_idle(rs.run_id):
                 self.flush(rs)
             return

@@ -25,13 +25,14 @@ from typing import Any
 
 from backend.runs.columns import metrics_message
 from backend.store import AbstractStore
+from backend.wsdirect import RoomEmitter
 
 NAMESPACE = "/runs"
 log = logging.getLogger("akid.live")
 REPLAY_PAGE = 64
-#: a room counts as idle while no subscriber has more than this many messages waiting: one
-#: message may still be on its way to the writer thread of a busy client (50 writer threads
-#: take turns under the GIL) without holding every point of the room back
+#: a room counts as idle while no subscriber has more than this many messages waiting (an idle
+#: client has none: room emits write to it directly, backend/wsdirect.py); one message queued for a
+#: client whose socket buffer was momentarily full does not hold every point of the room back
 IDLE_BACKLOG = 1
 
 
@@ -54,10 +55,13 @@ class EventHub:
     ) -> None:
         self.store = store
         self.socketio = socketio
+        #: room emits encoded and framed once, written straight to idle clients (backend/wsdirect.py)
+        self.emitter = RoomEmitter(socketio) if socketio is not None else None
         self.queue_max = max(8, int(queue_max))
         self.drain_timeout_s = drain_timeout_s
         self._guard = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
+        self._picture_locks: dict[str, threading.RLock] = {}  # a run's attachment numbers, off the run's lock
         self._seq: dict[str, int] = {}
         self._subs: dict[str, set[str]] = {}  # socket sid -> run ids it is subscribed to
         self.dropped_clients = 0
@@ -66,10 +70,14 @@ class EventHub:
         self.trace = trace
 
     def lock(self, run_id: str) -> threading.RLock:
+        """The run's lock: seq, emit and store of each event, and a subscriber's last replay page + join."""
+        return self._lock_of(self._locks, run_id)
+
+    def _lock_of(self, locks: dict[str, threading.RLock], run_id: str) -> threading.RLock:
         with self._guard:
-            lk = self._locks.get(run_id)
+            lk = locks.get(run_id)
             if lk is None:
-                lk = self._locks[run_id] = threading.RLock()
+                lk = locks[run_id] = threading.RLock()
             return lk
 
     def _next_seq(self, run_id: str) -> int:
@@ -83,6 +91,7 @@ class EventHub:
         with self._guard:
             self._seq.pop(run_id, None)
             self._locks.pop(run_id, None)
+            self._picture_locks.pop(run_id, None)
 
     def close(self) -> None:
         with self._guard:
@@ -223,29 +232,32 @@ class EventHub:
         attachments: list[bytes] | None = None,
         trace_recv: float | None = None,
     ) -> int:
-        """Assign the next seq, emit to the run's room and store (pictures: store, then emit);
-        returns the seq.
+        """Assign the next seq, emit to the run's room, then store; returns the seq. Attachments
+        (pictures) are stored before, outside the run's lock.
 
         ``trace_recv`` (with ``trace`` on): when the server got the message's oldest point; the
         message then carries ``trace: {recv, emit}`` (wall clock) so a benchmark can split the
         latency into trainer + pipe, server hold and socket (never stored, never replayed)."""
         atts = list(attachments or [])
+        numbers: list[int] = []
+        if atts:
+            # Pictures are stored first, under their own per-run lock, not the run's: the large
+            # write never holds up a scalar event or a subscriber's join (their numbers go in the message)
+            with self._lock_of(self._picture_locks, run_id):
+                numbers = self.store.add_attachments(run_id, atts)
         with self.lock(run_id):
             seq = self._next_seq(run_id)
-            # Pictures need their stored numbers in the message, so they are stored first; every
-            # other kind goes out first and is stored right after, still under the run's lock (a
+            # Every event goes out first and is stored right after, still under the run's lock (a
             # subscriber's replay + join takes the same lock, so it sees the event in exactly one
-            # of the two), so the SQLite write is off the live path.
-            numbers = self.store.add_event(run_id, seq, kind, payload, atts) if atts or kind == "images" else []
+            # of the two); the SQLite write is off the live path.
             if self.socketio is not None:
                 self._check_room(run_id)
-                # one message for the room: python-socketio encodes it once for every participant
+                # one message for the room, encoded and framed once for every participant
                 msg = self.message(run_id, seq, kind, payload, numbers, atts)
                 if self.trace and trace_recv is not None:
                     msg["trace"] = {"recv": trace_recv, "emit": time.time()}
-                self.socketio.emit(f"run.{kind}", msg, to=room(run_id), namespace=NAMESPACE)
-            if not (atts or kind == "images"):
-                self.store.add_event(run_id, seq, kind, payload, atts)
+                self.emitter.emit(f"run.{kind}", msg, room(run_id), NAMESPACE)
+            self.store.add_event(run_id, seq, kind, payload, images=numbers)
         for fn in list(self.listeners):
             fn(run_id, kind, payload)
         return seq

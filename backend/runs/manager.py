@@ -9,6 +9,7 @@ on one thread means run state changes need no cross-thread choreography.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import multiprocessing as mp
@@ -27,6 +28,7 @@ from backend.runs.events import STATUS_KEYS as _STATUS_KEYS
 from backend.runs.events import EventRouter, QueueFull, RunEvents, status_payload, strip_ansi
 from backend.runs.hub import EventHub
 from backend.runs.kube import KubeRunner
+from backend.runs.pictures import PICTURE_KINDS, PictureSender
 from backend.runs.wire import decode
 from backend.runs.worker import DEFAULT_PRELOAD, DEFAULT_TARGET, WorkerSpec, warm_main, worker_main
 from backend.store import AbstractStore
@@ -105,6 +107,8 @@ class RunManager:
         self._thread: threading.Thread | None = None
         #: runs whose target is "kubernetes": an indexed Job followed by one thread per run
         self.router = EventRouter(store, hub, batch_interval=config.batch_interval)
+        #: images and histograms are published on their own thread: the pump only reads and sends scalars
+        self.pictures = PictureSender()
         self.kube = KubeRunner(
             store,
             hub,
@@ -231,6 +235,7 @@ class RunManager:
         for h in handles:
             if h.run_id in self._active:
                 self._finish(h, forced_state="interrupted", forced_reason="the server stopped during the run")
+        self.pictures.close()
 
     # ---- pump thread --------------------------------------------------
     def _loop(self) -> None:
@@ -363,31 +368,40 @@ class RunManager:
             self._start_warm()
 
     def _drain(self, h: _Handle, budget: int | None) -> None:
-        """Read what the worker sent; pictures read in the same pass go out after the scalars
-        (storing and sending them is the slow part: they must not delay a metrics point)."""
-        n, pictures = 0, []
-        try:
-            while h.conn_open and (budget is None or n < budget):
-                try:
-                    if not h.conn.poll(0):
-                        return
-                    frame = h.conn.recv_bytes()
-                except (EOFError, OSError):
-                    h.conn_open = False
+        """Read what the worker sent; pictures go to the picture thread (storing, encoding and
+        sending them is the slow part: they must not delay a metrics point)."""
+        n = 0
+        while h.conn_open and (budget is None or n < budget):
+            try:
+                if not h.conn.poll(0):
                     return
-                n += 1
-                try:
-                    kind, payload, atts = decode(frame)
-                except (ValueError, KeyError, TypeError) as exc:
-                    log.warning("run %s sent a bad frame: %s", h.run_id, exc)
-                    continue
-                if kind == "images":
-                    pictures.append((payload, atts))
-                else:
-                    self._on_event(h, kind, payload, atts)
-        finally:
-            for payload, atts in pictures:
-                self._on_event(h, "images", payload, atts)
+                frame = h.conn.recv_bytes()
+            except (EOFError, OSError):
+                h.conn_open = False
+                return
+            n += 1
+            try:
+                kind, payload, atts = decode(frame)
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("run %s sent a bad frame: %s", h.run_id, exc)
+                continue
+            if kind in PICTURE_KINDS:
+                self.pictures.put(h.run_id, functools.partial(self.router.handle, h.ev, kind, payload, atts))
+            elif kind == "metrics":
+                # frames that arrived while the last batch was going out join this one (Nagle-like)
+                self.router.handle(h.ev, kind, payload, atts, more=self._more(h, budget, n))
+            else:
+                self._on_event(h, kind, payload, atts)
+
+    @staticmethod
+    def _more(h: _Handle, budget: int | None, n: int) -> bool:
+        """Whether this drain pass will read another frame of the run right away."""
+        if budget is not None and n >= budget:
+            return False
+        try:
+            return bool(h.conn.poll(0))
+        except (EOFError, OSError):
+            return False
 
     def _on_event(self, h: _Handle, kind: str, payload: dict[str, Any], atts: list[bytes]) -> None:
         if kind == "__done__":
@@ -407,6 +421,8 @@ class RunManager:
 
     def _finish(self, h: _Handle, forced_state: str | None = None, forced_reason: str | None = None) -> None:
         self._flush(h)
+        if not self.pictures.wait_idle(h.run_id):  # the end is announced after the run's last picture
+            log.warning("run %s: its pictures were not all sent before its end", h.run_id)
         h.proc.join(1)
         code = h.proc.exitcode
         done = h.done or {}

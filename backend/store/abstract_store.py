@@ -86,9 +86,21 @@ class AbstractStore(ABC):
     # ---- events ---------------------------------------------------------
     @abstractmethod
     def add_event(
-        self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None
+        self,
+        run_id: str,
+        seq: int,
+        kind: str,
+        payload: dict[str, Any],
+        attachments: list[bytes] | None = None,
+        images: list[int] | None = None,
     ) -> list[int]:
-        """Store one event; attachments get per-run image numbers (returned)."""
+        """Store one event; attachments get per-run image numbers (returned). ``images``: numbers
+        of attachments stored before by :meth:`add_attachments`, now tied to this event."""
+
+    @abstractmethod
+    def add_attachments(self, run_id: str, attachments: list[bytes]) -> list[int]:
+        """Store pictures ahead of their event (their numbers go in its message); the slow,
+        large write happens before the event takes a seq, so it never holds the run's lock."""
 
     @abstractmethod
     def list_events(

@@ -333,17 +333,37 @@ class SqlStore(AbstractStore):
 
     # ---- events ---------------------------------------------------------
     def add_event(
-        self, run_id: str, seq: int, kind: str, payload: dict[str, Any], attachments: list[bytes] | None = None
+        self,
+        run_id: str,
+        seq: int,
+        kind: str,
+        payload: dict[str, Any],
+        attachments: list[bytes] | None = None,
+        images: list[int] | None = None,
     ) -> list[int]:
-        numbers: list[int] = []
+        numbers: list[int] = list(images or [])
         with self._s() as s, s.begin():
             if attachments:
-                first = (s.scalar(select(func.max(AttachmentRow.number)).where(AttachmentRow.run_id == run_id)) or 0) + 1
-                for i, data in enumerate(attachments):
-                    s.add(AttachmentRow(run_id=run_id, number=first + i, seq=seq, data=bytes(data)))
-                    numbers.append(first + i)
+                numbers += self._add_attachments(s, run_id, attachments, seq)
+            if images:
+                s.execute(
+                    update(AttachmentRow)
+                    .where(AttachmentRow.run_id == run_id, AttachmentRow.number.in_(list(images)))
+                    .values(seq=seq)
+                )
             s.add(EventRow(run_id=run_id, seq=seq, kind=kind, payload=payload, images=numbers or None, created_at=time.time()))
         return numbers
+
+    def add_attachments(self, run_id: str, attachments: list[bytes]) -> list[int]:
+        with self._s() as s, s.begin():
+            return self._add_attachments(s, run_id, attachments, 0)  # seq 0 until add_event ties them to their event
+
+    @staticmethod
+    def _add_attachments(s: Any, run_id: str, attachments: list[bytes], seq: int) -> list[int]:
+        first = (s.scalar(select(func.max(AttachmentRow.number)).where(AttachmentRow.run_id == run_id)) or 0) + 1
+        for i, data in enumerate(attachments):
+            s.add(AttachmentRow(run_id=run_id, number=first + i, seq=seq, data=bytes(data)))
+        return [first + i for i in range(len(attachments))]
 
     def list_events(
         self, run_id: str, since_seq: int = 0, limit: int | None = None, kinds: Iterable[str] | None = None

@@ -60,3 +60,14 @@ def test_status_and_unknown_kinds_and_worker_tags():
     assert kinds == ["status", "metrics", "log"]
     assert hub.published[0][1]["worker"] == 1 and hub.published[1][1]["points"][0]["worker"] == 2
     assert rs.status["step"] == 9 and store.updates[0]["step"] == 5
+
+
+def test_a_burst_already_read_goes_out_as_one_batch_even_when_idle():
+    """Points that arrived while the last batch was going out are not sent one message each."""
+    hub = FakeHub(idle=True)
+    router, rs = EventRouter(FakeStore(), hub, batch_interval=60.0), RunEvents("r")
+    for s in range(3):
+        router.handle(rs, "metrics", point(s), more=s < 2)  # the reader saw the next frame waiting
+    assert [[p["step"] for p in payload["points"]] for _, payload in hub.published] == [[0, 1, 2]]
+    router.handle(rs, "metrics", point(3), more=True)
+    assert router.due(rs, 0.0)  # the pump's end-of-pass check sends what a burst left waiting

@@ -121,6 +121,17 @@ def test_runs_events_attachments(store):
     assert store.list_events(rid) == []
 
 
+def test_pictures_stored_ahead_of_their_event(store):
+    """The hub stores attachments before the event has a seq (off the run's lock), then the event names them."""
+    rid = store.create_run("r", {"g": 1}, {})["id"]
+    assert store.add_event(rid, 1, "images", {"items": []}, [b"a"]) == [1]
+    numbers = store.add_attachments(rid, [b"b", b"c"])
+    assert numbers == [2, 3]
+    assert store.add_event(rid, 2, "images", {"items": []}, images=numbers) == [2, 3]
+    assert store.list_events(rid, 1)[0]["images"] == [2, 3]
+    assert store.get_attachments(rid, [3, 2]) == [b"c", b"b"]
+
+
 def test_composites_and_datasets(store):
     store.put_composite("B", {"v": 1})
     store.put_composite("B", {"v": 2})

@@ -185,3 +185,7 @@ def test_the_configured_model_size_limit_applies_to_every_variant(make_app, monk
     assert resp.status_code == 400, resp.get_json()
     assert "units=512" in resp.get_json()["errors"][0]["message"]
     assert client.get("/api/runs").get_json()["runs"] == []
+    # the space preview reports the same variant as over the limit (it used to say every variant is fine)
+    space = check(client.post("/api/sweeps/space", json={"graph": g}), "post", "/api/sweeps/space")
+    assert [b["assignment"] for b in space["invalid"]] == [{"d1.units": 512}]
+    assert space["invalid"][0]["errors"][0]["code"] == "model_too_large"
