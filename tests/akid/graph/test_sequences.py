@@ -388,3 +388,27 @@ def test_unknown_length_masked_bidirectional_graph_exports_to_onnx(tmp_path):
         x = padded_vectors(np.random.default_rng(steps), 2, steps, 3)
         (y,) = session.run(None, {session.get_inputs()[0].name: x})
         np.testing.assert_allclose(y, np.asarray(model({"x": x})[out_id]), atol=1e-4)
+
+
+def test_bidirectional_merge_mode_none_exports_to_onnx(tmp_path):
+    """Both directions come out of ONNX as two outputs, equal to akid's fwd and bwd ports."""
+    ort = pytest.importorskip("onnxruntime")
+    from akid.graph.compile import build_model
+    from akid.graph.export_onnx import to_onnx
+    from akid.graph.metasyntax import parse
+
+    doc = parse(
+        "x: Input(null, 3) > r: GRU(2, true, bidirectional=true, merge_mode=null)\n"
+        "r.fwd > f: Output(f, mse, from_logits=false)\n"
+        "r.bwd > b: Output(b, mse, from_logits=false)"
+    )
+    model = build_model(doc)
+    to_onnx(doc, tmp_path / "m.onnx", {nid: ly.get_weights() for nid, ly in model.program.layers.items() if ly.weights})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    x = np.random.default_rng(6).normal(size=(2, 5, 3)).astype("float32")
+    got = dict(zip([o.name for o in session.get_outputs()], session.run(None, {session.get_inputs()[0].name: x})))
+    ours = model({"x": x})
+    assert len(got) == 2
+    for port in ("f", "b"):
+        want = np.asarray(ours[port])
+        assert any(np.allclose(v, want, atol=1e-4) for v in got.values()), port
