@@ -126,3 +126,16 @@ def test_a_left_out_owner_whose_sharer_has_two_inputs_is_named():
     with pytest.raises(SweepError) as err:
         concretize(graph, {"enc?": False})
     assert err.value.issues[0].node_id == "enc_b"
+
+
+def test_meta_syntax_repeat_of_an_owner_and_its_sharer():
+    from akid.graph.metasyntax import parse
+
+    graph = parse("x: Input(8) > [a: Dense({8|16}, relu) > b: Dense({8|16}, relu, shares=a)] * {1|2} > Dense(2) > Output")
+    space = space_of(graph)
+    assert [d.name for d in space.dimensions] == ["a.units", "repeat1*"]  # b follows a: one dimension
+    plain = concretize(graph, {"a.units": 8, "repeat1*": 2})
+    assert {n["id"]: n.get("shares") for n in plain["nodes"] if n["id"].startswith("b")} == {"b": "a", "b_2": "a_2"}
+    assert validate(plain).ok
+    # units 16 cannot be shared by b (its input is 16 wide, a's weights take 8): named before any trial
+    assert invalid_variants(space)
