@@ -56,7 +56,11 @@ def main() -> None:
     for s in specs:
         ins = ", ".join(f"`{p['name']}`" + (" (multi)" if p["multi"] else "") for p in s["inputs"]) or "—"
         outs = ", ".join(f"`{p['name']}`" for p in s["outputs"]) or "—"
-        if s["dynamic_outputs"]:
+        rule = s.get("output_rule") or {}
+        for case in rule.get("cases") or []:  # a param value that picks other ports
+            ports = ", ".join(f"`{name}`" for name in case["ports"])
+            outs += f"; {ports} when `{rule['param']}` is `{json.dumps(case['value'])}`"
+        if s["dynamic_outputs"] and not rule.get("cases"):
             outs += ", … (one per part)"
         doc = s["doc"].splitlines()[0] if s["doc"] else ""
         out.append(f"| [`{s['type']}`](#{s['type'].lower()}) | {s['category']} | {ins} | {outs} | {doc} |")

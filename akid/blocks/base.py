@@ -67,16 +67,30 @@ class PortSpec:
 class PortRule:
     """Ports that depend on a param, declared as data so the frontend computes them too.
 
-    ``PortRule("num", "out{i}")`` means ports ``out0 .. out{num-1}``.
+    ``PortRule("num", "out{i}")`` means ports ``out0 .. out{num-1}``. With ``cases`` the param's
+    value picks a fixed list instead: ``PortRule("merge_mode", cases=((None, ("fwd", "bwd")),))``
+    means ports ``fwd`` and ``bwd`` when ``merge_mode`` is null and ``otherwise`` (``out``) else.
     """
 
     param: str
-    pattern: str
+    pattern: str = ""
+    cases: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+    otherwise: tuple[str, ...] = ("out",)
 
     def ports(self, params: BaseModel) -> tuple[PortSpec, ...]:
-        return tuple(PortSpec(self.pattern.format(i=i)) for i in range(int(getattr(params, self.param))))
+        value = getattr(params, self.param)
+        if self.cases:
+            names = next((names for v, names in self.cases if v == value), self.otherwise)
+            return tuple(PortSpec(n) for n in names)
+        return tuple(PortSpec(self.pattern.format(i=i)) for i in range(int(value)))
 
     def to_json(self) -> dict[str, Any]:
+        if self.cases:
+            return {
+                "param": self.param,
+                "cases": [{"value": v, "ports": list(names)} for v, names in self.cases],
+                "otherwise": list(self.otherwise),
+            }
         return {"param": self.param, "pattern": self.pattern}
 
 

@@ -63,5 +63,6 @@ def pair(v: int | list[int], rank: int) -> tuple[int, ...]:
     return tuple(v) if isinstance(v, (list, tuple)) else (v,) * rank
 
 
-#: The ways Keras' ``Bidirectional`` combines its two directions (``None``, two outputs, is not a block).
-MergeMode = Literal["concat", "sum", "mul", "ave"]
+#: The ways Keras' ``Bidirectional`` combines its two directions; ``None`` (null) keeps them apart as
+#: two outputs, ports ``fwd`` and ``bwd`` (see the recurrent blocks' ``output_rule``).
+MergeMode = Literal["concat", "sum", "mul", "ave"] | None

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
-from akid.blocks.base import Block, Inference, TrainableParams, single_input
+from akid.blocks.base import Block, Inference, PortRule, TrainableParams, single_input
 from akid.blocks.keras_map import KerasMap, LayerRef, opt
 from akid.blocks.params import Activation, MergeMode
 from akid.blocks.registry import register_block
@@ -39,7 +39,7 @@ _INERT = ("unroll", "unit_forget_bias", "zero_output_for_mask", "implementation"
 _FIXED = {"return_state": (False,), "stateful": (False,)}
 #: Keys of Keras' Bidirectional config besides the wrapped layers.
 _WRAPPER_KEYS = {"name", "trainable", "dtype", "merge_mode", "layer", "backward_layer"}
-MERGE_MODES = ("concat", "sum", "mul", "ave")
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
 def _bidirectional_field() -> Any:
@@ -47,7 +47,15 @@ def _bidirectional_field() -> Any:
 
 
 def _merge_field() -> Any:
-    return Field(default="concat", description="How both directions combine: concat doubles the last axis.")
+    return Field(
+        default="concat",
+        description="How both directions combine: concat doubles the last axis; null keeps them apart "
+        "(two outputs, fwd and bwd).",
+    )
+
+
+#: merge_mode null: Keras' Bidirectional returns [forward, backward], ports in that order.
+SPLIT_PORTS = ("fwd", "bwd")
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ class RecurrentMap(KerasMap):
             issues.append(
                 Issue(
                     "unsupported_option",
-                    f"{where} uses merge_mode={merge!r}; akid supports {list(MERGE_MODES)} (one output). Received: merge_mode={merge!r}",
+                    f"{where} uses merge_mode={merge!r}; akid supports {list(MERGE_MODES)}. Received: merge_mode={merge!r}",
                     node_id=layer,
                     param="merge_mode",
                 )
@@ -159,6 +167,7 @@ class _RNN(Block):
     category = "recurrent"
     key_params = ("units", "return_sequences")
     gates = 4
+    output_rule = PortRule("merge_mode", cases=((None, SPLIT_PORTS),))
 
     @classmethod
     def bias(cls, params) -> int:
@@ -180,13 +189,23 @@ class _RNN(Block):
                 param="go_backwards",
                 code="bad_param",
             )
+        if params.merge_mode is None and not params.bidirectional:
+            raise cls.shape_error(
+                "merge_mode null keeps a bidirectional layer's two directions apart; this layer reads one way. "
+                "Set bidirectional true or merge_mode to one of concat, sum, mul, ave. Received: merge_mode=null",
+                node_id,
+                port=None,
+                param="merge_mode",
+                code="bad_param",
+            )
         steps, feat, u = shape[0], shape[1], params.units
         n = cls.gates * (feat * u + u * u) + cls.bias(params)
         flops = 2 * cls.gates * (feat * u + u * u) * (steps or 1)
         directions = 2 if params.bidirectional else 1
         width = 2 * u if params.bidirectional and params.merge_mode == "concat" else u
         out = (steps, width) if params.return_sequences else (width,)
-        return Inference({"out": out}, params=directions * n, flops=directions * flops)
+        ports = SPLIT_PORTS if params.merge_mode is None else ("out",)
+        return Inference(dict.fromkeys(ports, out), params=directions * n, flops=directions * flops)
 
 
 @register_block

@@ -130,7 +130,7 @@ def space_of(graph: dict[str, Any], config: dict[str, Any] | None = None, *, max
             continue
         nid = str(node.get("id"))
         for param, value in (node.get("params") or {}).items():
-            if is_choice(value):
+            if is_choice(value) and _follows_owner(graph, node, param) is None:
                 msg = check_marker(value, f"{nid}.{param}")
                 if msg:
                     issues.append(Issue("bad_choice", msg, node_id=nid, param=param, path=f"$.nodes[{i}].params.{param}"))
@@ -207,20 +207,23 @@ def concretize(graph: dict[str, Any], assignment: dict[str, Any]) -> dict[str, A
     doc = copy.deepcopy(graph)
     groups = doc.pop(REPEATS, None) or []
     for node in doc.get("nodes") or []:
-        nid = node.get("id")
         params = node.get("params") or {}
         for param, value in list(params.items()):
             if is_choice(value):
+                nid = _follows_owner(graph, node, param) or node.get("id")
                 params[param] = assignment.get(f"{nid}.{param}", first_value(value))
     reshaped = False
     for group in groups:
         times = int(assignment.get(f"{group['id']}*", first_value(group["times"])))
         _repeat(doc, list(group["nodes"]), times, group["id"])
         reshaped |= times > 1
+    left_out: list[str] = []
     for node in list(doc.get("nodes") or []):
         if node.pop(OPTIONAL, False) and assignment.get(f"{node['id']}?", True) is False:
-            _bypass(doc, node["id"])
-            reshaped = True
+            left_out.append(node["id"])
+    for nid in _with_call_sites(doc, left_out):
+        _bypass(doc, nid)
+        reshaped = True
     if reshaped:  # the drawing no longer fits the structure: let the editor lay the variant out afresh
         for node in doc.get("nodes") or []:
             node.pop("position", None)
@@ -238,6 +241,31 @@ def concretize_config(config: dict[str, Any], assignment: dict[str, Any]) -> dic
         return value
 
     return walk(config or {}, [])
+
+
+def _follows_owner(graph: dict[str, Any], node: dict[str, Any], param: str) -> str | None:
+    """The owner whose choice a sharer's param follows: a node that ``"shares"`` a layer must have
+    its owner's params, so the same choice on both is one dimension (the owner's), not two."""
+    owner_id = node.get("shares")
+    if not owner_id:
+        return None
+    owner = next((n for n in graph.get("nodes") or [] if isinstance(n, dict) and n.get("id") == owner_id), None)
+    if owner is None or (owner.get("params") or {}).get(param) != (node.get("params") or {}).get(param):
+        return None
+    return str(owner_id)
+
+
+def _with_call_sites(doc: dict[str, Any], left_out: list[str]) -> list[str]:
+    """The nodes to leave out: an optional *owner* of a shared layer takes every node sharing it
+    (``"shares"``) along. Its sharers are the same layer called elsewhere; a variant without the
+    layer has it nowhere (otherwise they would be left sharing a node that is gone)."""
+    out = list(dict.fromkeys(left_out))
+    gone = set(out)
+    for n in doc.get("nodes") or []:
+        if n.get("shares") in gone and n.get("id") not in gone:
+            out.append(n["id"])
+            gone.add(n["id"])
+    return out
 
 
 def _bypass(doc: dict[str, Any], nid: str) -> None:
@@ -267,7 +295,12 @@ def _bypass(doc: dict[str, Any], nid: str) -> None:
 
 
 def _repeat(doc: dict[str, Any], body: list[str], times: int, gid: str) -> None:
-    """Copy the chain ``body`` so that it appears ``times`` times in series; copies get ids ``<id>_<k>``."""
+    """Copy the chain ``body`` so that it appears ``times`` times in series; copies get ids ``<id>_<k>``.
+
+    Shared layers: a copied node that shares an owner *inside* the body shares that owner's copy
+    (each copy of the block is a block of its own, with its own weights, shared within it); one
+    whose owner is outside the body keeps sharing that owner (every copy calls the same layer).
+    """
     if times <= 1:
         return
     inside = set(body)
@@ -295,6 +328,8 @@ def _repeat(doc: dict[str, Any], body: list[str], times: int, gid: str) -> None:
             n = copy.deepcopy(nodes[nid])
             n["id"] = ids[nid]
             n.pop("position", None)
+            if n.get("shares") in ids:
+                n["shares"] = ids[n["shares"]]
             new_nodes.append(n)
         for e in internal:
             new_edges.append({**e, "id": fresh(str(e.get("id") or "e")), "source": ids[e["source"]], "target": ids[e["target"]]})

@@ -4,6 +4,13 @@ Everything here returns one value per sample, never a batch mean: under
 tf.distribute each replica sees part of the global batch, and the only correct
 way to combine replicas (and a short last batch) is sum / global count. The
 Output node's params choose the loss, ``from_logits``, the weight and metrics.
+
+A prediction that carries a Keras mask (padding from ``Embedding(mask_zero)``
+or ``Masking``, kept by a per-step head) is weighted exactly as Keras' ``fit``
+and ``evaluate`` weight it (``keras.losses.Loss.__call__`` with reduction
+``sum_over_batch_size``, ``MeanMetricWrapper``): padded steps count zero and the
+real ones ``total / valid`` of their batch, so a batch's mean is the mean over
+its real steps. See :func:`mask_weight` and :func:`metric_terms`.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import Any
 
 import keras
 import tensorflow as tf
+from keras.src.backend.common.masking import get_keras_mask  # not in Keras' public API (compile.py uses it too)
 
 _CLASSIFICATION = {"sparse_categorical_crossentropy", "categorical_crossentropy"}
 
@@ -55,9 +63,34 @@ def supports(loss: str, metric: str) -> bool:
     return loss not in ("sparse_categorical_crossentropy",)  # mae/mse need targets shaped like predictions
 
 
-def _per_sample(t: tf.Tensor) -> tf.Tensor:
-    """Mean over every axis but the batch: (batch, ...) -> (batch,)."""
+def output_mask(p: Any) -> tf.Tensor | None:
+    """The Keras mask a prediction carries (bool, shaped like its leading axes), or None."""
+    return get_keras_mask(p)
+
+
+def mask_weight(mask: tf.Tensor) -> tf.Tensor:
+    """Keras' loss weights for a mask (``keras.src.losses.loss.apply_mask``, reduction
+    ``sum_over_batch_size``): ``total / valid`` on real steps, 0 on padding, so that the
+    plain mean of ``loss * weight`` over the batch is the mean over the real steps only."""
+    m = tf.cast(mask, tf.float32)
+    total = tf.cast(tf.size(m), tf.float32)
+    return m * tf.math.divide_no_nan(total, tf.reduce_sum(m))
+
+
+def _to_rank(t: tf.Tensor, rank: int) -> tf.Tensor:
+    """Element losses shaped like the mask: Keras' losses and metrics average the trailing
+    (class/feature) axes first (``ops.mean(..., axis=-1)``)."""
+    if t.shape.rank is not None and t.shape.rank > rank:
+        return tf.reduce_mean(t, axis=list(range(rank, t.shape.rank)))
+    return t
+
+
+def _per_sample(t: tf.Tensor, weight: tf.Tensor | None = None) -> tf.Tensor:
+    """Mean over every axis but the batch: (batch, ...) -> (batch,); with ``weight`` (shaped
+    like a mask) the elements are reduced to the mask's shape and weighted first."""
     t = tf.convert_to_tensor(t)
+    if weight is not None:
+        t = _to_rank(t, weight.shape.rank) * weight
     if t.shape.rank is not None and t.shape.rank > 1:
         return tf.reduce_mean(tf.reshape(t, [tf.shape(t)[0], -1]), axis=1)
     return t
@@ -72,25 +105,32 @@ def _align(y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
 
 
 def sample_loss(head: Head, y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
-    """Per-sample loss of one head (float32, shape (batch,))."""
-    p = tf.cast(p, tf.float32)
+    """Per-sample loss of one head (float32, shape (batch,)); a masked prediction's steps are
+    weighted as Keras weights them (:func:`mask_weight`), so the batch mean equals Keras' loss."""
+    mask = output_mask(p)
+    per = _element_loss(head, y, tf.cast(p, tf.float32))
+    return _per_sample(per, None if mask is None else mask_weight(mask))
+
+
+def _element_loss(head: Head, y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
+    """The loss per element (per sample, or per step/position), before any reduction."""
     if head.loss == "sparse_categorical_crossentropy":
         y = tf.cast(y, tf.int32)
         if y.shape.rank is not None and p.shape.rank is not None and y.shape.rank == p.shape.rank:
             y = tf.squeeze(y, -1)
-        return _per_sample(keras.losses.sparse_categorical_crossentropy(y, p, from_logits=head.from_logits))
+        return keras.losses.sparse_categorical_crossentropy(y, p, from_logits=head.from_logits)
     if head.loss == "categorical_crossentropy":
-        return _per_sample(keras.losses.categorical_crossentropy(tf.cast(y, tf.float32), p, from_logits=head.from_logits))
+        return keras.losses.categorical_crossentropy(tf.cast(y, tf.float32), p, from_logits=head.from_logits)
     y = _align(y, p)
     if head.loss == "binary_crossentropy":
-        return _per_sample(keras.losses.binary_crossentropy(y, p, from_logits=head.from_logits))
+        return keras.losses.binary_crossentropy(y, p, from_logits=head.from_logits)
     if head.loss == "mse":
-        return _per_sample(tf.square(y - p))
+        return tf.square(y - p)
     if head.loss == "mae":
-        return _per_sample(tf.abs(y - p))
+        return tf.abs(y - p)
     if head.loss == "huber":
         err = tf.abs(y - p)
-        return _per_sample(tf.where(err <= 1.0, 0.5 * tf.square(err), err - 0.5))
+        return tf.where(err <= 1.0, 0.5 * tf.square(err), err - 0.5)
     raise ValueError(f"unknown loss {head.loss!r}")
 
 
@@ -107,33 +147,59 @@ def _class_ids(head: Head, y: tf.Tensor, p: tf.Tensor) -> tuple[tf.Tensor, tf.Te
 
 
 def sample_metric(head: Head, name: str, y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
-    """Per-sample value of metric ``name`` (accuracy in [0, 1], errors as means)."""
+    """Per-sample value of metric ``name`` (accuracy in [0, 1], errors as means). With a mask, the
+    values are weighted so that their batch mean is the mean over the batch's real steps (the value
+    Keras reports for that batch alone); :func:`metric_terms` gives the sums a whole split needs."""
+    mask = output_mask(p)
+    return _per_sample(_element_metric(head, name, y, tf.cast(p, tf.float32)), None if mask is None else mask_weight(mask))
+
+
+def metric_terms(head: Head, y: tf.Tensor, p: tf.Tensor) -> tuple[list[tf.Tensor], tf.Tensor]:
+    """(sum of each metric over the batch, the weight they are divided by) for summing over many
+    batches. Without a mask the weight is the batch size. With one it is Keras' ``Mean`` metric
+    state: each sample counts ``mean(value * mask)`` over its steps, weighted ``mean(mask)``, so a
+    split's metric is the mean over all its real steps, as Keras' ``evaluate`` reports it."""
+    mask = output_mask(p)
     p = tf.cast(p, tf.float32)
+    if mask is None:
+        sums = [tf.reduce_sum(_per_sample(_element_metric(head, m, y, p))) for m in head.metrics]
+        return sums, tf.cast(tf.shape(p)[0], tf.float32)
+    m = tf.cast(mask, tf.float32)
+    sums = [tf.reduce_sum(_per_sample(_element_metric(head, name, y, p), m)) for name in head.metrics]
+    return sums, tf.reduce_sum(_per_sample(m))
+
+
+def _element_metric(head: Head, name: str, y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
+    """Metric ``name`` per element (per sample, or per step/position), before any reduction."""
     if name == "accuracy":
         if head.loss == "binary_crossentropy":
             threshold = 0.0 if head.from_logits else 0.5
             hit = tf.equal(p > threshold, _align(y, p) > 0.5)
-            return _per_sample(tf.cast(hit, tf.float32))
+            return tf.cast(hit, tf.float32)
         true, pred = _class_ids(head, y, p)
-        return _per_sample(tf.cast(tf.equal(true, pred), tf.float32))
+        return tf.cast(tf.equal(true, pred), tf.float32)
     if name == "top5_accuracy":
         true, _ = _class_ids(head, y, p)
         k = min(5, int(p.shape[-1] or 5))
         flat_p = tf.reshape(p, [-1, tf.shape(p)[-1]])
         hit = tf.math.in_top_k(tf.reshape(true, [-1]), flat_p, k)
-        return _per_sample(tf.reshape(tf.cast(hit, tf.float32), tf.shape(true)))
+        return tf.reshape(tf.cast(hit, tf.float32), tf.shape(true))
     y = _align(y, p)
     if name == "mae":
-        return _per_sample(tf.abs(y - p))
+        return tf.abs(y - p)
     if name == "mse":
-        return _per_sample(tf.square(y - p))
+        return tf.square(y - p)
     raise ValueError(f"unknown metric {name!r}")
 
 
 def confusion(head: Head, y: tf.Tensor, p: tf.Tensor) -> tf.Tensor:
     """(classes, classes) counts, rows = true class, for a classification head."""
+    mask = output_mask(p)  # padded steps are not predictions: they are left out
     true, pred = _class_ids(head, y, tf.cast(p, tf.float32))
-    return tf.math.confusion_matrix(tf.reshape(true, [-1]), tf.reshape(pred, [-1]), num_classes=head.num_classes, dtype=tf.int64)
+    weights = None if mask is None else tf.reshape(tf.cast(mask, tf.int64), [-1])
+    return tf.math.confusion_matrix(
+        tf.reshape(true, [-1]), tf.reshape(pred, [-1]), num_classes=head.num_classes, weights=weights, dtype=tf.int64
+    )
 
 
 def probabilities(head: Head, p):

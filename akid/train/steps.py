@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from akid.train.config import TrainConfig
-from akid.train.objectives import confusion, sample_loss, sample_metric
+from akid.train.objectives import confusion, metric_terms, sample_loss, sample_metric
 
 SUM = tf.distribute.ReduceOp.SUM
 
@@ -210,7 +210,9 @@ class StepFunctions:
         for h in self.heads:
             yt, p = y[h.node_id], out[h.node_id]
             sums.append(tf.reduce_sum(sample_loss(h, yt, p)))
-            sums.extend(tf.reduce_sum(sample_metric(h, m, yt, p)) for m in h.metrics)
+            # masked heads: metrics are divided by their own weight (real steps), not the sample count
+            metric_sums, metric_weight = metric_terms(h, yt, p)
+            sums.extend([*metric_sums, metric_weight])
             if self.cfg.observers.confusion and h.num_classes:
                 confs.append(confusion(h, yt, p))
         first = next(iter(x.values()))
@@ -241,9 +243,11 @@ class StepFunctions:
             metrics[f"{h.node_id}/loss"] = float(total[i]) / count
             weighted += h.weight * metrics[f"{h.node_id}/loss"]
             i += 1
+            metric_weight = float(total[i + len(h.metrics)]) or 1.0  # see metric_terms
             for m in h.metrics:
-                metrics[f"{h.node_id}/{m}"] = float(total[i]) / count
+                metrics[f"{h.node_id}/{m}"] = float(total[i]) / metric_weight
                 i += 1
+            i += 1
         metrics = {"loss": weighted, **metrics}
         conf_heads = [h for h in self.heads if self.cfg.observers.confusion and h.num_classes]
         return metrics, {h.node_id: m for h, m in zip(conf_heads, confs or [])}

@@ -40,7 +40,11 @@ export interface JsonSchema {
 
 export interface PortRule {
   param: string;
-  pattern: string;
+  /** A count param: ports pattern{0..n-1} (Split's out{i}). */
+  pattern?: string;
+  /** A param whose value picks fixed ports (LSTM's merge_mode null: fwd, bwd); `otherwise` else. */
+  cases?: { value: unknown; ports: string[] }[];
+  otherwise?: string[];
 }
 
 export interface BlockSpec {

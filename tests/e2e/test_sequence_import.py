@@ -53,3 +53,33 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     page.locator(".react-flow__node[data-id=tokens]").click()
     expect(page.get_by_test_id("param-shape")).to_have_value("null, 3")
     shot("input-null")
+
+
+@pytest.fixture(scope="module")
+def two_way_file(tmp_path_factory):
+    import keras
+
+    L = keras.layers
+    inp = keras.Input((None, 3), name="steps")
+    f, b = L.Bidirectional(L.GRU(2), merge_mode=None, name="bi")(inp)
+    out = L.Dense(2, name="head")(L.Concatenate(name="join")([b, f]))
+    path = tmp_path_factory.mktemp("keras2") / "two_way.keras"
+    keras.Model(inp, out, name="two_way").save(path)
+    return path
+
+
+def test_merge_mode_none_block_has_fwd_and_bwd_ports(page: Page, server, shot, two_way_file):
+    """merge_mode=None: one block with two output ports, fwd and bwd; choosing a merge mode folds them to out."""
+    page.goto("/#editor")
+    expect(page.get_by_test_id("toolbar")).to_be_visible()
+    page.get_by_test_id("import-menu").click()
+    page.get_by_test_id("import-keras-file").click()
+    page.get_by_test_id("keras-file-input").set_input_files(str(two_way_file))
+    expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
+    bi = page.locator(".react-flow__node[data-id=bi]")
+    expect(bi.locator(".react-flow__handle.source")).to_have_count(2)
+    expect(bi.locator(".react-flow__handle.source[data-handleid=fwd]")).to_have_count(1)
+    expect(bi.locator(".react-flow__handle.source[data-handleid=bwd]")).to_have_count(1)
+    bi.click()
+    expect(page.get_by_test_id("param-merge_mode").locator("option:checked")).to_have_text("none")
+    shot("bidirectional-two-ports")

@@ -33,6 +33,18 @@ describe('portsFor', () => {
     expect(portsFor('X', { num: 'two' }, s).outputs.map((p) => p.name)).toEqual(['out0']);
   });
 
+  it('picks fixed ports by a param value, null included (a bidirectional LSTM with merge_mode null)', () => {
+    const s = spec({
+      type: 'LSTM',
+      dynamic_outputs: true,
+      output_rule: { param: 'merge_mode', cases: [{ value: null, ports: ['fwd', 'bwd'] }], otherwise: ['out'] },
+      defaults: { merge_mode: 'concat' },
+    });
+    expect(portsFor('LSTM', { merge_mode: null }, s).outputs.map((p) => p.name)).toEqual(['fwd', 'bwd']);
+    expect(portsFor('LSTM', { merge_mode: 'sum' }, s).outputs.map((p) => p.name)).toEqual(['out']);
+    expect(portsFor('LSTM', {}, s).outputs.map((p) => p.name)).toEqual(['out']);
+  });
+
   it('gives a block without a rule its declared ports', () => {
     expect(portsFor('X', { num: 5 }, spec({})).outputs.map((p) => p.name)).toEqual(['out']);
   });

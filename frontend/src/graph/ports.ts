@@ -1,5 +1,6 @@
 // Which ports a node has: from its block spec, the spec's output_rule applied to the node's params
-// (Split: {param: 'num', pattern: 'out{i}'} gives out0..out{num-1}) or, for a composite block, from
+// (Split: {param: 'num', pattern: 'out{i}'} gives out0..out{num-1}; LSTM: {param: 'merge_mode', cases:
+// [{value: null, ports: ['fwd', 'bwd']}], otherwise: ['out']}) or, for a composite block, from
 // the Input/Output nodes of its inner graph (port name = inner node id). No block is named here:
 // the rule comes from the server's spec JSON, the one source of truth.
 import type { BlockDoc, BlockSpec, PortRule, PortSpec } from '../types';
@@ -48,7 +49,16 @@ export function ruleOutputs(
   params: Record<string, unknown>,
   defaults: Record<string, unknown>,
 ): PortSpec[] | null {
+  if (rule.cases) {
+    // null is a value here (merge_mode null), so only a missing param takes the default
+    const value = rule.param in params ? params[rule.param] : defaults[rule.param];
+    const hit = rule.cases.find((c) => c.value === value);
+    return (hit?.ports ?? rule.otherwise ?? ['out']).map((name) => ({ name, multi: false }));
+  }
   const raw = params[rule.param] ?? defaults[rule.param];
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > 256) return null;
-  return Array.from({ length: raw }, (_, i) => ({ name: rule.pattern.replace('{i}', String(i)), multi: false }));
+  return Array.from({ length: raw }, (_, i) => ({
+    name: (rule.pattern ?? 'out{i}').replace('{i}', String(i)),
+    multi: false,
+  }));
 }

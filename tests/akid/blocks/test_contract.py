@@ -148,6 +148,9 @@ OPTION_CASES: list[tuple[str, dict, dict]] = [
     ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": "mul", "dropout": 0.2, "seed": 2}, {"in": [(4, 2)]}),
     ("GRU", {"units": 2, "bidirectional": True, "merge_mode": "ave", "return_sequences": True}, {"in": [(4, 2)]}),
     ("GRU", {"units": 3, "bidirectional": True, "reset_after": False}, {"in": [(4, 2)]}),
+    # merge_mode null: two outputs, ports fwd and bwd
+    ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": None, "return_sequences": True}, {"in": [(4, 2)]}),
+    ("GRU", {"units": 2, "bidirectional": True, "merge_mode": None}, {"in": [(4, 2)]}),
     ("ZeroPadding2D", {"padding": 2}, IMG),
     ("Cropping2D", {"cropping": [0, 1, 2, 0]}, IMG),
     ("Dropout", {"rate": 0.0}, VEC),

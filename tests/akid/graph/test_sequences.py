@@ -163,12 +163,68 @@ def test_backward_layer_that_differs_is_refused_by_name():
     assert "activation" in issue.message
 
 
-def test_bidirectional_merge_mode_none_is_refused_by_name():
-    x = keras.Input(shape=(5, 2), name="x")
-    f, b = L.Bidirectional(L.GRU(3), merge_mode=None, name="bi")(x)
-    with pytest.raises(AkidError) as info:
-        from_keras_json(keras.Model(x, L.Concatenate()([f, b])).to_json())
-    assert [(i.node_id, i.param) for i in info.value.issues] == [("bi", "merge_mode")]
+def test_bidirectional_merge_mode_none_imports_as_two_ports_and_predicts_like_keras(tmp_path, capsys):
+    """merge_mode=None: Keras returns [forward, backward]; akid's node has ports fwd and bwd."""
+    rng = np.random.default_rng(4)
+    x = keras.Input(shape=(None, 2), name="x")
+    f, b = L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode=None, name="bi")(x)
+    h = L.Concatenate(name="join")([L.Dense(2, name="back")(b), f])  # the backward one first: order matters
+    model = keras.Model(x, L.GlobalAveragePooling1D(name="mean")(h))
+    randomize(model, rng)
+    xs = [rng.normal(size=(3, 5, 2)).astype("float32"), rng.normal(size=(2, 7, 2)).astype("float32")]
+    ours = import_and_predict(model, xs, tmp_path, capsys)
+    for x_, y in zip(xs, ours):
+        assert_same(y, model.predict(x_, verbose=0))
+    doc = json.loads((tmp_path / "akid" / "graph.json").read_text())
+    assert next(n for n in doc["nodes"] if n["id"] == "bi")["params"]["merge_mode"] is None
+    ports = {(e["source"], e.get("source_port"), e["target"]) for e in doc["edges"] if e["source"] == "bi"}
+    assert ports == {("bi", "bwd", "back"), ("bi", "fwd", "join")}
+
+
+def test_bidirectional_merge_mode_none_round_trips_through_keras():
+    from akid.graph.compile import build_model
+    from akid.graph.export_keras import keras_model_with_weights
+
+    doc = {
+        "format": "akid.graph/v1",
+        "name": "two_way",
+        "nodes": [
+            {"id": "x", "type": "Input", "params": {"shape": [None, 3], "feature": "x"}},
+            {"id": "r", "type": "LSTM", "params": {"units": 2, "bidirectional": True, "merge_mode": None}},
+            {"id": "f", "type": "Output", "params": {"target": "f", "loss": "mse", "from_logits": False}},
+            {"id": "b", "type": "Output", "params": {"target": "b", "loss": "mse", "from_logits": False}},
+        ],
+        "edges": [
+            {"id": "e0", "source": "x", "target": "r"},
+            {"id": "e1", "source": "r", "source_port": "fwd", "target": "f"},
+            {"id": "e2", "source": "r", "source_port": "bwd", "target": "b"},
+        ],
+    }
+    a = analyze(doc)
+    assert not a.issues, a.issues
+    assert a.shapes.inferences["r"].outputs == {"fwd": (2,), "bwd": (2,)}
+    ours = build_model(doc)
+    plain = keras_model_with_weights(
+        doc, {nid: layer.get_weights() for nid, layer in ours.program.layers.items() if layer.weights}
+    )
+    assert plain.get_layer("r").merge_mode is None
+    back = from_keras_json(plain.to_json())
+    assert next(n for n in back["nodes"] if n["id"] == "r")["params"] == doc["nodes"][1]["params"]
+    assert {(e["source_port"], e["target"]) for e in back["edges"] if e["source"] == "r"} == {("fwd", "f"), ("bwd", "b")}
+    x = np.random.default_rng(5).normal(size=(2, 4, 3)).astype("float32")
+    got, want = ours({"x": x}), plain({"x": x})
+    for port in ("f", "b"):
+        np.testing.assert_allclose(np.asarray(got[port]), np.asarray(want[port]), atol=1e-5)
+    assert float(np.max(np.abs(np.asarray(got["f"]) - np.asarray(got["b"])))) > 1e-3
+
+
+def test_merge_mode_none_needs_bidirectional_and_an_unknown_port_is_named():
+    doc = _chain([4, 2], ("LSTM", {"units": 2, "merge_mode": None}))
+    issues = analyze(doc).issues
+    assert ("bad_param", "n0", "merge_mode") in [(i.code, i.node_id, i.param) for i in issues]
+    two = _chain([4, 2], ("LSTM", {"units": 2, "bidirectional": True, "merge_mode": None}))
+    bad = [i for i in analyze(two).issues if i.code == "bad_port"]
+    assert bad and "fwd" in bad[0].message and "bwd" in bad[0].message
 
 
 def _chain(input_shape, *blocks) -> dict:
@@ -332,3 +388,27 @@ def test_unknown_length_masked_bidirectional_graph_exports_to_onnx(tmp_path):
         x = padded_vectors(np.random.default_rng(steps), 2, steps, 3)
         (y,) = session.run(None, {session.get_inputs()[0].name: x})
         np.testing.assert_allclose(y, np.asarray(model({"x": x})[out_id]), atol=1e-4)
+
+
+def test_bidirectional_merge_mode_none_exports_to_onnx(tmp_path):
+    """Both directions come out of ONNX as two outputs, equal to akid's fwd and bwd ports."""
+    ort = pytest.importorskip("onnxruntime")
+    from akid.graph.compile import build_model
+    from akid.graph.export_onnx import to_onnx
+    from akid.graph.metasyntax import parse
+
+    doc = parse(
+        "x: Input(null, 3) > r: GRU(2, true, bidirectional=true, merge_mode=null)\n"
+        "r.fwd > f: Output(f, mse, from_logits=false)\n"
+        "r.bwd > b: Output(b, mse, from_logits=false)"
+    )
+    model = build_model(doc)
+    to_onnx(doc, tmp_path / "m.onnx", {nid: ly.get_weights() for nid, ly in model.program.layers.items() if ly.weights})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    x = np.random.default_rng(6).normal(size=(2, 5, 3)).astype("float32")
+    got = dict(zip([o.name for o in session.get_outputs()], session.run(None, {session.get_inputs()[0].name: x})))
+    ours = model({"x": x})
+    assert len(got) == 2
+    for port in ("f", "b"):
+        want = np.asarray(ours[port])
+        assert any(np.allclose(v, want, atol=1e-4) for v in got.values()), port

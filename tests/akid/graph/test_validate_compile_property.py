@@ -20,7 +20,18 @@ from akid.graph.validate import validate
 small = st.integers(1, 3)
 sizes = st.one_of(small, st.lists(small, min_size=2, max_size=2))
 ACTS = st.sampled_from(["linear", "relu", "silu", "gelu", "tanh", "hard_silu"])
-MERGE = st.sampled_from(["concat", "sum", "mul", "ave"])
+MERGE = st.sampled_from(["concat", "sum", "mul", "ave", None])  # None: two outputs, fwd and bwd
+
+
+def first_port(node: dict) -> str:
+    """The output port later nodes read: Split's first part, a two-output recurrent block's fwd."""
+    if node["type"] == "Split":
+        return "out0"
+    if node["type"] in ("LSTM", "GRU") and "merge_mode" in node["params"] and node["params"]["merge_mode"] is None:
+        return "fwd"
+    return "out"
+
+
 #: the size an unknown (null) Input axis has in the sample the compiled model is run on
 RUN_LENGTH = 5
 
@@ -112,7 +123,7 @@ def graphs(draw):
             sources = [(e["source"], e["source_port"]) for e in edges if e["target"] == nodes[-1]["shares"]]
         for src, port in draw(st.lists(st.sampled_from(ports), min_size=2, max_size=2)) if t in MERGES else sources:
             edges.append({"source": src, "source_port": port, "target": nid})
-        ports.append((nid, "out0") if t == "Split" else (nid, "out"))
+        ports.append((nid, first_port(nodes[-1])))
     src, port = ports[-1]
     nodes.append({"id": "y", "type": "Output", "params": {"loss": "mse", "metrics": []}})
     edges.append({"source": src, "source_port": port, "target": "y"})
@@ -120,7 +131,7 @@ def graphs(draw):
     for n in nodes[1:-1]:
         if "shares" in n and n["id"] not in used:  # a sharer left as a branch gets its own Output
             nodes.append({"id": f"y_{n['id']}", "type": "Output", "params": {"loss": "mse", "metrics": []}})
-            edges.append({"source": n["id"], "source_port": "out0" if n["type"] == "Split" else "out", "target": f"y_{n['id']}"})
+            edges.append({"source": n["id"], "source_port": first_port(n), "target": f"y_{n['id']}"})
     return {"format": "akid.graph/v1", "name": "g", "nodes": nodes, "edges": edges}
 
 
