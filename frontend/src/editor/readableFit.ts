@@ -2,7 +2,7 @@
 // A small graph is fitted at no less than READABLE_ZOOM; when it is then wider than the canvas,
 // the view starts at its left end (the Inputs) and the rest is a pan away. The layout avoids that
 // for graphs of typical size by cutting a too-wide graph into rows (wrapRows.ts).
-import type { ReactFlowInstance } from '@xyflow/react';
+import type { Edge, Node, ReactFlowInstance } from '@xyflow/react';
 
 /** The zoom a typical graph is laid out for (wrapRows.ts), and shown at when it cannot fit. */
 export const READABLE_ZOOM = 0.5;
@@ -11,7 +11,10 @@ export const LEGIBLE_ZOOM = 0.45;
 export const MAX_FIT_ZOOM = 1.2;
 const SMALL_GRAPH = 60;
 
-export function fitReadable(rf: ReactFlowInstance<any, any>, opts: { duration?: number; maxZoom?: number } = {}): void {
+export function fitReadable<N extends Node, E extends Edge>(
+  rf: ReactFlowInstance<N, E>,
+  opts: { duration?: number; maxZoom?: number } = {},
+): void {
   // eslint-disable-line @typescript-eslint/no-explicit-any
   const nodes = rf.getNodes();
   if (nodes.length > SMALL_GRAPH || !nodes.length) {

@@ -45,7 +45,7 @@ describe('config form defaults', () => {
   });
   it("an explicit defaults object overrides the schema's", () => {
     const d = defaultsFromSchema(schema);
-    const merged = withDefaults(d, { epochs: 2, optimizer: { learning_rate: 0.01 } }) as Record<string, any>;
+    const merged = withDefaults(d, { epochs: 2, optimizer: { learning_rate: 0.01 } }) as Record<string, unknown>;
     expect(merged.epochs).toBe(2);
     expect(merged.optimizer).toEqual({ name: 'adam', learning_rate: 0.01, momentum: 0 });
   });
