@@ -254,19 +254,31 @@ class AvgPool2D(_Pool2D):
     keras = _pool_keras("AveragePooling2D")
 
 
-class _GlobalPool2D(Block):
-    category = "pooling"
+class GlobalPool(Block):
+    """Pooling over every axis of a sample but the channels; ``sample`` names the axes it expects.
 
-    class Params(BlockParams):
-        keepdims: bool = Field(default=False, description="Keep height and width as size-1 axes.")
+    One rule serves the 1-D (steps) and 2-D (height, width) families: they differ only in the
+    rank they accept and in what ``keepdims`` keeps.
+    """
+
+    category = "pooling"
+    sample: tuple[str, ...] = ("height", "width", "channels")
 
     @classmethod
     def infer(cls, params, inputs, node_id=None):
         shape = single_input(inputs)
-        if len(shape) != 3:
-            raise cls.shape_error(f"expects a rank-3 sample (height, width, channels). Received: shape={list(shape)}", node_id)
-        out = (1, 1, shape[-1]) if params.keepdims else (shape[-1],)
+        rank = len(cls.sample)
+        if len(shape) != rank:
+            raise cls.shape_error(
+                f"expects a rank-{rank} sample ({', '.join(cls.sample)}). Received: shape={list(shape)}", node_id
+            )
+        out = (*[1] * (rank - 1), shape[-1]) if params.keepdims else (shape[-1],)
         return Inference({"out": out}, flops=prod([d or 1 for d in shape]))
+
+
+class _GlobalPool2D(GlobalPool):
+    class Params(BlockParams):
+        keepdims: bool = Field(default=False, description="Keep height and width as size-1 axes.")
 
 
 @register_block

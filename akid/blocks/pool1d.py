@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from akid.blocks.base import Block, BlockParams, Inference, prod, single_input
-from akid.blocks.conv import CHANNELS_LAST
+from akid.blocks.base import BlockParams
+from akid.blocks.conv import CHANNELS_LAST, GlobalPool
 from akid.blocks.keras_map import KerasMap, opt
 from akid.blocks.registry import register_block
 
 
-class _GlobalPool1D(Block):
-    category = "pooling"
+class _GlobalPool1D(GlobalPool):
+    sample = ("steps", "features")
 
     class Params(BlockParams):
         keepdims: bool = Field(default=False, description="Keep the steps axis with size 1.")
-
-    @classmethod
-    def infer(cls, params, inputs, node_id=None):
-        shape = single_input(inputs)
-        if len(shape) != 2:
-            raise cls.shape_error(f"expects a rank-2 sample (steps, features). Received: shape={list(shape)}", node_id)
-        out = (1, shape[-1]) if params.keepdims else (shape[-1],)
-        return Inference({"out": out}, flops=prod([d or 1 for d in shape]))
 
 
 @register_block
