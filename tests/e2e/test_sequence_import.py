@@ -53,3 +53,7 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     page.locator(".react-flow__node[data-id=tokens]").click()
     expect(page.get_by_test_id("param-shape")).to_have_value("null, 3")
     shot("input-null")
+
+    # Node faces: the unknown length is '?', the bidirectional LSTM says so with its merge mode.
+    expect(page.get_by_test_id("node-bi-bi")).to_have_text("bi · sum")
+    expect(page.get_by_test_id("node-tokens")).to_contain_text("[?, 3]")
