@@ -34,6 +34,7 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
     expect(page.locator(".react-flow__node")).to_have_count(5)  # tokens, emb, bi, head, output
     wait_validated(page)
+
     # Edge labels between close blocks float above the wire instead of hiding under the blocks.
     def overlaps(a, b):
         return (
@@ -47,7 +48,6 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     for k in range(4):  # tokens > emb > bi > head > output
         label = page.locator(".edge-label").nth(k)
         assert not any(overlaps(label.bounding_box(), n) for n in nodes), label.inner_text()
-
 
     page.locator(".react-flow__node[data-id=tokens]").click()
     expect(page.get_by_test_id("param-shape")).to_have_value("null")

@@ -8,8 +8,8 @@ import { SweepNodeControls } from '../sweeps/SweepNodeControls';
 import type { JsonSchema } from '../types';
 import { isIncomplete } from './issueKinds';
 import { ParamField } from './ParamField';
-import { SharesField } from './SharesField';
 import { RstText } from './rstText';
+import { SharesField } from './SharesField';
 
 export function Inspector({ onGroup }: { onGroup: () => void }) {
   const selNodes = useEditor((s) =>

@@ -48,7 +48,7 @@ export function SharesField({ id }: { id: string }) {
       )}
       {current && !sharedBy && (
         <div className="muted" data-testid="shares-note">
-          The params below are {current}'s layer: editing them changes {current} too.
+          The params below are shared with {current}: editing them changes {current} too.
         </div>
       )}
       {errors?.map((m, k) => (
