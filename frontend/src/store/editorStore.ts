@@ -404,16 +404,21 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           const taken = new Set(s.nodes.map((n) => n.id));
           const etaken = new Set(s.edges.map((e) => e.id));
           const map = new Map<string, string>();
-          const nodes = clip.nodes.map((n) => {
+          for (const n of clip.nodes) {
             const id = nextId(n.data.type, taken);
             taken.add(id);
             map.set(n.id, id);
+          }
+          const nodes = clip.nodes.map((n) => {
+            const data = { ...n.data, placed: true };
+            // An owner copied with its sharers: the copies share the copied owner's layer.
+            if (data.shares && map.has(data.shares)) data.shares = map.get(data.shares);
             return {
               ...n,
-              id,
+              id: map.get(n.id)!,
               selected: true,
               position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
-              data: { ...n.data, placed: true },
+              data,
             };
           });
           const edges = clip.edges.map((e) => {

@@ -70,3 +70,27 @@ describe('shared layers in the store', () => {
     expect(s().notice).toBe(before);
   });
 });
+
+describe('copying shared layers', () => {
+  it('an owner pasted with its sharer: the copy shares the copied owner; a sharer alone keeps its owner', () => {
+    const { s, node } = sharedStore();
+    s().onNodesChange([
+      { id: 'enc', type: 'select', selected: true },
+      { id: 'enc_call2', type: 'select', selected: true },
+    ]);
+    s().copySelection();
+    s().paste();
+    const copies = s().nodes.filter((n) => n.selected);
+    expect(copies).toHaveLength(2);
+    const [owner, sharer] = copies;
+    expect(owner.data.shares).toBeUndefined();
+    expect(sharer.data.shares).toBe(owner.id);
+
+    s().onNodesChange(s().nodes.map((n) => ({ id: n.id, type: 'select' as const, selected: n.id === 'enc_call3' })));
+    s().copySelection();
+    s().paste();
+    const [alone] = s().nodes.filter((n) => n.selected);
+    expect(alone.data.shares).toBe('enc');
+    expect(node('enc')).toBeDefined();
+  });
+});
