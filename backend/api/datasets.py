@@ -17,9 +17,8 @@ import re
 import shutil
 import uuid
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import secure_filename
@@ -27,6 +26,9 @@ from werkzeug.utils import secure_filename
 from backend import akidlib
 from backend.api import int_arg, services
 from backend.errors import api_error
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where arrays are handled: the web process starts without NumPy
 
 bp = Blueprint("datasets", __name__, url_prefix="/api/datasets")
 log = logging.getLogger("akid.backend")
@@ -64,6 +66,8 @@ def _cached_source(name: str, params_json: str) -> Any:
 
 def _png_b64(arr: np.ndarray) -> str | None:
     """An image-like sample as base64 PNG (None if it does not look like an image)."""
+    import numpy as np
+
     a = np.asarray(arr)
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
@@ -81,6 +85,8 @@ def _png_b64(arr: np.ndarray) -> str | None:
 
 
 def _jsonable(v: Any) -> Any:
+    import numpy as np
+
     a = np.asarray(v)
     return a.item() if a.ndim == 0 else a.tolist()
 

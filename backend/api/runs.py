@@ -13,7 +13,6 @@ import shutil
 import threading
 from typing import Any
 
-import numpy as np
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
@@ -292,6 +291,8 @@ def predict(run_id: str) -> ResponseReturnValue:
     svc = services()
     run = svc.store.get_run(run_id)
     inputs = field(json_body(), "inputs", dict)
+    import numpy as np  # here, not at the top: the web process starts without NumPy
+
     arrays = {}
     for k, v in inputs.items():
         try:

@@ -82,6 +82,8 @@ export interface NodeReport {
   outputs: Record<string, Shape>;
   params: number;
   flops: number;
+  /** set on a node that reuses another node's layer: its weights are counted there */
+  shares?: string;
 }
 
 export interface ValidationReport {

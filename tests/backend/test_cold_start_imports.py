@@ -1,7 +1,8 @@
 """What the studio imports before it answers its first ``GET /api/blocks``.
 
 Cold start (bench/cold_start.py) is mostly imports. These stay out of that path:
-TensorFlow/Keras (block specs are declarative), Alembic with Mako and Pygments
+TensorFlow/Keras (block specs are declarative), NumPy (~80 ms; only the routes that
+handle arrays, and deep-JSON checks of huge bodies, import it), Alembic with Mako and Pygments
 (a new or current database needs no migration run), PyYAML (only Kubernetes job
 rendering uses it), and the spare training worker, which starts a moment later.
 Checked in a fresh interpreter, as ``akid serve`` starts.
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAZY = ("tensorflow", "keras", "alembic", "mako", "pygments", "yaml")
+LAZY = ("tensorflow", "keras", "numpy", "alembic", "mako", "pygments", "yaml")
 
 
 def test_creating_the_app_and_listing_blocks_imports_none_of_the_lazy_modules(tmp_path):
@@ -27,6 +28,9 @@ from backend.app import create_app, shutdown
 app = create_app(settings=get_settings().replace(data_dir={str(tmp_path)!r}))
 response = app.test_client().get("/api/blocks")
 assert response.status_code == 200 and len(response.get_json()["blocks"]) > 30
+graph = {{"format": "akid.graph/v1", "nodes": [{{"id": "x", "type": "Input", "params": {{"shape": [4]}}}}], "edges": []}}
+checked = app.test_client().post("/api/graphs/validate", json=graph)  # a body through check_json
+assert checked.status_code == 200, checked.get_data(as_text=True)
 spare = app.extensions["akid"].manager._warm
 print(json.dumps({{"loaded": sorted({{m.split(".")[0] for m in sys.modules}} & set({LAZY!r})), "spare": spare is not None}}))
 shutdown(app)

@@ -11,19 +11,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from types import SimpleNamespace
 
 import pytest
+from server_process import ServerProcess, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,69 +41,43 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _python() -> str:
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
 
 
-class _Server(SimpleNamespace):
-    def api(self, method: str, path: str, body=None):
-        """Call the REST API directly (for checks and setup)."""
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"} if data else {}
+class _Server(ServerProcess):
+    """``python -m akid serve`` for the browser tests (start/stop: tests/server_process.py)."""
+
+    def __init__(self, data_dir: pathlib.Path) -> None:
+        port = free_port()
+        self.data_dir = data_dir
+        self.log = data_dir / "server.log"
+        super().__init__(
+            [_python(), "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+            port=port,
+            log_path=self.log,
+            cwd=ROOT,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1"),
+            ready_path="/api/blocks",
         )
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return json.loads(e.read() or b"null")
+
+    def api(self, method: str, path: str, body=None):
+        """Call the REST API directly (for checks and setup): the decoded JSON, errors included."""
+        r = self.request(method, path, json=body, timeout=30)
+        return r.json() if r.content else None
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     if not DIST.exists():
         pytest.fail("frontend/dist is not built (run `make frontend`; `make test` does)")
-    data = tmp_path_factory.mktemp("akid-data")
-    port = _free_port()
-    log_path = data / "server.log"
-    log = open(log_path, "wb")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [_python(), "-m", "akid", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"akid serve exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "/api/blocks", timeout=2):
-                break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if time.time() > deadline:
-                proc.kill()
-                pytest.fail(f"akid serve did not answer within 120 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-    yield _Server(url=url, port=port, data_dir=data, log=log_path)
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+        srv = _Server(tmp_path_factory.mktemp("akid-data"))
+    except (RuntimeError, TimeoutError) as e:
+        pytest.fail(f"akid serve did not start: {e}")
+    yield srv
+    srv.stop(grace=15)
 
 
 @pytest.fixture(scope="session")

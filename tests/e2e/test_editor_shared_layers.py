@@ -84,3 +84,48 @@ def test_a_shared_layer_with_other_params_is_an_error_on_the_shares_field(page, 
     select.select_option("enc")
     page.wait_for_function("() => window.__akid.graph().nodes.find(n => n.id === 'enc_call2').params.units === 4")
     assert errors(page) == 0
+
+
+def test_faces_inspector_param_edits_and_deleting_the_owner(page, shot):
+    open_editor(page)
+    load(page, SHARED)
+    assert errors(page) == 0
+    # Node faces: the sharer names its owner, the owner says how many places run it.
+    assert page.get_by_test_id("node-enc_call2-shares").inner_text() == "shares enc"
+    assert page.get_by_test_id("node-enc-shared").inner_text() == "shared ×2"
+    assert page.get_by_test_id("node-enc-shares").count() == 0
+    # The face hints never make a node taller than a plain Dense (head).
+    enc, head = (page.get_by_test_id(f"node-{i}").bounding_box() for i in ("enc", "head"))
+    assert enc["height"] <= head["height"] + 16
+
+    # The sharer's inspector: it uses the owner's 28 params (not "0 params").
+    page.get_by_test_id("node-enc_call2").click()
+    assert page.get_by_test_id("inspector-params").inner_text().startswith("uses enc's 28 params")
+    shot("sharer-inspector")
+
+    # Editing the owner's units changes the sharer too: still valid, one undo step.
+    page.get_by_test_id("node-enc").click()
+    page.get_by_test_id("param-units").fill("5")
+    page.wait_for_function(
+        "() => window.__akid.graph().nodes.filter(n => n.id.startsWith('enc')).every(n => n.params.units === 5)"
+    )
+    wait_validated(page)
+    assert errors(page) == 0
+    assert page.get_by_test_id("summary-params").inner_text() == "params 57"  # enc 6*5+5 once, head 10*2+2
+    page.get_by_test_id("undo-button").click()
+    page.wait_for_function(
+        "() => window.__akid.graph().nodes.filter(n => n.id.startsWith('enc')).every(n => n.params.units === 4)"
+    )
+
+    # Deleting the owner unshares its sharer in the same undo step, and a toast says so.
+    page.get_by_test_id("node-enc").click()
+    page.get_by_test_id("inspector-delete").click()
+    page.wait_for_function("() => !window.__akid.graph().nodes.some(n => n.id === 'enc')")
+    assert "shares" not in _node(page, "enc_call2")
+    assert "enc_call2 no longer shares enc" in page.get_by_test_id("notice").inner_text()
+    assert page.get_by_test_id("node-enc_call2-shares").count() == 0
+    shot("owner-deleted")
+    page.get_by_test_id("undo-button").click()
+    page.wait_for_function("() => window.__akid.graph().nodes.some(n => n.id === 'enc')")
+    assert _node(page, "enc_call2")["shares"] == "enc"
+    page.get_by_test_id("node-enc_call2-shares").wait_for()

@@ -7,6 +7,7 @@ Bidirectional LSTM is one block whose inspector shows ``bidirectional`` and ``me
 from __future__ import annotations
 
 import pytest
+from editor_helpers import wait_validated
 from playwright.sync_api import Page, expect
 
 
@@ -32,6 +33,21 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     page.get_by_test_id("keras-file-input").set_input_files(str(seq_file))
     expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
     expect(page.locator(".react-flow__node")).to_have_count(5)  # tokens, emb, bi, head, output
+    wait_validated(page)
+
+    # Edge labels between close blocks float above the wire instead of hiding under the blocks.
+    def overlaps(a, b):
+        return (
+            a["x"] < b["x"] + b["width"]
+            and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"]
+            and b["y"] < a["y"] + a["height"]
+        )
+
+    nodes = [page.get_by_test_id(f"node-{i}").bounding_box() for i in ("tokens", "emb", "bi", "head")]
+    for k in range(4):  # tokens > emb > bi > head > output
+        label = page.locator(".edge-label").nth(k)
+        assert not any(overlaps(label.bounding_box(), n) for n in nodes), label.inner_text()
 
     page.locator(".react-flow__node[data-id=tokens]").click()
     expect(page.get_by_test_id("param-shape")).to_have_value("null")
@@ -53,6 +69,11 @@ def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
     page.locator(".react-flow__node[data-id=tokens]").click()
     expect(page.get_by_test_id("param-shape")).to_have_value("null, 3")
     shot("input-null")
+
+    wait_validated(page)
+    # Node faces: the unknown length is '?', the bidirectional LSTM says so with its merge mode.
+    expect(page.get_by_test_id("node-bi-bi")).to_have_text("bi · sum")
+    expect(page.get_by_test_id("node-tokens")).to_contain_text("[?, 3]")
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import { useEditorDecor } from '../store';
 import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choices';
 import { splitIssues } from './issueKinds';
 import { DetailContext, ExpandedFrame, LodBoxNode, setExpanded, useExpanded } from './lod';
+import { directionText, sharedByCount } from './nodeFace';
 
 const EMPTY: Record<string, never> = {};
 const PORT_TOP = 14;
@@ -28,6 +29,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const issues = useEditorDecor((s) => s.report?.nodeIssues[id]);
   const info = useEditorDecor((s) => s.report?.nodes[id]);
   const sweptNode = useEditorDecor((s) => sweptStructure(s.meta.sweep, id)); // optional, or in a repeat group
+  const sharedBy = useEditorDecor((s) => sharedByCount(s.report, id));
   const ports = useMemo(
     () => portsFor(data.type, data.params, spec, composite ? { [data.type]: composite } : EMPTY),
     [data.type, data.params, spec, composite],
@@ -124,6 +126,33 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
               </b>
             </div>
           ))}
+        </div>
+      )}
+      {!far && (data.shares || sharedBy > 0 || directionText(data.params)) && (
+        <div className="akid-node-hints">
+          {directionText(data.params) && (
+            <span className="hint-bi" data-testid={`node-${id}-bi`} title="bidirectional: reads the sequence both ways">
+              {directionText(data.params)}
+            </span>
+          )}
+          {data.shares && (
+            <span
+              className="hint-shares"
+              data-testid={`node-${id}-shares`}
+              title={`reuses the layer (weights) of ${data.shares}`}
+            >
+              shares {data.shares}
+            </span>
+          )}
+          {sharedBy > 0 && (
+            <span
+              className="hint-shared"
+              data-testid={`node-${id}-shared`}
+              title={`this layer runs at ${sharedBy + 1} places: ${sharedBy} other block${sharedBy === 1 ? ' shares' : 's share'} its weights`}
+            >
+              shared ×{sharedBy + 1}
+            </span>
+          )}
         </div>
       )}
       {!far && composite && (

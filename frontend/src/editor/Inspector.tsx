@@ -55,6 +55,7 @@ function NodeInspector({ id }: { id: string }) {
   const paramIssues = useEditor((s) => s.report?.paramIssues[id]);
   const issues = useEditor((s) => s.report?.nodeIssues[id]);
   const info = useEditor((s) => s.report?.nodes[id]);
+  const ownerParams = useEditor((s) => (info?.shares ? s.report?.nodes[info.shares]?.params : undefined));
   if (!data) return null;
   const schema = spec?.params_schema;
   const props = schema?.properties ?? {};
@@ -160,8 +161,10 @@ function NodeInspector({ id }: { id: string }) {
               {p}: {formatShape(s)}
             </div>
           ))}
-          <div>
-            {formatCount(info.params)} params · {formatCount(info.flops)} FLOPs
+          <div data-testid="inspector-params">
+            {info.shares
+              ? `uses ${info.shares}'s ${formatCount(ownerParams)} params · ${formatCount(info.flops)} FLOPs`
+              : `${formatCount(info.params)} params · ${formatCount(info.flops)} FLOPs`}
           </div>
         </div>
       )}

@@ -7,6 +7,14 @@ import { useEditorDecor } from '../store';
 import { FarContext } from './BlockNode';
 import { wrapEdgePath } from './wrapRows';
 
+/** How far above the wire a tight label sits: past the ports' offset from a block's top (14 px). */
+const TIGHT_LIFT = 22;
+
+/** The label's width in flow pixels, estimated (monospace 10 px, padding): no DOM measuring per edge. */
+export function labelWidth(text: string): number {
+  return text.length * 6.2 + 10;
+}
+
 function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
   const shape = useEditorDecor((s) => s.report?.edgeShapes[p.id]);
   const feedback = !!p.data?.feedback;
@@ -33,6 +41,10 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
           targetPosition: p.targetPosition,
           curvature: feedback ? 0.6 : 0.25,
         });
+  // A label wider than the gap between two close blocks would hide under them (edges are drawn
+  // under nodes): it floats just above the wire instead, clear of both blocks' top edges.
+  const text = `${feedback ? '↺ ' : ''}${formatShape(shape)}`;
+  const tight = !back && !wrap && Math.abs(p.targetY - p.sourceY) < 20 && p.targetX - p.sourceX < labelWidth(text) + 8;
   const cls = `akid-edge${feedback ? ' feedback' : ''}${bad ? ' bad' : ''}${p.selected ? ' selected' : ''}`;
   return (
     <>
@@ -40,12 +52,11 @@ function ShapeEdgeImpl(p: EdgeProps<GraphEdgeT>) {
       {!far && (shape || feedback) && (
         <EdgeLabelRenderer>
           <div
-            className={`edge-label${feedback ? ' feedback' : ''}`}
+            className={`edge-label${feedback ? ' feedback' : ''}${tight ? ' tight' : ''}`}
             data-testid={`edge-label-${p.id}`}
-            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
+            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${tight ? ly - TIGHT_LIFT : ly}px)` }}
           >
-            {feedback ? '↺ ' : ''}
-            {formatShape(shape)}
+            {text}
           </div>
         </EdgeLabelRenderer>
       )}

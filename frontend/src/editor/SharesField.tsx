@@ -43,7 +43,12 @@ export function SharesField({ id }: { id: string }) {
       </select>
       {sharedBy && (
         <div className="muted" data-testid="shared-by">
-          Shared by {sharedBy}
+          Shared by {sharedBy}: editing the params below changes them too.
+        </div>
+      )}
+      {current && !sharedBy && (
+        <div className="muted" data-testid="shares-note">
+          The params below are shared with {current}: editing them changes {current} too.
         </div>
       )}
       {errors?.map((m, k) => (

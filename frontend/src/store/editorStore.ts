@@ -89,6 +89,24 @@ export interface EditorState {
   notify(text: string, kind?: 'info' | 'error'): void;
 }
 
+/** The ids whose params are one with node `id`'s: itself, its owner (`shares`) and every node
+ *  sharing that owner's layer; same type only, so a link the validator refuses does not spread. */
+export function shareGroup(nodes: readonly BlockNodeT[], id: string): Set<string> {
+  const me = nodes.find((m) => m.id === id);
+  const group = new Set([id]);
+  if (!me) return group;
+  const owner = me.data.shares ?? id;
+  for (const n of nodes)
+    if (n.data.type === me.data.type && (n.id === owner || n.data.shares === owner)) group.add(n.id);
+  return group;
+}
+
+function unshare(n: BlockNodeT): BlockNodeT {
+  const data = { ...n.data };
+  delete data.shares;
+  return { ...n, data };
+}
+
 export function nextId(prefix: string, taken: Set<string>): string {
   const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '') || 'n';
   for (let i = 1; ; i++) {
@@ -318,10 +336,12 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         return id;
       },
       setParam(id, key, value) {
+        const group = shareGroup(get().nodes, id);
         edit(
           (s) => ({
+            // A shared layer has its params once: the owner and every node sharing it change together.
             nodes: s.nodes.map((n) => {
-              if (n.id !== id) return n;
+              if (!group.has(n.id)) return n;
               const params = { ...n.data.params };
               if (value === undefined) delete params[key];
               else params[key] = value;
@@ -356,7 +376,17 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
         const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
         const edgesLeft = s.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
         if (!gone.size && edgesLeft.length === s.edges.length) return;
-        edit((st) => ({ nodes: st.nodes.filter((n) => !gone.has(n.id)), edges: edgesLeft }));
+        // Nodes that shared a deleted node's layer keep their own copy of it (same undo step).
+        const orphans = s.nodes.filter((n) => !gone.has(n.id) && n.data.shares && gone.has(n.data.shares));
+        edit((st) => ({
+          nodes: st.nodes.filter((n) => !gone.has(n.id)).map((n) => (orphans.includes(n) ? unshare(n) : n)),
+          edges: edgesLeft,
+        }));
+        if (orphans.length) {
+          const owners = [...new Set(orphans.map((n) => n.data.shares))].join(', ');
+          const who = orphans.map((n) => n.id).join(', ');
+          get().notify(`${who} no longer share${orphans.length === 1 ? 's' : ''} ${owners} (deleted): own weights now`);
+        }
       },
       copySelection() {
         const s = get();
@@ -374,16 +404,21 @@ export function createEditorStore(init?: { specs?: BlockSpec[]; doc?: GraphDoc }
           const taken = new Set(s.nodes.map((n) => n.id));
           const etaken = new Set(s.edges.map((e) => e.id));
           const map = new Map<string, string>();
-          const nodes = clip.nodes.map((n) => {
+          for (const n of clip.nodes) {
             const id = nextId(n.data.type, taken);
             taken.add(id);
             map.set(n.id, id);
+          }
+          const nodes = clip.nodes.map((n) => {
+            const data = { ...n.data, placed: true };
+            // An owner copied with its sharers: the copies share the copied owner's layer.
+            if (data.shares && map.has(data.shares)) data.shares = map.get(data.shares);
             return {
               ...n,
-              id,
+              id: map.get(n.id)!,
               selected: true,
               position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
-              data: { ...n.data, placed: true },
+              data,
             };
           });
           const edges = clip.edges.map((e) => {

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from akid.graph import budget
 from akid.graph.budget import BudgetError, RangeError, check_graph, check_int, check_json, expanded_size, json_depth
 from akid.settings import Limits
 
@@ -24,6 +25,13 @@ def test_json_depth_ignores_brackets_in_strings():
     assert json_depth(b'{"a": "[[[[[[", "b": [[1]]}') == 3
     assert json_depth(b'{"a": "\\"[[[", "b": 1}') == 1
     assert json_depth(b"[" * 10_000 + b"]" * 10_000) == 10_000
+
+
+def test_json_depth_is_the_same_on_the_small_and_the_vectorised_path(monkeypatch):
+    bodies = [b"[]", b"{}", b"1", b'[{"a": [1, {"b": []}]}, [[[]]]]', b"]]]" + b"[" * 5, b"[" * 300 + b"]" * 300]
+    small = [json_depth(b) for b in bodies]
+    monkeypatch.setattr(budget, "_VECTOR_FROM", 0)  # every body through NumPy
+    assert [json_depth(b) for b in bodies] == small == [1, 1, 0, 5, 2, 300]
 
 
 def test_check_json_refuses_depth_and_size_naming_the_limit():
