@@ -243,7 +243,7 @@ class Kid:
         self._status()
         state, early_stopped, val, train_means = "completed", False, {}, {}
         best, waited = None, 0
-        speed_samples, speed_time = 0, 0.0
+        speed_samples, speed_time, speed_cpu = 0, 0.0, 0.0
         last_status = time.monotonic()
         t0 = time.perf_counter()
         pace = Pace(self.chunk_seconds)
@@ -256,7 +256,7 @@ class Kid:
                 sums: dict[str, float] = {}
                 n_in_epoch = 0
                 b = skip
-                t_mark = time.perf_counter()
+                t_mark, cpu_mark = time.perf_counter(), time.process_time()
                 while b < steps:
                     stop_now = self._stop_requested()
                     if stop_now and self.worker.count == 1:
@@ -299,11 +299,12 @@ class Kid:
                         self._status()
                     # samples/s counts everything between calls too (observers, checkpoints), as a user
                     # sees it; not the first call (tracing) nor epoch-end validation
-                    t_end = time.perf_counter()
+                    t_end, cpu_end = time.perf_counter(), time.process_time()
                     if calls > 1:
                         speed_samples += setup.global_batch * n
                         speed_time += t_end - t_mark
-                    t_mark = t_end
+                        speed_cpu += cpu_end - cpu_mark
+                    t_mark, cpu_mark = t_end, cpu_end
                 if n_in_epoch:
                     train_means = {k: v / n_in_epoch for k, v in sums.items()}
                 if state == "cancelled":
@@ -340,6 +341,9 @@ class Kid:
             "val": val,
             "val_accuracy": {h.node_id: val[f"{h.node_id}/accuracy"] for h in setup.heads if f"{h.node_id}/accuracy" in val},
             "samples_per_sec": speed_samples / speed_time if speed_time > 0 else None,
+            # the same span in this process's CPU time (every thread): what the run cost, whatever else
+            # the machine was doing (bench/ compares runs on a shared machine with it)
+            "cpu_samples_per_sec": speed_samples / speed_cpu if speed_cpu > 0 else None,
             "wall_s": time.perf_counter() - t0,
             "restarts": 0,
             "lost_steps": 0,
