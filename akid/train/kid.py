@@ -117,6 +117,8 @@ class Kid:
             worker_index=self.worker.index,
         )
         self.observers = observers if observers is not None else default_observers(self.config.observers, self.worker.is_chief)
+        # observers that act on chosen steps may read gradients there: trace that variant up front
+        self.fns.wants_grads = any(type(o).next_step is not Observer.next_step for o in self.observers)
         self.step = 0
         self.epoch = 0
         self._last_batch: tuple[Any, Any] | None = None
@@ -209,6 +211,11 @@ class Kid:
             ahead += [s - step for s in (o.next_step(step) for o in self.observers) if s is not None and s > step]
         return max(1, min(ahead, default=MAX_CHUNK))
 
+    def _reads_gradients_at(self, start: int, end: int) -> bool:
+        """Whether the call running steps ``start`` + 1 … ``end`` ends at a step an observer acts on
+        (histograms read that step's gradients): only then does it return them."""
+        return any(o.next_step(start) == end for o in self.observers)
+
     def _stop_requested(self) -> bool:
         return bool(self.stop is not None and self.stop.is_set())
 
@@ -266,7 +273,9 @@ class Kid:
                     n = min(n_next, steps - b, self._steps_to_boundary(self.step))
                     wall0, t_call = time.time(), time.perf_counter()
                     try:
-                        rows, n_next, self._last_batch = self.fns.train_steps(it, n, stop_now, pace.propose())
+                        rows, n_next, self._last_batch = self.fns.train_steps(
+                            it, n, stop_now, pace.propose(), with_grads=self._reads_gradients_at(self.step, self.step + n)
+                        )
                     except tf.errors.OutOfRangeError:  # fewer batches than counted: end the epoch here
                         break
                     dt = time.perf_counter() - t_call
