@@ -12,13 +12,14 @@ side is built and traced once, then both train in several short rounds,
 alternating which goes first; the warm-up round is dropped and the figure is
 the **median of the per-round ratios**, with the min/max printed as the spread.
 
-Why CPU time: each round is timed by the process's CPU time (all threads) as
-well as wall time. Both sides run the same TensorFlow kernels and thread pools
-in the same process, so the CPU they burn is the work each does; wall time also
-counts the slices other processes on the shared cores take, which belong to
-neither side. The headline ratio uses CPU time; the wall-time medians are
-printed too (on an idle machine they agree, and wall time credits any overlap
-of a side's threads, which CPU time does not).
+Wall time and CPU time: each round is timed both ways. The headline ratio is
+wall time (samples/s as a user sees them), because part of the Kid's lead is
+real overlap: with no host sync between steps its threads keep both cores busy
+(~1.5 cores on an idle 2-core machine) where ``fit``'s step-by-step loop uses
+~1. The process's CPU time (all threads) is printed too (``ratio_cpu``): it is
+the work each side does, and it does not count the slices other processes on a
+shared machine take, so it is the steadier figure under load, but it cannot
+credit that overlap (and under load the overlap is not there to be had).
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def alternate(a, b, rounds: int) -> dict:
 
 
 def run(quick: bool = False, smoke: bool = False) -> dict:
-    steps = 20 if smoke else (60 if quick else 300)
+    steps = 20 if smoke else (40 if quick else 300)
     rounds = 2 if smoke else (5 if quick else 7)
     batch = 64
     kinds = ["cnn"] if smoke else list(MODELS)
@@ -223,12 +224,12 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
         finally:
             akid.close()
         rows[kind] = {
-            "ratio": round(m["ratio_cpu"], 3),
-            "spread": m["ratio_cpu_spread"],
-            "ratio_wall": round(m["ratio_wall"], 3),
-            "spread_wall": m["ratio_wall_spread"],
-            "per_round": m["ratio_cpu_per_round"],
-            "per_round_wall": m["ratio_wall_per_round"],
+            "ratio": round(m["ratio_wall"], 3),
+            "spread": m["ratio_wall_spread"],
+            "ratio_cpu": round(m["ratio_cpu"], 3),
+            "spread_cpu": m["ratio_cpu_spread"],
+            "per_round": m["ratio_wall_per_round"],
+            "per_round_cpu": m["ratio_cpu_per_round"],
             "akid_cpu_samples_per_sec": round(m["a_cpu_samples_per_sec"]),
             "keras_cpu_samples_per_sec": round(m["b_cpu_samples_per_sec"]),
         }
@@ -236,11 +237,11 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
     return result(
         "train_vs_keras",
         worst,
-        ">= 1.2 (worst model; median of per-round CPU-time ratios)",
+        ">= 1.2 (worst model; median of per-round wall-time ratios)",
         worst >= 1.2,
         batch_size=batch,
         steps_per_round=steps,
         rounds=rounds,
-        spread=[min(r["spread"][0] for r in rows.values()), min(r["spread"][1] for r in rows.values())],
+        ratio_cpu=min(r["ratio_cpu"] for r in rows.values()),
         models=rows,
     )
