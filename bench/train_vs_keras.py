@@ -233,7 +233,8 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
             "akid_cpu_samples_per_sec": round(m["a_cpu_samples_per_sec"]),
             "keras_cpu_samples_per_sec": round(m["b_cpu_samples_per_sec"]),
         }
-    worst = min(r["ratio"] for r in rows.values())
+    worst_kind = min(rows, key=lambda k: rows[k]["ratio"])
+    worst = rows[worst_kind]["ratio"]
     return result(
         "train_vs_keras",
         worst,
@@ -242,6 +243,8 @@ def run(quick: bool = False, smoke: bool = False) -> dict:
         batch_size=batch,
         steps_per_round=steps,
         rounds=rounds,
+        spread=rows[worst_kind]["spread"],
+        worst_model=worst_kind,
         ratio_cpu=min(r["ratio_cpu"] for r in rows.values()),
         models=rows,
     )
