@@ -13,7 +13,8 @@ steps in a ``tf.while_loop``, returning the ``[n, k]`` matrix of packed vectors.
 A call then costs one Python round trip and one device->host copy for ``n``
 steps (Keras' ``steps_per_execution``), instead of a Python ``next()``, a
 function dispatch and a sync per step. ``n`` is a tensor argument, so one trace
-serves every chunk length. Each call also sums a per-worker *proposal* for the
+serves every chunk length (two in all: with and without the last step's
+gradients, see :meth:`StepFunctions._train_steps`). Each call also sums a per-worker *proposal* for the
 next chunk length, so multi-worker runs agree on it without another collective.
 """
 
@@ -160,9 +161,7 @@ class StepFunctions:
         local = lambda t: self.strategy.experimental_local_results(t)[0]
         return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y), grads
 
-    def train_steps(
-        self, iterator, n: int, stop: bool, proposal: int, with_grads: bool = False
-    ) -> tuple[np.ndarray, int, Any]:
+    def train_steps(self, iterator, n: int, stop: bool, proposal: int, with_grads: bool = False) -> tuple[np.ndarray, int, Any]:
         """Run ``n`` steps in one call: the ``[n, k]`` packed rows, the next chunk length every worker
         agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``.
         With ``with_grads`` the last step's gradients are kept (as tensors) for :meth:`last_gradients`;
