@@ -26,7 +26,6 @@ import numpy as np
 import tensorflow as tf
 
 from akid.train.config import TrainConfig
-from akid.train.fused_adam import fused_adam
 from akid.train.objectives import confusion, sample_loss, sample_metric
 
 SUM = tf.distribute.ReduceOp.SUM
@@ -55,10 +54,6 @@ class StepFunctions:
         self.grad_names: list[tuple[str, str]] = []
         self._grads = None  # traced on first use with a batch-agnostic signature (see local_gradients)
         self._val_sensor = None
-        # one fused Adam kernel per large variable where that is exactly Keras' Adam (akid/train/fused_adam.py)
-        single = cfg.strategy == "default" and not self.multi_worker and strategy.num_replicas_in_sync == 1
-        fused = fused_adam(self.optimizer, self.model.trainable_variables) if single and not setup.mixed_precision else None
-        self._apply = fused or self.optimizer.apply
 
     # ---- data ----------------------------------------------------------
     def train_dataset(self, epoch: int, skip: int):
@@ -110,7 +105,7 @@ class StepFunctions:
             grads, _ = tf.clip_by_global_norm(grads, self.cfg.clip_norm * scale, use_norm=norm * scale)
         if n > 1:  # the optimizer all-reduces (sums) again: hand it 1/n of the already reduced sum
             grads = [g / n for g in grads]
-        self._apply(grads, [v for _, v in pairs])
+        self.optimizer.apply(grads, [v for _, v in pairs])
         lr = tf.cast(self.optimizer.learning_rate, tf.float32)
         parts = [total]
         for loss, ms in zip(head_losses, metric_sums):
