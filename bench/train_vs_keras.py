@@ -1,14 +1,31 @@
 """Samples/s of the akid Kid vs. the same architecture written by hand in Keras.
 
 Both sides train on ``digits`` with the same batch size, from the same arrays,
-after a warm-up (tracing excluded). Keras uses ``model.fit`` defaults; the Kid
-uses its custom ``tf.function`` loop with the scalar observer on (Keras' fit
-reports loss and metrics too) and histograms/images off. The ratio is
-akid / Keras: >= 1.0 means the block layer costs nothing.
+for the same number of steps. Keras uses ``model.fit`` defaults; the Kid uses
+its custom ``tf.function`` loop with the scalar observer on (Keras' fit reports
+loss and metrics too) and histograms/images off. The ratio is akid / Keras:
+>= 1.0 means the block layer costs nothing.
+
+Why rounds: on a shared 2-core machine one long run of each side measures the
+machine as much as the code (other work comes and goes between them). Each
+side is built and traced once, then both train in several short rounds,
+alternating which goes first; the warm-up round is dropped and the figure is
+the **median of the per-round ratios**, with the min/max printed as the spread.
+
+Wall time and CPU time: each round is timed both ways. The headline ratio is
+wall time (samples/s as a user sees them), because part of the Kid's lead is
+real overlap: with no host sync between steps its threads keep both cores busy
+(~1.5 cores on an idle 2-core machine) where ``fit``'s step-by-step loop uses
+~1. The process's CPU time (all threads) is printed too (``ratio_cpu``): it is
+the work each side does, and it does not count the slices other processes on a
+shared machine take, so it is the steadier figure under load, but it cannot
+credit that overlap (and under load the overlap is not there to be had).
 """
 
 from __future__ import annotations
 
+import gc
+import statistics
 import tempfile
 import time
 
@@ -92,44 +109,142 @@ def _keras_model(kind: str):
     return keras.Model(x, L.Dense(10)(h))
 
 
-def measure_keras(kind: str, steps: int, batch_size: int) -> float:
-    """Samples/s of ``model.fit`` (defaults) after one warm-up epoch."""
-    import keras
-    import tensorflow as tf
+class AkidRounds:
+    """One Kid, trained again each round (``Kid.fit`` once more: same data order, no new trace).
 
-    from akid.data.registry import get_source
+    A round's figures are the Kid's own: every call but the first (which may trace), epoch starts
+    included, epoch-end validation and checkpoints not; as samples per wall second and per second
+    of this process's CPU time.
+    """
 
-    data = get_source("digits").load("train")
-    x = data["image"].reshape((-1, 64)) if kind == "mlp" else data["image"]
-    y = data["label"]
-    reps = -(-steps * batch_size // len(x))
-    x, y = np.concatenate([x] * reps)[: steps * batch_size], np.concatenate([y] * reps)[: steps * batch_size]
-    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(batch_size).prefetch(tf.data.AUTOTUNE)
-    model = _keras_model(kind)
-    model.compile(
-        optimizer=keras.optimizers.Adam(3e-3),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    model.fit(ds.take(3), epochs=1, verbose=0)  # trace
-    t0 = time.perf_counter()
-    model.fit(ds, epochs=1, verbose=0)
-    return steps * batch_size / (time.perf_counter() - t0)
+    def __init__(self, doc: dict, steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, sink=None):
+        from akid.train.kid import Kid
+
+        self._dir = tempfile.TemporaryDirectory()
+        self.kid = Kid(doc, _config(steps, batch_size, jit, observers), self._dir.name, sink=sink)
+
+    def round(self) -> tuple[float, float]:
+        res = self.kid.fit()
+        return float(res["samples_per_sec"]), float(res["cpu_samples_per_sec"])
+
+    def close(self) -> None:
+        self.kid.close()
+        self._dir.cleanup()
+
+
+class KerasRounds:
+    """``model.fit`` (defaults) on the same arrays, one epoch of ``steps`` batches per round.
+
+    Timed like the Kid (whose first call is one step): from the end of the round's first batch to
+    the end of ``fit``, so both sides time ``steps`` - 1 steps.
+    """
+
+    def __init__(self, kind: str, steps: int, batch_size: int):
+        import keras
+        import tensorflow as tf
+
+        from akid.data.registry import get_source
+
+        data = get_source("digits").load("train")
+        x = data["image"].reshape((-1, 64)) if kind == "mlp" else data["image"]
+        y = data["label"]
+        n = steps * batch_size
+        reps = -(-n // len(x))
+        x, y = np.concatenate([x] * reps)[:n], np.concatenate([y] * reps)[:n]
+        self.steps, self.batch_size = steps, batch_size
+        self.ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        self.model = _keras_model(kind)
+        self.model.compile(
+            optimizer=keras.optimizers.Adam(3e-3),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
+        self.model.fit(self.ds.take(3), epochs=1, verbose=0)  # trace
+        marks: list[tuple[float, float]] = []
+        self._marks = marks
+
+        class Clock(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if batch == 0:
+                    marks.append((time.perf_counter(), time.process_time()))
+
+            def on_train_end(self, logs=None):
+                marks.append((time.perf_counter(), time.process_time()))
+
+        self._clock = Clock()
+
+    def round(self) -> tuple[float, float]:
+        self._marks.clear()
+        self.model.fit(self.ds, epochs=1, verbose=0, callbacks=[self._clock])
+        (w0, c0), (w1, c1) = self._marks[0], self._marks[-1]
+        samples = (self.steps - 1) * self.batch_size
+        return samples / (w1 - w0), samples / max(c1 - c0, 1e-9)
+
+
+def alternate(a, b, rounds: int) -> dict:
+    """``rounds`` timed rounds of ``a`` and ``b`` (after one warm-up round each), the order flipping
+    every round; per-round ratios a ÷ b by CPU time and by wall time, their medians and spreads."""
+    a.round(), b.round()  # warm-up: lazy initialisations, caches, the allocator
+    wall, cpu, a_sps, b_sps = [], [], [], []
+    for r in range(rounds):
+        gc.collect()
+        if r % 2 == 0:
+            aw, ac = a.round()
+            bw, bc = b.round()
+        else:
+            bw, bc = b.round()
+            aw, ac = a.round()
+        wall.append(aw / bw)
+        cpu.append(ac / bc)
+        a_sps.append(ac)
+        b_sps.append(bc)
+    return {
+        "ratio_cpu": statistics.median(cpu),
+        "ratio_cpu_spread": [round(min(cpu), 3), round(max(cpu), 3)],
+        "ratio_wall": statistics.median(wall),
+        "ratio_wall_spread": [round(min(wall), 3), round(max(wall), 3)],
+        "ratio_cpu_per_round": [round(x, 3) for x in cpu],
+        "ratio_wall_per_round": [round(x, 3) for x in wall],
+        "a_cpu_samples_per_sec": statistics.median(a_sps),
+        "b_cpu_samples_per_sec": statistics.median(b_sps),
+    }
 
 
 def run(quick: bool = False, smoke: bool = False) -> dict:
-    steps = 15 if smoke else (60 if quick else 300)
+    steps = 20 if smoke else (40 if quick else 300)
+    rounds = 2 if smoke else (5 if quick else 7)
     batch = 64
     kinds = ["cnn"] if smoke else list(MODELS)
     rows = {}
     for kind in kinds:
-        doc = model_doc(kind)
-        keras_sps = measure_keras(kind, steps, batch)
-        akid_sps = measure_akid(doc, steps, batch)
-        row = {"akid_samples_per_sec": akid_sps, "keras_samples_per_sec": keras_sps, "ratio": akid_sps / keras_sps}
-        if not quick:
-            row["akid_xla_samples_per_sec"] = measure_akid(doc, steps, batch, jit=True)
-            row["ratio_xla"] = row["akid_xla_samples_per_sec"] / keras_sps
-        rows[kind] = row
-    worst = min(r["ratio"] for r in rows.values())
-    return result("train_vs_keras", worst, ">= 1.2 (worst model)", worst >= 1.2, batch_size=batch, steps=steps, models=rows)
+        akid = AkidRounds(model_doc(kind), steps, batch)
+        keras_side = KerasRounds(kind, steps, batch)
+        try:
+            m = alternate(akid, keras_side, rounds)
+        finally:
+            akid.close()
+        rows[kind] = {
+            "ratio": round(m["ratio_wall"], 3),
+            "spread": m["ratio_wall_spread"],
+            "ratio_cpu": round(m["ratio_cpu"], 3),
+            "spread_cpu": m["ratio_cpu_spread"],
+            "per_round": m["ratio_wall_per_round"],
+            "per_round_cpu": m["ratio_cpu_per_round"],
+            "akid_cpu_samples_per_sec": round(m["a_cpu_samples_per_sec"]),
+            "keras_cpu_samples_per_sec": round(m["b_cpu_samples_per_sec"]),
+        }
+    worst_kind = min(rows, key=lambda k: rows[k]["ratio"])
+    worst = rows[worst_kind]["ratio"]
+    return result(
+        "train_vs_keras",
+        worst,
+        ">= 1.2 (worst model; median of per-round wall-time ratios)",
+        worst >= 1.2,
+        batch_size=batch,
+        steps_per_round=steps,
+        rounds=rounds,
+        spread=rows[worst_kind]["spread"],
+        worst_model=worst_kind,
+        ratio_cpu=min(r["ratio_cpu"] for r in rows.values()),
+        models=rows,
+    )

@@ -117,6 +117,8 @@ class Kid:
             worker_index=self.worker.index,
         )
         self.observers = observers if observers is not None else default_observers(self.config.observers, self.worker.is_chief)
+        # observers that act on chosen steps may read gradients there: trace that variant up front
+        self.fns.wants_grads = any(type(o).next_step is not Observer.next_step for o in self.observers)
         self.step = 0
         self.epoch = 0
         self._last_batch: tuple[Any, Any] | None = None
@@ -209,6 +211,11 @@ class Kid:
             ahead += [s - step for s in (o.next_step(step) for o in self.observers) if s is not None and s > step]
         return max(1, min(ahead, default=MAX_CHUNK))
 
+    def _reads_gradients_at(self, start: int, end: int) -> bool:
+        """Whether the call running steps ``start`` + 1 … ``end`` ends at a step an observer acts on
+        (histograms read that step's gradients): only then does it return them."""
+        return any(o.next_step(start) == end for o in self.observers)
+
     def _stop_requested(self) -> bool:
         return bool(self.stop is not None and self.stop.is_set())
 
@@ -243,7 +250,7 @@ class Kid:
         self._status()
         state, early_stopped, val, train_means = "completed", False, {}, {}
         best, waited = None, 0
-        speed_samples, speed_time = 0, 0.0
+        speed_samples, speed_time, speed_cpu = 0, 0.0, 0.0
         last_status = time.monotonic()
         t0 = time.perf_counter()
         pace = Pace(self.chunk_seconds)
@@ -256,7 +263,7 @@ class Kid:
                 sums: dict[str, float] = {}
                 n_in_epoch = 0
                 b = skip
-                t_mark = time.perf_counter()
+                t_mark, cpu_mark = time.perf_counter(), time.process_time()
                 while b < steps:
                     stop_now = self._stop_requested()
                     if stop_now and self.worker.count == 1:
@@ -266,7 +273,9 @@ class Kid:
                     n = min(n_next, steps - b, self._steps_to_boundary(self.step))
                     wall0, t_call = time.time(), time.perf_counter()
                     try:
-                        rows, n_next, self._last_batch = self.fns.train_steps(it, n, stop_now, pace.propose())
+                        rows, n_next, self._last_batch = self.fns.train_steps(
+                            it, n, stop_now, pace.propose(), with_grads=self._reads_gradients_at(self.step, self.step + n)
+                        )
                     except tf.errors.OutOfRangeError:  # fewer batches than counted: end the epoch here
                         break
                     dt = time.perf_counter() - t_call
@@ -299,11 +308,12 @@ class Kid:
                         self._status()
                     # samples/s counts everything between calls too (observers, checkpoints), as a user
                     # sees it; not the first call (tracing) nor epoch-end validation
-                    t_end = time.perf_counter()
+                    t_end, cpu_end = time.perf_counter(), time.process_time()
                     if calls > 1:
                         speed_samples += setup.global_batch * n
                         speed_time += t_end - t_mark
-                    t_mark = t_end
+                        speed_cpu += cpu_end - cpu_mark
+                    t_mark, cpu_mark = t_end, cpu_end
                 if n_in_epoch:
                     train_means = {k: v / n_in_epoch for k, v in sums.items()}
                 if state == "cancelled":
@@ -340,6 +350,9 @@ class Kid:
             "val": val,
             "val_accuracy": {h.node_id: val[f"{h.node_id}/accuracy"] for h in setup.heads if f"{h.node_id}/accuracy" in val},
             "samples_per_sec": speed_samples / speed_time if speed_time > 0 else None,
+            # the same span in this process's CPU time (every thread): what the run cost, whatever else
+            # the machine was doing (bench/ compares runs on a shared machine with it)
+            "cpu_samples_per_sec": speed_samples / speed_cpu if speed_cpu > 0 else None,
             "wall_s": time.perf_counter() - t0,
             "restarts": 0,
             "lost_steps": 0,

@@ -13,7 +13,8 @@ steps in a ``tf.while_loop``, returning the ``[n, k]`` matrix of packed vectors.
 A call then costs one Python round trip and one device->host copy for ``n``
 steps (Keras' ``steps_per_execution``), instead of a Python ``next()``, a
 function dispatch and a sync per step. ``n`` is a tensor argument, so one trace
-serves every chunk length. Each call also sums a per-worker *proposal* for the
+serves every chunk length (two in all: with and without the last step's
+gradients, see :meth:`StepFunctions._train_steps`). Each call also sums a per-worker *proposal* for the
 next chunk length, so multi-worker runs agree on it without another collective.
 """
 
@@ -47,6 +48,9 @@ class StepFunctions:
         self._n_consts: dict[int, tf.Tensor] = {}
         self._eval = tf.function(self._eval_step, autograph=False)
         self._step_grads: list[tf.Tensor] | None = None
+        #: Set by the Kid when an observer reads gradients (then the variant that returns them is traced early).
+        self.wants_grads = False
+        self._grads_traced = False
         self.grad_names: list[tuple[str, str]] = []
         self._grads = None  # traced on first use with a batch-agnostic signature (see local_gradients)
         self._val_sensor = None
@@ -123,16 +127,17 @@ class StepFunctions:
         """One step on a batch given from Python (tests, notebooks)."""
         return self._train(x, y, self._flags[int(stop)]).numpy()
 
-    def _train_steps(self, iterator, n, stop, proposal):
+    def _train_steps(self, iterator, n, stop, proposal, with_grads: bool = False):
         """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; returns (rows, agreed proposal, last x,
-        last y, the last step's gradients).
+        last y[, the last step's gradients]).
 
-        The last step runs after the loop so that its batch and gradients can be
-        returned without carrying them through the loop. The gradients are
-        outputs the step computes anyway: they are copied to the host only when
-        a histogram observer reads them (:meth:`last_gradients`), so a call that
-        ends at a histogram step costs no extra forward/backward pass. ``parallel_iterations=1``: steps update variables and
-        read the iterator, so they must not overlap.
+        The last step runs after the loop so that its batch (and gradients) can be
+        returned without carrying them through the loop. ``with_grads`` is a Python
+        bool, so there are two traces: only a call that ends at a histogram step
+        returns the gradients the step computed anyway (no extra forward/backward
+        pass); every other call returns nothing more than its scalars.
+        ``parallel_iterations=1``: steps update variables and read the iterator, so
+        they must not overlap.
         """
         rows = tf.TensorArray(tf.float32, size=n, element_shape=[len(self.names) + 4])
 
@@ -142,25 +147,35 @@ class StepFunctions:
 
         _, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
         x, y = iterator.get_next()
-        vec, grads = self._train_step(x, y, stop, with_grads=True)
+        if with_grads:
+            vec, grads = self._train_step(x, y, stop, with_grads=True)
+        else:
+            vec, grads = self._train_step(x, y, stop), []
         rows = rows.write(n - 1, vec)
         agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
         local = lambda t: self.strategy.experimental_local_results(t)[0]
         return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y), grads
 
-    def train_steps(self, iterator, n: int, stop: bool, proposal: int) -> tuple[np.ndarray, int, Any]:
+    def train_steps(self, iterator, n: int, stop: bool, proposal: int, with_grads: bool = False) -> tuple[np.ndarray, int, Any]:
         """Run ``n`` steps in one call: the ``[n, k]`` packed rows, the next chunk length every worker
         agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``.
-        The last step's gradients are kept (as tensors) for :meth:`last_gradients`."""
-        rows, agreed, x, y, self._step_grads = self._train_loop(
-            iterator, self._const(n), self._flags[int(stop)], tf.constant(float(proposal))
-        )
+        With ``with_grads`` the last step's gradients are kept (as tensors) for :meth:`last_gradients`;
+        without, there are none until the next such call.
+
+        The first call also traces the gradient-returning variant when :attr:`wants_grads` is set, so
+        the first histogram step does not pause training (and the live stream) to trace."""
+        args = (iterator, self._const(n), self._flags[int(stop)], tf.constant(float(proposal)))
+        if self.wants_grads and not self._grads_traced:
+            self._train_loop.get_concrete_function(*args, True)
+            self._grads_traced = True
+        rows, agreed, x, y, grads = self._train_loop(*args, with_grads)
+        self._step_grads = grads if with_grads else None
         workers = self.strategy.num_replicas_in_sync
         return rows.numpy(), max(1, int(float(agreed) / workers)), (x, y)
 
     def last_gradients(self) -> list[tuple[str, str, np.ndarray]] | None:
         """``(node_id, variable name, gradient)`` of the last step :meth:`train_steps` ran (the gradients
-        it applied: all-reduced, before clipping), or None before the first call."""
+        it applied: all-reduced, before clipping), or None when that call did not keep them."""
         if self._step_grads is None:
             return None
         return [(nid, name, g.numpy()) for (nid, name), g in zip(self.grad_names, self._step_grads)]
