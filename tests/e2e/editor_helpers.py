@@ -68,3 +68,19 @@ def load(page, doc: dict) -> None:
 
 def ready(page) -> None:
     page.evaluate("() => window.__akid.ready()")
+
+
+def choose_keras_file(page, path) -> None:
+    """Open the editor's Import ▸ Keras model file dialog and pick ``path`` in it."""
+    page.goto("/#editor")
+    page.get_by_test_id("toolbar").wait_for()
+    page.get_by_test_id("import-menu").click()
+    page.get_by_test_id("import-keras-file").click()
+    page.get_by_test_id("keras-import-dialog").wait_for()
+    page.get_by_test_id("keras-file-input").set_input_files(str(path))
+
+
+def import_keras_file(page, path) -> None:
+    """Import a Keras model file that is expected to come in: the dialog closes once it has."""
+    choose_keras_file(page, path)
+    page.get_by_test_id("keras-import-dialog").wait_for(state="detached", timeout=60000)

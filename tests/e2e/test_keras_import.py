@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import pytest
+from editor_helpers import choose_keras_file, import_keras_file
 from playwright.sync_api import Page, expect
 
 
@@ -27,13 +28,7 @@ def keras_file(tmp_path_factory):
 
 
 def test_import_keras_file_and_fine_tune(page: Page, server, shot, keras_file):
-    page.goto("/#editor")
-    expect(page.get_by_test_id("toolbar")).to_be_visible()
-    page.get_by_test_id("import-menu").click()
-    page.get_by_test_id("import-keras-file").click()
-    expect(page.get_by_test_id("keras-import-dialog")).to_be_visible()
-    page.get_by_test_id("keras-file-input").set_input_files(str(keras_file))
-    expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
+    import_keras_file(page, keras_file)
     expect(page.locator(".react-flow__node")).to_have_count(5)
     expect(page.get_by_test_id("graph-name")).to_have_value("keras_digits")
 
@@ -75,10 +70,7 @@ def test_unsupported_keras_model_lists_every_problem(page: Page, server, shot, t
     out = keras.layers.Dense(2, bias_regularizer="l1", name="reg2")(h)
     path = tmp_path / "refused.json"
     path.write_text(keras.Model(inp, out).to_json())
-    page.goto("/#editor")
-    page.get_by_test_id("import-menu").click()
-    page.get_by_test_id("import-keras-file").click()
-    page.get_by_test_id("keras-file-input").set_input_files(str(path))
+    choose_keras_file(page, path)
     errors = page.get_by_test_id("keras-import-errors")
     expect(errors.locator("li")).to_have_count(2, timeout=60000)
     expect(errors).to_contain_text("reg1")

@@ -7,7 +7,7 @@ Bidirectional LSTM is one block whose inspector shows ``bidirectional`` and ``me
 from __future__ import annotations
 
 import pytest
-from editor_helpers import wait_validated
+from editor_helpers import import_keras_file, wait_validated
 from playwright.sync_api import Page, expect
 
 
@@ -26,12 +26,7 @@ def seq_file(tmp_path_factory):
 
 
 def test_sequence_model_imports_as_blocks(page: Page, server, shot, seq_file):
-    page.goto("/#editor")
-    expect(page.get_by_test_id("toolbar")).to_be_visible()
-    page.get_by_test_id("import-menu").click()
-    page.get_by_test_id("import-keras-file").click()
-    page.get_by_test_id("keras-file-input").set_input_files(str(seq_file))
-    expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
+    import_keras_file(page, seq_file)
     expect(page.locator(".react-flow__node")).to_have_count(5)  # tokens, emb, bi, head, output
     wait_validated(page)
 
@@ -91,12 +86,7 @@ def two_way_file(tmp_path_factory):
 
 def test_merge_mode_none_block_has_fwd_and_bwd_ports(page: Page, server, shot, two_way_file):
     """merge_mode=None: one block with two output ports, fwd and bwd; choosing a merge mode folds them to out."""
-    page.goto("/#editor")
-    expect(page.get_by_test_id("toolbar")).to_be_visible()
-    page.get_by_test_id("import-menu").click()
-    page.get_by_test_id("import-keras-file").click()
-    page.get_by_test_id("keras-file-input").set_input_files(str(two_way_file))
-    expect(page.get_by_test_id("keras-import-dialog")).to_have_count(0, timeout=60000)
+    import_keras_file(page, two_way_file)
     bi = page.locator(".react-flow__node[data-id=bi]")
     expect(bi.locator(".react-flow__handle.source")).to_have_count(2)
     expect(bi.locator(".react-flow__handle.source[data-handleid=fwd]")).to_have_count(1)
