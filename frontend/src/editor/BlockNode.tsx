@@ -1,6 +1,6 @@
 // One generic node component for every block type, rendered from the block spec: title,
 // ports as handles, key params, inferred output shape, parameter count, error highlight.
-import { Handle, type NodeProps, Position, type ReactFlowState, useUpdateNodeInternals } from '@xyflow/react';
+import { type NodeProps, type ReactFlowState, useUpdateNodeInternals } from '@xyflow/react';
 import { createContext, memo, useContext, useEffect, useMemo, useRef } from 'react';
 import { formatCount, formatShape, formatValue } from '../graph/format';
 import type { BlockNodeT } from '../graph/model';
@@ -11,10 +11,9 @@ import { hasChoices, isChoice, markerText, sweptStructure } from '../sweeps/choi
 import { splitIssues } from './issueKinds';
 import { DetailContext, ExpandedFrame, LodBoxNode, setExpanded, useExpanded } from './lod';
 import { directionText, sharedByCount } from './nodeFace';
+import { PortHandles, portsHeight } from './PortHandles';
 
 const EMPTY: Record<string, never> = {};
-const PORT_TOP = 14;
-const PORT_GAP = 20;
 /** Below this zoom a node draws only its title (level of detail: big graphs stay fluid). */
 export const FAR_ZOOM = 0.3;
 export const BIG_GRAPH = 150;
@@ -62,9 +61,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
     !hasError && incomplete.length ? 'incomplete' : '',
     selected ? 'selected' : '',
   ].join(' ');
-  // Ports sit at fixed offsets from the top, so that error messages never move them.
-  const portTop = (i: number) => PORT_TOP + i * PORT_GAP;
-  const minHeight = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length) * PORT_GAP;
+  const minHeight = portsHeight(ports.inputs.length, ports.outputs.length);
 
   return (
     <div
@@ -75,20 +72,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
       data-error={hasError ? 'true' : 'false'}
       title={spec?.doc ?? data.type}
     >
-      {ports.inputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="target"
-          position={Position.Left}
-          style={{ top: portTop(i) }}
-          className={p.multi ? 'handle-multi' : ''}
-          data-testid={`handle-${id}-in-${p.name}`}
-          title={`${p.name}${p.multi ? ' (accepts several)' : ''}`}
-        >
-          {ports.inputs.length > 1 && <span className="handle-label in">{p.name}</span>}
-        </Handle>
-      ))}
+      <PortHandles nodeId={id} ports={ports} />
       <div className="akid-node-title">
         <span className="akid-node-type">{data.type}</span>
         {(sweptNode || hasChoices(data.params)) && (
@@ -197,19 +181,6 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           {wrong.length > 3 && <div>… {wrong.length - 3} more</div>}
         </div>
       )}
-      {ports.outputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="source"
-          position={Position.Right}
-          style={{ top: portTop(i) }}
-          data-testid={`handle-${id}-out-${p.name}`}
-          title={p.name}
-        >
-          {ports.outputs.length > 1 && <span className="handle-label">{p.name}</span>}
-        </Handle>
-      ))}
     </div>
   );
 }

@@ -1,17 +1,16 @@
 // A composite node shown expanded in place (./expand.ts): a frame the size of its inner layout,
 // titled, with a Collapse button; the composite's ports stay on the frame's sides (at the height
 // of the matching inner Input/Output block), so the outer edges keep their ends.
-import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { type NodeProps, useUpdateNodeInternals } from '@xyflow/react';
 import { type MouseEvent, memo, useEffect, useMemo } from 'react';
 import type { BlockNodeT } from '../../graph/model';
 import { portsFor } from '../../graph/ports';
 import { useEditorDecor } from '../../store';
 import { splitIssues } from '../issueKinds';
+import { PortHandles, portTop } from '../PortHandles';
 import { innerLayout, innerWires, setExpanded } from './expand';
 
 const EMPTY: Record<string, never> = {};
-const PORT_TOP = 14;
-const PORT_GAP = 20;
 /** Inner Input/Output blocks' port row: the frame's port sits level with it. */
 const INNER_PORT = 15;
 
@@ -34,7 +33,7 @@ function ExpandedFrameImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   }, [lay, specs, graphBlocks, library]);
   const top = (name: string, i: number) => {
     const b = lay?.blocks.find((x) => x.id === name);
-    return b ? b.y + INNER_PORT : PORT_TOP + i * PORT_GAP;
+    return b ? b.y + INNER_PORT : portTop(i);
   };
   // The handles moved (collapsed -> expanded): React Flow must measure them again.
   const updateInternals = useUpdateNodeInternals();
@@ -72,28 +71,7 @@ function ExpandedFrameImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
           ))}
         </svg>
       )}
-      {ports.inputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="target"
-          position={Position.Left}
-          style={{ top: top(p.name, i) }}
-          data-testid={`handle-${id}-in-${p.name}`}
-          title={p.name}
-        />
-      ))}
-      {ports.outputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="source"
-          position={Position.Right}
-          style={{ top: top(p.name, i) }}
-          data-testid={`handle-${id}-out-${p.name}`}
-          title={p.name}
-        />
-      ))}
+      <PortHandles nodeId={id} ports={ports} top={top} />
     </div>
   );
 }

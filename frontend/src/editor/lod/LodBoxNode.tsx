@@ -10,11 +10,10 @@ import { memo, useMemo } from 'react';
 import type { BlockNodeT } from '../../graph/model';
 import { portsFor } from '../../graph/ports';
 import { useEditorDecor } from '../../store';
+import { portsHeight, portTop } from '../PortHandles';
 import './lod.css';
 
 const EMPTY: Record<string, never> = {};
-const PORT_TOP = 14;
-const PORT_GAP = 20;
 
 function LodBoxNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
   const spec = useEditorDecor((s) => s.specs[data.type]);
@@ -25,7 +24,7 @@ function LodBoxNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
     [data.type, data.params, spec, composite],
   );
   const cat = spec?.category ?? (composite ? 'composite' : 'unknown');
-  const height = PORT_TOP + Math.max(ports.inputs.length, ports.outputs.length, 1) * PORT_GAP;
+  const height = portsHeight(ports.inputs.length, ports.outputs.length);
   const cls = `akid-lod-box cat-${cat}${hasError ? ' has-error' : ''}${selected ? ' selected' : ''}`;
   return (
     <div
@@ -40,7 +39,7 @@ function LodBoxNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         <div
           key={`i-${p.name}`}
           className="react-flow__handle target akid-lod-handle left"
-          style={{ top: PORT_TOP + i * PORT_GAP }}
+          style={{ top: portTop(i) }}
           data-handleid={p.name}
           data-nodeid={id}
           data-handlepos="left"
@@ -50,7 +49,7 @@ function LodBoxNodeImpl({ id, data, selected }: NodeProps<BlockNodeT>) {
         <div
           key={`o-${p.name}`}
           className="react-flow__handle source akid-lod-handle right"
-          style={{ top: PORT_TOP + i * PORT_GAP }}
+          style={{ top: portTop(i) }}
           data-handleid={p.name}
           data-nodeid={id}
           data-handlepos="right"
