@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
 import sys
 import tempfile
 from typing import Any
@@ -29,18 +28,9 @@ for _p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (tests/chromium.py)
 from server_process import ServerProcess, free_port  # noqa: E402  (tests/server_process.py)
 
-CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BENCH_TARGET = "bench_trainer:train"
 
 

@@ -13,25 +13,15 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
 import sys
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from server_process import ServerProcess, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DIST = ROOT / "frontend" / "dist" / "index.html"
-CHROMIUM = os.environ.get("AKID_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HERE = pathlib.Path(__file__).resolve().parent
 
 
