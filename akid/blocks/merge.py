@@ -131,14 +131,23 @@ class Split(Block):
         shape = single_input(inputs)
         axis = check_axis(cls, shape, params.axis, node_id)
         size = shape[axis]
-        if size is not None and size % params.num:
+        if size is None:
+            # Keras cuts only sizes the count divides, and an unknown size may not be one:
+            # accepting it would validate a graph that fails on the first batch.
+            raise cls.shape_error(
+                f"axis {axis} has an unknown size (null), so it cannot be checked to split into {params.num} "
+                f"equal parts; give the Input a size on this axis or split another axis. Received: shape={list(shape)}",
+                node_id,
+                param="axis",
+            )
+        if size % params.num:
             raise cls.shape_error(
                 f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}",
                 node_id,
                 param="num",
             )
         part = list(shape)
-        part[axis] = None if size is None else size // params.num
+        part[axis] = size // params.num
         return Inference({f"out{i}": tuple(part) for i in range(params.num)})
 
 

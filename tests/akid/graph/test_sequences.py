@@ -251,6 +251,18 @@ def test_blocks_needing_a_known_size_name_the_node(doc, node, param):
     assert "null" in issues[0].message
 
 
+def test_split_of_an_unknown_size_is_refused_and_of_a_known_axis_beside_it_is_not():
+    """Keras splits only sizes the count divides: an unknown (null) size could fail on the first batch."""
+    doc = _chain([None, 8], ("Split", {"num": 2, "axis": 0}))
+    doc["edges"][-1]["source_port"] = "out0"
+    issues = analyze(doc).issues
+    assert [(i.node_id, i.param) for i in issues] == [("n0", "axis")]
+    assert "null" in issues[0].message
+    doc["nodes"][1]["params"]["axis"] = 1
+    report = analyze(doc)
+    assert not report.issues and report.shapes.inferences["n0"].outputs["out1"] == (None, 4)
+
+
 def test_unknown_length_shapes_propagate_and_compile():
     from akid.graph.compile import build_model
 
