@@ -33,15 +33,17 @@ from akid.train.config import TrainConfig, load_config
 from akid.train.distribute import WorkerInfo, make_strategy
 from akid.train.model_setup import Setup, build_setup
 from akid.train.observers import Observer, default_observers
+from akid.train.rowpump import RowPump
 from akid.train.steps import StepFunctions
 from akid.train.tensorboard import TensorBoardWriter
 
 Sink = Callable[[str, dict, list], None]
 
-#: Seconds of training per ``tf.function`` call. A step's scalars reach the host at the end of its call,
-#: so this bounds how long the live stream waits for a point; 25 ms keeps the Python round trip
-#: (~0.2 ms) under 1 % and the added latency well under the stream's 50 ms target.
-CHUNK_SECONDS = 0.025
+#: Seconds of training per ``tf.function`` call. A step's scalars reach the host as the step ends
+#: (akid.train.rowpump), whatever the call length, so this bounds only how long a stop request or a
+#: status update waits; a call's fixed cost (~1.5 ms: the Python round trip and the executor's
+#: start-up) stays under 1 %.
+CHUNK_SECONDS = 0.25
 #: Most steps per call: a bound for tiny models whose step time is all overhead.
 MAX_CHUNK = 512
 
@@ -124,8 +126,16 @@ class Kid:
         self._last_batch: tuple[Any, Any] | None = None
         self._probe: dict[str, np.ndarray] | None = None
         self.chunk_seconds = CHUNK_SECONDS
-        #: Wall-clock end of the step observers are being told about (interpolated within a call).
+        #: Wall-clock end of the step observers are being told about.
         self.step_wall: float | None = None
+        # per-row state of the running epoch, written by whichever thread hands a step on (see _on_row)
+        self._sums: dict[str, float] = {}
+        self._rows_in_epoch = 0
+        self._agreed_stop = False
+        self._row_clock = 0.0
+        self._pace: Pace | None = None
+        self._n_next = 1
+        self._calls = 0
 
     # ---- events ------------------------------------------------------
     def emit(self, kind: str, payload: dict[str, Any], attachments: list[bytes] | tuple = ()) -> None:
@@ -253,15 +263,22 @@ class Kid:
         speed_samples, speed_time, speed_cpu = 0, 0.0, 0.0
         last_status = time.monotonic()
         t0 = time.perf_counter()
-        pace = Pace(self.chunk_seconds)
-        n_next, calls = 1, 0
+        # The pace and the agreed chunk length outlive one fit (a second fit continues at full speed);
+        # n_next is what every worker agreed on, so reusing it keeps their calls aligned.
+        if self._pace is None:
+            self._pace = Pace(self.chunk_seconds)
+        pace = self._pace
+        pace.seconds = self.chunk_seconds
+        n_next, pumped = self._n_next, 0  # pumped: rows the row thread has been sent
+        pump = RowPump(self.fns.rows, self._on_row)
+        next_it = None
         try:
             for epoch in range(start_epoch, cfg.epochs):
                 self.epoch = epoch
                 skip = start_batch if epoch == start_epoch else 0
-                it = iter(self.fns.train_dataset(epoch, skip))
-                sums: dict[str, float] = {}
-                n_in_epoch = 0
+                it = next_it if next_it is not None and skip == 0 else iter(self.fns.train_dataset(epoch, skip))
+                next_it = None
+                self._sums, self._rows_in_epoch = {}, 0
                 b = skip
                 t_mark, cpu_mark = time.perf_counter(), time.process_time()
                 while b < steps:
@@ -271,33 +288,26 @@ class Kid:
                         self._save(epoch, b)
                         break
                     n = min(n_next, steps - b, self._steps_to_boundary(self.step))
-                    wall0, t_call = time.time(), time.perf_counter()
+                    self._agreed_stop = False
+                    t_call = self._row_clock = time.perf_counter()
                     try:
-                        rows, n_next, self._last_batch = self.fns.train_steps(
+                        last, n_next, self._last_batch = self.fns.train_steps(
                             it, n, stop_now, pace.propose(), with_grads=self._reads_gradients_at(self.step, self.step + n)
                         )
                     except tf.errors.OutOfRangeError:  # fewer batches than counted: end the epoch here
+                        b += pump.flush() - pumped  # the steps that ran before the data ran out
+                        pumped = pump.delivered
                         break
                     dt = time.perf_counter() - t_call
-                    calls += 1
-                    if calls > 1:  # the first call traces
+                    self._n_next = n_next
+                    self._calls += 1
+                    if self._calls > 1:  # the first call traces
                         pace.observe(dt, n)
-                    per_step = dt / n
-                    agreed_stop = False
-                    for i, logs in enumerate(self.fns.unpack_rows(rows)):
-                        self.step += 1
-                        agreed_stop = logs.pop("_stop") > 0
-                        logs["step_time"] = per_step
-                        logs["samples_per_sec"] = setup.global_batch / per_step if per_step > 0 else 0.0
-                        for k in setup.loss_metric_names:
-                            sums[k] = sums.get(k, 0.0) + logs[k]
-                        # the step's own end, interpolated inside the call: points are stamped when they existed
-                        self.step_wall = wall0 + dt * (i + 1) / n
-                        for o in self.observers:
-                            o.on_step_end(self, self.step, epoch, logs)
+                    pumped += n - 1
+                    pump.wait(pumped)  # every earlier step is handed on before the call's last one
+                    self._on_row(last)
                     b += n
-                    n_in_epoch += n
-                    if agreed_stop:
+                    if self._agreed_stop:
                         state = "cancelled"
                         self._save(epoch, b)
                         break
@@ -309,11 +319,16 @@ class Kid:
                     # samples/s counts everything between calls too (observers, checkpoints), as a user
                     # sees it; not the first call (tracing) nor epoch-end validation
                     t_end, cpu_end = time.perf_counter(), time.process_time()
-                    if calls > 1:
+                    if self._calls > 1:
                         speed_samples += setup.global_batch * n
                         speed_time += t_end - t_mark
                         speed_cpu += cpu_end - cpu_mark
                     t_mark, cpu_mark = t_end, cpu_end
+                n_in_epoch = self._rows_in_epoch
+                sums = self._sums
+                if state != "cancelled" and epoch + 1 < cfg.epochs:
+                    # the next epoch's first batches are made while this one is validated and saved
+                    next_it = iter(self.fns.train_dataset(epoch + 1, 0))
                 if n_in_epoch:
                     train_means = {k: v / n_in_epoch for k, v in sums.items()}
                 if state == "cancelled":
@@ -334,6 +349,7 @@ class Kid:
             for o in self.observers:
                 o.on_train_end(self)
         finally:
+            pump.close()
             for o in self.observers:
                 o.close(self)  # also after an error: nothing an observer holds is sent after the error event
         if self.tb is not None:
@@ -359,6 +375,27 @@ class Kid:
             "checkpoint": self.ckpt.manager.latest_checkpoint,
             "weights_digest": self.weights_digest(),
         }
+
+    def _on_row(self, vec: np.ndarray) -> None:
+        """Hand one finished step to the observers: from the row thread while its call still runs, or
+        from the training thread for a call's last step (after the call returned, so an observer that
+        reads the model there reads that step's model). Never from both at once: the training thread
+        hands the last step only after :meth:`RowPump.wait`."""
+        logs = self.fns.unpack(vec)
+        now = time.perf_counter()
+        pace = self._pace
+        per_step = pace.per_step if pace is not None and pace.per_step else now - self._row_clock
+        self._row_clock = now
+        self.step += 1
+        self._rows_in_epoch += 1
+        self._agreed_stop = self._agreed_stop or logs.pop("_stop") > 0
+        logs["step_time"] = per_step
+        logs["samples_per_sec"] = self.setup.global_batch / per_step if per_step > 0 else 0.0
+        for k in self.setup.loss_metric_names:
+            self._sums[k] = self._sums.get(k, 0.0) + logs[k]
+        self.step_wall = time.time()
+        for o in self.observers:
+            o.on_step_end(self, self.step, self.epoch, logs)
 
     def evaluate(self, epoch: int | None = None) -> dict[str, float]:
         """Validation metrics over the whole val split (empty dict when the split is empty)."""

@@ -5,8 +5,8 @@ An observer knows nothing about sockets, stores or TensorBoard: it emits
 TensorBoard writer when enabled). Payloads follow docs/architecture.md.
 
 Cost is the design constraint: observers must keep >= 95% of the samples/s of
-a run without them. So the per-step work is building a few small dicts (a call
-of several steps returns all their scalars in one packed matrix); a background
+a run without them. So the per-step work is building a few small dicts (each step's packed
+scalars reach the host as the step ends, see akid.train.rowpump); a background
 thread sends them, at once when the channel is idle and coalesced when it is
 busy; histograms and pictures are read every N steps, outside the
 ``tf.function`` hot path (the gradients are outputs of the training call
@@ -36,7 +36,9 @@ class Observer:
     def on_train_begin(self, kid: Kid) -> None: ...
 
     def on_step_end(self, kid: Kid, step: int, epoch: int, logs: dict[str, float]) -> None:
-        """Called for every step, in order, after the call that ran it returned (see :meth:`next_step`)."""
+        """Called for every step, in order, as soon as it ended: from the Kid's row thread while the call
+        that runs it goes on, or, for a call's last step, from the training thread once the call
+        returned. Never two at once; read the model only at :meth:`next_step`, where a call ends."""
 
     def next_step(self, step: int) -> int | None:
         """The next step after ``step`` at which this observer reads the model (weights, gradients,
@@ -66,9 +68,9 @@ class ScalarObserver(Observer):
     wall time of their own step. While a send is in flight (a slow sink, a full
     pipe to the server) new points wait and leave together in the next event;
     after a send that took ``d`` seconds the sender waits ``min(d,
-    flush_interval)`` before the next, so a struggling receiver gets fewer,
-    larger events (at most ~50 % of the time spent sending) while an idle one
-    gets every point as soon as it exists. The training thread never waits
+    flush_interval)`` (and at least :data:`MIN_GAP`) before the next, so a struggling receiver gets
+    fewer, larger events (at most ~50 % of the time spent sending) while an idle one gets every
+    point as soon as it exists, at most ~10 ms later. The training thread never waits
     for the channel, so neither a slow receiver nor an image being encoded
     after a step delays the scalars already produced.
     """
@@ -113,6 +115,12 @@ class ScalarObserver(Observer):
             self._sender.close()
             self.sender_error = self._sender.error
             self._sender = None
+
+
+#: Shortest pause between two metric events: steps reach the host one by one as they end (a few
+#: ms apart for a small CNN), and an event per step would cost the sink more than the points are
+#: worth; 10 ms keeps ~100 events/s at most and adds at most 10 ms to a point's way out.
+MIN_GAP = 0.01
 
 
 class _Sender:
@@ -171,7 +179,7 @@ class _Sender:
             took = time.monotonic() - started
             with self._cond:
                 self._busy = False
-                self._hold_until = time.monotonic() + min(took, self._max_hold)
+                self._hold_until = time.monotonic() + min(max(took, MIN_GAP), self._max_hold)
                 self._cond.notify_all()
 
 

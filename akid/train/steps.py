@@ -9,10 +9,11 @@ after the same step.
 
 Several steps per call (:meth:`StepFunctions.train_steps`): one ``tf.function``
 draws ``n`` batches from the dataset iterator *inside the graph* and runs ``n``
-steps in a ``tf.while_loop``, returning the ``[n, k]`` matrix of packed vectors.
-A call then costs one Python round trip and one device->host copy for ``n``
+steps in a ``tf.while_loop``. A call then costs one Python round trip for ``n``
 steps (Keras' ``steps_per_execution``), instead of a Python ``next()``, a
-function dispatch and a sync per step. ``n`` is a tensor argument, so one trace
+function dispatch and a sync per step. Each step but the last publishes its
+packed vector on :attr:`StepFunctions.rows` as it ends (see
+:mod:`akid.train.rowpump`); the last one is returned by the call. ``n`` is a tensor argument, so one trace
 serves every chunk length (two in all: with and without the last step's
 gradients, see :meth:`StepFunctions._train_steps`). Each call also sums a per-worker *proposal* for the
 next chunk length, so multi-worker runs agree on it without another collective.
@@ -27,6 +28,7 @@ import tensorflow as tf
 
 from akid.train.config import TrainConfig
 from akid.train.objectives import confusion, metric_terms, sample_loss, sample_metric
+from akid.train.rowpump import enqueue_row, make_queue
 
 SUM = tf.distribute.ReduceOp.SUM
 
@@ -38,6 +40,8 @@ class StepFunctions:
         self.multi_worker = setup.sensor.num_shards > 1
         # vector layout: total, per head [loss, metrics...], count, grad_norm, lr, stop
         self.names = setup.loss_metric_names
+        #: Where every step of a call but the last publishes its packed vector (see akid.train.rowpump).
+        self.rows = make_queue(len(self.names) + 4)
         self._flags = (tf.constant(0.0), tf.constant(1.0))
         forward = tf.function(self._forward, jit_compile=True) if cfg.jit_compile else self._forward
         self._forward_fn = forward
@@ -128,37 +132,40 @@ class StepFunctions:
         return self._train(x, y, self._flags[int(stop)]).numpy()
 
     def _train_steps(self, iterator, n, stop, proposal, with_grads: bool = False):
-        """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; returns (rows, agreed proposal, last x,
-        last y[, the last step's gradients]).
+        """``n`` >= 1 steps on the next ``n`` batches of ``iterator``; the first ``n`` - 1 publish their
+        vectors on :attr:`rows`; returns (the last step's vector, agreed proposal, last x, last y[, the
+        last step's gradients]).
 
         The last step runs after the loop so that its batch (and gradients) can be
-        returned without carrying them through the loop. ``with_grads`` is a Python
+        returned without carrying them through the loop, and so that the host hands
+        it to observers only once the call has returned: an observer that reads the
+        model at that step reads the model of that step. ``with_grads`` is a Python
         bool, so there are two traces: only a call that ends at a histogram step
         returns the gradients the step computed anyway (no extra forward/backward
         pass); every other call returns nothing more than its scalars.
         ``parallel_iterations=1``: steps update variables and read the iterator, so
         they must not overlap.
         """
-        rows = tf.TensorArray(tf.float32, size=n, element_shape=[len(self.names) + 4])
 
-        def body(i, rows):
+        def body(i):
             x, y = iterator.get_next()
-            return i + 1, rows.write(i, self._train_step(x, y, stop))
+            with tf.control_dependencies([enqueue_row(self.rows, self._train_step(x, y, stop))]):
+                return (i + 1,)
 
-        _, rows = tf.while_loop(lambda i, _: i < n - 1, body, (tf.constant(0), rows), parallel_iterations=1)
+        tf.while_loop(lambda i: i < n - 1, body, (tf.constant(0),), parallel_iterations=1)
         x, y = iterator.get_next()
         if with_grads:
             vec, grads = self._train_step(x, y, stop, with_grads=True)
         else:
             vec, grads = self._train_step(x, y, stop), []
-        rows = rows.write(n - 1, vec)
         agreed = self.strategy.reduce(SUM, self.strategy.run(lambda p: tf.identity(p), args=(proposal,)), axis=None)
         local = lambda t: self.strategy.experimental_local_results(t)[0]
-        return rows.stack(), agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y), grads
+        return vec, agreed, tf.nest.map_structure(local, x), tf.nest.map_structure(local, y), grads
 
     def train_steps(self, iterator, n: int, stop: bool, proposal: int, with_grads: bool = False) -> tuple[np.ndarray, int, Any]:
-        """Run ``n`` steps in one call: the ``[n, k]`` packed rows, the next chunk length every worker
-        agreed on (the mean of the proposals, rounded down) and the last step's local batch ``(x, y)``.
+        """Run ``n`` steps in one call: the first ``n`` - 1 steps' packed vectors go to :attr:`rows` as
+        they end; returns the last step's vector, the next chunk length every worker agreed on (the
+        mean of the proposals, rounded down) and the last step's local batch ``(x, y)``.
         With ``with_grads`` the last step's gradients are kept (as tensors) for :meth:`last_gradients`;
         without, there are none until the next such call.
 
@@ -168,10 +175,10 @@ class StepFunctions:
         if self.wants_grads and not self._grads_traced:
             self._train_loop.get_concrete_function(*args, True)
             self._grads_traced = True
-        rows, agreed, x, y, grads = self._train_loop(*args, with_grads)
+        vec, agreed, x, y, grads = self._train_loop(*args, with_grads)
         self._step_grads = grads if with_grads else None
         workers = self.strategy.num_replicas_in_sync
-        return rows.numpy(), max(1, int(float(agreed) / workers)), (x, y)
+        return vec.numpy(), max(1, int(float(agreed) / workers)), (x, y)
 
     def last_gradients(self) -> list[tuple[str, str, np.ndarray]] | None:
         """``(node_id, variable name, gradient)`` of the last step :meth:`train_steps` ran (the gradients
