@@ -134,6 +134,7 @@ class Kid:
         self._agreed_stop = False
         self._row_clock = 0.0
         self._pace: Pace | None = None
+        self._per_step: float | None = None
         self._n_next = 1
         self._calls = 0
 
@@ -289,6 +290,7 @@ class Kid:
                         break
                     n = min(n_next, steps - b, self._steps_to_boundary(self.step))
                     self._agreed_stop = False
+                    self._per_step = pace.per_step  # the call's steps report the recent median step time
                     t_call = self._row_clock = time.perf_counter()
                     try:
                         last, n_next, self._last_batch = self.fns.train_steps(
@@ -383,8 +385,7 @@ class Kid:
         hands the last step only after :meth:`RowPump.wait`."""
         logs = self.fns.unpack(vec)
         now = time.perf_counter()
-        pace = self._pace
-        per_step = pace.per_step if pace is not None and pace.per_step else now - self._row_clock
+        per_step = self._per_step or now - self._row_clock
         self._row_clock = now
         self.step += 1
         self._rows_in_epoch += 1

@@ -16,8 +16,10 @@ plugin metadata: ``scalars``, ``histograms``, ``images``) and write them with
 
 from __future__ import annotations
 
+import math
 import os
 import socket
+import struct
 import time
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,68 @@ def _shape(*dims: int) -> tensor_shape_pb2.TensorShapeProto:
 
 
 _SCALAR_SHAPE = _shape()
+
+
+def scalar_event(step: int, values: dict[str, float], wall: float) -> event_pb2.Event:
+    """The Event proto :func:`scalar_event_bytes` serializes (the reference it is tested against)."""
+    summary = summary_pb2.Summary(
+        value=[
+            summary_pb2.Summary.Value(
+                tag=tag,
+                metadata=_SCALAR,
+                tensor=tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, tensor_shape=_SCALAR_SHAPE, float_val=[float(v)]),
+            )
+            for tag, v in values.items()
+        ]
+    )
+    return event_pb2.Event(wall_time=wall, step=int(step), summary=summary)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+#: A float32 whose 4 bytes mark where a scalar goes in a serialized ``Summary.Value``.
+_PROBE = b"\x13\x57\x9b\x3f"
+_value_parts: dict[str, tuple[bytes, bytes] | None] = {}
+
+
+def _parts(tag: str) -> tuple[bytes, bytes] | None:
+    """The bytes of the ``summary.value`` entry for ``tag`` before and after its float."""
+    if tag not in _value_parts:
+        (probe,) = struct.unpack("<f", _PROBE)
+        raw = scalar_event(0, {tag: probe}, 0.0).summary.value[0].SerializeToString()
+        i = raw.find(_PROBE)
+        _value_parts[tag] = (b"\x0a" + _varint(len(raw)) + raw[:i], raw[i + 4 :]) if raw.count(_PROBE) == 1 else None
+    return _value_parts[tag]
+
+
+def scalar_event_bytes(step: int, values: dict[str, float], wall: float) -> bytes:
+    """:func:`scalar_event` serialized, from per-tag byte templates: the proto path cost ~90 us per
+    step (a third of all the observers' work on a small CNN), this ~5 us. Protobuf's wire format is
+    stable; a tag whose template cannot be cut falls back to the proto."""
+    chunks = []
+    for tag, v in values.items():
+        parts = _parts(tag)
+        if parts is None:
+            return scalar_event(step, values, wall).SerializeToString()
+        try:
+            packed = struct.pack("<f", v)
+        except OverflowError:  # beyond float32: protobuf stores inf, as float32() does
+            packed = struct.pack("<f", math.copysign(math.inf, v))
+        chunks += (parts[0], packed, parts[1])
+    summary = b"".join(chunks)
+    # Event: wall_time = 1 (double), step = 2 (varint), summary = 5 (length-delimited); proto3 leaves
+    # out fields that hold their default (0)
+    head = (b"\x09" + struct.pack("<d", wall) if wall else b"") + (b"\x10" + _varint(int(step)) if step else b"")
+    return b"".join((head, b"\x2a", _varint(len(summary)), summary))
 
 
 class EventFile:
@@ -76,17 +140,7 @@ class EventFile:
     def scalars(self, step: int, values: dict[str, float], wall: float | None = None) -> None:
         """One Event holding every scalar of a step: one proto and one record instead of one per tag
         (TensorBoard reads every value of an event's summary, as it does for ``tf.summary``'s)."""
-        summary = summary_pb2.Summary(
-            value=[
-                summary_pb2.Summary.Value(
-                    tag=tag,
-                    metadata=_SCALAR,
-                    tensor=tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, tensor_shape=_SCALAR_SHAPE, float_val=[float(v)]),
-                )
-                for tag, v in values.items()
-            ]
-        )
-        self._w.write(event_pb2.Event(wall_time=wall or time.time(), step=int(step), summary=summary).SerializeToString())
+        self._w.write(scalar_event_bytes(step, values, wall or time.time()))
 
     def flush(self) -> None:
         self._w.flush()

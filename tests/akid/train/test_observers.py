@@ -267,3 +267,16 @@ def test_a_failing_sink_fails_the_training_thread_at_the_next_histogram():
     obs.on_step_end(kid, 20, 0, {})
     obs.close(kid)  # close never raises (it also runs while an error unwinds): the error is kept
     assert isinstance(obs.error, BrokenPipeError)
+
+
+@pytest.mark.parametrize("step", [0, 1, 127, 128, 300_000, 2**40])
+def test_scalar_event_bytes_equal_the_protobuf_serialization(step):
+    """The template writer produces exactly the bytes protobuf does, huge and odd values included."""
+    from akid.train.tensorboard import scalar_event, scalar_event_bytes
+
+    values = {"loss": 0.25, "label/accuracy": 1.0, "grad_norm": float("inf"), "lr": 1e-40, "big": 3e39, "nan": float("nan")}
+    wall = 1_790_000_000.125
+    fast = scalar_event_bytes(step, values, wall)
+    assert fast == scalar_event(step, values, wall).SerializeToString()
+    assert scalar_event_bytes(step, {"é/ü" * 50: -2.5}, wall) == scalar_event(step, {"é/ü" * 50: -2.5}, wall).SerializeToString()
+    assert scalar_event_bytes(step, {"x": -3e39}, 0.0) == scalar_event(step, {"x": -3e39}, 0.0).SerializeToString()
