@@ -266,20 +266,28 @@ class _BackgroundObserver(Observer):
 
 def histogram_item(node_id: str, tensor: str, values: np.ndarray, bins: int) -> dict[str, Any]:
     """One histogram payload item; sparsity is the fraction of exact zeros."""
-    v = np.asarray(values, dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
+    # Binned by hand in the tensor's own float type (bin index by one multiply, then bincount): a
+    # conv kernel of 18k values took 350 us through float64 and np.histogram, this ~4x less.
+    v = np.asarray(values).ravel()
+    if v.dtype not in (np.float32, np.float64):
+        v = v.astype(np.float32)
+    finite = np.isfinite(v)
+    if not finite.all():
+        v = v[finite]
     if v.size == 0:
         return {"node_id": node_id, "tensor": tensor, "edges": [0.0, 1.0], "counts": [0], "sparsity": 0.0}
     lo, hi = float(v.min()), float(v.max())
     if hi - lo < 1e-12:
         lo, hi = lo - 0.5, hi + 0.5
-    counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
+    idx = ((v - lo) * (bins / (hi - lo))).astype(np.intp)
+    np.clip(idx, 0, bins - 1, out=idx)  # hi itself belongs to the last bin, as in np.histogram
+    counts = np.bincount(idx, minlength=bins)
     return {
         "node_id": node_id,
         "tensor": tensor,
-        "edges": edges.tolist(),
-        "counts": counts.astype(int).tolist(),
-        "sparsity": float(np.mean(v == 0.0)),
+        "edges": np.linspace(lo, hi, bins + 1).tolist(),
+        "counts": counts.tolist(),
+        "sparsity": float(np.count_nonzero(v == 0.0)) / v.size,
     }
 
 

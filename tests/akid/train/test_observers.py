@@ -280,3 +280,18 @@ def test_scalar_event_bytes_equal_the_protobuf_serialization(step):
     assert fast == scalar_event(step, values, wall).SerializeToString()
     assert scalar_event_bytes(step, {"é/ü" * 50: -2.5}, wall) == scalar_event(step, {"é/ü" * 50: -2.5}, wall).SerializeToString()
     assert scalar_event_bytes(step, {"x": -3e39}, 0.0) == scalar_event(step, {"x": -3e39}, 0.0).SerializeToString()
+
+
+def test_histogram_item_counts_like_numpy():
+    """The hand binning gives np.histogram's counts (on the same range) for weights of any size and type."""
+    from akid.train.observers import histogram_item
+
+    rng = np.random.default_rng(3)
+    for shape, dtype in [((3, 3, 16, 32), np.float32), ((64,), np.float64), ((5,), np.float16), ((7, 7), np.int32)]:
+        v = (rng.standard_normal(shape) * 3).astype(dtype)
+        item = histogram_item("n", "kernel", v, 30)
+        flat = v.astype(np.float64).ravel()
+        want, _ = np.histogram(flat, bins=30, range=(flat.min(), flat.max()))
+        assert item["counts"] == want.tolist()
+        assert item["edges"][0] == flat.min() and item["edges"][-1] == pytest.approx(flat.max())
+        assert item["sparsity"] == pytest.approx(np.mean(flat == 0))
