@@ -68,7 +68,9 @@ class Pace:
 
     def observe(self, seconds: float, steps: int) -> None:
         self._recent.append(seconds / max(1, steps))
-        self.last = steps
+        # the longest call so far: a call an epoch end or a histogram step cut short says nothing
+        # about how long the next one may safely be
+        self.last = max(self.last, steps)
 
     def propose(self) -> int:
         per_step = self.per_step

@@ -195,6 +195,8 @@ def test_pace_sizes_chunks_from_the_median_step_time():
         pace.observe(0.016, 16)
     pace.observe(5.0, 16)  # one stalled call does not collapse the chunk
     assert pace.propose() == 25
+    pace.observe(0.002, 2)  # a call an epoch end cut short does not cap the next one at 4 x 2 steps
+    assert pace.propose() == 25
 
 
 def test_tensorboard_itself_reads_the_run(cnn_run):
