@@ -112,9 +112,9 @@ def _keras_model(kind: str):
 class AkidRounds:
     """One Kid, trained again each round (``Kid.fit`` once more: same data order, no new trace).
 
-    A round's figures are the Kid's own: every call but the first (which may trace), epoch starts
-    included, epoch-end validation and checkpoints not; as samples per wall second and per second
-    of this process's CPU time.
+    A round's figures are the Kid's own: every call (only the Kid's very first call, in the
+    warm-up round, is left out: it traces), epoch starts included, epoch-end validation and
+    checkpoints not; as samples per wall second and per second of this process's CPU time.
     """
 
     def __init__(self, doc: dict, steps: int, batch_size: int, jit: bool = False, observers: dict | None = None, sink=None):
@@ -135,8 +135,11 @@ class AkidRounds:
 class KerasRounds:
     """``model.fit`` (defaults) on the same arrays, one epoch of ``steps`` batches per round.
 
-    Timed like the Kid (whose first call is one step): from the end of the round's first batch to
-    the end of ``fit``, so both sides time ``steps`` - 1 steps.
+    Timed like the Kid: from the start of the round's first batch (Keras has made its dataset
+    iterator by then, as the Kid has made its own before its clock starts) to the end of ``fit``,
+    so both sides time all ``steps`` steps. (Until the Kid kept its chunk length from one ``fit``
+    to the next, its first call in a round was a single step that it did not time, and Keras'
+    clock started after its first batch to match.)
     """
 
     def __init__(self, kind: str, steps: int, batch_size: int):
@@ -164,7 +167,7 @@ class KerasRounds:
         self._marks = marks
 
         class Clock(keras.callbacks.Callback):
-            def on_train_batch_end(self, batch, logs=None):
+            def on_train_batch_begin(self, batch, logs=None):
                 if batch == 0:
                     marks.append((time.perf_counter(), time.process_time()))
 
@@ -177,7 +180,7 @@ class KerasRounds:
         self._marks.clear()
         self.model.fit(self.ds, epochs=1, verbose=0, callbacks=[self._clock])
         (w0, c0), (w1, c1) = self._marks[0], self._marks[-1]
-        samples = (self.steps - 1) * self.batch_size
+        samples = self.steps * self.batch_size
         return samples / (w1 - w0), samples / max(c1 - c0, 1e-9)
 
 
