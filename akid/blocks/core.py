@@ -97,7 +97,7 @@ class Dense(Block):
         if not shape or shape[-1] is None:
             raise cls.shape_error(
                 f"the last axis must have a known size (it sets the weights' shape); null sizes may come only "
-                f"before it. Received: shape={_dims(shape)}",
+                f"before it. Received: shape={shape_text(shape)}",
                 node_id,
             )
         n = shape[-1] * params.units + (params.units if params.use_bias else 0)
@@ -120,7 +120,7 @@ class Flatten(Block):
             raise cls.shape_error(
                 f"cannot flatten an axis of unknown size (null): the output size would vary. Pool over it "
                 f"(GlobalAvgPool2D), read it with a recurrent layer, or give the Input a fixed size. "
-                f"Received: shape={_dims(shape)}",
+                f"Received: shape={shape_text(shape)}",
                 node_id,
             )
         return Inference({"out": (prod(shape),)})
@@ -156,7 +156,7 @@ class Reshape(Block):
         if total is None and -1 not in target:
             raise cls.shape_error(
                 f"the input has an axis of unknown size (null), so target_shape needs a -1 to take it. "
-                f"Received: shape={_dims(shape)}, target_shape={target}",
+                f"Received: shape={shape_text(shape)}, target_shape={target}",
                 node_id,
                 param="target_shape",
             )
@@ -382,7 +382,7 @@ class Rescaling(_Elementwise):
         offset: float | list[float] = Field(default=0.0, description="Added after scaling: one value or one per channel.")
 
 
-def _dims(shape) -> str:
+def shape_text(shape) -> str:
     """A shape as the graph document writes it: unknown sizes as null."""
     return "[" + ", ".join("null" if d is None else str(d) for d in shape) + "]"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from akid.blocks.base import Block, BlockParams, Inference, PortRule, PortSpec, prod, single_input
-from akid.blocks.core import check_axis
+from akid.blocks.core import check_axis, shape_text
 from akid.blocks.keras_map import KerasMap, from_keras_axis, opt, to_keras_axis
 from akid.blocks.registry import register_block
 
@@ -136,7 +136,7 @@ class Split(Block):
             # accepting it would validate a graph that fails on the first batch.
             raise cls.shape_error(
                 f"axis {axis} has an unknown size (null), so it cannot be checked to split into {params.num} "
-                f"equal parts; give the Input a size on this axis or split another axis. Received: shape={list(shape)}",
+                f"equal parts; give the Input a size on this axis or split another axis. Received: shape={shape_text(shape)}",
                 node_id,
                 param="axis",
             )
