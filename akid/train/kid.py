@@ -328,13 +328,11 @@ class Kid:
                         speed_time += t_end - t_mark
                         speed_cpu += cpu_end - cpu_mark
                     t_mark, cpu_mark = t_end, cpu_end
-                n_in_epoch = self._rows_in_epoch
-                sums = self._sums
                 if state != "cancelled" and epoch + 1 < cfg.epochs:
                     # the next epoch's first batches are made while this one is validated and saved
                     next_it = iter(self.fns.train_dataset(epoch + 1, 0))
-                if n_in_epoch:
-                    train_means = {k: v / n_in_epoch for k, v in sums.items()}
+                if self._rows_in_epoch:
+                    train_means = {k: v / self._rows_in_epoch for k, v in self._sums.items()}
                 if state == "cancelled":
                     break
                 for o in self.observers:

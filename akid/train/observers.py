@@ -267,7 +267,7 @@ class _BackgroundObserver(Observer):
 def histogram_item(node_id: str, tensor: str, values: np.ndarray, bins: int) -> dict[str, Any]:
     """One histogram payload item; sparsity is the fraction of exact zeros."""
     # Binned by hand in the tensor's own float type (bin index by one multiply, then bincount): a
-    # conv kernel of 18k values took 350 us through float64 and np.histogram, this ~4x less.
+    # conv kernel of 18k values took 350 us through float64 and np.histogram, this ~60 us.
     v = np.asarray(values).ravel()
     if v.dtype not in (np.float32, np.float64):
         v = v.astype(np.float32)

@@ -5,8 +5,7 @@ executor start-up cost ~1.5 ms, a third of a small CNN's step, so short calls
 are slow). Before this, a step's scalars came back with the call, so the call
 length was a trade between speed and how live the live stream is. Now every
 step inside a call enqueues its packed row on a ``tf.queue.FIFOQueue`` and one
-host thread (:class:`RowPump`) dequeues it (blocking in TensorFlow, without the
-GIL) and hands it on while the call goes on. Calls can then be long
+host thread (:class:`RowPump`) takes it off and hands it on while the call goes on. Calls can then be long
 (bounded by how quickly a stop request or a status must be seen) and points
 still leave within a few milliseconds of their step.
 

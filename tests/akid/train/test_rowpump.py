@@ -93,19 +93,32 @@ def test_an_error_in_delivery_is_raised_in_the_training_thread():
         pump.close()
 
 
-def test_unpack_of_one_row_equals_the_vectorised_unpack(tmp_path):
-    """Two heads with metrics: the per-row fast path names and divides every column as unpack_rows does."""
+def test_unpack_names_every_column_and_divides_only_metrics_by_the_count(tmp_path):
+    """Two heads with metrics: losses, grad_norm and lr as packed, metric sums divided by the sample count."""
     from akid.train.kid import Kid
 
     cfg = {"epochs": 1, "steps_per_epoch": 2, "data": two_view_npz(tmp_path / "two.npz")}
     kid = Kid(two_in_two_out(), cfg, tmp_path / "log")
     try:
-        row = np.random.default_rng(0).random(len(kid.fns.names) + 4).astype(np.float32)
-        one, many = kid.fns.unpack(row), kid.fns.unpack_rows(row[None, :])[0]
+        names = list(kid.fns.names)
+        row = np.array([0.5, 0.25, 48.0, 2.0, 96.0, 64.0, 1.5, 0.001, 0.0], dtype=np.float32)
+        logs = kid.fns.unpack(row)
+        empty = kid.fns.unpack(np.zeros(9, dtype=np.float32))
     finally:
         kid.close()
-    assert list(one) == list(many) and len(one) == len(kid.fns.names) + 3
-    assert all(one[k] == pytest.approx(many[k]) for k in one)
+    assert names == ["loss", "label/loss", "label/accuracy", "digit/loss", "digit/mae"]
+    want = {
+        "loss": 0.5,
+        "label/loss": 0.25,
+        "label/accuracy": 0.75,
+        "digit/loss": 2.0,
+        "digit/mae": 1.5,
+        "grad_norm": 1.5,
+        "lr": 0.001,
+        "_stop": 0.0,
+    }
+    assert list(logs) == list(want) and all(logs[k] == pytest.approx(v) for k, v in want.items())
+    assert all(v == 0.0 for v in empty.values())  # a count of 0 divides by 1, not by 0
 
 
 def test_live_points_leave_during_a_long_call(tmp_path):
