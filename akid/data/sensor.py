@@ -4,22 +4,27 @@ Each element is ``(x, y)`` with ``x = {input_node_id: batch}`` and
 ``y = {output_node_id: batch}``, shaped and typed as the graph's ``Input`` and
 ``Output`` nodes expect, so the training loop never has to know data-set names.
 
-Pipeline per split (batches are built from an index list, so data stay in memory once)::
+Pipeline per split (the data stay in memory once; a batch is gathered from it by index)::
 
-    indices -> [shuffle (train): a permutation seeded by (seed, epoch)]
-            -> [shard: every num_shards-th index] -> [skip skip_batches*batch_size]
-            -> batch -> map(gather, jokers, bind to nodes) -> [cache (val/test)] -> prefetch(AUTOTUNE)
+    batch numbers k -> map(k -> (epoch, batch) -> sample indices -> gather, jokers, bind to nodes)
+                    -> [cache (val/test)] -> prefetch
 
-Why shuffle with a numpy permutation rather than ``Dataset.shuffle``: the order of
-epoch ``e`` depends on ``(seed, e)`` only, so a run resumed at (epoch, batch) with
-``skip_batches`` sees exactly the batches the interrupted run would have seen, and
-the random jokers draw from a stateless seed ``(seed, joker, shard)`` x ``(epoch, batch)``
-so their augmentation is reproduced as well.
+Why the indices are computed per batch, in the graph: the order of epoch ``e`` is a
+stateless permutation seeded by ``(seed, e)`` (``tf.random.experimental.index_shuffle``),
+so batch ``b`` of epoch ``e`` depends on ``(seed, e, b)`` only. A run resumed at
+(epoch, batch) therefore sees exactly the batches the interrupted run would have seen,
+and one pipeline can span many epochs (:meth:`Sensor.stream`): training makes one per
+``fit`` instead of one per epoch, because starting a pipeline (its threads, its first
+batch) cost ~0.3 ms per step of a 20-step ``digits`` epoch, and the next epoch's first
+batches are now prefetched while the last one ends. The random jokers draw from a
+stateless seed ``(seed, joker, shard)`` x ``(epoch, batch)`` so their augmentation is
+reproduced as well.
 
 Sharding for multi-worker training: pass ``num_shards``/``shard_index`` (the
 worker count and this worker's index) and every worker reads a disjoint
 ``indices[shard_index::num_shards]`` (the equivalent of ``Dataset.shard`` done
-before batching, so ``batch_size`` is the per-worker batch); the dataset's
+before batching: worker ``i`` reads positions ``i, i + n, i + 2n, ...`` of the epoch's
+permutation, so ``batch_size`` is the per-worker batch); the dataset's
 ``options.experimental_distribute.auto_shard_policy`` is then set to ``OFF`` so
 ``tf.distribute`` does not shard a second time. Without explicit sharding the
 policy is ``DATA`` (``tf.distribute`` hands each worker every n-th batch), since
@@ -105,42 +110,67 @@ class Sensor:
     def dataset(self, split: str = "train", *, epoch: int = 0, skip_batches: int = 0) -> tf.data.Dataset:
         """The batches of ``split`` for one epoch (``skip_batches`` resumes mid-epoch)."""
         _check_split(split)
-        if skip_batches < 0 or epoch < 0:
-            raise data_error(
-                f"epoch and skip_batches must be >= 0. Received: epoch={epoch}, skip_batches={skip_batches}", code="bad_param"
-            )
+        _check_position(epoch, skip_batches)
         cacheable = split != "train" and skip_batches == 0
         if cacheable and split in self._eval_cache:
             return self._eval_cache[split]
-        idx = self._indices(split, epoch)[skip_batches * self.batch_size :]
-        ds = tf.data.Dataset.from_tensor_slices(idx.astype(np.int64))
-        ds = ds.batch(self.batch_size, drop_remainder=self.drop_remainder and split == "train")
-        ds = ds.enumerate(start=skip_batches)
-        mapper, epoch_t = self._mapper(split), tf.constant(epoch % 2**62, tf.int64)
-        ds = ds.map(lambda i, b: mapper(epoch_t, i, b), num_parallel_calls=AUTOTUNE, deterministic=True)
-        if cacheable:
-            ds = ds.cache()
-        ds = ds.prefetch(AUTOTUNE)
-        options = tf.data.Options()
-        options.deterministic = True
-        options.experimental_distribute.auto_shard_policy = (
-            tf.data.experimental.AutoShardPolicy.OFF if self.num_shards > 1 else tf.data.experimental.AutoShardPolicy.DATA
-        )
-        ds = ds.with_options(options)
+        per_epoch = self.steps_per_epoch(split)
+        first = epoch * per_epoch + min(skip_batches, per_epoch)
+        ds = self._pipeline(split, first, (epoch + 1) * per_epoch, per_epoch, cache=cacheable)
         if cacheable:
             self._eval_cache[split] = ds
         return ds
 
+    def stream(self, *, epoch: int, skip_batches: int, until_epoch: int, batches_per_epoch: int | None = None) -> tf.data.Dataset:
+        """The training batches from batch ``skip_batches`` of ``epoch`` to the end of epoch ``until_epoch`` - 1,
+        as one pipeline: what the Kid reads during one ``fit``.
+
+        ``batches_per_epoch`` (at most :meth:`steps_per_epoch`) cuts every epoch short, as the
+        ``steps_per_epoch`` training option does: epoch ``e`` is then the first
+        ``batches_per_epoch`` batches of the same order, so a capped run and a full one agree
+        on every batch they both read.
+        """
+        _check_position(epoch, skip_batches)
+        full = self.steps_per_epoch("train")
+        per_epoch = full if batches_per_epoch is None else max(0, min(int(batches_per_epoch), full))
+        first = epoch * per_epoch + min(skip_batches, per_epoch)
+        return self._pipeline("train", first, max(first, until_epoch * per_epoch), per_epoch)
+
+    def _pipeline(self, split: str, first: int, end: int, per_epoch: int, cache: bool = False) -> tf.data.Dataset:
+        """Batches number ``first`` … ``end`` - 1, counted across epochs of ``per_epoch`` batches.
+
+        Without jokers a batch is one gather, a cast and a reshape (tens of microseconds): it
+        is made on the prefetch thread, two ahead, with tf.data's autotuning off, because
+        parallel calls and the autotuner's threads only compete with training for a small
+        machine's cores (~3 % of a small CNN's step on 2 cores). Augmentation can cost as
+        much as a step, so with jokers the map runs in parallel and tf.data tunes itself.
+        """
+        heavy = bool(self.jokers)
+        ds = tf.data.Dataset.range(first, end)
+        ds = ds.map(self._mapper(split, per_epoch), num_parallel_calls=AUTOTUNE if heavy else None, deterministic=True)
+        if cache:
+            ds = ds.cache()
+        ds = ds.prefetch(AUTOTUNE if heavy else 2)
+        options = tf.data.Options()
+        options.deterministic = True
+        options.autotune.enabled = heavy
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.OFF if self.num_shards > 1 else tf.data.experimental.AutoShardPolicy.DATA
+        )
+        return ds.with_options(options)
+
     def steps_per_epoch(self, split: str = "train") -> int:
         """Batches in one epoch of ``split`` for this shard."""
         _check_split(split)
-        n = len(self._indices(split, 0))
+        n = self.num_samples(split)
         if self.drop_remainder and split == "train":
             return n // self.batch_size
         return math.ceil(n / self.batch_size)
 
     def num_samples(self, split: str = "train") -> int:
-        return len(self._indices(split, 0))
+        """Samples of ``split`` in this shard (every ``num_shards``-th position of an epoch's order)."""
+        n = self.source.sizes()[split]
+        return len(range(self.shard_index, n, self.num_shards))
 
     def probe_batch(self, n: int = 8) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """A fixed batch of the first ``n`` validation samples (test, then train, if val is empty).
@@ -161,13 +191,6 @@ class Sensor:
         return {k: v.numpy() for k, v in x.items()}, {k: v.numpy() for k, v in y.items()}
 
     # ---- planning ------------------------------------------------------
-    def _indices(self, split: str, epoch: int) -> np.ndarray:
-        n = self.source.sizes()[split]
-        idx = np.arange(n)
-        if split == "train" and self.shuffle:
-            idx = np.random.default_rng([self.seed, epoch]).permutation(n)
-        return idx[self.shard_index :: self.num_shards]
-
     def _joker_shapes(self) -> dict[str, tuple]:
         """Per data name, the sample shape after the jokers (OneHot adds a class axis)."""
         shapes = {k: tuple(v["shape"]) for k, v in {**self.source.features, **self.source.targets}.items()}
@@ -258,20 +281,39 @@ class Sensor:
         return plan
 
     # ---- the map function -----------------------------------------------
-    def _mapper(self, split: str):
-        """The batch map function of ``split``, traced once per sensor, not once per epoch.
-
-        Every epoch builds a new ``tf.data`` pipeline (its order depends on the
-        epoch); tracing the jokers anew each time cost ~0.5 s per epoch, more
-        than a whole epoch of ``digits`` takes to train. The epoch is a tensor
-        argument so one traced function serves them all.
-        """
-        fn = self._mappers.get(split)
+    def _mapper(self, split: str, per_epoch: int):
+        """The map function of ``split``: batch number -> one bound batch; traced once per sensor and epoch
+        length, not once per pipeline (tracing the jokers anew cost ~0.5 s, more than a whole epoch of
+        ``digits`` takes to train)."""
+        fn = self._mappers.get((split, per_epoch))
         if fn is None:
             tensors = self._split_tensors(split)
-            fn = tf.function(lambda epoch, step, idx: self._element(tensors, split, epoch, step, idx))
-            self._mappers[split] = fn
+            fn = tf.function(
+                lambda k: self._element(tensors, split, *self._locate(split, k, per_epoch)),
+                input_signature=[tf.TensorSpec([], tf.int64)],
+                autograph=False,
+            )
+            self._mappers[(split, per_epoch)] = fn
         return fn
+
+    def _locate(self, split: str, k: tf.Tensor, per_epoch: int) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        """Batch number ``k`` -> (epoch, batch within the epoch, sample indices of the batch).
+
+        The batch holds positions ``batch * batch_size`` … of this shard's part of the epoch's order;
+        the order of a shuffled training split is a stateless permutation seeded by ``(seed, epoch)``.
+        """
+        n, size = self.source.sizes()[split], self.batch_size
+        epoch, batch = k // max(per_epoch, 1), k % max(per_epoch, 1)
+        start = batch * size
+        if self.num_samples(split) % size == 0 or (self.drop_remainder and split == "train"):
+            positions = start + tf.range(size, dtype=tf.int64)  # every batch full: a static batch size
+        else:
+            positions = tf.range(start, tf.minimum(start + size, self.num_samples(split)), dtype=tf.int64)
+        positions = self.shard_index + self.num_shards * positions
+        if split == "train" and self.shuffle and n > 1:
+            seed = tf.stack([tf.constant(self.seed, tf.int64), epoch])
+            positions = tf.random.experimental.index_shuffle(positions, seed, tf.constant(n - 1, tf.int64))
+        return epoch, batch, positions
 
     def _split_tensors(self, split: str) -> dict[str, tf.Tensor]:
         if split not in self._tensors:
@@ -390,6 +432,13 @@ def _as_joker(j: Any):
     if getattr(j, "category", None) == "joker" and hasattr(j, "augment"):
         return j
     raise data_error(f"a joker must be a joker block or {{'type', 'params'}}. Received: {j!r}", code="unknown_joker")
+
+
+def _check_position(epoch: int, skip_batches: int) -> None:
+    if skip_batches < 0 or epoch < 0:
+        raise data_error(
+            f"epoch and skip_batches must be >= 0. Received: epoch={epoch}, skip_batches={skip_batches}", code="bad_param"
+        )
 
 
 def _check_split(split: str) -> None:

@@ -274,13 +274,13 @@ class Kid:
         pace.seconds = self.chunk_seconds
         n_next, pumped = self._n_next, 0  # pumped: rows the row thread has been sent
         pump = RowPump(self.fns.rows, self._on_row)
-        next_it = None
+        # one pipeline for every epoch of this fit: a new epoch pays no pipeline start, and its first
+        # batches are prefetched while the last one ends (see akid.data.sensor)
+        it = iter(self.fns.train_dataset(start_epoch, start_batch, cfg.epochs)) if start_epoch < cfg.epochs else None
         try:
             for epoch in range(start_epoch, cfg.epochs):
                 self.epoch = epoch
                 skip = start_batch if epoch == start_epoch else 0
-                it = next_it if next_it is not None and skip == 0 else iter(self.fns.train_dataset(epoch, skip))
-                next_it = None
                 self._sums, self._rows_in_epoch = {}, 0
                 b = skip
                 t_mark, cpu_mark = time.perf_counter(), time.process_time()
@@ -328,9 +328,6 @@ class Kid:
                         speed_time += t_end - t_mark
                         speed_cpu += cpu_end - cpu_mark
                     t_mark, cpu_mark = t_end, cpu_end
-                if state != "cancelled" and epoch + 1 < cfg.epochs:
-                    # the next epoch's first batches are made while this one is validated and saved
-                    next_it = iter(self.fns.train_dataset(epoch + 1, 0))
                 if self._rows_in_epoch:
                     train_means = {k: v / self._rows_in_epoch for k, v in self._sums.items()}
                 if state == "cancelled":

@@ -61,13 +61,16 @@ class StepFunctions:
         self._unpack_plan = self._plan_unpack()
 
     # ---- data ----------------------------------------------------------
-    def train_dataset(self, epoch: int, skip: int):
-        sensor = self.setup.sensor
+    def train_dataset(self, epoch: int, skip: int, until_epoch: int | None = None):
+        """Training batches from batch ``skip`` of ``epoch`` to the end of epoch ``until_epoch`` - 1 (default:
+        that epoch only), in one pipeline (see :meth:`akid.data.sensor.Sensor.stream`), distributed as the
+        strategy needs."""
+        sensor, per_epoch = self.setup.sensor, self.setup.steps_per_epoch
+        until = epoch + 1 if until_epoch is None else until_epoch
+        make = lambda: sensor.stream(epoch=epoch, skip_batches=skip, until_epoch=until, batches_per_epoch=per_epoch)
         if self.multi_worker:
-            return self.strategy.distribute_datasets_from_function(
-                lambda ctx: sensor.dataset("train", epoch=epoch, skip_batches=skip)
-            )
-        ds = sensor.dataset("train", epoch=epoch, skip_batches=skip)
+            return self.strategy.distribute_datasets_from_function(lambda ctx: make())
+        ds = make()
         if self.strategy.num_replicas_in_sync > 1:
             return self.strategy.experimental_distribute_dataset(ds)
         return ds
