@@ -147,7 +147,8 @@ class Sensor:
         """
         heavy = bool(self.jokers)
         ds = tf.data.Dataset.range(first, end)
-        ds = ds.map(self._mapper(split, per_epoch), num_parallel_calls=AUTOTUNE if heavy else None, deterministic=True)
+        mapper = self._mapper(split, per_epoch)
+        ds = ds.map(mapper, num_parallel_calls=AUTOTUNE, deterministic=True) if heavy else ds.map(mapper)
         if cache:
             ds = ds.cache()
         ds = ds.prefetch(AUTOTUNE if heavy else 2)

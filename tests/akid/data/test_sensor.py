@@ -156,3 +156,35 @@ def test_two_inputs_two_outputs(tmp_path):
     x, y = next(iter(Sensor(src, b, batch_size=5).dataset("train")))
     assert x["in_a"].shape == (5, 2, 2) and x["in_b"].shape == (5, 2)
     assert y["o1"].dtype == tf.int32 and y["o2"].shape == (5, 1) and y["o2"].dtype == tf.float32
+
+
+def test_one_stream_equals_the_epochs_it_spans(digits):
+    """The Kid reads one pipeline per fit; it must hold exactly the per-epoch batches, resumed mid-epoch too."""
+    jokers = [{"type": "GaussianNoise"}]
+    make = lambda: Sensor(digits, bindings(), batch_size=64, seed=5, jokers=jokers, drop_remainder=True)
+    streamed = batches(make().stream(epoch=1, skip_batches=2, until_epoch=3))
+    per_epoch = batches(make().dataset("train", epoch=1, skip_batches=2)) + batches(make().dataset("train", epoch=2))
+    assert len(streamed) == len(per_epoch) == 2 * make().steps_per_epoch("train") - 2
+    for (xa, ya), (xb, yb) in zip(streamed, per_epoch):
+        np.testing.assert_array_equal(xa["x"], xb["x"])
+        np.testing.assert_array_equal(ya["y"], yb["y"])
+    # every batch is full, so the batch size is static (one trace of the step)
+    assert make().stream(epoch=0, skip_batches=0, until_epoch=1).element_spec[0]["x"].shape == (64, 64)
+
+
+def test_capped_epochs_read_the_first_batches_of_each_epoch(digits):
+    s = Sensor(digits, bindings(), batch_size=64, seed=5, drop_remainder=True)
+    capped = batches(s.stream(epoch=0, skip_batches=1, until_epoch=2, batches_per_epoch=3))
+    full = [batches(s.dataset("train", epoch=e)) for e in (0, 1)]
+    expected = full[0][1:3] + full[1][:3]
+    assert len(capped) == len(expected) == 5
+    for (_, ya), (_, yb) in zip(capped, expected):
+        np.testing.assert_array_equal(ya["y"], yb["y"])
+
+
+def test_partial_last_batch_and_unshuffled_order(digits):
+    s = Sensor(digits, bindings(), batch_size=100, shuffle=False)
+    got = batches(s.dataset("train"))
+    n = digits.sizes()["train"]
+    assert [len(y["y"]) for _, y in got] == [100] * (n // 100) + [n % 100]
+    np.testing.assert_array_equal(np.concatenate([y["y"] for _, y in got]), digits.load("train")["label"])
