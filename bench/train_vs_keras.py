@@ -215,7 +215,7 @@ def alternate(a, b, rounds: int) -> dict:
 
 def run(quick: bool = False, smoke: bool = False) -> dict:
     steps = 20 if smoke else (40 if quick else 300)
-    rounds = 2 if smoke else (5 if quick else 7)
+    rounds = 2 if smoke else 7
     batch = 64
     kinds = ["cnn"] if smoke else list(MODELS)
     rows = {}

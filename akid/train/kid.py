@@ -6,12 +6,13 @@ flag agreed on by every worker, the exact batch position for checkpoints, the
 all-reduced gradient norm, and gradients for histograms only on the steps that
 draw them. The hot path is one ``tf.function`` that runs a *chunk* of steps
 (``strategy.run`` + one ``strategy.reduce`` each) on batches it draws from the
-dataset iterator itself, returning every step's scalars packed in one matrix:
-a chunk costs one Python round trip and one device->host copy. :class:`Pace`
-sizes chunks to ~25 ms of training, so the live stream still gets each point
-within that; chunks end exactly at checkpoints, epoch ends and the steps an
-observer acts on. Everything else (:mod:`akid.train.observers`) happens in
-Python between chunks.
+dataset iterator itself (one pipeline per ``fit``, spanning its epochs). Each
+step's packed scalars leave the running call through a queue as the step ends
+(:mod:`akid.train.rowpump`), so the live stream does not wait for the call;
+:class:`Pace` sizes calls to ~250 ms of training, and calls end exactly at
+checkpoints, epoch ends and the steps an observer acts on (histograms and
+pictures read the model of exactly that step). What observers do with a step
+(:mod:`akid.train.observers`) happens on the row thread while training goes on.
 """
 
 from __future__ import annotations
