@@ -142,7 +142,7 @@ class Split(Block):
             )
         if size % params.num:
             raise cls.shape_error(
-                f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={list(shape)}",
+                f"axis {axis} of size {size} does not split into {params.num} equal parts. Received: shape={shape_text(shape)}",
                 node_id,
                 param="num",
             )

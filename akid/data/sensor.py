@@ -114,9 +114,7 @@ class Sensor:
         cacheable = split != "train" and skip_batches == 0
         if cacheable and split in self._eval_cache:
             return self._eval_cache[split]
-        per_epoch = self.steps_per_epoch(split)
-        first = epoch * per_epoch + min(skip_batches, per_epoch)
-        ds = self._pipeline(split, first, (epoch + 1) * per_epoch, per_epoch, cache=cacheable)
+        ds = self._pipeline(split, epoch, skip_batches, epoch + 1, self.steps_per_epoch(split), cache=cacheable)
         if cacheable:
             self._eval_cache[split] = ds
         return ds
@@ -133,11 +131,13 @@ class Sensor:
         _check_position(epoch, skip_batches)
         full = self.steps_per_epoch("train")
         per_epoch = full if batches_per_epoch is None else max(0, min(int(batches_per_epoch), full))
-        first = epoch * per_epoch + min(skip_batches, per_epoch)
-        return self._pipeline("train", first, max(first, until_epoch * per_epoch), per_epoch)
+        return self._pipeline("train", epoch, skip_batches, until_epoch, per_epoch)
 
-    def _pipeline(self, split: str, first: int, end: int, per_epoch: int, cache: bool = False) -> tf.data.Dataset:
-        """Batches number ``first`` … ``end`` - 1, counted across epochs of ``per_epoch`` batches.
+    def _pipeline(
+        self, split: str, epoch: int, skip_batches: int, until_epoch: int, per_epoch: int, cache: bool = False
+    ) -> tf.data.Dataset:
+        """From batch ``skip_batches`` of ``epoch`` to the end of epoch ``until_epoch`` - 1, in epochs of
+        ``per_epoch`` batches: batch numbers counted across epochs, mapped to batches.
 
         Without jokers a batch is one gather, a cast and a reshape (tens of microseconds): it
         is made on the prefetch thread, two ahead, with tf.data's autotuning off, because
@@ -145,8 +145,9 @@ class Sensor:
         machine's cores (~3 % of a small CNN's step on 2 cores). Augmentation can cost as
         much as a step, so with jokers the map runs in parallel and tf.data tunes itself.
         """
+        first = epoch * per_epoch + min(skip_batches, per_epoch)
         heavy = bool(self.jokers)
-        ds = tf.data.Dataset.range(first, end)
+        ds = tf.data.Dataset.range(first, max(first, until_epoch * per_epoch))
         mapper = self._mapper(split, per_epoch)
         ds = ds.map(mapper, num_parallel_calls=AUTOTUNE, deterministic=True) if heavy else ds.map(mapper)
         if cache:
@@ -303,13 +304,13 @@ class Sensor:
         The batch holds positions ``batch * batch_size`` … of this shard's part of the epoch's order;
         the order of a shuffled training split is a stateless permutation seeded by ``(seed, epoch)``.
         """
-        n, size = self.source.sizes()[split], self.batch_size
+        n, size, in_shard = self.source.sizes()[split], self.batch_size, self.num_samples(split)
         epoch, batch = k // max(per_epoch, 1), k % max(per_epoch, 1)
         start = batch * size
-        if self.num_samples(split) % size == 0 or (self.drop_remainder and split == "train"):
+        if in_shard % size == 0 or (self.drop_remainder and split == "train"):
             positions = start + tf.range(size, dtype=tf.int64)  # every batch full: a static batch size
         else:
-            positions = tf.range(start, tf.minimum(start + size, self.num_samples(split)), dtype=tf.int64)
+            positions = tf.range(start, tf.minimum(start + size, in_shard), dtype=tf.int64)
         positions = self.shard_index + self.num_shards * positions
         if split == "train" and self.shuffle and n > 1:
             seed = tf.stack([tf.constant(self.seed, tf.int64), epoch])
