@@ -387,6 +387,11 @@ def shape_text(shape) -> str:
     return "[" + ", ".join("null" if d is None else str(d) for d in shape) + "]"
 
 
+def shapes_text(shapes) -> str:
+    """Several shapes as the graph document writes them (see :func:`shape_text`)."""
+    return "[" + ", ".join(shape_text(s) for s in shapes) + "]"
+
+
 def keras_axis(axis: int) -> int:
     return to_keras_axis(axis)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from akid.blocks.base import Block, BlockParams, Inference, PortRule, PortSpec, prod, single_input
-from akid.blocks.core import check_axis, shape_text
+from akid.blocks.core import check_axis, shape_text, shapes_text
 from akid.blocks.keras_map import KerasMap, from_keras_axis, opt, to_keras_axis
 from akid.blocks.registry import register_block
 
@@ -26,7 +26,7 @@ def _merge_shapes(cls, shapes: list, node_id) -> tuple:
         if len(known) > 1:
             raise cls.shape_error(
                 f"inputs must have the same shape (or broadcast: size 1 on an axis); they differ on axis {axis}. "
-                f"Received: shapes={[list(x) for x in shapes]}",
+                f"Received: shapes={shapes_text(shapes)}",
                 node_id,
             )
         out.append(known.pop() if known else (None if None in dims else 1))
@@ -95,7 +95,7 @@ class Concat(Block):
             raise cls.shape_error(f"needs at least 2 inputs. Received: {len(shapes)}", node_id, code="missing_input")
         rank = len(shapes[0])
         if any(len(s) != rank for s in shapes):
-            raise cls.shape_error(f"all inputs must have the same rank. Received: shapes={[list(s) for s in shapes]}", node_id)
+            raise cls.shape_error(f"all inputs must have the same rank. Received: shapes={shapes_text(shapes)}", node_id)
         axis = check_axis(cls, shapes[0], params.axis, node_id)
         for i in range(rank):
             if i == axis:
@@ -103,7 +103,7 @@ class Concat(Block):
             dims = {s[i] for s in shapes if s[i] is not None}
             if len(dims) > 1:
                 raise cls.shape_error(
-                    f"inputs disagree on axis {i} (only axis {axis} may differ). Received: shapes={[list(s) for s in shapes]}",
+                    f"inputs disagree on axis {i} (only axis {axis} may differ). Received: shapes={shapes_text(shapes)}",
                     node_id,
                 )
         joined = None if any(s[axis] is None for s in shapes) else sum(s[axis] for s in shapes)

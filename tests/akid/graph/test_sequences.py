@@ -263,6 +263,20 @@ def test_split_of_an_unknown_size_is_refused_and_of_a_known_axis_beside_it_is_no
     assert not report.issues and report.shapes.inferences["n0"].outputs["out1"] == (None, 4)
 
 
+def test_merge_shape_errors_write_unknown_sizes_as_null():
+    """Every shape in an error reads as the graph document writes it, so a user can paste it back."""
+    from akid.blocks.merge import Add, Concat
+    from akid.errors import ShapeError
+
+    with pytest.raises(ShapeError) as add:
+        Add.infer(Add.Params(), {"in": [(None, 8), (None, 4)]}, node_id="a")
+    (issue,) = add.value.issues
+    assert issue.node_id == "a" and "shapes=[[null, 8], [null, 4]]" in issue.message and "None" not in issue.message
+    with pytest.raises(ShapeError) as concat:
+        Concat.infer(Concat.Params(axis=-1), {"in": [(None, 3, 8), (None, 5, 4)]}, node_id="c")
+    assert "shapes=[[null, 3, 8], [null, 5, 4]]" in concat.value.issues[0].message
+
+
 def test_unknown_length_shapes_propagate_and_compile():
     from akid.graph.compile import build_model
 
