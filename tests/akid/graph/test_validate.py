@@ -213,9 +213,11 @@ def test_every_issue_message_ends_with_received():
 def test_thousand_node_chain_validates_fast():
     g = chain(1000)
     validate(chain(10))
-    t0 = time.process_time()  # CPU time: robust when the machine is shared
+    # this thread's CPU time: robust when the machine is shared, and blind to the threads earlier
+    # TensorFlow tests in this process leave running (the process's CPU time once read 0.504 s here)
+    t0 = time.thread_time()
     r = validate(g)
-    elapsed = time.process_time() - t0
+    elapsed = time.thread_time() - t0
     assert r.ok and len(r.nodes) == 1000
     assert elapsed < 0.5, f"1,000-node chain took {elapsed:.3f}s of CPU"
 
